@@ -1,0 +1,17 @@
+/** What handlers may use. No SQL: repositories reach handlers only to be passed into service contexts. */
+import type { Config } from '../config/schema.ts';
+import type { Contract } from '../http/contract.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Repositories } from '../repositories/types.ts';
+import type { OperatorAuthenticator } from '../services/auth/operator-authenticator.ts';
+import type { Check } from '../services/system/readiness.ts';
+
+export interface HandlerDeps {
+  config: Config;
+  contract: Contract;
+  repos: Repositories;
+  metrics: Metrics;
+  authenticator: OperatorAuthenticator;
+  readinessChecks: Record<string, Check>;
+  serverVersion: string;
+}

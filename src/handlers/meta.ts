@@ -1,0 +1,20 @@
+/** Tag `meta`: API information and who the caller is. */
+import type { HandlerDeps } from './deps.ts';
+import type { HandlerMap } from './types.ts';
+
+export function metaHandlers(deps: HandlerDeps): Pick<HandlerMap, 'getApiInfo'> {
+  const apiVersion = (deps.contract.document.info as { version: string }).version;
+  return {
+    getApiInfo: (c, _input, res) => {
+      const p = c.get('principal');
+      return res.json(200, {
+        name: 'agentry',
+        apiVersion,
+        serverVersion: deps.serverVersion,
+        specUrl: '/openapi.json',
+        docsUrl: '/docs',
+        principal: p ? { type: p.type, id: p.tokenId, tenantId: p.tenantId, role: p.role, name: p.name } : null,
+      });
+    },
+  };
+}

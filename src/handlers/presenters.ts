@@ -1,0 +1,28 @@
+/** Domain objects → contract shapes (dates as RFC 3339 UTC). Secrets never pass through here. */
+import type { AuditEntry, OperatorToken } from '../repositories/types.ts';
+import { encodeCursor } from '../repositories/shared/cursor.ts';
+import type { Page } from '../repositories/types.ts';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function presentToken(t: OperatorToken) {
+  return {
+    id: t.id,
+    tenantId: t.tenantId,
+    name: t.name,
+    prefix: t.prefix,
+    role: t.role,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: iso(t.lastUsedAt),
+    expiresAt: iso(t.expiresAt),
+    revokedAt: iso(t.revokedAt),
+  };
+}
+
+export function presentAuditEntry(e: AuditEntry) {
+  return { ...e, createdAt: e.createdAt.toISOString() };
+}
+
+export function presentPage<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; nextCursor: string | null } {
+  return { items: page.items.map(present), nextCursor: encodeCursor(page.lastId) };
+}

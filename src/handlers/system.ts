@@ -1,0 +1,45 @@
+/** Tag `system`: probes, metrics and the published contract. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { Scalar } from '@scalar/hono-api-reference';
+import { runChecks } from '../services/system/readiness.ts';
+import { problem } from '../http/problem.ts';
+import type { HandlerDeps } from './deps.ts';
+import type { HandlerMap } from './types.ts';
+
+type SystemHandlers = Pick<HandlerMap, 'getHealth' | 'getLiveness' | 'getReadiness' | 'getMetrics' | 'getOpenApiJson' | 'getOpenApiYaml' | 'getDocs' | 'getDocsAsset'>;
+
+const READINESS_TIMEOUT_MS = 2000;
+const DOCS_SCRIPT_PATH = '/docs/assets/api-reference.js';
+
+/** The renderer's self-contained browser build, shipped in the npm package (not among its exports). */
+function docsScriptFile(): string {
+  const entry = fileURLToPath(import.meta.resolve('@scalar/api-reference'));
+  return join(dirname(entry), 'browser', 'standalone.js');
+}
+
+export function systemHandlers(deps: HandlerDeps): SystemHandlers {
+  const docsPage = Scalar({ url: '/openapi.json', cdn: DOCS_SCRIPT_PATH, pageTitle: 'agentry API reference', withDefaultFonts: false, telemetry: false } as never);
+  let docsScript: string | undefined;
+  return {
+    getHealth: (_c, _input, res) => res.json(200, { status: 'ok' }),
+    getLiveness: (_c, _input, res) => res.json(200, { status: 'ok' }),
+    getReadiness: async (c, _input, res) => {
+      const result = await runChecks(deps.readinessChecks, READINESS_TIMEOUT_MS);
+      if (result.ok) return res.json(200, { status: 'ok', checks: result.checks as never });
+      const failing = Object.entries(result.checks)
+        .filter(([, r]) => r.status === 'failing')
+        .map(([name, r]) => `${name}: ${r.error}`);
+      return problem(c, 503, `not ready: ${failing.join('; ')}`, { checks: result.checks }, { 'retry-after': '5' });
+    },
+    getMetrics: async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
+    getOpenApiJson: (c) => c.body(deps.contract.json, 200, { 'content-type': 'application/json' }),
+    getOpenApiYaml: (c) => c.body(deps.contract.yaml, 200, { 'content-type': 'application/yaml' }),
+    getDocs: (c) => docsPage(c as never, async () => {}) as Promise<Response>,
+    getDocsAsset: (c) => {
+      docsScript ??= readFileSync(docsScriptFile(), 'utf8');
+      return c.body(docsScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' });
+    },
+  };
+}

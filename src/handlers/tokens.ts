@@ -1,0 +1,28 @@
+/** Tag `tokens`: operator tokens of the caller's tenant. */
+import { createToken } from '../services/tokens/create.ts';
+import { getToken } from '../services/tokens/get.ts';
+import { listTokens } from '../services/tokens/list.ts';
+import { revokeToken } from '../services/tokens/revoke.ts';
+import { serviceContext } from './context.ts';
+import type { HandlerDeps } from './deps.ts';
+import { presentPage, presentToken } from './presenters.ts';
+import type { HandlerMap } from './types.ts';
+
+export function tokenHandlers({ repos, authenticator }: HandlerDeps): Pick<HandlerMap, 'listTokens' | 'createToken' | 'getToken' | 'revokeToken'> {
+  return {
+    listTokens: async (c, { query }, res) => {
+      const page = await listTokens({ ctx: serviceContext(c, repos), input: query });
+      return res.json(200, presentPage(page, presentToken));
+    },
+    createToken: async (c, { body }, res) => {
+      const input = { name: body.name, role: body.role, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined };
+      const { token, secret } = await createToken({ ctx: serviceContext(c, repos), input });
+      return res.json(201, { token: presentToken(token), secret }, { location: `/api/v1/tokens/${token.id}` });
+    },
+    getToken: async (c, { params }, res) => res.json(200, presentToken(await getToken({ ctx: serviceContext(c, repos), input: { id: params.tokenId } }))),
+    revokeToken: async (c, { params }, res) => {
+      await revokeToken({ ctx: serviceContext(c, repos), input: { id: params.tokenId }, authenticator });
+      return res.empty(204);
+    },
+  };
+}

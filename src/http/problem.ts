@@ -1,0 +1,88 @@
+/**
+ * RFC 9457 problem+json: the only place where errors become HTTP responses. Types are stable URIs
+ * (`https://agentry.dev/problems/<kind>`) so clients can branch on them.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  LimitExceededError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+  type FieldError,
+} from '../services/errors.ts';
+
+export const PROBLEM_BASE = 'https://agentry.dev/problems/';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+const titles: Record<number, [kind: string, title: string]> = {
+  400: ['validation', 'Request is not valid'],
+  401: ['unauthorized', 'Authentication required'],
+  403: ['forbidden', 'Not allowed'],
+  404: ['not-found', 'Not found'],
+  405: ['method-not-allowed', 'Method not allowed'],
+  409: ['conflict', 'Conflict'],
+  412: ['precondition-failed', 'Precondition failed'],
+  413: ['payload-too-large', 'Request body too large'],
+  415: ['unsupported-media-type', 'Unsupported media type'],
+  422: ['unprocessable', 'Unprocessable request'],
+  429: ['rate-limited', 'Too many requests'],
+  500: ['internal', 'Internal server error'],
+  503: ['unavailable', 'Service unavailable'],
+  504: ['timeout', 'Request timed out'],
+};
+
+/** Builds a problem response. `kind` defaults to the status's standard kind. */
+export function problem(c: Context, status: number, detail: string, extra: Partial<Problem> & { kind?: string } = {}, headers: Record<string, string> = {}): Response {
+  const [defaultKind, title] = titles[status] ?? ['error', 'Error'];
+  const { kind, ...rest } = extra;
+  const body: Problem = {
+    type: PROBLEM_BASE + (kind ?? defaultKind),
+    title,
+    status,
+    detail,
+    instance: c.req.path,
+    requestId: c.get('requestId') as string | undefined,
+    ...rest,
+  };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+}
+
+/** Maps anything thrown by a handler or service to a problem response; `null` means "unexpected" (a 500). */
+export function problemFor(c: Context, err: unknown): Response | null {
+  if (err instanceof DomainError) {
+    if (err instanceof ValidationError) return problem(c, 400, err.message, { errors: err.errors });
+    if (err instanceof UnauthorizedError) return problem(c, 401, err.message, {}, { 'www-authenticate': 'Bearer' });
+    if (err instanceof ForbiddenError) return problem(c, 403, err.message);
+    if (err instanceof NotFoundError) return problem(c, 404, err.message);
+    if (err instanceof ConflictError) return problem(c, 409, err.message, { kind: err.kind, ...err.details });
+    if (err instanceof PreconditionFailedError) return problem(c, 412, err.message);
+    if (err instanceof LimitExceededError) return problem(c, 400, err.message, { kind: err.kind });
+    if (err instanceof UnavailableError) {
+      return problem(c, 503, err.message, {}, err.retryAfterSeconds ? { 'retry-after': String(err.retryAfterSeconds) } : {});
+    }
+  }
+  if (err instanceof HTTPException) {
+    return problem(c, err.status as ContentfulStatusCode, err.message || (titles[err.status]?.[1] ?? 'Error'));
+  }
+  return null;
+}

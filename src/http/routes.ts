@@ -1,0 +1,57 @@
+/**
+ * Registers every row of the generated operation table on Hono's router. Each route runs one composed
+ * function (auth → body → validation → handler) rather than a chain of middleware, which keeps the hot
+ * path short. Dispatch is Hono's; openapi-backend is used only for its precompiled validators.
+ */
+import type { Context, Hono } from 'hono';
+import { operationTable, type OperationDescriptor } from '../../generated/operations.ts';
+import { responder, type HandlerMap } from '../handlers/types.ts';
+import { authenticate, type Authenticators } from './authenticate.ts';
+import { readJsonBody } from './body.ts';
+import type { Contract } from './contract.ts';
+import type { AppEnv } from './env.ts';
+import { createValidator } from './request-validation.ts';
+import { withTimeout } from './timeout.ts';
+
+export interface RouteOptions {
+  contract: Contract;
+  handlers: HandlerMap;
+  auth: Authenticators;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Registers root operations on `root` and /api/v1 operations on `api` (paths relative to the prefix). */
+export function registerOperations(root: Hono<AppEnv>, api: Hono<AppEnv>, options: RouteOptions): void {
+  for (const op of operationTable as readonly OperationDescriptor[]) {
+    const underApi = op.path === API_PREFIX || op.path.startsWith(API_PREFIX + '/');
+    const router = underApi ? api : root;
+    const path = underApi ? op.honoPath.slice(API_PREFIX.length) || '/' : op.honoPath;
+    router.on(op.method, path, operationRoute(op, options));
+  }
+}
+
+function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bodyLimitBytes, requestTimeoutMs }: RouteOptions) {
+  const handler = handlers[op.operationId] as (c: never, input: unknown, res: unknown) => Response | Promise<Response>;
+  if (typeof handler !== 'function') throw new Error(`no handler for operation ${op.operationId}`);
+  const validator = createValidator(contract, op.operationId);
+  const timeoutMs = op.longPoll ? 0 : requestTimeoutMs;
+
+  return async (c: Context<AppEnv>) => {
+    c.set('operation', op);
+    const principal = await authenticate(c, op, auth);
+    c.set('principal', principal);
+    const body = op.hasBody ? await readJsonBody(c, bodyLimitBytes, op.bodyContentTypes) : undefined;
+    const query = validator.validate({
+      method: op.method,
+      path: c.req.path,
+      headers: c.req.header(),
+      query: c.req.queries() as Record<string, string[]>,
+      body,
+    });
+    const input = { params: c.req.param(), query, body };
+    return withTimeout(timeoutMs, () => handler(c as never, input, responder(c)));
+  };
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * agentry CLI.
+ *   agentry serve   [-c config.yaml]                      start the server (default: SQLite at ./data/agentry.db, :8080)
+ *   agentry migrate [-c config.yaml]                      apply database migrations and exit
+ *   agentry token create --role R [--name N] [--tenant ID] [-c config.yaml]
+ *   agentry token generate                                print a fresh token secret (for AGENTRY_ADMIN_TOKEN)
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config/load.ts';
+import { createLogger } from './observability/logger.ts';
+import { openRepositories } from './repositories/index.ts';
+import { startServer } from './server.ts';
+import { DomainError } from './services/errors.ts';
+import { generateSecret } from './services/secrets.ts';
+import { createTokenFromCli } from './cli/token-create.ts';
+
+const USAGE = `usage:
+  agentry serve   [-c <config file>]
+  agentry migrate [-c <config file>]
+  agentry token create --role <viewer|operator|admin|system> [--name <name>] [--tenant <tenant id>] [-c <config file>]
+  agentry token generate`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      tenant: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command = 'serve', sub] = positionals;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command === 'token' && sub === 'generate') {
+    console.log(generateSecret('opk'));
+    return 0;
+  }
+  const config = loadConfig({ file: values.config });
+  const logger = createLogger(config.log.level);
+
+  switch (command) {
+    case 'serve': {
+      const server = await startServer(config, { logger, adminToken: process.env.AGENTRY_ADMIN_TOKEN || undefined });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          logger.info({ signal }, 'signal received');
+          process.once(signal, () => process.exit(130)); // a second signal forces the exit
+          void server.close().then(resolve);
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      logger.flush();
+      return 0;
+    }
+    case 'migrate': {
+      const repos = await openRepositories(config.database, { migrate: true });
+      await repos.close();
+      console.log(`migrations applied (${repos.dialect})`);
+      return 0;
+    }
+    case 'token':
+      if (sub === 'create') {
+        await createTokenFromCli(config, logger, { role: values.role, name: values.name, tenant: values.tenant });
+        return 0;
+      }
+      break;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof DomainError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`agentry: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    console.error('agentry: fatal:', err);
+    process.exit(1);
+  },
+);

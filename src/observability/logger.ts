@@ -1,0 +1,33 @@
+/** pino JSON logger. Secrets are redacted by path so that a careless `log.info({ headers })` cannot leak them. */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export const redactPaths = [
+  'authorization',
+  'headers.authorization',
+  'headers["x-agent-api-key"]',
+  'req.headers.authorization',
+  'req.headers["x-agent-api-key"]',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'apiKey',
+  '*.apiKey',
+  'password',
+  '*.password',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'agentry' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination ?? pino.destination({ sync: false }),
+  );
+}

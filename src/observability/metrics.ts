@@ -1,0 +1,50 @@
+/** prom-client registry: process defaults, HTTP metrics by route template, database pool gauges. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface PoolStats {
+  /** Connections the pool may open. */
+  max: number;
+  /** Queries running now. */
+  inUse: number;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
+  readonly httpInFlight: Gauge;
+
+  constructor(poolStats: () => PoolStats) {
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by route template, method and status.',
+      labelNames: ['route', 'method', 'status'],
+      registers: [this.registry],
+    });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by route template, method and status.',
+      labelNames: ['route', 'method', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+      registers: [this.registry],
+    });
+    this.httpInFlight = new Gauge({ name: 'http_requests_in_flight', help: 'Requests being served.', registers: [this.registry] });
+    new Gauge({
+      name: 'db_pool_max_connections',
+      help: 'Connections the database pool may open (1 for SQLite).',
+      registers: [this.registry],
+      collect() {
+        this.set(poolStats().max);
+      },
+    });
+    new Gauge({
+      name: 'db_pool_in_use',
+      help: 'Database queries in progress.',
+      registers: [this.registry],
+      collect() {
+        this.set(poolStats().inUse);
+      },
+    });
+  }
+}

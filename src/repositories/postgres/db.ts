@@ -1,0 +1,51 @@
+/** Postgres through postgres.js: pool, migrations under an advisory lock (several instances may start together), in-use tracking. */
+import { resolve } from 'node:path';
+import postgres from 'postgres';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import * as schema from './schema.ts';
+
+export type PgDb = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
+
+export const pgMigrations = resolve(import.meta.dirname, '../../../drizzle/pg');
+
+/** Counts queries in flight for the pool gauge. */
+export class PgPool {
+  inUse = 0;
+  readonly db: PgDb;
+  readonly max: number;
+
+  constructor(db: PgDb, max: number) {
+    this.db = db;
+    this.max = max;
+  }
+
+  async run<T>(work: (db: PgDb) => Promise<T>): Promise<T> {
+    this.inUse++;
+    try {
+      return await work(this.db);
+    } finally {
+      this.inUse--;
+    }
+  }
+}
+
+export function openPostgres(url: string, poolSize: number): PgPool {
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connect_timeout: 10,
+    idle_timeout: 60,
+    connection: { application_name: 'agentry' },
+  });
+  return new PgPool(drizzle({ client, schema }) as PgDb, poolSize);
+}
+
+const MIGRATION_LOCK = 7_346_210_001;
+
+export async function migratePostgres(db: PgDb): Promise<void> {
+  await db.$client.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle({ client: tx as unknown as postgres.Sql }), { migrationsFolder: pgMigrations });
+  });
+}

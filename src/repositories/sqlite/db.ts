@@ -1,0 +1,30 @@
+/** Opens the embedded SQLite database (better-sqlite3) with the pragmas a server needs, and migrates it. */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.ts';
+
+export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export const sqliteMigrations = resolve(import.meta.dirname, '../../../drizzle/sqlite');
+
+export function openSqlite(url: string, busyTimeoutMs: number): SqliteDb {
+  const path = url.replace(/^sqlite:/, '');
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const client = new Database(path, { timeout: busyTimeoutMs });
+  // WAL: readers never block the writer. NORMAL is durable against process crashes (the WAL is in the
+  // OS page cache); only a power loss may drop the last transactions. Use FULL where that matters.
+  client.pragma('journal_mode = WAL');
+  client.pragma('synchronous = NORMAL');
+  client.pragma('foreign_keys = ON');
+  client.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  client.pragma('temp_store = MEMORY');
+  client.pragma('cache_size = -65536');
+  return drizzle({ client, schema }) as SqliteDb;
+}
+
+export function migrateSqlite(db: SqliteDb): void {
+  migrate(db, { migrationsFolder: sqliteMigrations });
+}

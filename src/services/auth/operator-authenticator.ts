@@ -1,0 +1,71 @@
+/**
+ * Verifies operator bearer tokens. The secret is hashed (SHA-256) and looked up by hash; the stored hash is
+ * compared again in constant time. Verified tokens are cached briefly so the hot path costs one hash and a
+ * map lookup; revocation on this instance evicts at once, other instances within `cacheTtlMs`.
+ */
+import type { Logger } from '../../observability/logger.ts';
+import type { OperatorTokenRecord, Repositories } from '../../repositories/types.ts';
+import type { OperatorPrincipal } from '../context.ts';
+import { UnauthorizedError } from '../errors.ts';
+import { hashSecret, looksLikeSecret, sameHash } from '../secrets.ts';
+
+interface CacheEntry {
+  record: OperatorTokenRecord;
+  cachedUntil: number;
+}
+
+const MAX_CACHE_ENTRIES = 10_000;
+
+export class OperatorAuthenticator {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  private readonly repos: Repositories;
+  private readonly log: Logger;
+  private readonly options: { cacheTtlMs: number; lastUsedWriteIntervalMs: number };
+  private readonly now: () => number;
+
+  constructor(repos: Repositories, log: Logger, options: { cacheTtlMs: number; lastUsedWriteIntervalMs: number }, now: () => number = Date.now) {
+    this.repos = repos;
+    this.log = log;
+    this.options = options;
+    this.now = now;
+  }
+
+  async authenticate(secret: string): Promise<OperatorPrincipal> {
+    if (!looksLikeSecret(secret, 'opk')) throw new UnauthorizedError('not an operator token');
+    const hash = hashSecret(secret);
+    const now = this.now();
+    let entry = this.cache.get(hash);
+    if (!entry || entry.cachedUntil <= now) {
+      const record = await this.repos.operatorTokens.findByHash(hash);
+      if (!record || !sameHash(record.secretHash, hash)) {
+        this.cache.delete(hash);
+        throw new UnauthorizedError('unknown operator token');
+      }
+      entry = { record, cachedUntil: now + this.options.cacheTtlMs };
+      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      if (this.options.cacheTtlMs > 0) this.cache.set(hash, entry);
+    }
+    const { record } = entry;
+    if (record.revokedAt) throw new UnauthorizedError('operator token revoked');
+    if (record.expiresAt && record.expiresAt.getTime() <= now) throw new UnauthorizedError('operator token expired');
+    this.noteUse(record.id, now);
+    return { type: 'operator', tokenId: record.id, tenantId: record.tenantId, role: record.role, name: record.name };
+  }
+
+  /** Drops a token from the cache (after revocation). */
+  invalidate(tokenId: string): void {
+    for (const [hash, entry] of this.cache) if (entry.record.id === tokenId) this.cache.delete(hash);
+  }
+
+  /** Records `lastUsedAt` at most once per interval per token, off the request path. */
+  private noteUse(tokenId: string, now: number): void {
+    const last = this.lastUsedWritten.get(tokenId) ?? 0;
+    if (now - last < this.options.lastUsedWriteIntervalMs) return;
+    this.lastUsedWritten.set(tokenId, now);
+    this.repos.operatorTokens.touchLastUsed(tokenId, new Date(now)).catch((err: unknown) => {
+      this.log.warn({ err, tokenId }, 'could not record token use');
+    });
+  }
+}

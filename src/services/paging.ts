@@ -1,0 +1,22 @@
+import { decodeCursor } from '../repositories/shared/cursor.ts';
+import type { Page, PageRequest } from '../repositories/types.ts';
+import { ValidationError } from './errors.ts';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 1000;
+
+export interface ListInput {
+  limit?: number;
+  cursor?: string;
+}
+
+export type ListResult<T> = Page<T>;
+
+/** Turns the API's `limit`/`cursor` into a repository page request; a cursor we did not issue is a 400. */
+export function pageRequest({ limit, cursor }: ListInput): PageRequest {
+  const size = Math.min(Math.max(limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
+  if (cursor === undefined) return { limit: size };
+  const afterId = decodeCursor(cursor);
+  if (!afterId) throw new ValidationError('cursor is not valid', [{ path: 'query/cursor', message: 'not a cursor issued by this server' }]);
+  return { limit: size, afterId };
+}

@@ -1,0 +1,31 @@
+/** Readiness: each dependency is checked with a deadline; the answer names every failing one. */
+export interface CheckResult {
+  status: 'ok' | 'failing';
+  latencyMs?: number;
+  error?: string;
+}
+
+export type Check = () => Promise<void>;
+
+export async function runChecks(checks: Record<string, Check>, timeoutMs: number): Promise<{ ok: boolean; checks: Record<string, CheckResult> }> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]): Promise<[string, CheckResult]> => {
+      const started = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+        return [name, { status: 'ok', latencyMs: Math.round((performance.now() - started) * 100) / 100 }];
+      } catch (err) {
+        return [name, { status: 'failing', error: (err as Error).message }];
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return { ok: entries.every(([, r]) => r.status === 'ok'), checks: Object.fromEntries(entries) };
+}
