@@ -45,7 +45,16 @@ export type HandlerMap = { [K in OperationId]: Handler<K> };
 
 export function responder<K extends OperationId>(c: Context<AppEnv>): Responder<K> {
   return {
-    json: (status, body, headers) => c.json(body as object, status as 200, headers),
+    json: (status, body, headers) => jsonResponse(c, status, body, headers),
     empty: (status, headers) => c.body(null, status as 204, headers),
   };
+}
+
+/**
+ * JSON with an explicit Content-Length: the compression middleware compares it with its threshold, so
+ * small replies (most agent traffic) skip compression entirely.
+ */
+export function jsonResponse(c: Context, status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json'): Response {
+  const text = JSON.stringify(body);
+  return c.body(text, status as 200, { ...headers, 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)) });
 }

@@ -61,9 +61,10 @@ export function problem(c: Context, status: number, detail: string, extra: Parti
     requestId: c.get('requestId') as string | undefined,
     ...rest,
   };
-  return new Response(JSON.stringify(body), {
+  const text = JSON.stringify(body);
+  return new Response(text, {
     status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: { 'content-type': 'application/problem+json', 'content-length': String(Buffer.byteLength(text)), ...headers },
   });
 }
 

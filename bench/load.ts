@@ -1,0 +1,108 @@
+/**
+ * Load generation with autocannon, in the harness process (never inside a server under test), plus the
+ * statistics we report. autocannon's own histogram has no p95 and rounds to whole milliseconds, so
+ * latencies are collected from its `response` event and the percentiles computed here.
+ */
+import autocannon from 'autocannon';
+
+export interface Scenario {
+  name: string;
+  method: 'GET' | 'POST';
+  /** Base URL of the target server. */
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationSec: number;
+  warmupSec: number;
+}
+
+export interface ScenarioStats {
+  /** Mean of autocannon's per-second samples of completed responses. */
+  rps: number;
+  responses: number;
+  non2xx: number;
+  /** Connection errors and timeouts: requests that got no response at all. */
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  /** Over every response, whatever its status. */
+  latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
+}
+
+/** Sends the scenario's request once and fails with the answer unless it is 2xx (a wrong token or body should not cost a whole run). */
+export async function preflight(s: Scenario): Promise<void> {
+  const res = await fetch(s.origin + s.path, { method: s.method, headers: s.headers, body: s.body ?? null, signal: AbortSignal.timeout(5_000) });
+  const text = await res.text();
+  if (res.status < 200 || res.status > 299) throw new Error(`${s.name}: preflight ${s.method} ${s.path} answered ${res.status}: ${text.slice(0, 500)}`);
+}
+
+function fire(s: Scenario, connections: number, durationSec: number, onLatency?: (ms: number) => void): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      { url: s.origin + s.path, method: s.method, headers: s.headers, body: s.body, connections, duration: durationSec, timeout: 10 },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    if (onLatency) instance.on('response', (_client, _status, _bytes, ms) => onLatency(ms));
+  });
+}
+
+export async function runScenario(s: Scenario, o: LoadOptions): Promise<ScenarioStats> {
+  // Warm-up on separate connections, results discarded: lets the JIT and caches settle first.
+  if (o.warmupSec > 0) await fire(s, o.connections, o.warmupSec);
+  const latencies: number[] = [];
+  const r = await fire(s, o.connections, o.durationSec, (ms) => latencies.push(ms));
+  const statusCodes: Record<string, number> = {};
+  for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = count ?? 0;
+  return {
+    rps: round(r.requests.average, 0),
+    responses: latencies.length,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes,
+    latencyMs: summarise(latencies),
+  };
+}
+
+function summarise(values: number[]): ScenarioStats['latencyMs'] {
+  if (values.length === 0) return { mean: NaN, p50: NaN, p95: NaN, p99: NaN, max: NaN };
+  const sorted = Float64Array.from(values).sort();
+  // Nearest-rank percentile.
+  const at = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!, 2);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return { mean: round(mean, 2), p50: at(50), p95: at(95), p99: at(99), max: round(sorted[sorted.length - 1]!, 2) };
+}
+
+export function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/**
+ * A realistic agent report of exactly `size` bytes: ten metric samples, padded with a filler field.
+ * A fixed size keeps runs comparable when the sample shape changes.
+ */
+export function metricsBody(size = 784): string {
+  const t0 = Date.UTC(2025, 0, 1) / 1000; // epoch seconds
+  const units: Record<string, string> = { cpu: '%', mem: 'B', disk: 'B/s', net: 'B/s', load: '1', procs: '1' };
+  const names = ['cpu.user', 'cpu.sys', 'mem.used', 'mem.free', 'disk.read', 'disk.write', 'net.rx', 'net.tx', 'load.1m', 'procs'];
+  const samples = names.map((metric, i) => ({
+    metric,
+    value: Math.round((i + 1) * 13.37 * 10) / 10,
+    ts: t0 + i,
+    labels: { unit: units[metric.split('.')[0]!] ?? '1' },
+  }));
+  const doc = { host: 'web-01', samples, pad: '' };
+  const missing = size - Buffer.byteLength(JSON.stringify(doc));
+  // The samples are fixed, so this only fails when someone makes them bigger than the target size.
+  if (missing < 0) throw new Error(`metrics body is already ${size - missing} bytes, over ${size}`);
+  doc.pad = 'x'.repeat(missing);
+  const body = JSON.stringify(doc);
+  if (Buffer.byteLength(body) !== size) throw new Error(`metrics body is ${Buffer.byteLength(body)} bytes, expected ${size}`);
+  return body;
+}

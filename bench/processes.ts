@@ -1,0 +1,118 @@
+/**
+ * Child processes of the benchmark: spawning Node scripts with their output in a log file, waiting for
+ * them to answer HTTP, reading their memory, and stopping every one of them whatever happens.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface Child {
+  name: string;
+  pid: number;
+  logFile: string;
+  /** Resolves with the exit code (or the signal name) once the process is gone. */
+  exited: Promise<number | string>;
+  stop(): Promise<void>;
+}
+
+// Everything started and not yet gone, so that an error or Ctrl-C can still stop it.
+const running = new Set<Child>();
+
+/** A port that was free a moment ago on loopback (the kernel picks it; the race is harmless here). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Runs a Node script to completion and returns its trimmed stdout (e.g. `token generate`). */
+export function runNode(args: string[], cwd: string): string {
+  return execFileSync(process.execPath, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+export interface StartOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+  /** Flags for node itself (e.g. --cpu-prof), before the script. */
+  nodeArgs?: string[];
+}
+
+/** Starts `node <args>` with stdout and stderr appended to logFile, keeping the terminal for the results. */
+export function startNode(name: string, args: string[], { cwd, env, logFile, nodeArgs = [] }: StartOptions): Child {
+  const fd = openSync(logFile, 'a');
+  const proc = spawn(process.execPath, [...nodeArgs, ...args], { cwd, env, stdio: ['ignore', fd, fd] });
+  closeSync(fd); // the child holds its own descriptor
+  if (proc.pid === undefined) throw new Error(`${name}: could not start ${process.execPath}`);
+  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const child: Child = {
+    name,
+    pid: proc.pid,
+    logFile,
+    exited,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        // SIGTERM lets agentry drain and close its database (and write a --cpu-prof profile);
+        // SIGKILL only if it does not finish in time.
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      running.delete(child);
+    },
+  };
+  running.add(child);
+  void exited.then(() => running.delete(child));
+  return child;
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((c) => c.stop()));
+}
+
+/** Polls `url` until it answers 200; fails early when the child dies, and after timeoutMs. */
+export async function waitForHttp(child: Child, url: string, timeoutMs = 30_000): Promise<void> {
+  let gone: number | string | undefined;
+  void child.exited.then((code) => (gone = code));
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (gone !== undefined) throw new Error(`${child.name} exited (${gone}) before answering ${url}\n${logTail(child.logFile)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${child.name} did not answer 200 on ${url} within ${timeoutMs} ms (${last})\n${logTail(child.logFile)}`);
+}
+
+/** Resident set size in MiB from /proc (Linux only; null elsewhere or once the process is gone). */
+export function rssMiB(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The last lines of a log, to put in an error message. */
+export function logTail(file: string, lines = 20): string {
+  try {
+    const text = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return `--- last lines of ${file} ---\n${text}`;
+  } catch {
+    return `(no log at ${file})`;
+  }
+}
