@@ -71,6 +71,7 @@ export interface AuditFilter {
 export interface TenantRepository {
   findById(id: string): Promise<Tenant | null>;
   findByName(name: string): Promise<Tenant | null>;
+  create(tenant: Tenant, audit: AuditEntry): Promise<void>;
   /**
    * Creates the default tenant and the first system token unless a tenant exists already.
    * Safe when several instances start at once: only one creates them. Returns whether it did.

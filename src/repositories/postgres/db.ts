@@ -43,9 +43,17 @@ export function openPostgres(url: string, poolSize: number): PgPool {
 
 const MIGRATION_LOCK = 7_346_210_001;
 
+/** Applies pending migrations while holding an advisory lock on a reserved connection, so concurrent starts take turns. */
 export async function migratePostgres(db: PgDb): Promise<void> {
-  await db.$client.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
-    await migrate(drizzle({ client: tx as unknown as postgres.Sql }), { migrationsFolder: pgMigrations });
-  });
+  const lock = await db.$client.reserve();
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    try {
+      await migrate(db, { migrationsFolder: pgMigrations });
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+    }
+  } finally {
+    lock.release();
+  }
 }

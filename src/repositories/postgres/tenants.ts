@@ -20,6 +20,15 @@ export class PgTenantRepository implements TenantRepository {
     return this.pool.run(async (db) => (await db.select().from(tenants).where(eq(tenants.name, name)).limit(1))[0] ?? null);
   }
 
+  create(tenant: Tenant, audit: AuditEntry): Promise<void> {
+    return this.pool.run((db) =>
+      db.transaction(async (tx) => {
+        await tx.insert(tenants).values(tenant);
+        await tx.insert(auditLog).values(audit);
+      }),
+    );
+  }
+
   bootstrap(tenant: Tenant, token: OperatorTokenRecord, audit: AuditEntry): Promise<boolean> {
     return this.pool.run((db) =>
       db.transaction(async (tx) => {

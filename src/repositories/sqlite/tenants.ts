@@ -18,6 +18,13 @@ export class SqliteTenantRepository implements TenantRepository {
     return this.db.select().from(tenants).where(eq(tenants.name, name)).get() ?? null;
   }
 
+  async create(tenant: Tenant, audit: AuditEntry): Promise<void> {
+    this.db.transaction((tx) => {
+      tx.insert(tenants).values(tenant).run();
+      tx.insert(auditLog).values(audit).run();
+    });
+  }
+
   async bootstrap(tenant: Tenant, token: OperatorTokenRecord, audit: AuditEntry): Promise<boolean> {
     return this.db.transaction((tx) => {
       if (tx.select({ id: tenants.id }).from(tenants).limit(1).get()) return false;

@@ -1,0 +1,132 @@
+/** One repository contract suite, run unchanged on SQLite and on a real Postgres. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRepositories } from '../../src/repositories/index.ts';
+import type { Repositories } from '../../src/repositories/types.ts';
+import { auditRow, tenantRow, tokenRow } from '../factories/tenants.ts';
+import { dialects, freshDatabaseUrl } from '../helpers/server.ts';
+
+describe.each(dialects())('repositories on %s', (dialect) => {
+  let repos: Repositories;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    const db = await freshDatabaseUrl(dialect);
+    cleanup = db.cleanup;
+    repos = await openRepositories({ url: db.url, poolSize: 4, busyTimeoutMs: 2000 });
+  });
+  afterAll(async () => {
+    await repos.close();
+    cleanup();
+  });
+
+  it('migrates on open and pings', async () => {
+    expect(repos.dialect).toBe(dialect);
+    await expect(repos.ping()).resolves.toBeUndefined();
+  });
+
+  it('bootstraps exactly once, even when raced', async () => {
+    const attempts = await Promise.all(
+      [0, 1, 2].map(() => {
+        const t = tenantRow({ name: 'default' });
+        return repos.tenants.bootstrap(t, tokenRow(t.id, { role: 'system' }), auditRow(t.id));
+      }),
+    );
+    expect(attempts.filter(Boolean)).toHaveLength(1);
+    expect(await repos.tenants.findByName('default')).not.toBeNull();
+  });
+
+  it('stores tokens with their hash, finds them by hash, scoped by tenant', async () => {
+    const a = tenantRow();
+    const b = tenantRow();
+    await repos.tenants.create(a, auditRow(a.id));
+    await repos.tenants.create(b, auditRow(b.id));
+    const { secret: _s, ...token } = tokenRow(a.id, { expiresAt: new Date('2031-01-01T00:00:00.123Z') });
+    await repos.operatorTokens.create(token, auditRow(a.id, { action: 'token.create' }));
+    expect(await repos.operatorTokens.findByHash(token.secretHash)).toEqual(token);
+    const found = await repos.operatorTokens.findById(a.id, token.id);
+    expect(found).not.toHaveProperty('secretHash');
+    expect(found?.expiresAt?.toISOString()).toBe('2031-01-01T00:00:00.123Z');
+    expect(await repos.operatorTokens.findById(b.id, token.id)).toBeNull();
+    expect(await repos.operatorTokens.findByHash('0'.repeat(64))).toBeNull();
+  });
+
+  it('rejects a duplicate secret hash', async () => {
+    const t = tenantRow();
+    await repos.tenants.create(t, auditRow(t.id));
+    const { secret: _s, ...token } = tokenRow(t.id);
+    await repos.operatorTokens.create(token, auditRow(t.id));
+    await expect(repos.operatorTokens.create({ ...token, id: tokenRow(t.id).id }, auditRow(t.id))).rejects.toThrow();
+  });
+
+  it('pages tokens in id order with a stable cursor and hides revoked ones unless asked', async () => {
+    const t = tenantRow();
+    await repos.tenants.create(t, auditRow(t.id));
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { secret: _s, ...token } = tokenRow(t.id, { name: `t${i}` });
+      await repos.operatorTokens.create(token, auditRow(t.id));
+      ids.push(token.id);
+    }
+    const first = await repos.operatorTokens.list(t.id, { limit: 2 }, false);
+    expect(first.items.map((x) => x.id)).toEqual(ids.slice(0, 2));
+    expect(first.lastId).toBe(ids[1]);
+    const second = await repos.operatorTokens.list(t.id, { limit: 2, afterId: first.lastId! }, false);
+    expect(second.items.map((x) => x.id)).toEqual(ids.slice(2, 4));
+    const last = await repos.operatorTokens.list(t.id, { limit: 2, afterId: second.lastId! }, false);
+    expect(last.items.map((x) => x.id)).toEqual(ids.slice(4));
+    expect(last.lastId).toBeNull();
+
+    const revoked = await repos.operatorTokens.revoke(t.id, ids[0]!, new Date(), auditRow(t.id, { action: 'token.revoke' }));
+    expect(revoked?.revokedAt).toBeInstanceOf(Date);
+    expect((await repos.operatorTokens.list(t.id, { limit: 10 }, false)).items).toHaveLength(4);
+    expect((await repos.operatorTokens.list(t.id, { limit: 10 }, true)).items).toHaveLength(5);
+  });
+
+  it('revokes idempotently, writes one audit row, and never across tenants', async () => {
+    const t = tenantRow();
+    const other = tenantRow();
+    await repos.tenants.create(t, auditRow(t.id));
+    await repos.tenants.create(other, auditRow(other.id));
+    const { secret: _s, ...token } = tokenRow(t.id);
+    await repos.operatorTokens.create(token, auditRow(t.id));
+    expect(await repos.operatorTokens.revoke(other.id, token.id, new Date(), auditRow(other.id))).toBeNull();
+    const at = new Date('2030-05-05T05:05:05.005Z');
+    await repos.operatorTokens.revoke(t.id, token.id, at, auditRow(t.id, { action: 'token.revoke', resourceId: token.id }));
+    const again = await repos.operatorTokens.revoke(t.id, token.id, new Date(), auditRow(t.id, { action: 'token.revoke', resourceId: token.id }));
+    expect(again?.revokedAt?.toISOString()).toBe(at.toISOString());
+    const audit = await repos.audit.list(t.id, { action: 'token.revoke' }, { limit: 10 });
+    expect(audit.items).toHaveLength(1);
+  });
+
+  it('records last use', async () => {
+    const t = tenantRow();
+    await repos.tenants.create(t, auditRow(t.id));
+    const { secret: _s, ...token } = tokenRow(t.id);
+    await repos.operatorTokens.create(token, auditRow(t.id));
+    const at = new Date('2030-01-01T00:00:00.000Z');
+    await repos.operatorTokens.touchLastUsed(token.id, at);
+    expect((await repos.operatorTokens.findById(t.id, token.id))?.lastUsedAt?.toISOString()).toBe(at.toISOString());
+  });
+
+  it('lists audit entries newest first with filters and a cursor, per tenant', async () => {
+    const t = tenantRow();
+    const other = tenantRow();
+    await repos.tenants.create(t, auditRow(t.id, { action: 'tenant.create' }));
+    await repos.tenants.create(other, auditRow(other.id, { action: 'tenant.create' }));
+    const base = Date.parse('2030-01-01T00:00:00Z');
+    const rows = Array.from({ length: 5 }, (_, i) =>
+      auditRow(t.id, { action: i % 2 ? 'x.update' : 'x.create', resourceType: 'x', resourceId: `r${i}`, actorId: 'actor', createdAt: new Date(base + i * 1000), before: { n: i }, after: { n: i + 1, nested: { ok: true } } }),
+    );
+    for (const row of rows) {
+      const { secret: _s, ...token } = tokenRow(t.id);
+      await repos.operatorTokens.create(token, row);
+    }
+    const all = await repos.audit.list(t.id, { resourceType: 'x' }, { limit: 3 });
+    expect(all.items.map((e) => e.resourceId)).toEqual(['r4', 'r3', 'r2']);
+    expect(all.items[0]?.after).toEqual({ n: 5, nested: { ok: true } });
+    const rest = await repos.audit.list(t.id, { resourceType: 'x' }, { limit: 3, afterId: all.lastId! });
+    expect(rest.items.map((e) => e.resourceId)).toEqual(['r1', 'r0']);
+    expect((await repos.audit.list(t.id, { action: 'x.update' }, { limit: 10 })).items).toHaveLength(2);
+    expect((await repos.audit.list(t.id, { resourceType: 'x', since: new Date(base + 1000), until: new Date(base + 3000) }, { limit: 10 })).items.map((e) => e.resourceId)).toEqual(['r2', 'r1']);
+    expect((await repos.audit.list(other.id, { resourceType: 'x' }, { limit: 10 })).items).toHaveLength(0);
+  });
+});
