@@ -7,13 +7,13 @@
  *   agentry token generate                                print a fresh token secret (for AGENTRY_ADMIN_TOKEN)
  */
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { createLogger } from './observability/logger.ts';
-import { openRepositories } from './repositories/index.ts';
-import { startServer } from './server.ts';
 import { DomainError } from './services/errors.ts';
 import { generateSecret } from './services/secrets.ts';
-import { createTokenFromCli } from './cli/token-create.ts';
+// The server, storage and CLI modules are imported on demand: loading drizzle and friends takes about a
+// second, which `token generate` and `--help` should not pay.
 
 const USAGE = `usage:
   agentry serve   [-c <config file>]
@@ -43,10 +43,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig({ file: values.config });
-  const logger = createLogger(config.log.level);
+  // Only `serve` logs to stdout; other commands keep stdout for their result (e.g. a token secret).
+  const logger = createLogger(config.log.level, command === 'serve' ? undefined : pino.destination(2));
 
   switch (command) {
     case 'serve': {
+      const { startServer } = await import('./server.ts');
       const server = await startServer(config, { logger, adminToken: process.env.AGENTRY_ADMIN_TOKEN || undefined });
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
@@ -61,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'migrate': {
+      const { openRepositories } = await import('./repositories/index.ts');
       const repos = await openRepositories(config.database, { migrate: true });
       await repos.close();
       console.log(`migrations applied (${repos.dialect})`);
@@ -68,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'token':
       if (sub === 'create') {
+        const { createTokenFromCli } = await import('./cli/token-create.ts');
         await createTokenFromCli(config, logger, { role: values.role, name: values.name, tenant: values.tenant });
         return 0;
       }

@@ -14,7 +14,10 @@ export interface PostgresCluster {
   url: string;
   dir: string;
   port: number;
+  /** Stops the server and deletes the cluster. */
   stop(): void;
+  /** Stops the server at once (like a crash), keeping the data for `start()`. */
+  halt(): void;
   start(): void;
 }
 
@@ -53,6 +56,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     port,
     start: () => run(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']),
     stop: () => run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']),
+    halt: () => run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']),
   };
   cluster.start();
   const stop = cluster.stop;
