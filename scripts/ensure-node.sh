@@ -17,6 +17,8 @@ export npm_config_nodedir=""
 cd "$root"
 stamp="node_modules/.agentry-install-stamp"
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")" != "$(node --version)" ]; then
-  npm ci --no-audit --no-fund >&2
+  # `npm install` rather than `npm ci`: rust-just lists optional per-platform binaries that not every
+  # registry mirror carries, and `npm ci` refuses a lock file without them. The lock file still pins versions.
+  npm install --no-audit --no-fund >&2
   node --version > "$stamp"
 fi
