@@ -9,6 +9,8 @@ import type { ScenarioStats } from './load.ts';
 
 export interface ScenarioResult extends ScenarioStats {
   name: string;
+  /** Method and path, e.g. `POST /api/v1/tokens`. */
+  request: string;
   /** req/s relative to bare-post of the same run, in percent. */
   ofBarePct: number | null;
   /** agentry server's resident memory right after the scenario. */

@@ -39,13 +39,11 @@ function positive(name: string, raw: string, min: number): number {
 
 async function main(): Promise<number> {
   const load = { durationSec: positive('duration', args.duration, 1), connections: positive('connections', args.connections, 1), warmupSec: positive('warmup', args.warmup, 0) };
+  if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error(`--db must be sqlite or postgres, got ${args.db}`);
+  // The Postgres database must be empty: bootstrap only installs our admin token on first start.
+  if (args.db === 'postgres' && !args['database-url']) throw new Error('--db postgres needs --database-url postgres://… (an empty database)');
   const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-'));
-  let databaseUrl = `sqlite:${join(tmp, 'bench.db')}`;
-  if (args.db === 'postgres') {
-    // The database must be empty: bootstrap only installs our admin token on first start.
-    if (!args['database-url']) throw new Error('--db postgres needs --database-url postgres://… (an empty database)');
-    databaseUrl = args['database-url'];
-  } else if (args.db !== 'sqlite') throw new Error(`--db must be sqlite or postgres, got ${args.db}`);
+  const databaseUrl = args.db === 'postgres' ? args['database-url']! : `sqlite:${join(tmp, 'bench.db')}`;
 
   // The developer's shell configuration (AGENTRY_*, DATABASE_URL, PORT…) must not leak into the server
   // under test; only what is set here and what --env adds applies.
@@ -82,6 +80,9 @@ async function main(): Promise<number> {
   const scenarios: Scenario[] = [
     { name: 'bare-post', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body },
     { name: 'api-info', method: 'GET', origin: agentryUrl, path: '/api/v1', headers: auth },
+    // The validated POST: auth, JSON body, contract validation, a service call answered from the token cache.
+    { name: 'introspect-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens/introspect', headers: { ...auth, ...json }, body: JSON.stringify({ token: adminToken }) },
+    // A write: validation plus a SQLite/Postgres transaction (token row + audit row) per request.
     { name: 'create-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens', headers: { ...auth, ...json }, body: JSON.stringify({ name: 'bench', role: 'viewer' }) },
   ];
   const params: Params = { ...load, db: args.db, bodyBytes: body.length };
@@ -93,7 +94,7 @@ async function main(): Promise<number> {
     await preflight(s);
     const stats = await runScenario(s, load);
     const ceiling = results[0]?.rps ?? stats.rps; // bare-post runs first
-    const result: ScenarioResult = { name: s.name, ...stats, ofBarePct: ceiling > 0 ? round((stats.rps / ceiling) * 100, 1) : null, serverRssMiB: rssMiB(agentry.pid) };
+    const result: ScenarioResult = { name: s.name, request: `${s.method} ${s.path}`, ...stats, ofBarePct: ceiling > 0 ? round((stats.rps / ceiling) * 100, 1) : null, serverRssMiB: rssMiB(agentry.pid) };
     results.push(result);
     console.log(scenarioLine(result));
     // A failed request is one without a 2xx answer, whether it got a status or not.

@@ -199,6 +199,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tokens/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Introspect an operator token
+         * @description Tells whether a token secret is active (known, not revoked, not expired) in the caller's tenant and,
+         *     if so, which token it is — for gateways and integrations that receive operator tokens (in the spirit
+         *     of RFC 7662). Tokens of other tenants, and anything that is not a token, are simply `active: false`.
+         */
+        post: operations["introspectToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens/{tokenId}": {
         parameters: {
             query?: never;
@@ -368,6 +390,14 @@ export interface components {
             token: components["schemas"]["Token"];
             /** @description The token itself (`opk_…`). Shown only in this response. */
             secret: string;
+        };
+        TokenIntrospectionRequest: {
+            /** @description The secret to check (`opk_…`). */
+            token: string;
+        };
+        TokenIntrospection: {
+            active: boolean;
+            token?: components["schemas"]["Token"];
         };
         AuditEntry: {
             /** Format: uuid */
@@ -737,6 +767,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenIntrospectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenIntrospection"];
                 };
             };
             400: components["responses"]["BadRequest"];

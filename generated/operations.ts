@@ -8,6 +8,7 @@ export type OperationId =
   | 'createToken'
   | 'revokeToken'
   | 'getToken'
+  | 'introspectToken'
   | 'getDocs'
   | 'getDocsAsset'
   | 'getHealth'
@@ -172,6 +173,29 @@ export const operationTable = [
     "longPoll": false,
     "hasBody": false,
     "bodyContentTypes": []
+  },
+  {
+    "operationId": "introspectToken",
+    "method": "POST",
+    "path": "/api/v1/tokens/introspect",
+    "honoPath": "/api/v1/tokens/introspect",
+    "tag": "tokens",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
   },
   {
     "operationId": "getDocs",

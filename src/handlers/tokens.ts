@@ -1,6 +1,7 @@
 /** Tag `tokens`: operator tokens of the caller's tenant. */
 import { createToken } from '../services/tokens/create.ts';
 import { getToken } from '../services/tokens/get.ts';
+import { introspectToken } from '../services/tokens/introspect.ts';
 import { listTokens } from '../services/tokens/list.ts';
 import { revokeToken } from '../services/tokens/revoke.ts';
 import { serviceContext } from './context.ts';
@@ -8,7 +9,7 @@ import type { HandlerDeps } from './deps.ts';
 import { presentPage, presentToken } from './presenters.ts';
 import type { HandlerMap } from './types.ts';
 
-export function tokenHandlers({ repos, authenticator }: HandlerDeps): Pick<HandlerMap, 'listTokens' | 'createToken' | 'getToken' | 'revokeToken'> {
+export function tokenHandlers({ repos, authenticator }: HandlerDeps): Pick<HandlerMap, 'listTokens' | 'createToken' | 'getToken' | 'revokeToken' | 'introspectToken'> {
   return {
     listTokens: async (c, { query }, res) => {
       const page = await listTokens({ ctx: serviceContext(c, repos), input: query });
@@ -20,6 +21,10 @@ export function tokenHandlers({ repos, authenticator }: HandlerDeps): Pick<Handl
       return res.json(201, { token: presentToken(token), secret }, { location: `/api/v1/tokens/${token.id}` });
     },
     getToken: async (c, { params }, res) => res.json(200, presentToken(await getToken({ ctx: serviceContext(c, repos), input: { id: params.tokenId } }))),
+    introspectToken: async (c, { body }, res) => {
+      const result = await introspectToken({ ctx: serviceContext(c, repos), input: { secret: body.token }, authenticator });
+      return res.json(200, result.token ? { active: true, token: presentToken(result.token) } : { active: false });
+    },
     revokeToken: async (c, { params }, res) => {
       await revokeToken({ ctx: serviceContext(c, repos), input: { id: params.tokenId }, authenticator });
       return res.empty(204);

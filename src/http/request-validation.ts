@@ -1,15 +1,19 @@
 /**
- * Per-operation request validation with openapi-backend's precompiled validators (never its router):
- * collects every failing field into one 400, then converts query strings to the declared types.
+ * Per-operation request validation with the ajv validators openapi-backend precompiles from the bundled
+ * contract (never its router, which compiles a RegExp per operation per request). We call them directly
+ * with the shape they were compiled for — `{requestBody}` and `{path, query, header, cookie}` — which also
+ * skips its per-request header/cookie/path re-parsing. All failing fields are collected into one 400;
+ * query strings come back converted to their declared types (the params validator coerces in place).
  */
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Operation } from 'openapi-backend';
 import type { Contract } from './contract.ts';
 import { ValidationError, type FieldError } from '../services/errors.ts';
 
 export interface RawRequest {
-  method: string;
-  path: string;
+  /** Path parameters as routed. */
+  params: Record<string, string>;
+  /** Lower-cased header names. */
   headers: Record<string, string>;
   /** Every value of every query parameter, as Hono's `c.req.queries()` gives them. */
   query: Record<string, string[]>;
@@ -21,54 +25,49 @@ export interface OperationValidator {
   validate(req: RawRequest): Record<string, unknown>;
 }
 
-type QueryType = 'integer' | 'number' | 'boolean' | 'array' | 'string';
+const EMPTY = Object.freeze({});
 
 export function createValidator(contract: Contract, operationId: string): OperationValidator {
   const operation = contract.backend.getOperation(operationId) as Operation;
   if (!operation) throw new Error(`operation ${operationId} is not in the contract`);
-  const queryTypes = new Map<string, QueryType>();
-  for (const p of (operation.parameters ?? []) as { in: string; name: string; schema?: { type?: string } }[]) {
-    if (p.in === 'query') queryTypes.set(p.name, (p.schema?.type as QueryType) ?? 'string');
-  }
-  const validator = contract.backend.validator;
+  const parameters = (operation.parameters ?? []) as { in: string; name: string; schema?: { type?: string } }[];
+  const arrayQuery = new Set(parameters.filter((p) => p.in === 'query' && p.schema?.type === 'array').map((p) => p.name));
+  const validators = contract.backend.validator.getRequestValidatorsForOperation(operationId) as ValidateFunction[];
+  const hasJsonBody = Boolean((operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content?.['application/json']?.schema);
+  const bodyValidator = hasJsonBody ? validators[0] : undefined;
+  const paramsValidator = validators[hasJsonBody ? 1 : 0]!;
+  // Nothing declared to check: skip the work entirely (most GETs of the root router).
+  if (parameters.length === 0 && !bodyValidator) return { validate: () => ({}) };
+
   return {
     validate(req) {
+      const errors: ErrorObject[] = [];
+      if (bodyValidator && !bodyValidator({ requestBody: req.body })) errors.push(...bodyValidator.errors!);
       // A repeated scalar parameter is judged by its first value; arrays keep every value.
-      const query: Record<string, string | string[]> = {};
-      for (const [name, values] of Object.entries(req.query)) query[name] = queryTypes.get(name) === 'array' ? values : values[0]!;
-      const result = validator.validateRequest({ ...req, query } as never, operation);
-      if (!result.valid) throw new ValidationError('request does not match the contract', toFieldErrors(result.errors ?? []));
-      return coerceQuery(query, queryTypes);
+      const query: Record<string, unknown> = {};
+      for (const name in req.query) query[name] = arrayQuery.has(name) ? req.query[name] : req.query[name]![0];
+      if (!paramsValidator({ path: req.params, query, header: req.headers, cookie: EMPTY })) errors.push(...paramsValidator.errors!);
+      if (errors.length > 0) throw new ValidationError('request does not match the contract', toFieldErrors(errors));
+      return query;
     },
   };
-}
-
-function coerceQuery(query: Record<string, string | string[]>, types: Map<string, QueryType>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, raw] of Object.entries(query)) {
-    const type = types.get(name);
-    if (!type) continue; // undeclared parameters are not passed on
-    const value = raw;
-    if (type === 'integer' || type === 'number') out[name] = Number(value);
-    else if (type === 'boolean') out[name] = value === 'true';
-    else if (type === 'array') out[name] = Array.isArray(value) ? value : String(value).split(',');
-    else out[name] = value;
-  }
-  return out;
 }
 
 /** ajv errors → `{path, message}` with paths like `body/name`, `query/limit`, `header/idempotency-key`. */
 export function toFieldErrors(errors: ErrorObject[]): FieldError[] {
   return errors.map((e) => {
-    let path = e.instancePath.replace(/^\/requestBody/, '/body').replace(/^\/headers?/, '/header').slice(1) || 'body';
+    let path = e.instancePath.replace(/^\/requestBody/, '/body').slice(1);
     let message = e.message ?? 'is not valid';
-    if (e.keyword === 'required') path = `${path}/${(e.params as { missingProperty: string }).missingProperty}`.replace(/^\//, '');
+    if (e.keyword === 'required') {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      if (path === '' && missing === 'requestBody') return { path: 'body', message: 'a JSON body is required' };
+      path = path ? `${path}/${missing}` : missing;
+    }
     if (e.keyword === 'additionalProperties') {
       path = `${path}/${(e.params as { additionalProperty: string }).additionalProperty}`;
       message = 'is not an accepted field';
     }
     if (e.keyword === 'enum') message += `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-    if (e.keyword === 'parse') return { path: 'body', message: `malformed JSON: ${message}` };
-    return { path, message };
+    return { path: path || 'body', message };
   });
 }

@@ -44,14 +44,9 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bod
     const principal = await authenticate(c, op, auth);
     c.set('principal', principal);
     const body = op.hasBody ? await readJsonBody(c, bodyLimitBytes, op.bodyContentTypes) : undefined;
-    const query = validator.validate({
-      method: op.method,
-      path: c.req.path,
-      headers: c.req.header(),
-      query: c.req.queries() as Record<string, string[]>,
-      body,
-    });
-    const input = { params: c.req.param(), query, body };
+    const params = c.req.param() as Record<string, string>;
+    const query = validator.validate({ params, headers: c.req.header(), query: c.req.queries() as Record<string, string[]>, body });
+    const input = { params, query, body };
     return withTimeout(timeoutMs, () => handler(c as never, input, responder(c)));
   };
 }

@@ -64,6 +64,21 @@ describe.each(dialects())('tokens on %s', (dialect) => {
     expect(JSON.stringify(audit.data)).not.toContain(data!.secret);
   });
 
+  it('introspects: active for a live token of the tenant, inactive for revoked, foreign or made-up ones', async () => {
+    const { data: live } = await s.client.POST('/api/v1/tokens', { body: { name: 'live', role: 'viewer' } });
+    const { data: dead } = await s.client.POST('/api/v1/tokens', { body: { name: 'dead', role: 'viewer' } });
+    await s.client.DELETE('/api/v1/tokens/{tokenId}', { params: { path: { tokenId: dead!.token.id } } });
+    const foreign = await tenantWithToken(s.repos, 'viewer');
+    const ask = async (token: string) => (await s.client.POST('/api/v1/tokens/introspect', { body: { token } })).data!;
+    expect(await ask(live!.secret)).toEqual({ active: true, token: { ...live!.token, lastUsedAt: null } });
+    expect(await ask(dead!.secret)).toEqual({ active: false });
+    expect(await ask(foreign.secret)).toEqual({ active: false });
+    expect(await ask('opk_' + 'x'.repeat(43))).toEqual({ active: false });
+    expect(await ask('not even close')).toEqual({ active: false });
+    const asViewer = await s.clientFor(live!.secret).POST('/api/v1/tokens/introspect', { body: { token: live!.secret } });
+    expect(asViewer.response.status).toBe(403);
+  });
+
   it('unknown token id: 404', async () => {
     const res = await s.client.GET('/api/v1/tokens/{tokenId}', { params: { path: { tokenId: '01a207a2-0000-7000-8000-000000000000' } } });
     expect(res.response.status).toBe(404);

@@ -33,25 +33,32 @@ export class OperatorAuthenticator {
   }
 
   async authenticate(secret: string): Promise<OperatorPrincipal> {
-    if (!looksLikeSecret(secret, 'opk')) throw new UnauthorizedError('not an operator token');
+    const found = await this.lookup(secret);
+    if (!found) throw new UnauthorizedError('unknown operator token');
+    const now = this.now();
+    if (found.revokedAt) throw new UnauthorizedError('operator token revoked');
+    if (found.expiresAt && found.expiresAt.getTime() <= now) throw new UnauthorizedError('operator token expired');
+    this.noteUse(found.id, now);
+    return { type: 'operator', tokenId: found.id, tenantId: found.tenantId, role: found.role, name: found.name };
+  }
+
+  /** The token a secret belongs to (revoked and expired ones included), or null; through the cache. */
+  async lookup(secret: string): Promise<OperatorTokenRecord | null> {
+    if (!looksLikeSecret(secret, 'opk')) return null;
     const hash = hashSecret(secret);
     const now = this.now();
-    let entry = this.cache.get(hash);
-    if (!entry || entry.cachedUntil <= now) {
-      const record = await this.repos.operatorTokens.findByHash(hash);
-      if (!record || !sameHash(record.secretHash, hash)) {
-        this.cache.delete(hash);
-        throw new UnauthorizedError('unknown operator token');
-      }
-      entry = { record, cachedUntil: now + this.options.cacheTtlMs };
-      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      if (this.options.cacheTtlMs > 0) this.cache.set(hash, entry);
+    const entry = this.cache.get(hash);
+    if (entry && entry.cachedUntil > now) return entry.record;
+    const record = await this.repos.operatorTokens.findByHash(hash);
+    if (!record || !sameHash(record.secretHash, hash)) {
+      this.cache.delete(hash);
+      return null;
     }
-    const { record } = entry;
-    if (record.revokedAt) throw new UnauthorizedError('operator token revoked');
-    if (record.expiresAt && record.expiresAt.getTime() <= now) throw new UnauthorizedError('operator token expired');
-    this.noteUse(record.id, now);
-    return { type: 'operator', tokenId: record.id, tenantId: record.tenantId, role: record.role, name: record.name };
+    if (this.options.cacheTtlMs > 0) {
+      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(hash, { record, cachedUntil: now + this.options.cacheTtlMs });
+    }
+    return record;
   }
 
   /** Drops a token from the cache (after revocation). */

@@ -1,0 +1,14 @@
+import type { OperatorToken } from '../../repositories/types.ts';
+import { withoutSecret } from '../../repositories/shared/mappers.ts';
+import type { OperatorAuthenticator } from '../auth/operator-authenticator.ts';
+import { requirePrincipal, type ServiceContext } from '../context.ts';
+
+/** Whether a secret is an active token of the caller's tenant. Other tenants' tokens are reported inactive, not revealed. */
+export async function introspectToken({ ctx, input, authenticator }: { ctx: ServiceContext; input: { secret: string }; authenticator: OperatorAuthenticator }): Promise<{ active: boolean; token?: OperatorToken }> {
+  const principal = requirePrincipal(ctx);
+  const record = await authenticator.lookup(input.secret);
+  if (!record || record.tenantId !== principal.tenantId) return { active: false };
+  const now = ctx.now();
+  const active = !record.revokedAt && !(record.expiresAt && record.expiresAt <= now);
+  return active ? { active, token: withoutSecret(record) } : { active: false };
+}
