@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    // Comma-separated scenario names to run (the bare-post ceiling always runs first).
+    only: { type: 'string' },
   },
 });
 
@@ -85,6 +87,11 @@ async function main(): Promise<number> {
     // A write: validation plus a SQLite/Postgres transaction (token row + audit row) per request.
     { name: 'create-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens', headers: { ...auth, ...json }, body: JSON.stringify({ name: 'bench', role: 'viewer' }) },
   ];
+  if (args.only) {
+    const wanted = new Set(['bare-post', ...args.only.split(',')]);
+    for (const name of wanted) if (!scenarios.some((x) => x.name === name)) throw new Error(`--only: no scenario ${name}`);
+    scenarios.splice(0, scenarios.length, ...scenarios.filter((x) => wanted.has(x.name)));
+  }
   const params: Params = { ...load, db: args.db, bodyBytes: body.length };
   console.log(`agentry pid ${agentry.pid} (${args.db}), bare pid ${bare.pid}; ${load.connections} connections, ${load.warmupSec} s warm-up + ${load.durationSec} s per scenario; logs in ${tmp}`);
 

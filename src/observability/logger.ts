@@ -3,6 +3,7 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
+// Exact paths only: wildcards make every log call walk the object, and this runs on every access log line.
 export const redactPaths = [
   'authorization',
   'headers.authorization',
@@ -10,13 +11,11 @@ export const redactPaths = [
   'req.headers.authorization',
   'req.headers["x-agent-api-key"]',
   'secret',
-  '*.secret',
   'token',
-  '*.token',
   'apiKey',
-  '*.apiKey',
   'password',
-  '*.password',
+  'enrollSecret',
+  'claimToken',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
