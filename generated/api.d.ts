@@ -264,6 +264,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/rate-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rate limits and the busiest clients
+         * @description The rate limits in force and, for each limit, the clients of this instance with the most rejected and
+         *     the most requests in the recent window. System tokens only: the clients of every tenant appear.
+         *     Keys are client IPs, operator token ids or agent ids, never secrets.
+         */
+        get: operations["getRateLimits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the event feed (long poll)
+         * @description Events of the caller's tenant after `offset`, oldest first. With `wait` the request parks until an
+         *     event past `offset` is committed (on any instance) or `wait` seconds pass; then it answers an empty
+         *     page. Resume with `nextOffset`. An offset older than retention answers 410 with the oldest offset.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream the event feed (Server-Sent Events)
+         * @description Each event is sent as `id: <offset>`, `event: <type>`, `data: <Event JSON>`. Reconnecting with
+         *     `Last-Event-ID` (or `offset`) resumes after that offset without losing events. A comment line is sent
+         *     as a heartbeat when nothing happens; the stream ends when the server shuts down.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -428,13 +494,101 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
             nextCursor: string | null;
         };
+        /**
+         * @description Which limit: `ip` is the per-address limit every request passes before authentication; the others are
+         *     the operation classes (`x-rate-limit-class`), of which `unauthenticated` also covers callers without
+         *     credentials on operations that accept them.
+         * @enum {string}
+         */
+        RateLimitName: "ip" | "unauthenticated" | "agent" | "operator" | "admin";
+        /**
+         * @description What a limit's buckets are keyed by: the client IP (IPv6 per /64), the operator token id or the agent id.
+         * @enum {string}
+         */
+        RateLimitKeyKind: "ip" | "token" | "agent";
+        /** @description One limit in force (a token bucket per key refilled at `ratePerSec`, holding at most `burst`). */
+        RateLimitPolicy: {
+            class: components["schemas"]["RateLimitName"];
+            keyKind: components["schemas"]["RateLimitKeyKind"];
+            ratePerSec: number;
+            burst: number;
+            /** @description Buckets this instance holds for the limit now. */
+            trackedClients: number;
+        };
+        /**
+         * @description One client's bucket for one limit. `requests` and `rejections` are counted over the client's current
+         *     window, which starts at its first request once the previous window is over.
+         */
+        RateLimitClient: {
+            class: components["schemas"]["RateLimitName"];
+            keyKind: components["schemas"]["RateLimitKeyKind"];
+            /** @description The client IP (`2001:db8:1:2::/64` for IPv6, `unknown` when the server could not tell), token id or agent id. */
+            key: string;
+            /** @description Requests the client may make at once right now. */
+            tokensLeft: number;
+            /** @description Requests in the window, rejected ones included. */
+            requests: number;
+            /** @description Requests answered 429 in the window. */
+            rejections: number;
+            /** Format: date-time */
+            windowStartedAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+        };
+        /**
+         * @description The rate limits of the instance that answers, and its busiest clients. Limits are kept in memory per
+         *     instance: behind a load balancer each instance enforces them on the traffic it receives.
+         */
+        RateLimitReport: {
+            enabled: boolean;
+            /** @description Peers (IPs or CIDR ranges) whose `X-Forwarded-For` is believed. */
+            trustedProxies: string[];
+            /** @description Buckets kept per limit; the least recently used are dropped beyond this. */
+            maxTrackedClients: number;
+            /** @description Length of the window over which clients' requests and rejections are counted. */
+            windowSeconds: number;
+            limits: components["schemas"]["RateLimitPolicy"][];
+            /** @description Clients with rejections in their current window, most rejections first. */
+            topByRejections: components["schemas"]["RateLimitClient"][];
+            /** @description Clients seen within the last window, most requests first. */
+            topByRequests: components["schemas"]["RateLimitClient"][];
+        };
+        Event: {
+            /** @description Position in the tenant's feed; consecutive, in commit order. */
+            offset: number;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description What happened, e.g. `agent_registered`, `token_created`.
+             * @example agent_registered
+             */
+            type: string;
+            resourceType: string;
+            resourceId: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventPage: {
+            events: components["schemas"]["Event"][];
+            /** @description Pass as `offset` to continue after this page (unchanged when the page is empty). */
+            nextOffset: number;
+            /** @description More matching events follow right away. */
+            hasMore: boolean;
+        };
     };
     responses: {
-        /** @description Rate limited; retry after `Retry-After` seconds. */
+        /**
+         * @description Rate limited; retry after `Retry-After` seconds. Every request passes a per-IP limit, then the limit of
+         *     its operation's class (`x-rate-limit-class`) for the caller: per operator token, per agent, or per IP
+         *     without credentials. The `RateLimit-*` headers describe the limit that was hit.
+         */
         TooManyRequests: {
             headers: {
-                /** @description Seconds until a request may succeed. */
-                "Retry-After"?: number;
+                "Retry-After": components["headers"]["RetryAfter"];
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -468,6 +622,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description A request with the same Idempotency-Key is still being processed; retry after `Retry-After` seconds. */
+        IdempotencyInProgress: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Request body larger than the configured cap. */
         PayloadTooLarge: {
             headers: {
@@ -486,6 +651,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Idempotency-Key reused with another request body. */
+        UnprocessableContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No such resource (resources of other tenants are reported as missing). */
         NotFound: {
             headers: {
@@ -493,6 +667,18 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The requested offset is older than the feed keeps; `oldestOffset` says where it starts now. */
+        Gone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @description The oldest offset still available; resume from `oldestOffset - 1`. */
+                    oldestOffset: number;
+                };
             };
         };
     };
@@ -504,9 +690,22 @@ export interface components {
         /** @description Repeats with the same key and body replay the first response. */
         IdempotencyKey: string;
         TokenId: string;
+        /** @description Only these event types (comma-separated or repeated). */
+        EventTypes: string[];
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Seconds to wait before retrying. */
+        RetryAfter: number;
+        /** @description Requests the caller's bucket holds when full (the burst) for this operation's rate-limit class. */
+        RateLimitLimit: number;
+        /** @description Requests the caller may still make at once before being limited. */
+        RateLimitRemaining: number;
+        /** @description Seconds until the caller's bucket is full again. */
+        RateLimitReset: number;
+        /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+        IdempotentReplayed: "true";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -759,10 +958,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created; `secret` is shown only in this response. */
+            /** @description Created; `secret` is shown only in this response (and in replays of the same Idempotency-Key). */
             201: {
                 headers: {
                     Location?: string;
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -772,8 +972,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyInProgress"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -894,6 +1096,102 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getRateLimits: {
+        parameters: {
+            query?: {
+                /** @description How many clients each list shows. */
+                top?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits and the busiest clients. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The last offset already seen (0 = from the start). */
+                offset?: number;
+                limit?: number;
+                /** @description Only these event types (comma-separated or repeated). */
+                types?: components["parameters"]["EventTypes"];
+                /** @description Seconds to wait for an event when there is none yet. */
+                wait?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events (possibly empty). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Start after this offset (default 0, from the start). */
+                offset?: number;
+                /** @description Only these event types (comma-separated or repeated). */
+                types?: components["parameters"]["EventTypes"];
+            };
+            header?: {
+                /** @description Resume after this offset (takes precedence over `offset`). */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless `text/event-stream`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            410: components["responses"]["Gone"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -3,7 +3,10 @@ import type { operations as Operations } from './api.d.ts';
 
 export type OperationId =
   | 'getApiInfo'
+  | 'getRateLimits'
   | 'listAuditEntries'
+  | 'listEvents'
+  | 'streamEvents'
   | 'listTokens'
   | 'createToken'
   | 'revokeToken'
@@ -68,6 +71,27 @@ export const operationTable = [
     "bodyContentTypes": []
   },
   {
+    "operationId": "getRateLimits",
+    "method": "GET",
+    "path": "/api/v1/admin/rate-limits",
+    "honoPath": "/api/v1/admin/rate-limits",
+    "tag": "admin",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "system"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "listAuditEntries",
     "method": "GET",
     "path": "/api/v1/audit",
@@ -85,6 +109,52 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "listEvents",
+    "method": "GET",
+    "path": "/api/v1/events",
+    "honoPath": "/api/v1/events",
+    "tag": "events",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": true,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "streamEvents",
+    "method": "GET",
+    "path": "/api/v1/events/stream",
+    "honoPath": "/api/v1/events/stream",
+    "tag": "events",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": true,
     "hasBody": false,
     "bodyContentTypes": []
   },

@@ -9,7 +9,9 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { createHandlers, type HandlerDeps } from './handlers/index.ts';
 import type { HandlerMap } from './handlers/types.ts';
 import type { AppEnv } from './http/env.ts';
+import { IdempotencyGuard } from './http/idempotency.ts';
 import { problem, problemFor } from './http/problem.ts';
+import { TrustedProxies } from './http/rate-limit/client-ip.ts';
 import { requestContext } from './http/request-context.ts';
 import { registerOperations } from './http/routes.ts';
 import type { Logger } from './observability/logger.ts';
@@ -23,7 +25,7 @@ export interface AppDeps extends HandlerDeps {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, logger, metrics } = deps;
   const app = new Hono<AppEnv>();
-  app.use(requestContext(logger, metrics, config.log.requests));
+  app.use(requestContext(logger, metrics, config.log.requests, new TrustedProxies(config.rateLimits.trustedProxies)));
   if (config.server.corsOrigins.length > 0) {
     app.use(
       cors({
@@ -51,6 +53,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     auth: { operator: deps.authenticator },
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
+    rateLimiter: deps.rateLimiter,
+    idempotency: new IdempotencyGuard(deps.repos, config.idempotency, deps.featureMetrics),
   });
   app.route('/api/v1', api);
 

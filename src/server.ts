@@ -10,6 +10,7 @@ import type { Hono } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
 import type { Config } from './config/schema.ts';
 import { loadContract } from './http/contract.ts';
+import { RateLimiter } from './http/rate-limit/limiter.ts';
 import type { AppEnv } from './http/env.ts';
 import { connectNats, type Messaging } from './messaging/nats.ts';
 import type { Logger } from './observability/logger.ts';
@@ -20,6 +21,13 @@ import { OperatorAuthenticator } from './services/auth/operator-authenticator.ts
 import { bootstrap } from './services/bootstrap.ts';
 import type { Check } from './services/system/readiness.ts';
 import { serverVersion } from './version.ts';
+import { randomUUID } from 'node:crypto';
+import { startEventFanout } from './messaging/event-fanout.ts';
+import { registerFeatureMetrics } from './observability/feature-metrics.ts';
+import { EventFeed } from './services/events/feed.ts';
+import { eventRetentionJob } from './workers/event-retention.ts';
+import { idempotencyCleanupJob } from './workers/idempotency-cleanup.ts';
+import { WorkerRunner } from './workers/runner.ts';
 
 export interface StartOptions {
   logger: Logger;
@@ -53,8 +61,17 @@ export async function buildApp(config: Config, options: StartOptions) {
     const readinessChecks: Record<string, Check> = { database: () => repos.ping() };
     if (messaging) readinessChecks.nats = () => messaging!.ping();
     const authenticator = new OperatorAuthenticator(repos, logger, config.auth);
-    const app = createApp({ config, contract, repos, metrics, authenticator, readinessChecks, serverVersion, logger, handlerOverrides: options.handlerOverrides });
-    return { app, repos, metrics, messaging };
+    const rateLimiter = config.rateLimits.enabled ? new RateLimiter(config.rateLimits, metrics) : null;
+    const background = startBackground(config, repos, metrics, messaging, logger);
+    const { feed, featureMetrics, shutdown } = background;
+    const app = createApp({ config, contract, repos, metrics, authenticator, readinessChecks, serverVersion, rateLimiter, feed, featureMetrics, shutdown: shutdown.signal, logger, handlerOverrides: options.handlerOverrides });
+    /** Ends long-lived responses and background work, then closes NATS and the database. */
+    const dispose = async () => {
+      await background.stop();
+      await messaging?.close();
+      await repos.close();
+    };
+    return { app, repos, metrics, messaging, feed, dispose, beginShutdown: () => background.beginShutdown() };
   } catch (err) {
     await messaging?.close();
     await repos.close();
@@ -62,9 +79,37 @@ export async function buildApp(config: Config, options: StartOptions) {
   }
 }
 
+/** The event feed (with its NATS fan-out) and the periodic workers. */
+function startBackground(config: Config, repos: Repositories, metrics: Metrics, messaging: Messaging | undefined, logger: Logger) {
+  const shutdown = new AbortController();
+  let feedRef: EventFeed | undefined;
+  const featureMetrics = registerFeatureMetrics(metrics.registry, () => feedRef);
+  const feed = (feedRef = new EventFeed(repos, { published: (n) => featureMetrics.eventsPublished.inc(n) }));
+  const fanout = messaging ? startEventFanout(messaging.connection, randomUUID(), (c) => feed.remoteCommitted(c), logger) : undefined;
+  if (fanout) feed.forwardTo((committed) => fanout.publish(committed));
+  const workers = new WorkerRunner(logger);
+  workers.start(eventRetentionJob(repos, config.events, logger));
+  workers.start(idempotencyCleanupJob(repos, config.idempotency, logger));
+  const beginShutdown = () => {
+    shutdown.abort();
+    feed.close();
+  };
+  return {
+    feed,
+    featureMetrics,
+    shutdown,
+    beginShutdown,
+    async stop() {
+      beginShutdown();
+      fanout?.close();
+      await workers.stop();
+    },
+  };
+}
+
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
   const { logger } = options;
-  const { app, repos, metrics, messaging } = await buildApp(config, options);
+  const { app, repos, metrics, messaging, dispose, beginShutdown } = await buildApp(config, options);
   const tls = config.server.tlsCertFile && config.server.tlsKeyFile;
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve(
@@ -92,6 +137,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const close = () =>
     (closing ??= (async () => {
       logger.info('shutting down: no new connections, draining in-flight requests');
+      // Long polls answer now and event streams end, so that they do not hold the drain up.
+      beginShutdown();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           logger.warn({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown deadline reached; closing remaining connections');
@@ -103,8 +150,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
         });
         httpServer.closeIdleConnections();
       });
-      await messaging?.close();
-      await repos.close();
+      await dispose();
       logger.info('shutdown complete');
     })());
   return { app, url, port, repos, metrics, close };

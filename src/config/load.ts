@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, defaultConfig, type Config } from './schema.ts';
 import { readEnvOverrides } from './env.ts';
+import { invalidNetworks } from '../http/rate-limit/client-ip.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -36,7 +37,14 @@ export function loadConfig({ file, env = process.env }: LoadOptions = {}): Confi
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  return merged as unknown as Config;
+  const config = merged as unknown as Config;
+  const badProxies = invalidNetworks(config.rateLimits.trustedProxies);
+  if (badProxies.length > 0) {
+    const key = 'rateLimits.trustedProxies';
+    const where = sources.has(key) ? ` (from ${sources.get(key)})` : file ? ` (in ${file})` : '';
+    throw new ConfigError(`invalid configuration:\n  ${key}: not an IP address or CIDR range: ${badProxies.join(', ')}${where}`);
+  }
+  return config;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -39,6 +39,46 @@ export interface Config {
     /** Minimum interval between `lastUsedAt` writes for one token. */
     lastUsedWriteIntervalMs: number;
   };
+  /** Token buckets kept in memory by each instance (see README, "Rate limits"). */
+  events: {
+    /** Events older than this are deleted. */
+    retentionHours: number;
+    /** Per tenant, only the newest this many events are kept. */
+    retentionMaxPerTenant: number;
+    /** How often the retention worker runs. */
+    pruneIntervalSec: number;
+    /** Comment line sent on an idle event stream, so proxies keep it open. */
+    sseHeartbeatSec: number;
+  };
+  idempotency: {
+    /** How long an Idempotency-Key and its response are kept. */
+    ttlHours: number;
+    /** A request still "in progress" after this long is presumed dead and its key may be taken over. */
+    lockTimeoutSec: number;
+    pruneIntervalSec: number;
+  };
+  rateLimits: {
+    enabled: boolean;
+    /** Peers (IPs or CIDR ranges) whose X-Forwarded-For is believed. */
+    trustedProxies: string[];
+    /** Every request, per client IP, before authentication. */
+    ipRatePerSec: number;
+    ipBurst: number;
+    /** Operations of class `unauthenticated`, and callers without credentials, per client IP. */
+    unauthenticatedRatePerSec: number;
+    unauthenticatedBurst: number;
+    /** Class `agent`, per agent. */
+    agentRatePerSec: number;
+    agentBurst: number;
+    /** Class `operator`, per operator token. */
+    operatorRatePerSec: number;
+    operatorBurst: number;
+    /** Class `admin`, per operator token. */
+    adminRatePerSec: number;
+    adminBurst: number;
+    /** Buckets kept per class; the least recently used are dropped beyond this. */
+    maxTrackedClients: number;
+  };
 }
 
 export const defaultConfig: Config = {
@@ -58,10 +98,28 @@ export const defaultConfig: Config = {
   nats: { url: null },
   log: { level: 'info', requests: true },
   auth: { cacheTtlMs: 10_000, lastUsedWriteIntervalMs: 60_000 },
+  events: { retentionHours: 24 * 7, retentionMaxPerTenant: 1_000_000, pruneIntervalSec: 60, sseHeartbeatSec: 15 },
+  idempotency: { ttlHours: 24, lockTimeoutSec: 60, pruneIntervalSec: 300 },
+  rateLimits: {
+    enabled: true,
+    trustedProxies: [],
+    ipRatePerSec: 200,
+    ipBurst: 400,
+    unauthenticatedRatePerSec: 20,
+    unauthenticatedBurst: 60,
+    agentRatePerSec: 10,
+    agentBurst: 50,
+    operatorRatePerSec: 50,
+    operatorBurst: 100,
+    adminRatePerSec: 10,
+    adminBurst: 30,
+    maxTrackedClients: 100_000,
+  },
 };
 
 const nullableString = { type: ['string', 'null'], minLength: 1 };
 const positiveInt = { type: 'integer', minimum: 1 };
+const ratePerSec = { type: 'number', exclusiveMinimum: 0 };
 
 export const configSchema = {
   type: 'object',
@@ -109,6 +167,35 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       properties: { cacheTtlMs: { type: 'integer', minimum: 0 }, lastUsedWriteIntervalMs: { type: 'integer', minimum: 0 } },
+    },
+    events: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { retentionHours: positiveInt, retentionMaxPerTenant: positiveInt, pruneIntervalSec: positiveInt, sseHeartbeatSec: positiveInt },
+    },
+    idempotency: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { ttlHours: positiveInt, lockTimeoutSec: positiveInt, pruneIntervalSec: positiveInt },
+    },
+    rateLimits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 } },
+        ipRatePerSec: ratePerSec,
+        ipBurst: positiveInt,
+        unauthenticatedRatePerSec: ratePerSec,
+        unauthenticatedBurst: positiveInt,
+        agentRatePerSec: ratePerSec,
+        agentBurst: positiveInt,
+        operatorRatePerSec: ratePerSec,
+        operatorBurst: positiveInt,
+        adminRatePerSec: ratePerSec,
+        adminBurst: positiveInt,
+        maxTrackedClients: { type: 'integer', minimum: 100 },
+      },
     },
   },
 } as const;

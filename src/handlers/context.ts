@@ -1,6 +1,5 @@
 /** Builds the service context for a request. */
 import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Repositories } from '../repositories/types.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -10,16 +9,8 @@ export function serviceContext(c: Context<AppEnv>, repos: Repositories): Service
     log: c.get('log'),
     repos,
     requestId: c.get('requestId') ?? null,
-    ip: clientIp(c),
+    ip: c.get('clientIp') ?? null,
     principal: c.get('principal') ?? null,
     now: () => new Date(),
   };
-}
-
-function clientIp(c: Context): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null; // in-process requests (app.request) have no socket
-  }
 }

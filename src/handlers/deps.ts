@@ -1,9 +1,12 @@
 /** What handlers may use. No SQL: repositories reach handlers only to be passed into service contexts. */
 import type { Config } from '../config/schema.ts';
 import type { Contract } from '../http/contract.ts';
+import type { RateLimiter } from '../http/rate-limit/limiter.ts';
+import type { FeatureMetrics } from '../observability/feature-metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Repositories } from '../repositories/types.ts';
 import type { OperatorAuthenticator } from '../services/auth/operator-authenticator.ts';
+import type { EventFeed } from '../services/events/feed.ts';
 import type { Check } from '../services/system/readiness.ts';
 
 export interface HandlerDeps {
@@ -14,4 +17,10 @@ export interface HandlerDeps {
   authenticator: OperatorAuthenticator;
   readinessChecks: Record<string, Check>;
   serverVersion: string;
+  /** null when rate limiting is off. */
+  rateLimiter: RateLimiter | null;
+  feed: EventFeed;
+  featureMetrics: FeatureMetrics;
+  /** Aborted when the server begins to shut down: long-lived responses end. */
+  shutdown: AbortSignal;
 }

@@ -2,6 +2,7 @@
 import type { Logger } from '../observability/logger.ts';
 import type { Principal } from '../services/context.ts';
 import type { OperationDescriptor } from '../../generated/operations.ts';
+import type { RateLimitState } from './rate-limit/limiter.ts';
 
 export interface AppVariables {
   requestId: string;
@@ -9,6 +10,10 @@ export interface AppVariables {
   /** The contract operation this request was routed to (unset for unmatched requests). */
   operation: OperationDescriptor | undefined;
   principal: Principal | null;
+  /** The client's address (through trusted proxies); null for in-process requests. */
+  clientIp: string | null;
+  /** RateLimit-* headers for the response, set when the request passed a rate-limited operation's checks. */
+  rateLimit: RateLimitState | undefined;
 }
 
 export interface AppEnv {

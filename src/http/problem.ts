@@ -9,6 +9,7 @@ import {
   ConflictError,
   DomainError,
   ForbiddenError,
+  GoneError,
   LimitExceededError,
   NotFoundError,
   PreconditionFailedError,
@@ -38,6 +39,7 @@ const titles: Record<number, [kind: string, title: string]> = {
   404: ['not-found', 'Not found'],
   405: ['method-not-allowed', 'Method not allowed'],
   409: ['conflict', 'Conflict'],
+  410: ['gone', 'Gone'],
   412: ['precondition-failed', 'Precondition failed'],
   413: ['payload-too-large', 'Request body too large'],
   415: ['unsupported-media-type', 'Unsupported media type'],
@@ -76,6 +78,7 @@ export function problemFor(c: Context, err: unknown): Response | null {
     if (err instanceof ForbiddenError) return problem(c, 403, err.message);
     if (err instanceof NotFoundError) return problem(c, 404, err.message);
     if (err instanceof ConflictError) return problem(c, 409, err.message, { kind: err.kind, ...err.details });
+    if (err instanceof GoneError) return problem(c, 410, err.message, err.details);
     if (err instanceof PreconditionFailedError) return problem(c, 412, err.message);
     if (err instanceof LimitExceededError) return problem(c, 400, err.message, { kind: err.kind });
     if (err instanceof UnavailableError) {

@@ -1,27 +1,34 @@
 /**
  * First middleware of every request: request id (X-Request-Id honoured or generated, echoed), a child
- * logger carrying it, HTTP metrics by route template, and one access log line.
+ * logger carrying it, the client IP, HTTP metrics by route template, RateLimit-* headers, and one access
+ * log line.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AppEnv } from './env.ts';
+import { resolveClientIp, type TrustedProxies } from './rate-limit/client-ip.ts';
+import { setStateHeaders } from './rate-limit/limiter.ts';
 
 const VALID_ID = /^[\w\-=.:]{1,128}$/;
 
-export function requestContext(logger: Logger, metrics: Metrics, accessLog: boolean): MiddlewareHandler<AppEnv> {
+export function requestContext(logger: Logger, metrics: Metrics, accessLog: boolean, trustedProxies: TrustedProxies): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && VALID_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', requestId);
     c.set('log', logger.child({ requestId }));
+    c.set('clientIp', resolveClientIp(peerAddress(c), trustedProxies.empty ? undefined : c.req.header('x-forwarded-for'), trustedProxies));
     metrics.httpInFlight.inc();
     try {
       await next();
     } finally {
       metrics.httpInFlight.dec();
       c.res.headers.set('x-request-id', requestId);
+      const rateLimit = c.get('rateLimit');
+      if (rateLimit) setStateHeaders(c.res.headers, rateLimit);
       const status = c.res.status;
       const route = c.get('operation')?.path ?? (status === 405 ? 'method_not_allowed' : 'unmatched');
       const seconds = (performance.now() - started) / 1000;
@@ -29,8 +36,17 @@ export function requestContext(logger: Logger, metrics: Metrics, accessLog: bool
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
       if (accessLog) {
-        c.get('log').info({ method: c.req.method, path: c.req.path, route, status, durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
+        c.get('log').info({ method: c.req.method, path: c.req.path, route, status, ip: c.get('clientIp'), durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
       }
     }
   };
+}
+
+/** The socket peer; in-process requests (`app.request()`) have none. */
+function peerAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
 }

@@ -45,7 +45,8 @@ export function createValidator(contract: Contract, operationId: string): Operat
       if (bodyValidator && !bodyValidator({ requestBody: req.body })) errors.push(...bodyValidator.errors!);
       // A repeated scalar parameter is judged by its first value; arrays keep every value.
       const query: Record<string, unknown> = {};
-      for (const name in req.query) query[name] = arrayQuery.has(name) ? req.query[name] : req.query[name]![0];
+      // Arrays are `form` style: repeated (`types=a&types=b`) or comma-separated (`types=a,b`), or both.
+      for (const name in req.query) query[name] = arrayQuery.has(name) ? req.query[name]!.flatMap((v) => v.split(',')).filter(Boolean) : req.query[name]![0];
       if (!paramsValidator({ path: req.params, query, header: req.headers, cookie: EMPTY })) errors.push(...paramsValidator.errors!);
       if (errors.length > 0) throw new ValidationError('request does not match the contract', toFieldErrors(errors));
       return query;

@@ -1,7 +1,7 @@
 /**
  * Registers every row of the generated operation table on Hono's router. Each route runs one composed
- * function (auth → body → validation → handler) rather than a chain of middleware, which keeps the hot
- * path short. Dispatch is Hono's; openapi-backend is used only for its precompiled validators.
+ * function (per-IP rate limit → auth → class rate limit → body → validation → handler) rather than a chain
+ * of middleware, which keeps the hot path short. Dispatch is Hono's; openapi-backend is used only for its precompiled validators.
  */
 import type { Context, Hono } from 'hono';
 import { operationTable, type OperationDescriptor } from '../../generated/operations.ts';
@@ -10,6 +10,9 @@ import { authenticate, type Authenticators } from './authenticate.ts';
 import { readJsonBody } from './body.ts';
 import type { Contract } from './contract.ts';
 import type { AppEnv } from './env.ts';
+import { ipBucketKey } from './rate-limit/client-ip.ts';
+import type { RateLimiter } from './rate-limit/limiter.ts';
+import type { IdempotencyGuard } from './idempotency.ts';
 import { createValidator } from './request-validation.ts';
 import { withTimeout } from './timeout.ts';
 
@@ -19,6 +22,9 @@ export interface RouteOptions {
   auth: Authenticators;
   bodyLimitBytes: number;
   requestTimeoutMs: number;
+  /** null when rate limiting is off. */
+  rateLimiter: RateLimiter | null;
+  idempotency: IdempotencyGuard;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -33,7 +39,7 @@ export function registerOperations(root: Hono<AppEnv>, api: Hono<AppEnv>, option
   }
 }
 
-function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bodyLimitBytes, requestTimeoutMs }: RouteOptions) {
+function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bodyLimitBytes, requestTimeoutMs, rateLimiter, idempotency }: RouteOptions) {
   const handler = handlers[op.operationId] as (c: never, input: unknown, res: unknown) => Response | Promise<Response>;
   if (typeof handler !== 'function') throw new Error(`no handler for operation ${op.operationId}`);
   const validator = createValidator(contract, op.operationId);
@@ -41,12 +47,19 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bod
 
   return async (c: Context<AppEnv>) => {
     c.set('operation', op);
+    // The per-IP bucket comes before authentication, so that guessing tokens is limited too.
+    const ipKey = rateLimiter ? ipBucketKey(c.get('clientIp')) : '';
+    const ipLimited = rateLimiter?.checkIp(c, ipKey);
+    if (ipLimited) return ipLimited;
     const principal = await authenticate(c, op, auth);
     c.set('principal', principal);
+    const classLimited = rateLimiter?.checkClass(c, op, principal, ipKey);
+    if (classLimited) return classLimited;
     const body = op.hasBody ? await readJsonBody(c, bodyLimitBytes, op.bodyContentTypes) : undefined;
     const params = c.req.param() as Record<string, string>;
     const query = validator.validate({ params, headers: c.req.header(), query: c.req.queries() as Record<string, string[]>, body });
     const input = { params, query, body };
-    return withTimeout(timeoutMs, () => handler(c as never, input, responder(c)));
+    const execute = () => withTimeout(timeoutMs, () => handler(c as never, input, responder(c)));
+    return op.idempotent ? idempotency.run(c, op, body, execute) : execute();
   };
 }

@@ -1,4 +1,4 @@
-/** prom-client registry: process defaults, HTTP metrics by route template, database pool gauges. */
+/** prom-client registry: process defaults, HTTP metrics by route template, database pool gauges, rate limits. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface PoolStats {
@@ -13,6 +13,9 @@ export class Metrics {
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
   readonly httpInFlight: Gauge;
+  readonly rateLimitRejections: Counter<'class'>;
+  /** Buckets tracked per rate limit (`ip` and each class); installed by the rate limiter. */
+  rateLimitTrackedClients: (() => Record<string, number>) | undefined = undefined;
 
   constructor(poolStats: () => PoolStats) {
     collectDefaultMetrics({ register: this.registry });
@@ -30,6 +33,22 @@ export class Metrics {
       registers: [this.registry],
     });
     this.httpInFlight = new Gauge({ name: 'http_requests_in_flight', help: 'Requests being served.', registers: [this.registry] });
+    this.rateLimitRejections = new Counter({
+      name: 'rate_limit_rejections_total',
+      help: 'Requests answered 429 by the rate limiter, by limit (ip, unauthenticated, agent, operator, admin).',
+      labelNames: ['class'],
+      registers: [this.registry],
+    });
+    const owner = this;
+    new Gauge({
+      name: 'rate_limit_tracked_clients',
+      help: 'Token buckets held in memory, by limit.',
+      labelNames: ['class'],
+      registers: [this.registry],
+      collect() {
+        for (const [name, count] of Object.entries(owner.rateLimitTrackedClients?.() ?? {})) this.set({ class: name }, count);
+      },
+    });
     new Gauge({
       name: 'db_pool_max_connections',
       help: 'Connections the database pool may open (1 for SQLite).',

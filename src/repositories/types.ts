@@ -47,6 +47,55 @@ export interface AuditEntry {
   createdAt: Date;
 }
 
+/** Event types of the feed. Features add theirs here as they land. */
+export const EVENT_TYPES = [
+  'agent_registered',
+  'agent_claimed',
+  'agent_updated',
+  'agent_deleted',
+  'agent_online',
+  'agent_offline',
+  'key_rotated',
+  'inventory_changed',
+  'policy_changed',
+  'command_created',
+  'command_execution_updated',
+  'tenant_created',
+  'token_created',
+  'token_revoked',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface NewEvent {
+  tenantId: string;
+  type: EventType;
+  resourceType: string;
+  resourceId: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface StoredEvent extends NewEvent {
+  /** Position in the tenant's feed: 1, 2, 3, … without gaps, in commit order. */
+  offset: number;
+}
+
+/** What a mutation writes besides its own rows, in the same transaction. */
+export interface WriteEffects {
+  audit?: AuditEntry;
+  events?: NewEvent[];
+}
+
+/** Told after a transaction that published events has committed (wakes long polls, fans out to NATS). */
+export interface CommittedEvents {
+  tenantId: string;
+  lastOffset: number;
+  /** How many events this commit added for the tenant. */
+  count: number;
+}
+
+export type CommitListener = (committed: CommittedEvents[]) => void;
+
 export interface Page<T> {
   items: T[];
   /** Id of the last item when more may follow. */
@@ -71,21 +120,21 @@ export interface AuditFilter {
 export interface TenantRepository {
   findById(id: string): Promise<Tenant | null>;
   findByName(name: string): Promise<Tenant | null>;
-  create(tenant: Tenant, audit: AuditEntry): Promise<void>;
+  create(tenant: Tenant, effects: WriteEffects): Promise<void>;
   /**
    * Creates the default tenant and the first system token unless a tenant exists already.
    * Safe when several instances start at once: only one creates them. Returns whether it did.
    */
-  bootstrap(tenant: Tenant, token: OperatorTokenRecord, audit: AuditEntry): Promise<boolean>;
+  bootstrap(tenant: Tenant, token: OperatorTokenRecord, effects: WriteEffects): Promise<boolean>;
 }
 
 export interface OperatorTokenRepository {
-  create(token: OperatorTokenRecord, audit: AuditEntry): Promise<void>;
+  create(token: OperatorTokenRecord, effects: WriteEffects): Promise<void>;
   findByHash(secretHash: string): Promise<OperatorTokenRecord | null>;
   findById(tenantId: string, id: string): Promise<OperatorToken | null>;
   list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorToken>>;
   /** Sets `revokedAt` unless already set; returns the token as it is afterwards, null when not in this tenant. */
-  revoke(tenantId: string, id: string, at: Date, audit: AuditEntry): Promise<OperatorToken | null>;
+  revoke(tenantId: string, id: string, at: Date, effects: WriteEffects): Promise<OperatorToken | null>;
   touchLastUsed(id: string, at: Date): Promise<void>;
 }
 
@@ -94,11 +143,60 @@ export interface AuditRepository {
   list(tenantId: string, filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>>;
 }
 
+export interface EventPage {
+  events: StoredEvent[];
+  hasMore: boolean;
+}
+
+export interface EventRepository {
+  /** Events after `afterOffset`, oldest first, optionally only of some types. */
+  list(tenantId: string, afterOffset: number, limit: number, types?: readonly string[]): Promise<EventPage>;
+  /** Oldest offset still stored (null when none is) and the last offset ever assigned (0 when none was). */
+  bounds(tenantId: string): Promise<{ oldest: number | null; latest: number }>;
+  /** Deletes events older than `before` and, per tenant, all but the newest `keepPerTenant`. Returns how many. */
+  prune(before: Date, keepPerTenant: number): Promise<number>;
+}
+
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface IdempotencyClaim {
+  scope: string;
+  key: string;
+  operationId: string;
+  requestHash: string;
+  /** An in-progress claim older than this is taken over (its holder is presumed dead). */
+  lockedUntil: Date;
+  expiresAt: Date;
+}
+
+export type IdempotencyOutcome =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+export interface IdempotencyRepository {
+  /** Claims the key for this request, or says why not (another body, still running, or done: replay). */
+  claim(claim: IdempotencyClaim, now: Date): Promise<IdempotencyOutcome>;
+  complete(scope: string, key: string, response: StoredResponse): Promise<void>;
+  /** Forgets a claim whose request failed on our side, so the client may retry with the same key. */
+  release(scope: string, key: string): Promise<void>;
+  prune(now: Date): Promise<number>;
+}
+
 export interface Repositories {
   readonly dialect: 'sqlite' | 'postgres';
   readonly tenants: TenantRepository;
   readonly operatorTokens: OperatorTokenRepository;
   readonly audit: AuditRepository;
+  readonly events: EventRepository;
+  readonly idempotency: IdempotencyRepository;
+  /** Registers a listener told after each commit that published events. */
+  onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */
   ping(): Promise<void>;
   poolStats(): PoolStats;

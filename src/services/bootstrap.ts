@@ -6,6 +6,7 @@ import type { Repositories } from '../repositories/types.ts';
 import { auditEntry } from './audit/entry.ts';
 import type { ServiceContext } from './context.ts';
 import { ValidationError } from './errors.ts';
+import { newEvent } from './events/new-event.ts';
 import { newId } from './ids.ts';
 import { displayPrefix, generateSecret, hashSecret, looksLikeSecret } from './secrets.ts';
 
@@ -36,6 +37,7 @@ export async function bootstrap({ ctx, adminToken }: { ctx: ServiceContext; admi
     revokedAt: null,
   };
   const audit = auditEntry(ctx, { tenantId: tenant.id, action: 'tenant.bootstrap', resourceType: 'tenant', resourceId: tenant.id, after: { name: tenant.name, tokenId: token.id } });
-  const created = await repos.tenants.bootstrap(tenant, token, audit);
+  const event = newEvent(ctx, { tenantId: tenant.id, type: 'tenant_created', resourceType: 'tenant', resourceId: tenant.id, data: { name: tenant.name } });
+  const created = await repos.tenants.bootstrap(tenant, token, { audit, events: [event] });
   return { created, generatedSecret: created && adminToken === undefined ? secret : null };
 }

@@ -65,3 +65,14 @@ export class UnavailableError extends DomainError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/** The thing asked for existed but is gone for good (e.g. an event offset past retention). */
+export class GoneError extends DomainError {
+  readonly kind = 'gone';
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.details = details;
+  }
+}

@@ -48,7 +48,7 @@ export function auditRow(tenantId: string, overrides: Partial<AuditEntry> = {}):
 /** A second tenant with a token of the given role, made through the services as the CLI would. */
 export async function tenantWithToken(repos: Repositories, role: Role = 'admin'): Promise<{ tenant: Tenant; secret: string }> {
   const tenant = tenantRow();
-  await repos.tenants.create(tenant, auditRow(tenant.id, { action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id }));
+  await repos.tenants.create(tenant, { audit: auditRow(tenant.id, { action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id }) });
   const ctx = { log: createLogger('silent'), repos, requestId: null, ip: null, principal: null, now: () => new Date() };
   const { secret } = await issueToken(ctx, { tenantId: tenant.id, name: `${role} of ${tenant.name}`, role });
   return { tenant, secret };

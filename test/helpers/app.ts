@@ -32,9 +32,6 @@ export async function createTestApp(options: { config?: Config; handlerOverrides
     request,
     /** A request whose response is not checked (for deliberately undeclared outcomes such as 500). */
     rawRequest: (path: string, init: RequestInit = {}) => built.app.request(path, init),
-    close: async () => {
-      await built.messaging?.close();
-      await built.repos.close();
-    },
+    close: () => built.dispose(),
   };
 }

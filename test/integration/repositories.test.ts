@@ -27,7 +27,7 @@ describe.each(dialects())('repositories on %s', (dialect) => {
     const attempts = await Promise.all(
       [0, 1, 2].map(() => {
         const t = tenantRow({ name: 'default' });
-        return repos.tenants.bootstrap(t, tokenRow(t.id, { role: 'system' }), auditRow(t.id));
+        return repos.tenants.bootstrap(t, tokenRow(t.id, { role: 'system' }), { audit: auditRow(t.id) });
       }),
     );
     expect(attempts.filter(Boolean)).toHaveLength(1);
@@ -37,10 +37,10 @@ describe.each(dialects())('repositories on %s', (dialect) => {
   it('stores tokens with their hash, finds them by hash, scoped by tenant', async () => {
     const a = tenantRow();
     const b = tenantRow();
-    await repos.tenants.create(a, auditRow(a.id));
-    await repos.tenants.create(b, auditRow(b.id));
+    await repos.tenants.create(a, { audit: auditRow(a.id) });
+    await repos.tenants.create(b, { audit: auditRow(b.id) });
     const { secret: _s, ...token } = tokenRow(a.id, { expiresAt: new Date('2031-01-01T00:00:00.123Z') });
-    await repos.operatorTokens.create(token, auditRow(a.id, { action: 'token.create' }));
+    await repos.operatorTokens.create(token, { audit: auditRow(a.id, { action: 'token.create' }) });
     expect(await repos.operatorTokens.findByHash(token.secretHash)).toEqual(token);
     const found = await repos.operatorTokens.findById(a.id, token.id);
     expect(found).not.toHaveProperty('secretHash');
@@ -51,19 +51,19 @@ describe.each(dialects())('repositories on %s', (dialect) => {
 
   it('rejects a duplicate secret hash', async () => {
     const t = tenantRow();
-    await repos.tenants.create(t, auditRow(t.id));
+    await repos.tenants.create(t, { audit: auditRow(t.id) });
     const { secret: _s, ...token } = tokenRow(t.id);
-    await repos.operatorTokens.create(token, auditRow(t.id));
-    await expect(repos.operatorTokens.create({ ...token, id: tokenRow(t.id).id }, auditRow(t.id))).rejects.toThrow();
+    await repos.operatorTokens.create(token, { audit: auditRow(t.id) });
+    await expect(repos.operatorTokens.create({ ...token, id: tokenRow(t.id).id }, { audit: auditRow(t.id) })).rejects.toThrow();
   });
 
   it('pages tokens in id order with a stable cursor and hides revoked ones unless asked', async () => {
     const t = tenantRow();
-    await repos.tenants.create(t, auditRow(t.id));
+    await repos.tenants.create(t, { audit: auditRow(t.id) });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const { secret: _s, ...token } = tokenRow(t.id, { name: `t${i}` });
-      await repos.operatorTokens.create(token, auditRow(t.id));
+      await repos.operatorTokens.create(token, { audit: auditRow(t.id) });
       ids.push(token.id);
     }
     const first = await repos.operatorTokens.list(t.id, { limit: 2 }, false);
@@ -75,7 +75,7 @@ describe.each(dialects())('repositories on %s', (dialect) => {
     expect(last.items.map((x) => x.id)).toEqual(ids.slice(4));
     expect(last.lastId).toBeNull();
 
-    const revoked = await repos.operatorTokens.revoke(t.id, ids[0]!, new Date(), auditRow(t.id, { action: 'token.revoke' }));
+    const revoked = await repos.operatorTokens.revoke(t.id, ids[0]!, new Date(), { audit: auditRow(t.id, { action: 'token.revoke' }) });
     expect(revoked?.revokedAt).toBeInstanceOf(Date);
     expect((await repos.operatorTokens.list(t.id, { limit: 10 }, false)).items).toHaveLength(4);
     expect((await repos.operatorTokens.list(t.id, { limit: 10 }, true)).items).toHaveLength(5);
@@ -84,14 +84,14 @@ describe.each(dialects())('repositories on %s', (dialect) => {
   it('revokes idempotently, writes one audit row, and never across tenants', async () => {
     const t = tenantRow();
     const other = tenantRow();
-    await repos.tenants.create(t, auditRow(t.id));
-    await repos.tenants.create(other, auditRow(other.id));
+    await repos.tenants.create(t, { audit: auditRow(t.id) });
+    await repos.tenants.create(other, { audit: auditRow(other.id) });
     const { secret: _s, ...token } = tokenRow(t.id);
-    await repos.operatorTokens.create(token, auditRow(t.id));
-    expect(await repos.operatorTokens.revoke(other.id, token.id, new Date(), auditRow(other.id))).toBeNull();
+    await repos.operatorTokens.create(token, { audit: auditRow(t.id) });
+    expect(await repos.operatorTokens.revoke(other.id, token.id, new Date(), { audit: auditRow(other.id) })).toBeNull();
     const at = new Date('2030-05-05T05:05:05.005Z');
-    await repos.operatorTokens.revoke(t.id, token.id, at, auditRow(t.id, { action: 'token.revoke', resourceId: token.id }));
-    const again = await repos.operatorTokens.revoke(t.id, token.id, new Date(), auditRow(t.id, { action: 'token.revoke', resourceId: token.id }));
+    await repos.operatorTokens.revoke(t.id, token.id, at, { audit: auditRow(t.id, { action: 'token.revoke', resourceId: token.id }) });
+    const again = await repos.operatorTokens.revoke(t.id, token.id, new Date(), { audit: auditRow(t.id, { action: 'token.revoke', resourceId: token.id }) });
     expect(again?.revokedAt?.toISOString()).toBe(at.toISOString());
     const audit = await repos.audit.list(t.id, { action: 'token.revoke' }, { limit: 10 });
     expect(audit.items).toHaveLength(1);
@@ -99,9 +99,9 @@ describe.each(dialects())('repositories on %s', (dialect) => {
 
   it('records last use', async () => {
     const t = tenantRow();
-    await repos.tenants.create(t, auditRow(t.id));
+    await repos.tenants.create(t, { audit: auditRow(t.id) });
     const { secret: _s, ...token } = tokenRow(t.id);
-    await repos.operatorTokens.create(token, auditRow(t.id));
+    await repos.operatorTokens.create(token, { audit: auditRow(t.id) });
     const at = new Date('2030-01-01T00:00:00.000Z');
     await repos.operatorTokens.touchLastUsed(token.id, at);
     expect((await repos.operatorTokens.findById(t.id, token.id))?.lastUsedAt?.toISOString()).toBe(at.toISOString());
@@ -110,15 +110,15 @@ describe.each(dialects())('repositories on %s', (dialect) => {
   it('lists audit entries newest first with filters and a cursor, per tenant', async () => {
     const t = tenantRow();
     const other = tenantRow();
-    await repos.tenants.create(t, auditRow(t.id, { action: 'tenant.create' }));
-    await repos.tenants.create(other, auditRow(other.id, { action: 'tenant.create' }));
+    await repos.tenants.create(t, { audit: auditRow(t.id, { action: 'tenant.create' }) });
+    await repos.tenants.create(other, { audit: auditRow(other.id, { action: 'tenant.create' }) });
     const base = Date.parse('2030-01-01T00:00:00Z');
     const rows = Array.from({ length: 5 }, (_, i) =>
       auditRow(t.id, { action: i % 2 ? 'x.update' : 'x.create', resourceType: 'x', resourceId: `r${i}`, actorId: 'actor', createdAt: new Date(base + i * 1000), before: { n: i }, after: { n: i + 1, nested: { ok: true } } }),
     );
     for (const row of rows) {
       const { secret: _s, ...token } = tokenRow(t.id);
-      await repos.operatorTokens.create(token, row);
+      await repos.operatorTokens.create(token, { audit: row });
     }
     const all = await repos.audit.list(t.id, { resourceType: 'x' }, { limit: 3 });
     expect(all.items.map((e) => e.resourceId)).toEqual(['r4', 'r3', 'r2']);

@@ -1,9 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Repositories } from '../types.ts';
+import { CommitListeners } from '../shared/commit-listeners.ts';
 import { migratePostgres, openPostgres } from './db.ts';
 import { PgAuditRepository } from './audit.ts';
+import { PgEventRepository } from './events.ts';
+import { PgIdempotencyRepository } from './idempotency.ts';
 import { PgOperatorTokenRepository } from './operator-tokens.ts';
 import { PgTenantRepository } from './tenants.ts';
+import { PgWriter } from './transaction.ts';
 
 export async function createPostgresRepositories(url: string, poolSize: number, options: { migrate: boolean }): Promise<Repositories> {
   const pool = openPostgres(url, poolSize);
@@ -13,11 +17,16 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     await pool.db.$client.end({ timeout: 1 });
     throw err;
   }
+  const listeners = new CommitListeners();
+  const writer = new PgWriter(pool, listeners);
   return {
     dialect: 'postgres',
-    tenants: new PgTenantRepository(pool),
-    operatorTokens: new PgOperatorTokenRepository(pool),
+    tenants: new PgTenantRepository(writer),
+    operatorTokens: new PgOperatorTokenRepository(writer),
     audit: new PgAuditRepository(pool),
+    events: new PgEventRepository(pool),
+    idempotency: new PgIdempotencyRepository(pool),
+    onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       await pool.run((db) => db.execute(sql`select 1`));
     },

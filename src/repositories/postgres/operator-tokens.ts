@@ -1,39 +1,37 @@
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
-import type { AuditEntry, OperatorToken, OperatorTokenRecord, OperatorTokenRepository, Page, PageRequest } from '../types.ts';
+import type { OperatorToken, OperatorTokenRecord, OperatorTokenRepository, Page, PageRequest, WriteEffects } from '../types.ts';
 import { toPage } from '../shared/paging.ts';
 import { withoutSecret } from '../shared/mappers.ts';
-import type { PgPool } from './db.ts';
-import { auditLog, operatorTokens } from './schema.ts';
+import { operatorTokens } from './schema.ts';
+import type { PgWriter } from './transaction.ts';
 
 export class PgOperatorTokenRepository implements OperatorTokenRepository {
-  private readonly pool: PgPool;
+  private readonly w: PgWriter;
 
-  constructor(pool: PgPool) {
-    this.pool = pool;
+  constructor(writer: PgWriter) {
+    this.w = writer;
   }
 
-  create(token: OperatorTokenRecord, audit: AuditEntry): Promise<void> {
-    return this.pool.run((db) =>
-      db.transaction(async (tx) => {
-        await tx.insert(operatorTokens).values(token);
-        await tx.insert(auditLog).values(audit);
-      }),
-    );
+  create(token: OperatorTokenRecord, effects: WriteEffects): Promise<void> {
+    return this.w.transaction(async (tx, apply) => {
+      await tx.insert(operatorTokens).values(token);
+      await apply(effects);
+    });
   }
 
   findByHash(secretHash: string): Promise<OperatorTokenRecord | null> {
-    return this.pool.run(async (db) => (await db.select().from(operatorTokens).where(eq(operatorTokens.secretHash, secretHash)).limit(1))[0] ?? null);
+    return this.w.pool.run(async (db) => (await db.select().from(operatorTokens).where(eq(operatorTokens.secretHash, secretHash)).limit(1))[0] ?? null);
   }
 
   findById(tenantId: string, id: string): Promise<OperatorToken | null> {
-    return this.pool.run(async (db) => {
+    return this.w.pool.run(async (db) => {
       const [row] = await db.select().from(operatorTokens).where(and(eq(operatorTokens.tenantId, tenantId), eq(operatorTokens.id, id))).limit(1);
       return row ? withoutSecret(row) : null;
     });
   }
 
   list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorToken>> {
-    return this.pool.run(async (db) => {
+    return this.w.pool.run(async (db) => {
       const rows = await db
         .select()
         .from(operatorTokens)
@@ -50,21 +48,19 @@ export class PgOperatorTokenRepository implements OperatorTokenRepository {
     });
   }
 
-  revoke(tenantId: string, id: string, at: Date, audit: AuditEntry): Promise<OperatorToken | null> {
-    return this.pool.run((db) =>
-      db.transaction(async (tx) => {
-        const where = and(eq(operatorTokens.tenantId, tenantId), eq(operatorTokens.id, id));
-        const [current] = await tx.select().from(operatorTokens).where(where).for('update');
-        if (!current) return null;
-        if (current.revokedAt) return withoutSecret(current);
-        await tx.update(operatorTokens).set({ revokedAt: at }).where(where);
-        await tx.insert(auditLog).values(audit);
-        return withoutSecret({ ...current, revokedAt: at });
-      }),
-    );
+  revoke(tenantId: string, id: string, at: Date, effects: WriteEffects): Promise<OperatorToken | null> {
+    return this.w.transaction(async (tx, apply) => {
+      const where = and(eq(operatorTokens.tenantId, tenantId), eq(operatorTokens.id, id));
+      const [current] = await tx.select().from(operatorTokens).where(where).for('update');
+      if (!current) return null;
+      if (current.revokedAt) return withoutSecret(current);
+      await tx.update(operatorTokens).set({ revokedAt: at }).where(where);
+      await apply(effects);
+      return withoutSecret({ ...current, revokedAt: at });
+    });
   }
 
   async touchLastUsed(id: string, at: Date): Promise<void> {
-    await this.pool.run((db) => db.update(operatorTokens).set({ lastUsedAt: at }).where(eq(operatorTokens.id, id)));
+    await this.w.pool.run((db) => db.update(operatorTokens).set({ lastUsedAt: at }).where(eq(operatorTokens.id, id)));
   }
 }

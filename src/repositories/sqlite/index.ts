@@ -1,18 +1,27 @@
 import { sql } from 'drizzle-orm';
 import type { Repositories } from '../types.ts';
+import { CommitListeners } from '../shared/commit-listeners.ts';
 import { migrateSqlite, openSqlite } from './db.ts';
 import { SqliteAuditRepository } from './audit.ts';
+import { SqliteEventRepository } from './events.ts';
+import { SqliteIdempotencyRepository } from './idempotency.ts';
 import { SqliteOperatorTokenRepository } from './operator-tokens.ts';
 import { SqliteTenantRepository } from './tenants.ts';
+import { SqliteWriter } from './transaction.ts';
 
 export function createSqliteRepositories(url: string, busyTimeoutMs: number, options: { migrate: boolean }): Repositories {
   const db = openSqlite(url, busyTimeoutMs);
   if (options.migrate) migrateSqlite(db);
+  const listeners = new CommitListeners();
+  const writer = new SqliteWriter(db, listeners);
   return {
     dialect: 'sqlite',
-    tenants: new SqliteTenantRepository(db),
-    operatorTokens: new SqliteOperatorTokenRepository(db),
+    tenants: new SqliteTenantRepository(writer),
+    operatorTokens: new SqliteOperatorTokenRepository(writer),
     audit: new SqliteAuditRepository(db),
+    events: new SqliteEventRepository(db),
+    idempotency: new SqliteIdempotencyRepository(db),
+    onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       db.get(sql`select 1`);
     },

@@ -2,6 +2,7 @@
 import type { OperatorToken, Role } from '../../repositories/types.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import type { ServiceContext } from '../context.ts';
+import { newEvent } from '../events/new-event.ts';
 import { newId } from '../ids.ts';
 import { displayPrefix, generateSecret, hashSecret } from '../secrets.ts';
 
@@ -26,7 +27,8 @@ export async function issueToken(ctx: ServiceContext, input: IssueTokenInput): P
     revokedAt: null,
   };
   const audit = auditEntry(ctx, { tenantId: token.tenantId, action: 'token.create', resourceType: 'token', resourceId: token.id, after: snapshot(token) });
-  await ctx.repos.operatorTokens.create({ ...token, secretHash: hashSecret(secret) }, audit);
+  const event = newEvent(ctx, { tenantId: token.tenantId, type: 'token_created', resourceType: 'token', resourceId: token.id, data: { name: token.name, role: token.role, prefix: token.prefix } });
+  await ctx.repos.operatorTokens.create({ ...token, secretHash: hashSecret(secret) }, { audit, events: [event] });
   ctx.log.info({ tokenId: token.id, role: token.role, tenantId: token.tenantId }, 'operator token created');
   return { token, secret };
 }

@@ -2,6 +2,7 @@ import { auditEntry } from '../audit/entry.ts';
 import type { OperatorAuthenticator } from '../auth/operator-authenticator.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
+import { newEvent } from '../events/new-event.ts';
 
 /** Revokes a token of the caller's tenant (idempotent) and drops it from this instance's auth cache at once. */
 export async function revokeToken({ ctx, input, authenticator }: { ctx: ServiceContext; input: { id: string }; authenticator: OperatorAuthenticator }): Promise<void> {
@@ -15,7 +16,8 @@ export async function revokeToken({ ctx, input, authenticator }: { ctx: ServiceC
     before: { revokedAt: null },
     after: { revokedAt: now.toISOString() },
   });
-  const token = await ctx.repos.operatorTokens.revoke(principal.tenantId, input.id, now, audit);
+  const event = newEvent(ctx, { tenantId: principal.tenantId, type: 'token_revoked', resourceType: 'token', resourceId: input.id });
+  const token = await ctx.repos.operatorTokens.revoke(principal.tenantId, input.id, now, { audit, events: [event] });
   if (!token) throw new NotFoundError('token', input.id);
   authenticator.invalidate(token.id);
   ctx.log.info({ tokenId: token.id }, 'operator token revoked');

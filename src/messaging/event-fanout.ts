@@ -1,0 +1,37 @@
+/**
+ * Carries "events committed" between instances over NATS core subjects (`agentry.events.<tenantId>`), so a
+ * write on one instance wakes long polls and streams on every other. The events themselves are durable in
+ * the database; a lost message only delays a wake-up until the waiter's deadline.
+ */
+import type { NatsConnection, Subscription } from 'nats';
+import type { Logger } from '../observability/logger.ts';
+import type { CommittedEvents } from '../repositories/types.ts';
+
+const PREFIX = 'agentry.events.';
+
+export interface EventFanout {
+  publish(committed: CommittedEvents[]): void;
+  close(): void;
+}
+
+export function startEventFanout(nc: NatsConnection, instanceId: string, onRemote: (c: CommittedEvents) => void, log: Logger): EventFanout {
+  const sub: Subscription = nc.subscribe(`${PREFIX}*`, {
+    callback: (err, msg) => {
+      if (err) return log.warn({ err }, 'event fan-out subscription error');
+      try {
+        const body = msg.json<{ origin: string; lastOffset: number; count: number }>();
+        if (body.origin === instanceId) return;
+        onRemote({ tenantId: msg.subject.slice(PREFIX.length), lastOffset: body.lastOffset, count: body.count });
+      } catch (e) {
+        log.warn({ err: e }, 'malformed event fan-out message');
+      }
+    },
+  });
+  return {
+    publish(committed) {
+      if (nc.isClosed()) return;
+      for (const c of committed) nc.publish(PREFIX + c.tenantId, JSON.stringify({ origin: instanceId, lastOffset: c.lastOffset, count: c.count }));
+    },
+    close: () => sub.unsubscribe(),
+  };
+}

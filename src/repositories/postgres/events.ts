@@ -1,0 +1,43 @@
+import { and, asc, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
+import type { EventPage, EventRepository } from '../types.ts';
+import { toStoredEvent } from '../shared/mappers.ts';
+import type { PgPool } from './db.ts';
+import { eventOffsets, events } from './schema.ts';
+
+export class PgEventRepository implements EventRepository {
+  private readonly pool: PgPool;
+
+  constructor(pool: PgPool) {
+    this.pool = pool;
+  }
+
+  list(tenantId: string, afterOffset: number, limit: number, types?: readonly string[]): Promise<EventPage> {
+    return this.pool.run(async (db) => {
+      const rows = await db
+        .select()
+        .from(events)
+        .where(and(eq(events.tenantId, tenantId), gt(events.seq, afterOffset), types?.length ? inArray(events.type, [...types]) : undefined))
+        .orderBy(asc(events.seq))
+        .limit(limit + 1);
+      return { events: rows.slice(0, limit).map(toStoredEvent), hasMore: rows.length > limit };
+    });
+  }
+
+  bounds(tenantId: string): Promise<{ oldest: number | null; latest: number }> {
+    return this.pool.run(async (db) => {
+      const [o] = await db.select({ v: min(events.seq) }).from(events).where(eq(events.tenantId, tenantId));
+      const [l] = await db.select({ v: eventOffsets.lastSeq }).from(eventOffsets).where(eq(eventOffsets.tenantId, tenantId));
+      return { oldest: o?.v === null || o?.v === undefined ? null : Number(o.v), latest: l?.v ?? 0 };
+    });
+  }
+
+  prune(before: Date, keepPerTenant: number): Promise<number> {
+    return this.pool.run(async (db) => {
+      const byAge = await db.delete(events).where(lt(events.createdAt, before)).returning({ seq: events.seq });
+      const byCount = await db.execute(
+        sql`delete from ${events} e using ${eventOffsets} o where e.tenant_id = o.tenant_id and e.seq <= o.last_seq - ${keepPerTenant}`,
+      );
+      return byAge.length + (byCount as unknown as { count: number }).count;
+    });
+  }
+}

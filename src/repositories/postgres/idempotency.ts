@@ -1,0 +1,54 @@
+import { and, eq, lt } from 'drizzle-orm';
+import type { IdempotencyClaim, IdempotencyOutcome, IdempotencyRepository, StoredResponse } from '../types.ts';
+import { judgeExistingClaim } from '../shared/idempotency.ts';
+import type { PgPool } from './db.ts';
+import { idempotencyKeys } from './schema.ts';
+
+export class PgIdempotencyRepository implements IdempotencyRepository {
+  private readonly pool: PgPool;
+
+  constructor(pool: PgPool) {
+    this.pool = pool;
+  }
+
+  claim(claim: IdempotencyClaim, now: Date): Promise<IdempotencyOutcome> {
+    return this.pool.run((db) =>
+      db.transaction(async (tx) => {
+        // A concurrent insert of the same key waits here until the other transaction commits.
+        const inserted = await tx
+          .insert(idempotencyKeys)
+          .values({ ...claim, state: 'in_progress', createdAt: now })
+          .onConflictDoNothing()
+          .returning({ key: idempotencyKeys.key });
+        if (inserted.length > 0) return { kind: 'claimed' as const };
+        const where = and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key));
+        const [existing] = await tx.select().from(idempotencyKeys).where(where).for('update');
+        const verdict = judgeExistingClaim(existing, claim, now);
+        if (verdict.kind === 'answer') return verdict.outcome;
+        if (existing) {
+          await tx.update(idempotencyKeys).set({ ...claim, state: 'in_progress', status: null, headers: null, body: null, createdAt: now }).where(where);
+        } else {
+          await tx.insert(idempotencyKeys).values({ ...claim, state: 'in_progress', createdAt: now });
+        }
+        return { kind: 'claimed' as const };
+      }),
+    );
+  }
+
+  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+    await this.pool.run((db) =>
+      db
+        .update(idempotencyKeys)
+        .set({ state: 'completed', status: response.status, headers: response.headers, body: response.body })
+        .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))),
+    );
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    await this.pool.run((db) => db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))));
+  }
+
+  prune(now: Date): Promise<number> {
+    return this.pool.run(async (db) => (await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).returning({ key: idempotencyKeys.key })).length);
+  }
+}

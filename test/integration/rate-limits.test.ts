@@ -1,0 +1,47 @@
+/**
+ * Rate limits over real HTTP (SQLite): the client address comes from the socket, a burst of concurrent
+ * requests is cut at the configured burst with 429s, and the limit recovers at the refill rate. Behind a
+ * trusted proxy (loopback here) each X-Forwarded-For client has its own budget.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/server.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('rate limits on a listening server', () => {
+  let s: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    s = await startTestServer({
+      config: (c) => Object.assign(c.rateLimits, { ipRatePerSec: 20, ipBurst: 10, trustedProxies: ['::1'] }),
+    });
+  });
+  afterAll(() => s.close());
+
+  it('cuts a concurrent burst at the limit with 429s, then recovers', async () => {
+    const responses = await Promise.all(Array.from({ length: 40 }, () => s.fetch('/healthz')));
+    const ok = responses.filter((r) => r.status === 200).length;
+    const limited = responses.filter((r) => r.status === 429);
+    expect(ok).toBeGreaterThanOrEqual(10);
+    expect(ok).toBeLessThan(20); // the burst, plus whatever refilled (20/s) while they were served
+    expect(limited.length).toBe(40 - ok);
+    const sample = limited[0]!;
+    expect(sample.headers.get('content-type')).toBe('application/problem+json');
+    expect(sample.headers.get('retry-after')).toBe('1');
+    expect(sample.headers.get('ratelimit-limit')).toBe('10');
+    expect(sample.headers.get('ratelimit-remaining')).toBe('0');
+    expect(((await sample.json()) as { type: string }).type).toBe('https://agentry.dev/problems/rate-limited');
+
+    await sleep(1000); // Retry-After
+    const after = await Promise.all(Array.from({ length: 5 }, () => s.fetch('/healthz')));
+    expect(after.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(Number(/rate_limit_rejections_total\{class="ip"\} (\d+)/.exec(metrics)?.[1])).toBe(limited.length);
+  });
+
+  it('keys by the socket address: the report names 127.0.0.1', async () => {
+    const { data, response } = await s.client.GET('/api/v1/admin/rate-limits');
+    expect(response.status).toBe(200);
+    expect(data!.topByRejections[0]).toMatchObject({ class: 'ip', keyKind: 'ip', key: '127.0.0.1' });
+  });
+});
