@@ -64,12 +64,22 @@ async function main(): Promise<number> {
   if (!/^opk_\w+$/.test(adminToken)) throw new Error(`token generate printed something unexpected: ${adminToken.slice(0, 80)}`);
   const [agentryPort, barePort] = [await freePort(), await freePort()];
 
+  // Rate limiting stays on, so the figures include what the limiter costs per request, but every limit
+  // is far above the load: one client (127.0.0.1) and one token drive each scenario, and the bench must
+  // measure the server, not its 429s. `--env AGENTRY_RATE_LIMITS_ENABLED=false` measures without it.
+  const rateLimitEnv = Object.fromEntries(
+    ['IP', 'UNAUTHENTICATED', 'AGENT', 'OPERATOR', 'ADMIN'].flatMap((name) => [
+      [`AGENTRY_RATE_LIMITS_${name}_RATE_PER_SEC`, '1000000000'],
+      [`AGENTRY_RATE_LIMITS_${name}_BURST`, '1000000000'],
+    ]),
+  );
+
   const agentry: Child = startNode('agentry', ['src/main.ts', 'serve'], {
     cwd: root,
     logFile: join(tmp, 'agentry.log'),
     // The profile is written when the server exits on SIGTERM at the end of the run.
     nodeArgs: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [],
-    env: { ...baseEnv, AGENTRY_DATABASE_URL: databaseUrl, PORT: String(agentryPort), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, ...extraEnv },
+    env: { ...baseEnv, AGENTRY_DATABASE_URL: databaseUrl, PORT: String(agentryPort), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, ...rateLimitEnv, ...extraEnv },
   });
   const bare = startNode('bare', ['bench/bare-server.ts'], { cwd: root, logFile: join(tmp, 'bare.log'), env: { ...baseEnv, PORT: String(barePort) } });
   const agentryUrl = `http://127.0.0.1:${agentryPort}`;

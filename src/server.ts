@@ -144,8 +144,11 @@ export async function startServer(config: Config, options: StartOptions): Promis
           logger.warn({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown deadline reached; closing remaining connections');
           httpServer.closeAllConnections();
         }, config.server.shutdownTimeoutMs);
+        // Keep-alive connections become idle as their last response ends; close them as they do.
+        const sweeper = setInterval(() => httpServer.closeIdleConnections(), 50);
         httpServer.close(() => {
           clearTimeout(timer);
+          clearInterval(sweeper);
           resolve();
         });
         httpServer.closeIdleConnections();
