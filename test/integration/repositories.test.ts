@@ -129,4 +129,85 @@ describe.each(dialects())('repositories on %s', (dialect) => {
     expect((await repos.audit.list(t.id, { resourceType: 'x', since: new Date(base + 1000), until: new Date(base + 3000) }, { limit: 10 })).items.map((e) => e.resourceId)).toEqual(['r2', 'r1']);
     expect((await repos.audit.list(other.id, { resourceType: 'x' }, { limit: 10 })).items).toHaveLength(0);
   });
+  it('assigns consecutive per-tenant event offsets in the writing transaction, and tells listeners after commit', async () => {
+    const t = tenantRow();
+    const heard: { tenantId: string; lastOffset: number; count: number }[] = [];
+    repos.onEventsCommitted((c) => heard.push(...c.filter((x) => x.tenantId === t.id)));
+    const ev = (type: 'tenant_created' | 'token_created') => ({ tenantId: t.id, type, resourceType: 'x', resourceId: null, data: { n: 1 }, createdAt: new Date() });
+    await repos.tenants.create(t, { audit: auditRow(t.id), events: [ev('tenant_created')] });
+    const { secret: _s, ...token } = tokenRow(t.id);
+    await repos.operatorTokens.create(token, { events: [ev('token_created'), ev('token_created')] });
+    expect(heard).toEqual([
+      { tenantId: t.id, lastOffset: 1, count: 1 },
+      { tenantId: t.id, lastOffset: 3, count: 2 },
+    ]);
+    const page = await repos.events.list(t.id, 0, 10);
+    expect(page.events.map((e) => [e.offset, e.type])).toEqual([[1, 'tenant_created'], [2, 'token_created'], [3, 'token_created']]);
+    expect(page.events[0]!.data).toEqual({ n: 1 });
+    expect((await repos.events.list(t.id, 1, 10, ['tenant_created'])).events).toHaveLength(0);
+    expect(await repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 3 });
+  });
+
+  it('writes no event when the transaction fails', async () => {
+    const t = tenantRow();
+    await repos.tenants.create(t, { audit: auditRow(t.id) });
+    const { secret: _s, ...token } = tokenRow(t.id);
+    await repos.operatorTokens.create(token, {});
+    const ev = { tenantId: t.id, type: 'token_created' as const, resourceType: 'token', resourceId: token.id, data: {}, createdAt: new Date() };
+    await expect(repos.operatorTokens.create(token, { events: [ev] })).rejects.toThrow(); // duplicate id
+    expect(await repos.events.bounds(t.id)).toEqual({ oldest: null, latest: 0 });
+  });
+
+  it('keeps offsets gap-free under concurrent writers', async () => {
+    const t = tenantRow();
+    await repos.tenants.create(t, { audit: auditRow(t.id) });
+    await Promise.all(
+      Array.from({ length: 20 }, () => {
+        const { secret: _s, ...token } = tokenRow(t.id);
+        return repos.operatorTokens.create(token, { events: [{ tenantId: t.id, type: 'token_created', resourceType: 'token', resourceId: token.id, data: {}, createdAt: new Date() }] });
+      }),
+    );
+    const page = await repos.events.list(t.id, 0, 100);
+    expect(page.events.map((e) => e.offset)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('prunes events by age and by count per tenant', async () => {
+    const t = tenantRow();
+    await repos.tenants.create(t, { audit: auditRow(t.id) });
+    const old = new Date('2020-01-01T00:00:00Z');
+    const events = Array.from({ length: 5 }, (_, i) => ({ tenantId: t.id, type: 'token_created' as const, resourceType: 'token', resourceId: null, data: {}, createdAt: i < 2 ? old : new Date() }));
+    const { secret: _s, ...token } = tokenRow(t.id);
+    await repos.operatorTokens.create(token, { events });
+    await repos.events.prune(new Date('2021-01-01T00:00:00Z'), 1_000_000);
+    expect(await repos.events.bounds(t.id)).toEqual({ oldest: 3, latest: 5 });
+    await repos.events.prune(new Date(0), 1);
+    expect(await repos.events.bounds(t.id)).toEqual({ oldest: 5, latest: 5 });
+  });
+
+  it('idempotency claims: claim once, replay when completed, mismatch on another body, take over expired or abandoned claims', async () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    const later = (ms: number) => new Date(now.getTime() + ms);
+    const claim = { scope: 'operator:x', key: `k-${dialect}`, operationId: 'createToken', requestHash: 'h1', lockedUntil: later(1000), expiresAt: later(60_000) };
+    expect(await repos.idempotency.claim(claim, now)).toEqual({ kind: 'claimed' });
+    expect(await repos.idempotency.claim(claim, later(10))).toEqual({ kind: 'in_progress' });
+    expect(await repos.idempotency.claim({ ...claim, requestHash: 'h2' }, later(10))).toEqual({ kind: 'mismatch' });
+    // The holder died: after lockedUntil the claim is taken over.
+    expect(await repos.idempotency.claim({ ...claim, lockedUntil: later(5000) }, later(2000))).toEqual({ kind: 'claimed' });
+    await repos.idempotency.complete(claim.scope, claim.key, { status: 201, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' });
+    expect(await repos.idempotency.claim(claim, later(3000))).toEqual({ kind: 'replay', response: { status: 201, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' } });
+    // Expired: a new request with the key starts afresh.
+    expect(await repos.idempotency.claim({ ...claim, requestHash: 'h3', expiresAt: later(200_000) }, later(61_000))).toEqual({ kind: 'claimed' });
+    await repos.idempotency.release(claim.scope, claim.key);
+    expect(await repos.idempotency.claim(claim, later(62_000))).toEqual({ kind: 'claimed' });
+    expect(await repos.idempotency.prune(later(10 * 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await repos.idempotency.claim(claim, later(11 * 60_000))).toEqual({ kind: 'claimed' });
+  });
+
+  it('idempotency claims race: exactly one claimant wins', async () => {
+    const now = new Date();
+    const claim = { scope: 'operator:race', key: `race-${dialect}`, operationId: 'createToken', requestHash: 'h', lockedUntil: new Date(now.getTime() + 60_000), expiresAt: new Date(now.getTime() + 3_600_000) };
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => repos.idempotency.claim(claim, now)));
+    expect(outcomes.filter((o) => o.kind === 'claimed')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind === 'in_progress')).toHaveLength(9);
+  });
 });
