@@ -79,7 +79,7 @@ export function problemFor(c: Context, err: unknown): Response | null {
     if (err instanceof NotFoundError) return problem(c, 404, err.message);
     if (err instanceof ConflictError) return problem(c, 409, err.message, { kind: err.kind, ...err.details });
     if (err instanceof GoneError) return problem(c, 410, err.message, err.details);
-    if (err instanceof PreconditionFailedError) return problem(c, 412, err.message);
+    if (err instanceof PreconditionFailedError) return problem(c, 412, err.message, { kind: err.kind });
     if (err instanceof LimitExceededError) return problem(c, 400, err.message, { kind: err.kind });
     if (err instanceof UnavailableError) {
       return problem(c, 503, err.message, {}, err.retryAfterSeconds ? { 'retry-after': String(err.retryAfterSeconds) } : {});

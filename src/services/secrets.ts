@@ -7,7 +7,8 @@ const SECRET_CHARS = 43;
 /** How much of a secret lists show: prefix plus this many characters. */
 const DISPLAY_CHARS = 6;
 
-export type SecretKind = 'opk' | 'agk';
+/** `opk` operator token, `agk` agent key, `ens` enrollment secret. */
+export type SecretKind = 'opk' | 'agk' | 'ens';
 
 export function generateSecret(kind: SecretKind): string {
   let out = '';

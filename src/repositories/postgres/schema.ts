@@ -1,5 +1,5 @@
 /** Postgres schema. Keep in parity with sqlite/schema.ts (the parity test compares them). */
-import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey, boolean } from 'drizzle-orm/pg-core';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
@@ -91,4 +91,104 @@ export const idempotencyKeys = pgTable(
     createdAt: time('created_at').notNull(),
   },
   (t) => [primaryKey({ name: 'idempotency_keys_pkey', columns: [t.scope, t.key] }), index('idempotency_keys_expires_idx').on(t.expiresAt)],
+);
+
+/** Sections group agents within a tenant (a site, a team, an environment). */
+export const sections = pgTable(
+  'sections',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    version: integer('version').notNull(),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('sections_tenant_name_key').on(t.tenantId, t.name)],
+);
+
+/** Secrets agents present to enroll (`POST /agent/enroll`), per tenant or per section. Stored hashed. */
+export const enrollmentSecrets = pgTable(
+  'enrollment_secrets',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    sectionId: uuid('section_id').references(() => sections.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: time('created_at').notNull(),
+    expiresAt: time('expires_at'),
+    revokedAt: time('revoked_at'),
+    lastUsedAt: time('last_used_at'),
+  },
+  (t) => [uniqueIndex('enrollment_secrets_secret_hash_key').on(t.secretHash), index('enrollment_secrets_tenant_idx').on(t.tenantId, t.id)],
+);
+
+/** Enrolled or claimed agents. The key is stored as a hash; during rotation the previous hash stays valid briefly. */
+export const agents = pgTable(
+  'agents',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    sectionId: uuid('section_id').references(() => sections.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    hostname: text('hostname').notNull(),
+    os: text('os'),
+    arch: text('arch'),
+    agentVersion: text('agent_version'),
+    hardwareId: text('hardware_id'),
+    capabilities: jsonb('capabilities').$type<string[]>().notNull(),
+    tags: jsonb('tags').$type<string[]>().notNull(),
+    ipAddresses: jsonb('ip_addresses').$type<unknown[]>(),
+    status: text('status', { enum: ['active', 'revoked'] }).notNull(),
+    enrolledVia: text('enrolled_via', { enum: ['secret', 'claim'] }).notNull(),
+    keyHash: text('key_hash'),
+    keyPrefix: text('key_prefix'),
+    previousKeyHash: text('previous_key_hash'),
+    previousKeyExpiresAt: time('previous_key_expires_at'),
+    online: boolean('online').notNull(),
+    lastSeenAt: time('last_seen_at'),
+    onlineChangedAt: time('online_changed_at'),
+    latestHeartbeat: jsonb('latest_heartbeat').$type<Record<string, unknown>>(),
+    latestStatus: jsonb('latest_status').$type<Record<string, unknown>>(),
+    statusReportedAt: time('status_reported_at'),
+    version: integer('version').notNull(),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('agents_key_hash_key').on(t.keyHash),
+    index('agents_previous_key_hash_idx').on(t.previousKeyHash),
+    uniqueIndex('agents_tenant_hardware_key').on(t.tenantId, t.hardwareId),
+    index('agents_tenant_idx').on(t.tenantId, t.id),
+    index('agents_online_seen_idx').on(t.online, t.lastSeenAt),
+  ],
+);
+
+/** Smotra self-registrations waiting for an operator to claim them (not yet owned by any tenant). */
+export const agentRegistrations = pgTable(
+  'agent_registrations',
+  {
+    agentId: uuid('agent_id').primaryKey(),
+    claimTokenHash: text('claim_token_hash').notNull(),
+    hostname: text('hostname').notNull(),
+    agentVersion: text('agent_version').notNull(),
+    ipAddresses: jsonb('ip_addresses').$type<unknown[]>().notNull(),
+    pollCount: integer('poll_count').notNull(),
+    expiresAt: time('expires_at').notNull(),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+    claimedAt: time('claimed_at'),
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    keyDeliveredAt: time('key_delivered_at'),
+  },
+  (t) => [index('agent_registrations_expires_idx').on(t.expiresAt)],
 );
