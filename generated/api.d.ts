@@ -244,6 +244,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tenants
+         * @description Every tenant of the server, oldest first. System tokens only.
+         */
+        get: operations["listTenants"];
+        put?: never;
+        /**
+         * Create a tenant
+         * @description Creates an empty tenant. System tokens only. The new tenant's audit log and event feed start with its
+         *     creation (`tenant.create`, `tenant_created`); give it an admin with `agentry token create --tenant <id>`.
+         */
+        post: operations["createTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        /** Get a tenant */
+        get: operations["getTenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sections
+         * @description Sections of the caller's tenant, oldest first.
+         */
+        get: operations["listSections"];
+        put?: never;
+        /**
+         * Create a section
+         * @description Creates a section in the caller's tenant at version 1. Names are unique within the tenant.
+         */
+        post: operations["createSection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sections/{sectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sectionId: components["parameters"]["SectionId"];
+            };
+            cookie?: never;
+        };
+        /** Get a section */
+        get: operations["getSection"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a section
+         * @description Deletes the section. Its agents stay, without a section (`sectionId` becomes null); its enrollment
+         *     secrets are deleted with it, so agents can no longer enroll with them. `If-Match` makes the delete
+         *     conditional (412 when the section changed since you read it).
+         */
+        delete: operations["deleteSection"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a section
+         * @description Changes the name and/or description and increments `version`. To make the change conditional, send
+         *     the ETag you read in `If-Match` (412 when it no longer matches) or the version in the body's `version`
+         *     (409 `version-conflict` with `currentVersion`). A request that changes nothing leaves the section as it is.
+         */
+        patch: operations["updateSection"];
+        trace?: never;
+    };
+    "/api/v1/enroll-secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List enrollment secrets
+         * @description Enrollment secrets of the caller's tenant, oldest first. Secrets are never shown again; `prefix` identifies one.
+         */
+        get: operations["listEnrollSecrets"];
+        put?: never;
+        /**
+         * Create an enrollment secret
+         * @description Creates a secret agents present to enroll themselves, for the caller's tenant or one of its sections.
+         *     Returns the secret once; only its SHA-256 hash is stored. A `sectionId` that is not a section of the
+         *     caller's tenant is a 404.
+         */
+        post: operations["createEnrollSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enroll-secrets/{secretId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                secretId: components["parameters"]["EnrollSecretId"];
+            };
+            cookie?: never;
+        };
+        /** Get an enrollment secret */
+        get: operations["getEnrollSecret"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an enrollment secret
+         * @description Agents can no longer enroll with it; agents already enrolled with it keep working. It stays listed with `includeRevoked=true`.
+         */
+        delete: operations["revokeEnrollSecret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -280,6 +428,279 @@ export interface paths {
         get: operations["getRateLimits"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Self-register for the claim workflow (Smotra)
+         * @description No credentials. Stores a pending registration with the hash of the agent's claim token; an operator
+         *     then claims it with the token (`POST /api/v1/agents/claim`). Registering the same `agentId` again while
+         *     unclaimed replaces the token hash and the expiry (200). A claimed id answers 409.
+         */
+        post: operations["registerAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enroll with an enrollment secret
+         * @description The agent presents an enrollment secret of its tenant (or section) and gets its id and key at once.
+         *     With a `hardwareId` already enrolled in the tenant, the same agent gets a new key (200) instead of a
+         *     duplicate being created. Capabilities are negotiated: the answer lists those the server accepts.
+         */
+        post: operations["enrollAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/{agentId}/claim-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Poll the claim status (Smotra)
+         * @description No credentials. 200 for every existing registration: `pending_claim` with `pollIn` until an operator
+         *     claims it, then `claimed` with the agent key exactly once (concurrent polls cannot both get it), then
+         *     `pending_claim` again. Unknown or expired-and-removed ids answer 404.
+         */
+        get: operations["getClaimStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/{agentId}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Heartbeat (Smotra)
+         * @description Marks the agent online and records when it was last seen. Writes are coalesced: at most one database
+         *     write per agent per `agents.heartbeatWriteIntervalSec` unless the agent comes back online. Answers 204
+         *     exactly (the Smotra agent treats anything else as a failure).
+         */
+        post: operations["sendHeartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/{agentId}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Status report (Smotra)
+         * @description Stores the report as the agent's latest status.
+         */
+        post: operations["sendStatusReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/{agentId}/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the agent's own key
+         * @description Issues a new key (shown once). The old key keeps working for `agents.keyRotationGraceSec` so that an
+         *     agent that crashes before saving the new key can still reach the server.
+         */
+        post: operations["rotateAgentKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List agents
+         * @description Agents of the caller's tenant in a stable order (by id), with filters.
+         */
+        get: operations["listAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List agents waiting to be claimed
+         * @description Smotra self-registrations not claimed yet and not expired. They belong to no tenant until claimed, so
+         *     every operator sees them; the claim token (only in the agent's log) is what proves ownership. No
+         *     secret or hash is shown.
+         */
+        get: operations["listPendingAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim a self-registered agent
+         * @description Proves ownership with the claim token from the agent's log (checked against the stored SHA-256 hash)
+         *     and activates the agent in the caller's tenant. The agent receives its key on its next claim-status
+         *     poll. Wrong token 403, unknown or expired registration 404, already claimed 409. Attempts are rate
+         *     limited per token.
+         */
+        post: operations["claimAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on many agents
+         * @description `tag`/`untag` (with `tags`), `move` (with `sectionId`, null for none) or `delete` (admin) on up to 500
+         *     agents. Each agent is handled on its own: the answer lists a result per id and a summary.
+         */
+        post: operations["bulkAgents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{agentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /** Get an agent */
+        get: operations["getAgent"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an agent
+         * @description Removes the agent and its key; it can enroll or register again afterwards.
+         */
+        delete: operations["deleteAgent"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename, tag or move an agent
+         * @description Optimistic concurrency: send the version you read as `If-Match: "<version>"` (412 on mismatch) or as
+         *     `version` in the body (409 version-conflict with `currentVersion`).
+         */
+        patch: operations["updateAgent"];
+        trace?: never;
+    };
+    "/api/v1/agents/{agentId}/revoke-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an agent's key
+         * @description The key (and any previous key in its rotation grace period) fails on the next request; the agent's status becomes `revoked` until it enrolls again.
+         */
+        post: operations["revokeAgentKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -465,6 +886,114 @@ export interface components {
             active: boolean;
             token?: components["schemas"]["Token"];
         };
+        Tenant: {
+            /** Format: uuid */
+            id: string;
+            /** @example acme */
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        TenantPage: {
+            items: components["schemas"]["Tenant"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        TenantCreate: {
+            /**
+             * @description Unique across the server. Lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+             * @example acme-prod
+             */
+            name: string;
+        };
+        Section: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /**
+             * @description Unique within the tenant.
+             * @example berlin-office
+             */
+            name: string;
+            description: string | null;
+            /** @description Incremented by every change; the ETag is `"<version>"`. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SectionPage: {
+            items: components["schemas"]["Section"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description A name for people to read; no leading or trailing spaces, no control characters. */
+        DisplayName: string;
+        SectionCreate: {
+            name: components["schemas"]["DisplayName"];
+            description?: string;
+        };
+        /** @description The fields to change; absent fields keep their value, a `description` of null clears it. */
+        SectionUpdate: {
+            name?: components["schemas"]["DisplayName"];
+            description?: string | null;
+            /** @description The version you read; when it is no longer the current one the change is refused with 409 `version-conflict`. */
+            version?: number;
+        };
+        /** @description An enrollment secret (without the secret itself). Agents present the secret to `POST /api/v1/agent/enroll`. */
+        EnrollSecret: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /**
+             * Format: uuid
+             * @description Agents enrolled with this secret join this section; null for the tenant without a section.
+             */
+            sectionId: string | null;
+            name: string;
+            /**
+             * @description The first characters of the secret, enough to recognise it.
+             * @example ens_7Hq2xA
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When an agent last enrolled with it.
+             */
+            lastUsedAt: string | null;
+        };
+        EnrollSecretPage: {
+            items: components["schemas"]["EnrollSecret"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        EnrollSecretCreate: {
+            name: components["schemas"]["DisplayName"];
+            /**
+             * Format: uuid
+             * @description A section of the caller's tenant that agents enrolled with this secret join.
+             */
+            sectionId?: string;
+            /**
+             * Format: date-time
+             * @description Optional expiry (RFC 3339); must lie in the future.
+             */
+            expiresAt?: string;
+        };
+        EnrollSecretCreated: {
+            enrollSecret: components["schemas"]["EnrollSecret"];
+            /** @description The enrollment secret itself (`ens_…`). Shown only in this response; only its SHA-256 hash is stored. */
+            secret: string;
+        };
         AuditEntry: {
             /** Format: uuid */
             id: string;
@@ -552,6 +1081,143 @@ export interface components {
             topByRejections: components["schemas"]["RateLimitClient"][];
             /** @description Clients seen within the last window, most requests first. */
             topByRequests: components["schemas"]["RateLimitClient"][];
+        };
+        /**
+         * @description Smotra `AgentSelfRegistration` (camelCase, as the agent sends it). Unknown fields are ignored so that
+         *     newer agents keep working.
+         */
+        SmotraRegistration: {
+            /** Format: uuid */
+            agentId: string;
+            /** @description Lowercase hex SHA-256 of the claim token the agent printed in its log. */
+            claimTokenHash: string;
+            hostname: string;
+            agentVersion: string;
+            ipAddresses: {
+                ip: string | unknown | unknown;
+                iface: string;
+                /** @enum {string} */
+                family: "ipv4" | "ipv6";
+                recommended: boolean;
+            }[];
+        };
+        SmotraRegistrationResponse: {
+            /** @enum {string} */
+            status: "pending_claim";
+            /** @description Relative to `/api/v1`, e.g. `/agent/{agentId}/claim-status`. */
+            pollUrl: string;
+            /** @description Where an operator claims the agent (`POST /api/v1/agents/claim`). */
+            claimUrl: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        AgentTags: string[];
+        AgentEnrollment: {
+            enrollSecret: string;
+            hostname: string;
+            os: string;
+            arch: string;
+            agentVersion: string;
+            /** @description A stable host identity (machine-id, serial). Enrolling the same one again re-issues the key of the same agent. */
+            hardwareId?: string;
+            capabilities?: string[];
+            tags?: components["schemas"]["AgentTags"];
+        };
+        AgentEnrollmentResult: {
+            /** Format: uuid */
+            agentId: string;
+            /** @description The agent key (`agk_…`), shown once. */
+            apiKey: string;
+            acceptedCapabilities: string[];
+            configurationUrl: string;
+            pollIntervalSec: number;
+        };
+        ClaimStatus: {
+            /** @enum {string} */
+            status: "pending_claim";
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Seconds until the next poll (5, 10, … up to 30). */
+            pollIn: number;
+        } | {
+            /** @enum {string} */
+            status: "claimed";
+            /** @description The agent key, delivered exactly once. */
+            apiKey: string;
+            configUrl: string;
+        };
+        /** @description Smotra `AgentStatus` (snake_case). Unknown fields are kept. */
+        SmotraAgentStatus: {
+            agent_version: string;
+            config_version?: number;
+            is_running: boolean;
+            /** Format: date-time */
+            started_at?: string;
+            /** Format: date-time */
+            stopped_at?: string | null;
+            checks_performed?: number;
+            checks_successful?: number;
+            checks_failed?: number;
+            /** Format: date-time */
+            reported_at?: string;
+            failed_report_count?: number;
+            server_connected?: boolean;
+            cache_stats?: {
+                len?: number;
+                capacity?: number;
+            };
+        };
+        /** @description Smotra `AgentHeartbeat` (snake_case). Unknown fields are ignored. */
+        SmotraHeartbeat: {
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            health_status: "healthy" | "degraded";
+            metrics?: {
+                agent_uptime_secs?: number;
+                cpu_usage_percent?: number;
+                memory_usage_mb?: number;
+                memory_total_mb?: number;
+                system_uptime_secs?: number;
+            };
+            agent_status?: components["schemas"]["SmotraAgentStatus"];
+        };
+        Agent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: uuid */
+            sectionId: string | null;
+            name: string;
+            hostname: string;
+            os: string | null;
+            arch: string | null;
+            agentVersion: string | null;
+            hardwareId: string | null;
+            capabilities: string[];
+            tags: string[];
+            ipAddresses: unknown[] | null;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            /** @enum {string} */
+            enrolledVia: "secret" | "claim";
+            /** @description The first characters of the current key; null when revoked or not yet delivered. */
+            keyPrefix: string | null;
+            online: boolean;
+            /** Format: date-time */
+            lastSeenAt: string | null;
+            /** @description The last status report, as the agent sent it. */
+            latestStatus: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            statusReportedAt: string | null;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         Event: {
             /** @description Position in the tenant's feed; consecutive, in commit order. */
@@ -669,6 +1335,53 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The name is already taken in this scope (`…/problems/name-taken`), or a request with the same
+         *     Idempotency-Key is still being processed (`…/problems/idempotency-key-in-use`; retry after `Retry-After` seconds).
+         */
+        CreateConflict: {
+            headers: {
+                /** @description Seconds to wait before retrying (only while an Idempotency-Key is in use). */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `If-Match` does not match the resource's current ETag: it changed since you read it. */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The body's `version` is not the current one (`…/problems/version-conflict`, with `currentVersion`: re-read
+         *     and apply your change again), or the new name is already taken (`…/problems/name-taken`).
+         */
+        UpdateConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @description The resource's version now (version conflicts only). */
+                    currentVersion?: number;
+                };
+            };
+        };
+        /** @description Conflict with the current state. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The requested offset is older than the feed keeps; `oldestOffset` says where it starts now. */
         Gone: {
             headers: {
@@ -690,6 +1403,12 @@ export interface components {
         /** @description Repeats with the same key and body replay the first response. */
         IdempotencyKey: string;
         TokenId: string;
+        TenantId: string;
+        SectionId: string;
+        /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
+        IfMatch: string;
+        EnrollSecretId: string;
+        AgentId: string;
         /** @description Only these event types (comma-separated or repeated). */
         EventTypes: string[];
     };
@@ -705,6 +1424,8 @@ export interface components {
         RateLimitReset: number;
         /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
         IdempotentReplayed: "true";
+        /** @description The resource's version as an entity tag, `"<version>"`. Send it back in `If-Match` to make a write conditional. */
+        ETag: string;
     };
     pathItems: never;
 }
@@ -1061,6 +1782,383 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    listTenants: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tenants. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createTenant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeats with the same key and body replay the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location?: string;
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["CreateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listSections: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sections. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createSection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeats with the same key and body replay the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location?: string;
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["CreateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getSection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sectionId: components["parameters"]["SectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section; `ETag` carries its version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteSection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                sectionId: components["parameters"]["SectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateSection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                sectionId: components["parameters"]["SectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The section as it is now; `ETag` carries its new version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["UpdateConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listEnrollSecrets: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Also list revoked secrets. */
+                includeRevoked?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of enrollment secrets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollSecretPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createEnrollSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeats with the same key and body replay the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollSecretCreate"];
+            };
+        };
+        responses: {
+            /** @description Created; `secret` is shown only in this response (and in replays of the same Idempotency-Key). */
+            201: {
+                headers: {
+                    Location?: string;
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollSecretCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["IdempotencyInProgress"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getEnrollSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                secretId: components["parameters"]["EnrollSecretId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The enrollment secret (without the secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    revokeEnrollSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                secretId: components["parameters"]["EnrollSecretId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (also when it already was). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listAuditEntries: {
         parameters: {
             query?: {
@@ -1126,6 +2224,494 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    registerAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmotraRegistration"];
+            };
+        };
+        responses: {
+            /** @description Registration renewed (same agentId, new token hash and expiry). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmotraRegistrationResponse"];
+                };
+            };
+            /** @description Registered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmotraRegistrationResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    enrollAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentEnrollment"];
+            };
+        };
+        responses: {
+            /** @description Re-enrolled (same hardwareId): the agent's key was re-issued. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentEnrollmentResult"];
+                };
+            };
+            /** @description Enrolled. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentEnrollmentResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getClaimStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pending or claimed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    sendHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmotraHeartbeat"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    sendStatusReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmotraAgentStatus"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    rotateAgentKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        apiKey: string;
+                        /** Format: date-time */
+                        previousKeyValidUntil: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listAgents: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                status?: "active" | "revoked";
+                online?: boolean;
+                os?: string;
+                /** @description Agents carrying this tag. */
+                tag?: string;
+                sectionId?: string;
+                /** @description Substring of the hostname or name (case-insensitive). */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of agents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Agent"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listPendingAgents: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of pending registrations, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            agentId: string;
+                            hostname: string;
+                            agentVersion: string;
+                            ipAddresses: unknown[];
+                            /** Format: date-time */
+                            registeredAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    claimAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    agentId: string;
+                    claimToken: string;
+                    /** Format: uuid */
+                    sectionId?: string | null;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Claimed; the key is delivered on the agent's next poll. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        agentId: string;
+                        /** @enum {string} */
+                        status: "claimed";
+                        agent: components["schemas"]["Agent"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    bulkAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "tag" | "untag" | "move" | "delete";
+                    agentIds: string[];
+                    tags?: string[];
+                    /** Format: uuid */
+                    sectionId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Per-agent results and a summary. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: {
+                            agentId: string;
+                            /** @enum {string} */
+                            outcome: "ok" | "not_found" | "failed";
+                            detail?: string;
+                        }[];
+                        summary: {
+                            requested: number;
+                            succeeded: number;
+                            failed: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent; `ETag` carries its version. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateAgent: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    tags?: components["schemas"]["AgentTags"];
+                    /** Format: uuid */
+                    sectionId?: string | null;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The updated agent with its new `ETag`. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    revokeAgentKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (also when it already was). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };

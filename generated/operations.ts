@@ -4,14 +4,40 @@ import type { operations as Operations } from './api.d.ts';
 export type OperationId =
   | 'getApiInfo'
   | 'getRateLimits'
+  | 'enrollAgent'
+  | 'registerAgent'
+  | 'getClaimStatus'
+  | 'sendHeartbeat'
+  | 'sendStatusReport'
+  | 'rotateAgentKey'
+  | 'listAgents'
+  | 'bulkAgents'
+  | 'claimAgent'
+  | 'listPendingAgents'
+  | 'deleteAgent'
+  | 'getAgent'
+  | 'updateAgent'
+  | 'revokeAgentKey'
   | 'listAuditEntries'
+  | 'listEnrollSecrets'
+  | 'createEnrollSecret'
+  | 'revokeEnrollSecret'
+  | 'getEnrollSecret'
   | 'listEvents'
   | 'streamEvents'
+  | 'listSections'
+  | 'createSection'
+  | 'deleteSection'
+  | 'getSection'
+  | 'updateSection'
+  | 'listTenants'
+  | 'createTenant'
+  | 'getTenant'
   | 'listTokens'
   | 'createToken'
+  | 'introspectToken'
   | 'revokeToken'
   | 'getToken'
-  | 'introspectToken'
   | 'getDocs'
   | 'getDocsAsset'
   | 'getHealth'
@@ -92,11 +118,398 @@ export const operationTable = [
     "bodyContentTypes": []
   },
   {
+    "operationId": "enrollAgent",
+    "method": "POST",
+    "path": "/api/v1/agent/enroll",
+    "honoPath": "/api/v1/agent/enroll",
+    "tag": "agent",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "registerAgent",
+    "method": "POST",
+    "path": "/api/v1/agent/register",
+    "honoPath": "/api/v1/agent/register",
+    "tag": "agent",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "getClaimStatus",
+    "method": "GET",
+    "path": "/api/v1/agent/{agentId}/claim-status",
+    "honoPath": "/api/v1/agent/:agentId/claim-status",
+    "tag": "agent",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "sendHeartbeat",
+    "method": "POST",
+    "path": "/api/v1/agent/{agentId}/heartbeat",
+    "honoPath": "/api/v1/agent/:agentId/heartbeat",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "sendStatusReport",
+    "method": "POST",
+    "path": "/api/v1/agent/{agentId}/report",
+    "honoPath": "/api/v1/agent/:agentId/report",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "rotateAgentKey",
+    "method": "POST",
+    "path": "/api/v1/agent/{agentId}/rotate-key",
+    "honoPath": "/api/v1/agent/:agentId/rotate-key",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "listAgents",
+    "method": "GET",
+    "path": "/api/v1/agents",
+    "honoPath": "/api/v1/agents",
+    "tag": "agents",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "bulkAgents",
+    "method": "POST",
+    "path": "/api/v1/agents/bulk",
+    "honoPath": "/api/v1/agents/bulk",
+    "tag": "agents",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "claimAgent",
+    "method": "POST",
+    "path": "/api/v1/agents/claim",
+    "honoPath": "/api/v1/agents/claim",
+    "tag": "agents",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "listPendingAgents",
+    "method": "GET",
+    "path": "/api/v1/agents/pending",
+    "honoPath": "/api/v1/agents/pending",
+    "tag": "agents",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "deleteAgent",
+    "method": "DELETE",
+    "path": "/api/v1/agents/{agentId}",
+    "honoPath": "/api/v1/agents/:agentId",
+    "tag": "agents",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getAgent",
+    "method": "GET",
+    "path": "/api/v1/agents/{agentId}",
+    "honoPath": "/api/v1/agents/:agentId",
+    "tag": "agents",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "updateAgent",
+    "method": "PATCH",
+    "path": "/api/v1/agents/{agentId}",
+    "honoPath": "/api/v1/agents/:agentId",
+    "tag": "agents",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "revokeAgentKey",
+    "method": "POST",
+    "path": "/api/v1/agents/{agentId}/revoke-key",
+    "honoPath": "/api/v1/agents/:agentId/revoke-key",
+    "tag": "agents",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "listAuditEntries",
     "method": "GET",
     "path": "/api/v1/audit",
     "honoPath": "/api/v1/audit",
     "tag": "audit",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "listEnrollSecrets",
+    "method": "GET",
+    "path": "/api/v1/enroll-secrets",
+    "honoPath": "/api/v1/enroll-secrets",
+    "tag": "enrollment",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createEnrollSecret",
+    "method": "POST",
+    "path": "/api/v1/enroll-secrets",
+    "honoPath": "/api/v1/enroll-secrets",
+    "tag": "enrollment",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": true,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "revokeEnrollSecret",
+    "method": "DELETE",
+    "path": "/api/v1/enroll-secrets/{secretId}",
+    "honoPath": "/api/v1/enroll-secrets/:secretId",
+    "tag": "enrollment",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getEnrollSecret",
+    "method": "GET",
+    "path": "/api/v1/enroll-secrets/{secretId}",
+    "honoPath": "/api/v1/enroll-secrets/:secretId",
+    "tag": "enrollment",
     "security": [
       [
         "operatorToken"
@@ -159,6 +572,184 @@ export const operationTable = [
     "bodyContentTypes": []
   },
   {
+    "operationId": "listSections",
+    "method": "GET",
+    "path": "/api/v1/sections",
+    "honoPath": "/api/v1/sections",
+    "tag": "sections",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createSection",
+    "method": "POST",
+    "path": "/api/v1/sections",
+    "honoPath": "/api/v1/sections",
+    "tag": "sections",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": true,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "deleteSection",
+    "method": "DELETE",
+    "path": "/api/v1/sections/{sectionId}",
+    "honoPath": "/api/v1/sections/:sectionId",
+    "tag": "sections",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getSection",
+    "method": "GET",
+    "path": "/api/v1/sections/{sectionId}",
+    "honoPath": "/api/v1/sections/:sectionId",
+    "tag": "sections",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "updateSection",
+    "method": "PATCH",
+    "path": "/api/v1/sections/{sectionId}",
+    "honoPath": "/api/v1/sections/:sectionId",
+    "tag": "sections",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "listTenants",
+    "method": "GET",
+    "path": "/api/v1/tenants",
+    "honoPath": "/api/v1/tenants",
+    "tag": "tenants",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "system"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createTenant",
+    "method": "POST",
+    "path": "/api/v1/tenants",
+    "honoPath": "/api/v1/tenants",
+    "tag": "tenants",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "system"
+    ],
+    "idempotent": true,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "getTenant",
+    "method": "GET",
+    "path": "/api/v1/tenants/{tenantId}",
+    "honoPath": "/api/v1/tenants/:tenantId",
+    "tag": "tenants",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "system"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "listTokens",
     "method": "GET",
     "path": "/api/v1/tokens",
@@ -196,6 +787,29 @@ export const operationTable = [
     ],
     "idempotent": true,
     "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "introspectToken",
+    "method": "POST",
+    "path": "/api/v1/tokens/introspect",
+    "honoPath": "/api/v1/tokens/introspect",
+    "tag": "tokens",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
     "longPoll": false,
     "hasBody": true,
     "bodyContentTypes": [
@@ -243,29 +857,6 @@ export const operationTable = [
     "longPoll": false,
     "hasBody": false,
     "bodyContentTypes": []
-  },
-  {
-    "operationId": "introspectToken",
-    "method": "POST",
-    "path": "/api/v1/tokens/introspect",
-    "honoPath": "/api/v1/tokens/introspect",
-    "tag": "tokens",
-    "security": [
-      [
-        "operatorToken"
-      ]
-    ],
-    "authOptional": false,
-    "roles": [
-      "admin"
-    ],
-    "idempotent": false,
-    "rateLimitClass": "operator",
-    "longPoll": false,
-    "hasBody": true,
-    "bodyContentTypes": [
-      "application/json"
-    ]
   },
   {
     "operationId": "getDocs",

@@ -48,8 +48,29 @@ export function buildOperationTable(document: Obj): OperationRow[] {
       });
     }
   }
-  rows.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path)));
+  rows.sort((a, b) => comparePaths(a.path, b.path) || a.method.localeCompare(b.method));
   return rows;
+}
+
+/**
+ * Registration order: literal segments before parameters at the same depth, so that `/agents/pending`
+ * is registered (and matched) before `/agents/{agentId}`.
+ */
+function comparePaths(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === q) continue;
+    if (p === undefined) return -1;
+    if (q === undefined) return 1;
+    const pParam = p.startsWith('{');
+    const qParam = q.startsWith('{');
+    if (pParam !== qParam) return pParam ? 1 : -1;
+    return p.localeCompare(q);
+  }
+  return 0;
 }
 
 export function renderOperationTable(rows: OperationRow[]): string {

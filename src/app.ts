@@ -10,6 +10,7 @@ import { createHandlers, type HandlerDeps } from './handlers/index.ts';
 import type { HandlerMap } from './handlers/types.ts';
 import type { AppEnv } from './http/env.ts';
 import { IdempotencyGuard } from './http/idempotency.ts';
+import { AgentAuthenticator } from './services/auth/agent-authenticator.ts';
 import { problem, problemFor } from './http/problem.ts';
 import { TrustedProxies } from './http/rate-limit/client-ip.ts';
 import { requestContext } from './http/request-context.ts';
@@ -50,7 +51,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerOperations(app, api, {
     contract: deps.contract,
     handlers,
-    auth: { operator: deps.authenticator },
+    auth: { operator: deps.authenticator, agent: new AgentAuthenticator(deps.repos) },
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
     rateLimiter: deps.rateLimiter,

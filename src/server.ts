@@ -27,6 +27,7 @@ import { registerFeatureMetrics } from './observability/feature-metrics.ts';
 import { EventFeed } from './services/events/feed.ts';
 import { eventRetentionJob } from './workers/event-retention.ts';
 import { idempotencyCleanupJob } from './workers/idempotency-cleanup.ts';
+import { offlineDetectionJob } from './workers/offline-detection.ts';
 import { WorkerRunner } from './workers/runner.ts';
 
 export interface StartOptions {
@@ -90,6 +91,7 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
   const workers = new WorkerRunner(logger);
   workers.start(eventRetentionJob(repos, config.events, logger));
   workers.start(idempotencyCleanupJob(repos, config.idempotency, logger));
+  workers.start(offlineDetectionJob(repos, config.agents, logger));
   const beginShutdown = () => {
     shutdown.abort();
     feed.close();

@@ -50,6 +50,20 @@ export interface Config {
     /** Comment line sent on an idle event stream, so proxies keep it open. */
     sseHeartbeatSec: number;
   };
+  agents: {
+    /** Heartbeats update last-seen at most this often per agent (unless the agent comes back online). */
+    heartbeatWriteIntervalSec: number;
+    /** Silence after which an agent is marked offline. */
+    offlineAfterSec: number;
+    /** How often the offline detector runs. */
+    offlineCheckIntervalSec: number;
+    /** How long the previous key keeps working after a rotation. */
+    keyRotationGraceSec: number;
+    /** How long an unclaimed Smotra registration stays claimable. */
+    claimExpiryHours: number;
+    /** Poll interval suggested to enrolled agents. */
+    pollIntervalSec: number;
+  };
   idempotency: {
     /** How long an Idempotency-Key and its response are kept. */
     ttlHours: number;
@@ -99,6 +113,7 @@ export const defaultConfig: Config = {
   log: { level: 'info', requests: true },
   auth: { cacheTtlMs: 10_000, lastUsedWriteIntervalMs: 60_000 },
   events: { retentionHours: 24 * 7, retentionMaxPerTenant: 1_000_000, pruneIntervalSec: 60, sseHeartbeatSec: 15 },
+  agents: { heartbeatWriteIntervalSec: 30, offlineAfterSec: 900, offlineCheckIntervalSec: 30, keyRotationGraceSec: 300, claimExpiryHours: 24, pollIntervalSec: 60 },
   idempotency: { ttlHours: 24, lockTimeoutSec: 60, pruneIntervalSec: 300 },
   rateLimits: {
     enabled: true,
@@ -172,6 +187,18 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       properties: { retentionHours: positiveInt, retentionMaxPerTenant: positiveInt, pruneIntervalSec: positiveInt, sseHeartbeatSec: positiveInt },
+    },
+    agents: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        heartbeatWriteIntervalSec: { type: 'integer', minimum: 0 },
+        offlineAfterSec: positiveInt,
+        offlineCheckIntervalSec: positiveInt,
+        keyRotationGraceSec: { type: 'integer', minimum: 0 },
+        claimExpiryHours: positiveInt,
+        pollIntervalSec: positiveInt,
+      },
     },
     idempotency: {
       type: 'object',

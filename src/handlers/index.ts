@@ -1,10 +1,15 @@
 /** The handler map: one module per contract tag. `satisfies HandlerMap` makes a missing operation a type error. */
 import { adminHandlers } from './admin.ts';
+import { agentHandlers } from './agent.ts';
+import { fleetHandlers } from './agents.ts';
 import { auditHandlers } from './audit.ts';
 import type { HandlerDeps } from './deps.ts';
+import { enrollSecretHandlers } from './enroll-secrets.ts';
 import { eventHandlers } from './events.ts';
 import { metaHandlers } from './meta.ts';
+import { sectionHandlers } from './sections.ts';
 import { systemHandlers } from './system.ts';
+import { tenantHandlers } from './tenants.ts';
 import { tokenHandlers } from './tokens.ts';
 import type { HandlerMap } from './types.ts';
 
@@ -15,7 +20,12 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     ...systemHandlers(deps),
     ...metaHandlers(deps),
     ...tokenHandlers(deps),
+    ...tenantHandlers(deps),
+    ...sectionHandlers(deps),
+    ...enrollSecretHandlers(deps),
     ...auditHandlers(deps),
+    ...agentHandlers(deps),
+    ...fleetHandlers(deps),
     ...adminHandlers(deps),
     ...eventHandlers(deps),
   } satisfies HandlerMap;

@@ -7,6 +7,7 @@ export function metaHandlers(deps: HandlerDeps): Pick<HandlerMap, 'getApiInfo'> 
   return {
     getApiInfo: (c, _input, res) => {
       const p = c.get('principal');
+      if (p?.type === 'agent') throw new Error('unreachable: getApiInfo accepts operator tokens only');
       return res.json(200, {
         name: 'agentry',
         apiVersion,

@@ -1,5 +1,5 @@
 /** Domain objects → contract shapes (dates as RFC 3339 UTC). Secrets never pass through here. */
-import type { AuditEntry, OperatorToken } from '../repositories/types.ts';
+import type { Agent, AuditEntry, OperatorToken, Registration } from '../repositories/types.ts';
 import { encodeCursor } from '../repositories/shared/cursor.ts';
 import type { Page } from '../repositories/types.ts';
 
@@ -25,4 +25,18 @@ export function presentAuditEntry(e: AuditEntry) {
 
 export function presentPage<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; nextCursor: string | null } {
   return { items: page.items.map(present), nextCursor: encodeCursor(page.lastId) };
+}
+
+export function presentAgent(a: Agent) {
+  return {
+    ...a,
+    lastSeenAt: iso(a.lastSeenAt),
+    statusReportedAt: iso(a.statusReportedAt),
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+export function presentPendingAgent(r: Registration) {
+  return { agentId: r.agentId, hostname: r.hostname, agentVersion: r.agentVersion, ipAddresses: r.ipAddresses, registeredAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString() };
 }

@@ -1,36 +1,50 @@
 /**
  * Authentication and role checks driven by the operation table: the operation's security schemes say
- * which credentials are accepted, `x-roles` which operator roles may call. `system` may call everything.
+ * which credentials are accepted, `x-roles` which operator roles may call (`system` may call everything).
+ * Agent keys come raw in `X-Agent-API-Key` (as the Smotra agent sends them) or as a Bearer token, and
+ * reach only `/agent/{their own id}/…`.
  */
 import type { Context } from 'hono';
 import type { OperationDescriptor } from '../../generated/operations.ts';
+import type { AgentAuthenticator, AuthenticatedAgent } from '../services/auth/agent-authenticator.ts';
 import type { OperatorAuthenticator } from '../services/auth/operator-authenticator.ts';
 import type { Principal } from '../services/context.ts';
 import { ForbiddenError, UnauthorizedError } from '../services/errors.ts';
+import type { AppEnv } from './env.ts';
 
 export interface Authenticators {
   operator: OperatorAuthenticator;
+  agent: AgentAuthenticator;
 }
 
-export async function authenticate(c: Context, op: OperationDescriptor, auth: Authenticators): Promise<Principal | null> {
+export async function authenticate(c: Context<AppEnv>, op: OperationDescriptor, auth: Authenticators): Promise<Principal | null> {
   if (op.security.length === 0) return null;
+  const accepted = op.security.flat();
+  const agentHeader = accepted.includes('agentKeyHeader') ? c.req.header('x-agent-api-key') : undefined;
+  if (agentHeader !== undefined) return authorizeAgent(c, op, await auth.agent.authenticate(agentHeader.trim()));
   const header = c.req.header('authorization');
   if (header === undefined) {
     if (op.authOptional) return null;
-    throw new UnauthorizedError('send a token in Authorization: Bearer');
+    throw new UnauthorizedError(accepted.includes('operatorToken') ? 'send a token in Authorization: Bearer' : 'send the agent key in X-Agent-API-Key or Authorization: Bearer');
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new UnauthorizedError('the Authorization header must be "Bearer <token>"');
-  const accepted = op.security.flat();
-  if (!accepted.includes('operatorToken')) throw new UnauthorizedError('this operation does not accept operator tokens');
-  const principal = await auth.operator.authenticate(match[1]!);
-  authorize(op, principal);
+  const token = match[1]!;
+  if (token.startsWith('agk_') && accepted.includes('agentKeyBearer')) return authorizeAgent(c, op, await auth.agent.authenticate(token));
+  if (!accepted.includes('operatorToken')) throw new UnauthorizedError('this operation takes an agent key');
+  const principal = await auth.operator.authenticate(token);
+  if (op.roles.length > 0 && principal.role !== 'system' && !(op.roles as readonly string[]).includes(principal.role)) {
+    throw new ForbiddenError(`role ${principal.role} may not call ${op.operationId} (needs ${op.roles.join(' or ')})`);
+  }
   return principal;
 }
 
-function authorize(op: OperationDescriptor, principal: Principal): void {
-  if (op.roles.length === 0 || principal.role === 'system') return;
-  if (!(op.roles as readonly string[]).includes(principal.role)) {
-    throw new ForbiddenError(`role ${principal.role} may not call ${op.operationId} (needs ${op.roles.join(' or ')})`);
+function authorizeAgent(c: Context<AppEnv>, op: OperationDescriptor, agent: AuthenticatedAgent): Principal {
+  const pathAgentId = c.req.param('agentId');
+  if (pathAgentId !== undefined && pathAgentId.toLowerCase() !== agent.principal.agentId) {
+    throw new ForbiddenError(`this key belongs to another agent; it may only call /agent/${agent.principal.agentId}/…`);
   }
+  if (pathAgentId === undefined) throw new ForbiddenError(`agent keys may not call ${op.operationId}`);
+  c.set('agent', agent);
+  return agent.principal;
 }

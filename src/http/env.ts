@@ -1,5 +1,6 @@
 /** Hono's per-request variables for this app. */
 import type { Logger } from '../observability/logger.ts';
+import type { AuthenticatedAgent } from '../services/auth/agent-authenticator.ts';
 import type { Principal } from '../services/context.ts';
 import type { OperationDescriptor } from '../../generated/operations.ts';
 import type { RateLimitState } from './rate-limit/limiter.ts';
@@ -10,6 +11,8 @@ export interface AppVariables {
   /** The contract operation this request was routed to (unset for unmatched requests). */
   operation: OperationDescriptor | undefined;
   principal: Principal | null;
+  /** Set when an agent key authenticated the request (its online state, for heartbeats). */
+  agent: AuthenticatedAgent | undefined;
   /** The client's address (through trusted proxies); null for in-process requests. */
   clientIp: string | null;
   /** RateLimit-* headers for the response, set when the request passed a rate-limited operation's checks. */

@@ -10,6 +10,7 @@ import type { OperationDescriptor } from '../../generated/operations.ts';
 import type { Config } from '../config/schema.ts';
 import type { FeatureMetrics } from '../observability/feature-metrics.ts';
 import type { Repositories } from '../repositories/types.ts';
+import { principalId } from '../services/context.ts';
 import type { AppEnv } from './env.ts';
 import { problem, problemFor } from './problem.ts';
 
@@ -32,7 +33,7 @@ export class IdempotencyGuard {
     if (key === undefined) return execute();
     const principal = c.get('principal');
     // Keys are per caller: two callers may use the same key for different things.
-    const scope = principal ? `${principal.type}:${principal.tokenId}` : `ip:${c.get('clientIp') ?? 'unknown'}`;
+    const scope = principal ? `${principal.type}:${principalId(principal)}` : `ip:${c.get('clientIp') ?? 'unknown'}`;
     const requestHash = createHash('sha256').update(`${op.operationId}\n${c.req.path}\n${JSON.stringify(body ?? null)}`).digest('hex');
     const now = new Date();
     const outcome = await this.repos.idempotency.claim(

@@ -4,6 +4,11 @@
  * dialect can run them in its own kind of transaction (synchronous on SQLite, async on Postgres).
  */
 import type { PoolStats } from '../observability/metrics.ts';
+import type { AgentRepository, RegistrationRepository } from './agent-types.ts';
+import type { EnrollmentSecretRepository, SectionRepository } from './tenancy-types.ts';
+
+export * from './agent-types.ts';
+export * from './tenancy-types.ts';
 
 export type Role = 'viewer' | 'operator' | 'admin' | 'system';
 export type ActorType = 'operator' | 'agent' | 'system';
@@ -63,6 +68,11 @@ export const EVENT_TYPES = [
   'tenant_created',
   'token_created',
   'token_revoked',
+  'section_created',
+  'section_updated',
+  'section_deleted',
+  'enroll_secret_created',
+  'enroll_secret_revoked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -120,6 +130,9 @@ export interface AuditFilter {
 export interface TenantRepository {
   findById(id: string): Promise<Tenant | null>;
   findByName(name: string): Promise<Tenant | null>;
+  /** Oldest first (by id). */
+  list(page: PageRequest): Promise<Page<Tenant>>;
+  /** Throws NameTakenError when a tenant of that name exists. */
   create(tenant: Tenant, effects: WriteEffects): Promise<void>;
   /**
    * Creates the default tenant and the first system token unless a tenant exists already.
@@ -194,6 +207,10 @@ export interface Repositories {
   readonly operatorTokens: OperatorTokenRepository;
   readonly audit: AuditRepository;
   readonly events: EventRepository;
+  readonly sections: SectionRepository;
+  readonly enrollmentSecrets: EnrollmentSecretRepository;
+  readonly agents: AgentRepository;
+  readonly registrations: RegistrationRepository;
   readonly idempotency: IdempotencyRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;

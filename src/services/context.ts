@@ -10,7 +10,17 @@ export interface OperatorPrincipal {
   name: string;
 }
 
-export type Principal = OperatorPrincipal;
+/** An agent authenticated by its key; it may only reach `/agent/{its own id}/…`. */
+export interface AgentPrincipal {
+  type: 'agent';
+  agentId: string;
+  tenantId: string;
+}
+
+export type Principal = OperatorPrincipal | AgentPrincipal;
+
+/** The id recorded as actor: the operator token's or the agent's. */
+export const principalId = (p: Principal): string => (p.type === 'operator' ? p.tokenId : p.agentId);
 
 export interface ServiceContext {
   log: Logger;
@@ -25,4 +35,16 @@ export interface ServiceContext {
 export function requirePrincipal(ctx: ServiceContext): Principal {
   if (!ctx.principal) throw new Error('service called without a principal on an authenticated operation');
   return ctx.principal;
+}
+
+export function requireOperator(ctx: ServiceContext): OperatorPrincipal {
+  const p = requirePrincipal(ctx);
+  if (p.type !== 'operator') throw new Error('operator action called by an agent');
+  return p;
+}
+
+export function requireAgent(ctx: ServiceContext): AgentPrincipal {
+  const p = requirePrincipal(ctx);
+  if (p.type !== 'agent') throw new Error('agent action called by an operator');
+  return p;
 }

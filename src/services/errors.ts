@@ -76,3 +76,11 @@ export class GoneError extends DomainError {
     this.details = details;
   }
 }
+
+/** A name that must be unique in its scope (tenant names on the server, section names in a tenant) is taken. */
+export class NameTakenError extends ConflictError {
+  override readonly kind = 'name-taken';
+  constructor(resource: string, name: string) {
+    super(`a ${resource} named "${name}" already exists`, { name });
+  }
+}

@@ -88,6 +88,8 @@ function principalKey(principal: Principal): string {
   switch (principal.type) {
     case 'operator':
       return principal.tokenId;
+    case 'agent':
+      return `agent:${principal.agentId}`;
   }
 }
 

@@ -2,10 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { Repositories } from '../types.ts';
 import { CommitListeners } from '../shared/commit-listeners.ts';
 import { migratePostgres, openPostgres } from './db.ts';
+import { PgAgentRepository } from './agents.ts';
 import { PgAuditRepository } from './audit.ts';
+import { PgEnrollmentSecretRepository } from './enrollment-secrets.ts';
+import { PgRegistrationRepository } from './registrations.ts';
 import { PgEventRepository } from './events.ts';
 import { PgIdempotencyRepository } from './idempotency.ts';
 import { PgOperatorTokenRepository } from './operator-tokens.ts';
+import { PgSectionRepository } from './sections.ts';
 import { PgTenantRepository } from './tenants.ts';
 import { PgWriter } from './transaction.ts';
 
@@ -25,6 +29,10 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     operatorTokens: new PgOperatorTokenRepository(writer),
     audit: new PgAuditRepository(pool),
     events: new PgEventRepository(pool),
+    agents: new PgAgentRepository(writer),
+    registrations: new PgRegistrationRepository(writer),
+    sections: new PgSectionRepository(writer),
+    enrollmentSecrets: new PgEnrollmentSecretRepository(writer),
     idempotency: new PgIdempotencyRepository(pool),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {

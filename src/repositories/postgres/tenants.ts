@@ -1,5 +1,9 @@
-import { eq } from 'drizzle-orm';
-import type { OperatorTokenRecord, Tenant, TenantRepository, WriteEffects } from '../types.ts';
+import { asc, eq, gt } from 'drizzle-orm';
+import { NameTakenError } from '../../services/errors.ts';
+import type { OperatorTokenRecord, Page, PageRequest, Tenant, TenantRepository, WriteEffects } from '../types.ts';
+import { toPage } from '../shared/paging.ts';
+import { TENANT_NAME_UNIQUE } from '../shared/tenancy-mappers.ts';
+import { isUniqueViolation } from '../shared/unique-violation.ts';
 import { operatorTokens, tenants } from './schema.ts';
 import type { PgWriter } from './transaction.ts';
 
@@ -20,11 +24,29 @@ export class PgTenantRepository implements TenantRepository {
     return this.w.pool.run(async (db) => (await db.select().from(tenants).where(eq(tenants.name, name)).limit(1))[0] ?? null);
   }
 
-  create(tenant: Tenant, effects: WriteEffects): Promise<void> {
-    return this.w.transaction(async (tx, apply) => {
-      await tx.insert(tenants).values(tenant);
-      await apply(effects);
+  list(page: PageRequest): Promise<Page<Tenant>> {
+    return this.w.pool.run(async (db) => {
+      const rows = await db
+        .select()
+        .from(tenants)
+        .where(page.afterId ? gt(tenants.id, page.afterId) : undefined)
+        .orderBy(asc(tenants.id))
+        .limit(page.limit + 1);
+      return toPage(rows, page.limit);
     });
+  }
+
+  async create(tenant: Tenant, effects: WriteEffects): Promise<void> {
+    try {
+      await this.w.transaction(async (tx, apply) => {
+        if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, tenant.name)).limit(1)).length > 0) throw new NameTakenError('tenant', tenant.name);
+        await tx.insert(tenants).values(tenant);
+        await apply(effects);
+      });
+    } catch (err) {
+      // Two creates racing past the check: the unique constraint stops the second.
+      throw isUniqueViolation(err, TENANT_NAME_UNIQUE) ? new NameTakenError('tenant', tenant.name) : err;
+    }
   }
 
   bootstrap(tenant: Tenant, token: OperatorTokenRecord, effects: WriteEffects): Promise<boolean> {

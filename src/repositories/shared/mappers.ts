@@ -1,5 +1,5 @@
 /** Row → domain mappers shared by both dialects (their rows have the same shape through Drizzle). */
-import type { EventType, OperatorToken, OperatorTokenRecord, StoredEvent } from '../types.ts';
+import type { Agent, AgentRecord, EventType, OperatorToken, OperatorTokenRecord, StoredEvent } from '../types.ts';
 
 export function withoutSecret(row: OperatorTokenRecord): OperatorToken {
   const { secretHash: _secretHash, ...token } = row;
@@ -19,4 +19,10 @@ interface EventRow {
 export function toStoredEvent(row: EventRow): StoredEvent {
   const { seq, type, ...rest } = row;
   return { ...rest, type: type as EventType, offset: seq };
+}
+
+/** An agent without its key hashes and heartbeat internals. */
+export function toAgent(row: AgentRecord): Agent {
+  const { keyHash: _k, previousKeyHash: _p, previousKeyExpiresAt: _e, latestHeartbeat: _h, onlineChangedAt: _o, ...agent } = row;
+  return agent;
 }

@@ -2,10 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { Repositories } from '../types.ts';
 import { CommitListeners } from '../shared/commit-listeners.ts';
 import { migrateSqlite, openSqlite } from './db.ts';
+import { SqliteAgentRepository } from './agents.ts';
 import { SqliteAuditRepository } from './audit.ts';
+import { SqliteRegistrationRepository } from './registrations.ts';
+import { SqliteEnrollmentSecretRepository } from './enrollment-secrets.ts';
 import { SqliteEventRepository } from './events.ts';
 import { SqliteIdempotencyRepository } from './idempotency.ts';
 import { SqliteOperatorTokenRepository } from './operator-tokens.ts';
+import { SqliteSectionRepository } from './sections.ts';
 import { SqliteTenantRepository } from './tenants.ts';
 import { SqliteWriter } from './transaction.ts';
 
@@ -20,6 +24,10 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     operatorTokens: new SqliteOperatorTokenRepository(writer),
     audit: new SqliteAuditRepository(db),
     events: new SqliteEventRepository(db),
+    sections: new SqliteSectionRepository(writer),
+    enrollmentSecrets: new SqliteEnrollmentSecretRepository(writer),
+    agents: new SqliteAgentRepository(writer),
+    registrations: new SqliteRegistrationRepository(writer),
     idempotency: new SqliteIdempotencyRepository(db),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {

@@ -1,6 +1,6 @@
 /** Builds an audit row for a mutation from the request context. Callers pass before/after already stripped of secrets. */
 import type { AuditEntry } from '../../repositories/types.ts';
-import type { ServiceContext } from '../context.ts';
+import { principalId, type ServiceContext } from '../context.ts';
 import { newId } from '../ids.ts';
 
 export interface AuditFacts {
@@ -18,7 +18,7 @@ export function auditEntry(ctx: ServiceContext, facts: AuditFacts): AuditEntry {
     id: newId(),
     tenantId: facts.tenantId,
     actorType: actor ? actor.type : 'system',
-    actorId: actor ? actor.tokenId : null,
+    actorId: actor ? principalId(actor) : null,
     action: facts.action,
     resourceType: facts.resourceType,
     resourceId: facts.resourceId,

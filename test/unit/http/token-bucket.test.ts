@@ -61,15 +61,28 @@ describe('BucketTable', () => {
     expect(t.take('b').allowed).toBe(true);
   });
 
-  it('drops the least recently used bucket beyond its bound', () => {
-    const { t, clock } = table(1, 1, 3);
+  it('drops the least recently used buckets beyond its bound', () => {
+    const { t, clock } = table(1, 1, 4); // generations of 2 keys
     for (const key of ['a', 'b', 'c']) t.take(key);
     clock.now += 10;
-    t.take('a'); // a is now the most recently used
-    t.take('d'); // evicts b
+    t.take('a'); // a is used again: it stays
+    t.take('d'); // b was not used for a whole generation: dropped
     expect(t.size).toBe(3);
     expect(t.take('a').allowed).toBe(false); // kept: still empty
+    expect(t.take('c').allowed).toBe(false);
     expect(t.take('b').allowed).toBe(true); // dropped: starts full again
+  });
+
+  it('never holds more than its bound, and counts each bucket once', () => {
+    const { t } = table(1, 1, 100);
+    for (let i = 0; i < 1000; i++) {
+      t.take(`k${i}`);
+      t.take(`k${i >> 1}`);
+      expect(t.size).toBeLessThanOrEqual(100);
+    }
+    const keys = [...t.recent()].map((b) => b.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(t.size);
   });
 
   it('counts requests and rejections per window and reports recent buckets', () => {

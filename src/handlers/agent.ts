@@ -1,0 +1,64 @@
+/** Tag `agent`: what agents call (Smotra-compatible claim flow, enrollment, heartbeat, report, key rotation). */
+import { getClaimStatus } from '../services/agents/claim-status.ts';
+import { enrollAgent } from '../services/agents/enroll.ts';
+import { recordHeartbeat, saveStatusReport } from '../services/agents/heartbeat.ts';
+import { rotateAgentKey } from '../services/agents/keys.ts';
+import { registerAgent } from '../services/agents/register.ts';
+import { DomainError } from '../services/errors.ts';
+import { serviceContext } from './context.ts';
+import type { HandlerDeps } from './deps.ts';
+import type { HandlerMap } from './types.ts';
+
+type AgentHandlers = Pick<HandlerMap, 'registerAgent' | 'getClaimStatus' | 'enrollAgent' | 'sendHeartbeat' | 'sendStatusReport' | 'rotateAgentKey'>;
+
+export function agentHandlers({ repos, config }: HandlerDeps): AgentHandlers {
+  const agents = config.agents;
+  return {
+    registerAgent: async (c, { body }, res) => {
+      const { created, expiresAt } = await registerAgent({ ctx: serviceContext(c, repos), input: body, expiryHours: agents.claimExpiryHours });
+      const agentId = body.agentId.toLowerCase();
+      const answer = { status: 'pending_claim' as const, pollUrl: `/agent/${agentId}/claim-status`, claimUrl: '/api/v1/agents/claim', expiresAt: expiresAt.toISOString() };
+      return created ? res.json(201, answer) : res.json(200, answer);
+    },
+
+    getClaimStatus: async (c, { params }, res) => {
+      const ctx = serviceContext(c, repos);
+      try {
+        const status = await getClaimStatus({ ctx, input: { agentId: params.agentId } });
+        return status.status === 'claimed' ? res.json(200, status) : res.json(200, { ...status, expiresAt: status.expiresAt.toISOString() });
+      } catch (err) {
+        if (err instanceof DomainError) throw err;
+        // A polling Smotra agent exits on any non-200: a database hiccup must look like "still pending".
+        ctx.log.error({ err }, 'claim status failed; answering pending');
+        return res.json(200, { status: 'pending_claim', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), pollIn: 10 });
+      }
+    },
+
+    enrollAgent: async (c, { body }, res) => {
+      const result = await enrollAgent({ ctx: serviceContext(c, repos), input: body });
+      const answer = {
+        agentId: result.agentId,
+        apiKey: result.apiKey,
+        acceptedCapabilities: result.acceptedCapabilities,
+        configurationUrl: `/api/v1/agent/${result.agentId}/configuration`,
+        pollIntervalSec: agents.pollIntervalSec,
+      };
+      return result.reEnrolled ? res.json(200, answer) : res.json(201, answer);
+    },
+
+    sendHeartbeat: async (c, { body }, res) => {
+      await recordHeartbeat({ ctx: serviceContext(c, repos), agent: c.get('agent')!, heartbeat: body as Record<string, unknown>, writeIntervalSec: agents.heartbeatWriteIntervalSec });
+      return res.empty(204);
+    },
+
+    sendStatusReport: async (c, { params, body }, res) => {
+      await saveStatusReport({ ctx: serviceContext(c, repos), agentId: params.agentId.toLowerCase(), report: body as Record<string, unknown> });
+      return res.empty(202);
+    },
+
+    rotateAgentKey: async (c, _input, res) => {
+      const { apiKey, previousKeyValidUntil } = await rotateAgentKey({ ctx: serviceContext(c, repos), graceSec: agents.keyRotationGraceSec });
+      return res.json(200, { apiKey, previousKeyValidUntil: previousKeyValidUntil.toISOString() });
+    },
+  };
+}

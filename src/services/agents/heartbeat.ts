@@ -1,0 +1,25 @@
+/**
+ * Heartbeats, written sparingly: an online agent's last-seen is written at most once per interval (the
+ * auth lookup already told us when it was last written); an offline agent coming back is written at once,
+ * with its `agent_online` event.
+ */
+import type { AuthenticatedAgent } from '../auth/agent-authenticator.ts';
+import type { ServiceContext } from '../context.ts';
+import { newEvent } from '../events/new-event.ts';
+
+export async function recordHeartbeat({ ctx, agent, heartbeat, writeIntervalSec }: { ctx: ServiceContext; agent: AuthenticatedAgent; heartbeat: Record<string, unknown>; writeIntervalSec: number }): Promise<'written' | 'online' | 'coalesced'> {
+  const now = ctx.now();
+  const { agentId, tenantId } = agent.principal;
+  if (!agent.online) {
+    const event = newEvent(ctx, { tenantId, type: 'agent_online', resourceType: 'agent', resourceId: agentId, data: { lastSeenAt: agent.lastSeenAt?.toISOString() ?? null } });
+    await ctx.repos.agents.recordHeartbeat(agentId, now, heartbeat, { events: [event] });
+    return 'online';
+  }
+  if (agent.lastSeenAt && now.getTime() - agent.lastSeenAt.getTime() < writeIntervalSec * 1000) return 'coalesced';
+  await ctx.repos.agents.recordHeartbeat(agentId, now, heartbeat, null);
+  return 'written';
+}
+
+export async function saveStatusReport({ ctx, agentId, report }: { ctx: ServiceContext; agentId: string; report: Record<string, unknown> }): Promise<void> {
+  await ctx.repos.agents.saveStatus(agentId, report, ctx.now());
+}

@@ -1,0 +1,49 @@
+/** Shared pieces of the agent services: a new agent row, key issuing, snapshots for audit and events. */
+import type { Agent, AgentRecord } from '../../repositories/types.ts';
+import { toAgent } from '../../repositories/shared/mappers.ts';
+import { snapshot } from '../audit/entry.ts';
+import { displayPrefix, generateSecret, hashSecret } from '../secrets.ts';
+
+export type NewAgentFields = Pick<AgentRecord, 'id' | 'tenantId' | 'sectionId' | 'name' | 'hostname' | 'enrolledVia'> & Partial<AgentRecord>;
+
+export function newAgentRecord(fields: NewAgentFields, now: Date): AgentRecord {
+  return {
+    os: null,
+    arch: null,
+    agentVersion: null,
+    hardwareId: null,
+    capabilities: [],
+    tags: [],
+    ipAddresses: null,
+    status: 'active',
+    keyHash: null,
+    keyPrefix: null,
+    previousKeyHash: null,
+    previousKeyExpiresAt: null,
+    online: false,
+    lastSeenAt: null,
+    onlineChangedAt: null,
+    latestHeartbeat: null,
+    latestStatus: null,
+    statusReportedAt: null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  };
+}
+
+/** A fresh agent key: the secret for the agent, hash and prefix for storage. */
+export function issueAgentKey(): { key: string; keyHash: string; keyPrefix: string } {
+  const key = generateSecret('agk');
+  return { key, keyHash: hashSecret(key), keyPrefix: displayPrefix(key) };
+}
+
+/** Audit/event view of an agent: never key hashes, never heartbeat internals. */
+export function agentSnapshot(agent: AgentRecord | Agent): Record<string, unknown> {
+  const { latestStatus: _s, ...rest } = 'keyHash' in agent ? toAgent(agent) : agent;
+  return snapshot(rest);
+}
+
+/** Capabilities this server understands; enrollment accepts the intersection. */
+export const SUPPORTED_CAPABILITIES = ['heartbeat', 'status_report', 'inventory', 'telemetry', 'checks', 'commands', 'run_command', 'update_agent', 'update_package', 'configuration'] as const;

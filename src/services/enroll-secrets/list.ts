@@ -1,0 +1,8 @@
+import type { EnrollmentSecret } from '../../repositories/types.ts';
+import { requirePrincipal, type ServiceContext } from '../context.ts';
+import { pageRequest, type ListInput, type ListResult } from '../paging.ts';
+
+export async function listEnrollSecrets({ ctx, input }: { ctx: ServiceContext; input: ListInput & { includeRevoked?: boolean } }): Promise<ListResult<EnrollmentSecret>> {
+  const principal = requirePrincipal(ctx);
+  return ctx.repos.enrollmentSecrets.list(principal.tenantId, pageRequest(input), input.includeRevoked ?? false);
+}

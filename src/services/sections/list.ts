@@ -1,0 +1,8 @@
+import type { Section } from '../../repositories/types.ts';
+import { requirePrincipal, type ServiceContext } from '../context.ts';
+import { pageRequest, type ListInput, type ListResult } from '../paging.ts';
+
+export async function listSections({ ctx, input }: { ctx: ServiceContext; input: ListInput }): Promise<ListResult<Section>> {
+  const principal = requirePrincipal(ctx);
+  return ctx.repos.sections.list(principal.tenantId, pageRequest(input));
+}
