@@ -906,6 +906,11 @@ export interface components {
              */
             name: string;
         };
+        /**
+         * Format: uuid
+         * @description A UUID in its canonical lower-case form, as the server issues ids.
+         */
+        Uuid: string;
         Section: {
             /** Format: uuid */
             id: string;
@@ -978,11 +983,8 @@ export interface components {
         };
         EnrollSecretCreate: {
             name: components["schemas"]["DisplayName"];
-            /**
-             * Format: uuid
-             * @description A section of the caller's tenant that agents enrolled with this secret join.
-             */
-            sectionId?: string;
+            /** @description A section of the caller's tenant that agents enrolled with this secret join. */
+            sectionId?: components["schemas"]["Uuid"];
             /**
              * Format: date-time
              * @description Optional expiry (RFC 3339); must lie in the future.
@@ -1403,11 +1405,11 @@ export interface components {
         /** @description Repeats with the same key and body replay the first response. */
         IdempotencyKey: string;
         TokenId: string;
-        TenantId: string;
-        SectionId: string;
+        TenantId: components["schemas"]["Uuid"];
+        SectionId: components["schemas"]["Uuid"];
         /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
         IfMatch: string;
-        EnrollSecretId: string;
+        EnrollSecretId: components["schemas"]["Uuid"];
         AgentId: string;
         /** @description Only these event types (comma-separated or repeated). */
         EventTypes: string[];

@@ -199,6 +199,8 @@ describe.each(dialects())('sections on %s', (dialect) => {
         [{ name: ' padded ' }, 'body/name'],
         [{ name: 'line\nbreak' }, 'body/name'],
         [{ name: 'ok', description: 'd'.repeat(1001) }, 'body/description'],
+        [{ name: 'ok', description: 'nul\u0000byte' }, 'body/description'],
+        [{ name: 'nul\u0000byte' }, 'body/name'],
         [{ name: 'ok', version: 3 }, 'body/version'],
         [{ name: 'ok', tenantId: section.tenantId }, 'body/tenantId'],
       ];
@@ -220,7 +222,7 @@ describe.each(dialects())('sections on %s', (dialect) => {
       }
       const tooLongIfMatch = await patch(section.id, { description: 'x' }, '"' + '1'.repeat(300) + '"');
       expect(tooLongIfMatch.response.status).toBe(400);
-      for (const bad of ['nope', '123', `${section.id}x`]) {
+      for (const bad of ['nope', '123', `${section.id}x`, `urn:uuid:${section.id}`, section.id.toUpperCase()]) {
         expect((await get(bad)).response.status, bad).toBe(400);
         expect((await patch(bad, { name: 'x' })).response.status, bad).toBe(400);
         expect((await s.client.DELETE('/api/v1/sections/{sectionId}', { params: { path: { sectionId: bad } } })).response.status, bad).toBe(400);

@@ -20,8 +20,9 @@ export interface CreateEnrollSecretInput {
 export async function createEnrollSecret({ ctx, input }: { ctx: ServiceContext; input: CreateEnrollSecretInput }): Promise<{ enrollSecret: EnrollmentSecret; secret: string }> {
   const principal = requirePrincipal(ctx);
   const now = ctx.now();
-  if (input.expiresAt && input.expiresAt <= now) {
-    throw new ValidationError('expiresAt must lie in the future', [{ path: 'body/expiresAt', message: 'must lie in the future' }]);
+  // NaN: a time the format allows but Date cannot represent (a leap second).
+  if (input.expiresAt && !(input.expiresAt > now)) {
+    throw new ValidationError('expiresAt must lie in the future', [{ path: 'body/expiresAt', message: 'must be a representable time in the future' }]);
   }
   const secret = generateSecret('ens');
   const enrollSecret: EnrollmentSecret = {
