@@ -1,11 +1,11 @@
-/** Agent and self-registration repository contract, run unchanged on SQLite and on a real Postgres. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRepositories } from '../../src/repositories/index.ts';
-import type { AgentRecord, EventType, NewEvent, Repositories, Tenant, WriteEffects } from '../../src/repositories/types.ts';
+/** AgentRepository contract, run unchanged on SQLite and Postgres. */
+import { describe, expect, it } from 'vitest';
+import type { AgentRecord, EventType, NewEvent, Repositories, WriteEffects } from '../../src/repositories/types.ts';
 import { newId } from '../../src/services/ids.ts';
-import { agentKey, agentRow, registrationRow } from '../factories/agents.ts';
-import { auditRow, tenantRow } from '../factories/tenants.ts';
-import { dialects, freshDatabaseUrl } from '../helpers/server.ts';
+import { agentKey, agentRow } from '../factories/agents.ts';
+import { auditRow } from '../factories/tenants.ts';
+import { useRepositories } from '../helpers/repository-suite.ts';
+import { dialects } from '../helpers/server.ts';
 
 const event = (tenantId: string, type: EventType, resourceId: string | null, createdAt = new Date()): NewEvent => ({ tenantId, type, resourceType: 'agent', resourceId, data: {}, createdAt });
 
@@ -13,31 +13,11 @@ const event = (tenantId: string, type: EventType, resourceId: string | null, cre
 const LONG_AGO = new Date('2001-01-01T00:00:00.000Z');
 const CUTOFF = new Date('2002-01-01T00:00:00.000Z');
 
-describe.each(dialects())('agent repositories on %s', (dialect) => {
-  let repos: Repositories;
-  let cleanup: () => void;
-  beforeAll(async () => {
-    const db = await freshDatabaseUrl(dialect);
-    cleanup = db.cleanup;
-    repos = await openRepositories({ url: db.url, poolSize: 8, busyTimeoutMs: 2000 });
-  });
-  afterAll(async () => {
-    await repos.close();
-    cleanup();
-  });
 
-  async function tenant(): Promise<Tenant> {
-    const t = tenantRow();
-    await repos.tenants.create(t, { audit: auditRow(t.id) });
-    return t;
-  }
-
-  async function agent(tenantId: string, overrides: Partial<AgentRecord> = {}): Promise<AgentRecord> {
-    const a = agentRow(tenantId, overrides);
-    await repos.agents.insert(a, {});
-    return a;
-  }
-
+describe.each(dialects())('agent repository on %s', (dialect) => {
+  const suite = useRepositories(dialect);
+  const tenant = () => suite.tenant();
+  const agent = (tenantId: string, overrides: Partial<AgentRecord> = {}) => suite.agent(tenantId, overrides);
   const offlineEffects = (a: AgentRecord): WriteEffects => ({ events: [event(a.tenantId, 'agent_offline', a.id)] });
 
   describe('agents', () => {
@@ -55,19 +35,19 @@ describe.each(dialects())('agent repositories on %s', (dialect) => {
         createdAt: new Date('2030-01-01T00:00:00.123Z'),
         updatedAt: new Date('2030-01-01T00:00:00.123Z'),
       });
-      await repos.agents.insert(a, { audit: auditRow(t.id, { action: 'agent.create', resourceType: 'agent', resourceId: a.id }), events: [event(t.id, 'agent_registered', a.id)] });
-      expect(await repos.agents.findById(t.id, a.id)).toEqual(a);
-      expect(await repos.agents.findById(other.id, a.id)).toBeNull();
-      expect(await repos.agents.findById(t.id, newId())).toBeNull();
-      expect((await repos.audit.list(t.id, { action: 'agent.create' }, { limit: 10 })).items.map((e) => e.resourceId)).toEqual([a.id]);
-      expect((await repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_registered', a.id]]);
+      await suite.repos.agents.insert(a, { audit: auditRow(t.id, { action: 'agent.create', resourceType: 'agent', resourceId: a.id }), events: [event(t.id, 'agent_registered', a.id)] });
+      expect(await suite.repos.agents.findById(t.id, a.id)).toEqual(a);
+      expect(await suite.repos.agents.findById(other.id, a.id)).toBeNull();
+      expect(await suite.repos.agents.findById(t.id, newId())).toBeNull();
+      expect((await suite.repos.audit.list(t.id, { action: 'agent.create' }, { limit: 10 })).items.map((e) => e.resourceId)).toEqual([a.id]);
+      expect((await suite.repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_registered', a.id]]);
     });
 
     it('rejects a second agent with the same hardware id in a tenant, and writes no effects then', async () => {
       const t = await tenant();
       await agent(t.id, { hardwareId: 'hw-dup' });
-      await expect(repos.agents.insert(agentRow(t.id, { hardwareId: 'hw-dup' }), { events: [event(t.id, 'agent_registered', null)] })).rejects.toThrow();
-      expect(await repos.events.bounds(t.id)).toEqual({ oldest: null, latest: 0 });
+      await expect(suite.repos.agents.insert(agentRow(t.id, { hardwareId: 'hw-dup' }), { events: [event(t.id, 'agent_registered', null)] })).rejects.toThrow();
+      expect(await suite.repos.events.bounds(t.id)).toEqual({ oldest: null, latest: 0 });
       const other = await tenant();
       await expect(agent(other.id, { hardwareId: 'hw-dup' })).resolves.toBeDefined();
     });
@@ -78,21 +58,21 @@ describe.each(dialects())('agent repositories on %s', (dialect) => {
       const previous = agentKey();
       const graceEnds = new Date('2030-06-01T00:00:00.000Z');
       const a = await agent(t.id, { keyHash: current.keyHash, keyPrefix: current.keyPrefix, previousKeyHash: previous.keyHash, previousKeyExpiresAt: graceEnds });
-      expect((await repos.agents.findByKeyHash(current.keyHash, new Date()))?.id).toBe(a.id);
-      expect((await repos.agents.findByKeyHash(current.keyHash, new Date('2040-01-01T00:00:00Z')))?.id).toBe(a.id);
-      expect((await repos.agents.findByKeyHash(previous.keyHash, new Date(graceEnds.getTime() - 1)))?.id).toBe(a.id);
-      expect(await repos.agents.findByKeyHash(previous.keyHash, graceEnds)).toBeNull();
-      expect(await repos.agents.findByKeyHash(previous.keyHash, new Date(graceEnds.getTime() + 1))).toBeNull();
-      expect(await repos.agents.findByKeyHash(agentKey().keyHash, new Date())).toBeNull();
+      expect((await suite.repos.agents.findByKeyHash(current.keyHash, new Date()))?.id).toBe(a.id);
+      expect((await suite.repos.agents.findByKeyHash(current.keyHash, new Date('2040-01-01T00:00:00Z')))?.id).toBe(a.id);
+      expect((await suite.repos.agents.findByKeyHash(previous.keyHash, new Date(graceEnds.getTime() - 1)))?.id).toBe(a.id);
+      expect(await suite.repos.agents.findByKeyHash(previous.keyHash, graceEnds)).toBeNull();
+      expect(await suite.repos.agents.findByKeyHash(previous.keyHash, new Date(graceEnds.getTime() + 1))).toBeNull();
+      expect(await suite.repos.agents.findByKeyHash(agentKey().keyHash, new Date())).toBeNull();
     });
 
     it('finds by hardware id within the tenant', async () => {
       const t = await tenant();
       const other = await tenant();
       const a = await agent(t.id, { hardwareId: 'hw-find' });
-      expect((await repos.agents.findByHardwareId(t.id, 'hw-find'))?.id).toBe(a.id);
-      expect(await repos.agents.findByHardwareId(other.id, 'hw-find')).toBeNull();
-      expect(await repos.agents.findByHardwareId(t.id, 'hw-none')).toBeNull();
+      expect((await suite.repos.agents.findByHardwareId(t.id, 'hw-find'))?.id).toBe(a.id);
+      expect(await suite.repos.agents.findByHardwareId(other.id, 'hw-find')).toBeNull();
+      expect(await suite.repos.agents.findByHardwareId(t.id, 'hw-none')).toBeNull();
     });
 
     it('lists with each filter, without secrets, scoped by tenant', async () => {
@@ -102,9 +82,9 @@ describe.each(dialects())('agent repositories on %s', (dialect) => {
       const db = await agent(t.id, { hostname: 'db_01', name: 'Beta%Box', os: 'windows', tags: ['prod'], status: 'revoked' });
       const cache = await agent(t.id, { hostname: 'cache', name: 'gamma', os: 'linux', tags: ['web-x'] });
       await agent(other.id, { hostname: 'Web-01', name: 'alpha', os: 'linux', tags: ['prod', 'web'], online: true });
-      const ids = async (filter: Parameters<Repositories['agents']['list']>[1]) => (await repos.agents.list(t.id, filter, { limit: 50 })).items.map((a) => a.id);
+      const ids = async (filter: Parameters<Repositories['agents']['list']>[1]) => (await suite.repos.agents.list(t.id, filter, { limit: 50 })).items.map((a) => a.id);
 
-      const all = await repos.agents.list(t.id, {}, { limit: 50 });
+      const all = await suite.repos.agents.list(t.id, {}, { limit: 50 });
       expect(all.items.map((a) => a.id)).toEqual([web.id, db.id, cache.id]);
       expect(all.lastId).toBeNull();
       for (const item of all.items) {
@@ -133,27 +113,27 @@ describe.each(dialects())('agent repositories on %s', (dialect) => {
     });
 
     it('filters by section', async (ctx) => {
-      if (!repos.sections) ctx.skip();
+      if (!suite.repos.sections) ctx.skip();
       const t = await tenant();
       const now = new Date();
       const section = { id: newId(), tenantId: t.id, name: 'site-a', description: null, version: 1, createdAt: now, updatedAt: now };
-      await repos.sections.create(section, {});
+      await suite.repos.sections.create(section, {});
       const inSection = await agent(t.id, { sectionId: section.id });
       await agent(t.id);
-      expect((await repos.agents.list(t.id, { sectionId: section.id }, { limit: 10 })).items.map((a) => a.id)).toEqual([inSection.id]);
-      expect((await repos.agents.list(t.id, { sectionId: newId() }, { limit: 10 })).items).toEqual([]);
+      expect((await suite.repos.agents.list(t.id, { sectionId: section.id }, { limit: 10 })).items.map((a) => a.id)).toEqual([inSection.id]);
+      expect((await suite.repos.agents.list(t.id, { sectionId: newId() }, { limit: 10 })).items).toEqual([]);
     });
 
     it('pages in id order with a stable cursor', async () => {
       const t = await tenant();
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push((await agent(t.id, { tags: ['paged'] })).id);
-      const first = await repos.agents.list(t.id, { tag: 'paged' }, { limit: 2 });
+      const first = await suite.repos.agents.list(t.id, { tag: 'paged' }, { limit: 2 });
       expect(first.items.map((a) => a.id)).toEqual(ids.slice(0, 2));
       expect(first.lastId).toBe(ids[1]);
-      const second = await repos.agents.list(t.id, { tag: 'paged' }, { limit: 2, afterId: first.lastId! });
+      const second = await suite.repos.agents.list(t.id, { tag: 'paged' }, { limit: 2, afterId: first.lastId! });
       expect(second.items.map((a) => a.id)).toEqual(ids.slice(2, 4));
-      const last = await repos.agents.list(t.id, { tag: 'paged' }, { limit: 2, afterId: second.lastId! });
+      const last = await suite.repos.agents.list(t.id, { tag: 'paged' }, { limit: 2, afterId: second.lastId! });
       expect(last.items.map((a) => a.id)).toEqual(ids.slice(4));
       expect(last.lastId).toBeNull();
     });
@@ -167,23 +147,23 @@ describe.each(dialects())('agent repositories on %s', (dialect) => {
         audit: auditRow(t.id, { action: 'agent.update', resourceType: 'agent', resourceId: a.id, before: { name: before.name, version: before.version }, after: { name: after.name, version: after.version } }),
         events: [event(t.id, 'agent_updated', a.id, at)],
       });
-      const result = await repos.agents.update(t.id, a.id, { name: 'after', tags: ['x', 'y'], sectionId: null }, at, effects, 1);
+      const result = await suite.repos.agents.update(t.id, a.id, { name: 'after', tags: ['x', 'y'], sectionId: null }, at, effects, 1);
       expect(result.kind).toBe('updated');
       if (result.kind !== 'updated') return;
       expect(result.agent).toEqual({ ...a, name: 'after', tags: ['x', 'y'], version: 2, updatedAt: at });
-      expect(await repos.agents.findById(t.id, a.id)).toEqual(result.agent);
-      const audit = await repos.audit.list(t.id, { action: 'agent.update' }, { limit: 10 });
+      expect(await suite.repos.agents.findById(t.id, a.id)).toEqual(result.agent);
+      const audit = await suite.repos.audit.list(t.id, { action: 'agent.update' }, { limit: 10 });
       expect(audit.items.map((e) => [e.resourceId, e.before, e.after])).toEqual([[a.id, { name: 'before', version: 1 }, { name: 'after', version: 2 }]]);
-      expect((await repos.events.list(t.id, 0, 10, ['agent_updated'])).events.map((e) => e.resourceId)).toEqual([a.id]);
+      expect((await suite.repos.events.list(t.id, 0, 10, ['agent_updated'])).events.map((e) => e.resourceId)).toEqual([a.id]);
 
-      expect(await repos.agents.update(t.id, a.id, { name: 'stale' }, new Date(), effects, 1)).toEqual({ kind: 'version_conflict', currentVersion: 2 });
-      expect(await repos.agents.update(t.id, newId(), { name: 'x' }, new Date(), effects, 1)).toEqual({ kind: 'not_found' });
-      expect(await repos.agents.update(other.id, a.id, { name: 'x' }, new Date(), effects)).toEqual({ kind: 'not_found' });
-      expect((await repos.agents.findById(t.id, a.id))?.name).toBe('after');
-      expect((await repos.audit.list(t.id, { action: 'agent.update' }, { limit: 10 })).items).toHaveLength(1);
-      expect(await repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 1 });
+      expect(await suite.repos.agents.update(t.id, a.id, { name: 'stale' }, new Date(), effects, 1)).toEqual({ kind: 'version_conflict', currentVersion: 2 });
+      expect(await suite.repos.agents.update(t.id, newId(), { name: 'x' }, new Date(), effects, 1)).toEqual({ kind: 'not_found' });
+      expect(await suite.repos.agents.update(other.id, a.id, { name: 'x' }, new Date(), effects)).toEqual({ kind: 'not_found' });
+      expect((await suite.repos.agents.findById(t.id, a.id))?.name).toBe('after');
+      expect((await suite.repos.audit.list(t.id, { action: 'agent.update' }, { limit: 10 })).items).toHaveLength(1);
+      expect(await suite.repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 1 });
 
-      const unconditional = await repos.agents.update(t.id, a.id, { status: 'revoked' }, new Date(), () => ({}));
+      const unconditional = await suite.repos.agents.update(t.id, a.id, { status: 'revoked' }, new Date(), () => ({}));
       expect(unconditional.kind === 'updated' && unconditional.agent.version).toBe(3);
     });
 
@@ -191,11 +171,11 @@ describe.each(dialects())('agent repositories on %s', (dialect) => {
       const t = await tenant();
       const a = await agent(t.id);
       const results = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => repos.agents.update(t.id, a.id, { name: `n${i}` }, new Date(), () => ({ events: [event(t.id, 'agent_updated', a.id)] }), 1)),
+        Array.from({ length: 6 }, (_, i) => suite.repos.agents.update(t.id, a.id, { name: `n${i}` }, new Date(), () => ({ events: [event(t.id, 'agent_updated', a.id)] }), 1)),
       );
       expect(results.filter((r) => r.kind === 'updated')).toHaveLength(1);
       expect(results.filter((r) => r.kind === 'version_conflict')).toEqual(Array.from({ length: 5 }, () => ({ kind: 'version_conflict', currentVersion: 2 })));
-      expect(await repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 1 });
+      expect(await suite.repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 1 });
     });
 
     it('deletes with effects, once, and never across tenants', async () => {
@@ -206,37 +186,37 @@ describe.each(dialects())('agent repositories on %s', (dialect) => {
         audit: auditRow(t.id, { action: 'agent.delete', resourceType: 'agent', resourceId: before.id, before: { name: before.name } }),
         events: [event(t.id, 'agent_deleted', before.id)],
       });
-      expect(await repos.agents.delete(other.id, a.id, effects)).toBe(false);
-      expect(await repos.agents.delete(t.id, a.id, effects)).toBe(true);
-      expect(await repos.agents.findById(t.id, a.id)).toBeNull();
-      expect(await repos.agents.delete(t.id, a.id, effects)).toBe(false);
-      const audit = await repos.audit.list(t.id, { action: 'agent.delete' }, { limit: 10 });
+      expect(await suite.repos.agents.delete(other.id, a.id, effects)).toBe(false);
+      expect(await suite.repos.agents.delete(t.id, a.id, effects)).toBe(true);
+      expect(await suite.repos.agents.findById(t.id, a.id)).toBeNull();
+      expect(await suite.repos.agents.delete(t.id, a.id, effects)).toBe(false);
+      const audit = await suite.repos.audit.list(t.id, { action: 'agent.delete' }, { limit: 10 });
       expect(audit.items.map((e) => [e.resourceId, e.before])).toEqual([[a.id, { name: a.name }]]);
-      expect((await repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_deleted', a.id]]);
+      expect((await suite.repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_deleted', a.id]]);
     });
 
     it('records heartbeats, and flips an agent online with its effects', async () => {
       const t = await tenant();
       const a = await agent(t.id);
       const first = new Date('2030-03-03T03:03:03.003Z');
-      await repos.agents.recordHeartbeat(a.id, first, { load: [0.1, 0.2], ok: true }, null);
-      let found = await repos.agents.findById(t.id, a.id);
+      await suite.repos.agents.recordHeartbeat(a.id, first, { load: [0.1, 0.2], ok: true }, null);
+      let found = await suite.repos.agents.findById(t.id, a.id);
       expect(found).toMatchObject({ lastSeenAt: first, latestHeartbeat: { load: [0.1, 0.2], ok: true }, online: false, onlineChangedAt: null, version: 1 });
-      expect(await repos.events.bounds(t.id)).toEqual({ oldest: null, latest: 0 });
+      expect(await suite.repos.events.bounds(t.id)).toEqual({ oldest: null, latest: 0 });
 
       const second = new Date(first.getTime() + 30_000);
-      await repos.agents.recordHeartbeat(a.id, second, { n: 2 }, { events: [event(t.id, 'agent_online', a.id, second)] });
-      found = await repos.agents.findById(t.id, a.id);
+      await suite.repos.agents.recordHeartbeat(a.id, second, { n: 2 }, { events: [event(t.id, 'agent_online', a.id, second)] });
+      found = await suite.repos.agents.findById(t.id, a.id);
       expect(found).toMatchObject({ lastSeenAt: second, latestHeartbeat: { n: 2 }, online: true, onlineChangedAt: second, version: 1 });
-      expect((await repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_online', a.id]]);
+      expect((await suite.repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_online', a.id]]);
     });
 
     it('saves the latest status report', async () => {
       const t = await tenant();
       const a = await agent(t.id);
       const at = new Date('2030-04-04T04:04:04.004Z');
-      await repos.agents.saveStatus(a.id, { services: [{ name: 'sshd', up: true }] }, at);
-      expect(await repos.agents.findById(t.id, a.id)).toMatchObject({ latestStatus: { services: [{ name: 'sshd', up: true }] }, statusReportedAt: at, version: 1 });
+      await suite.repos.agents.saveStatus(a.id, { services: [{ name: 'sshd', up: true }] }, at);
+      expect(await suite.repos.agents.findById(t.id, a.id)).toMatchObject({ latestStatus: { services: [{ name: 'sshd', up: true }] }, statusReportedAt: at, version: 1 });
     });
 
     it('marks only silent online agents offline, one event each, at most `limit` per call', async () => {
@@ -247,17 +227,17 @@ describe.each(dialects())('agent repositories on %s', (dialect) => {
       const neverSeen = await agent(t.id, { online: true, lastSeenAt: null });
       const at = new Date('2030-05-05T05:05:05.005Z');
 
-      const first = await repos.agents.markOffline(CUTOFF, at, 2, offlineEffects);
+      const first = await suite.repos.agents.markOffline(CUTOFF, at, 2, offlineEffects);
       expect(first).toHaveLength(2);
-      const second = await repos.agents.markOffline(CUTOFF, at, 2, offlineEffects);
+      const second = await suite.repos.agents.markOffline(CUTOFF, at, 2, offlineEffects);
       expect(second).toHaveLength(1);
-      expect(await repos.agents.markOffline(CUTOFF, at, 2, offlineEffects)).toEqual([]);
+      expect(await suite.repos.agents.markOffline(CUTOFF, at, 2, offlineEffects)).toEqual([]);
       expect([...first, ...second].map((a) => a.id).sort()).toEqual(silent.map((a) => a.id).sort());
 
-      for (const a of silent) expect(await repos.agents.findById(t.id, a.id)).toMatchObject({ online: false, onlineChangedAt: at });
-      for (const a of [recent, neverSeen]) expect((await repos.agents.findById(t.id, a.id))?.online).toBe(true);
-      expect((await repos.agents.findById(t.id, alreadyOffline.id))?.onlineChangedAt).toBeNull();
-      const events = (await repos.events.list(t.id, 0, 100)).events;
+      for (const a of silent) expect(await suite.repos.agents.findById(t.id, a.id)).toMatchObject({ online: false, onlineChangedAt: at });
+      for (const a of [recent, neverSeen]) expect((await suite.repos.agents.findById(t.id, a.id))?.online).toBe(true);
+      expect((await suite.repos.agents.findById(t.id, alreadyOffline.id))?.onlineChangedAt).toBeNull();
+      const events = (await suite.repos.events.list(t.id, 0, 100)).events;
       expect(events.map((e) => e.type)).toEqual(['agent_offline', 'agent_offline', 'agent_offline']);
       expect(events.map((e) => e.resourceId).sort()).toEqual(silent.map((a) => a.id).sort());
     });
@@ -267,168 +247,22 @@ describe.each(dialects())('agent repositories on %s', (dialect) => {
       const silent: AgentRecord[] = [];
       for (let i = 0; i < 10; i++) silent.push(await agent(t.id, { online: true, lastSeenAt: LONG_AGO }));
       const at = new Date();
-      const pair = await Promise.all([repos.agents.markOffline(CUTOFF, at, 100, offlineEffects), repos.agents.markOffline(CUTOFF, at, 100, offlineEffects)]);
+      const pair = await Promise.all([suite.repos.agents.markOffline(CUTOFF, at, 100, offlineEffects), suite.repos.agents.markOffline(CUTOFF, at, 100, offlineEffects)]);
       expect(pair.flat().map((a) => a.id).sort()).toEqual(silent.map((a) => a.id).sort());
 
       const more: AgentRecord[] = [];
       for (let i = 0; i < 10; i++) more.push(await agent(t.id, { online: true, lastSeenAt: LONG_AGO }));
       const flipped: string[] = [];
       for (let round = 0; round < 10 && flipped.length < more.length; round++) {
-        const batches = await Promise.all(Array.from({ length: 4 }, () => repos.agents.markOffline(CUTOFF, at, 3, offlineEffects)));
+        const batches = await Promise.all(Array.from({ length: 4 }, () => suite.repos.agents.markOffline(CUTOFF, at, 3, offlineEffects)));
         flipped.push(...batches.flat().map((a) => a.id));
       }
       expect(flipped.sort()).toEqual(more.map((a) => a.id).sort());
 
-      const events = (await repos.events.list(t.id, 0, 100)).events;
+      const events = (await suite.repos.events.list(t.id, 0, 100)).events;
       expect(events).toHaveLength(20);
       expect(new Set(events.map((e) => e.resourceId)).size).toBe(20);
     });
   });
 
-  describe('registrations', () => {
-    it('registers: created, then renewed with a new token and a reset poll count, counting polls', async () => {
-      const reg = registrationRow();
-      const at = new Date('2030-01-01T00:00:00.000Z');
-      expect(await repos.registrations.register(reg, at)).toBe('created');
-      expect(await repos.registrations.find(reg.agentId)).toEqual({ ...reg, pollCount: 0, createdAt: at, updatedAt: at, claimedAt: null, tenantId: null, keyDeliveredAt: null });
-
-      expect(await repos.registrations.countPoll(reg.agentId)).toBe(0);
-      expect(await repos.registrations.countPoll(reg.agentId)).toBe(1);
-      expect(await repos.registrations.countPoll(reg.agentId)).toBe(2);
-      expect((await repos.registrations.find(reg.agentId))?.pollCount).toBe(3);
-      expect(await repos.registrations.countPoll(newId())).toBe(0);
-
-      const later = new Date(at.getTime() + 60_000);
-      const renewal = registrationRow({ agentId: reg.agentId, hostname: 'renamed', ipAddresses: ['10.0.0.2'], expiresAt: new Date(later.getTime() + 3_600_000) });
-      expect(await repos.registrations.register(renewal, later)).toBe('renewed');
-      const found = await repos.registrations.find(reg.agentId);
-      expect(found).toEqual({ ...renewal, pollCount: 0, createdAt: at, updatedAt: later, claimedAt: null, tenantId: null, keyDeliveredAt: null });
-      expect(found?.claimTokenHash).not.toBe(reg.claimTokenHash);
-      expect(await repos.registrations.find(newId())).toBeNull();
-    });
-
-    it('answers claimed for a claimed registration and for an existing agent, leaving them untouched', async () => {
-      const t = await tenant();
-      const reg = registrationRow();
-      await repos.registrations.register(reg, new Date());
-      expect(await repos.registrations.claim(reg.agentId, agentRow(t.id, { id: reg.agentId, enrolledVia: 'claim' }), new Date(), {})).toBe('claimed');
-      expect(await repos.registrations.register(registrationRow({ agentId: reg.agentId }), new Date())).toBe('claimed');
-      expect((await repos.registrations.find(reg.agentId))?.claimTokenHash).toBe(reg.claimTokenHash);
-
-      const enrolled = await agent(t.id);
-      expect(await repos.registrations.register(registrationRow({ agentId: enrolled.id }), new Date())).toBe('claimed');
-      expect(await repos.registrations.find(enrolled.id)).toBeNull();
-    });
-
-    it('survives concurrent registrations of one new id', async () => {
-      const agentId = newId();
-      const outcomes = await Promise.all(Array.from({ length: 8 }, () => repos.registrations.register(registrationRow({ agentId }), new Date())));
-      expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
-      expect(outcomes.filter((o) => o === 'renewed')).toHaveLength(7);
-      expect((await repos.registrations.find(agentId))?.pollCount).toBe(0);
-    });
-
-    it('claims: missing, claimed (creating the agent with its effects), already claimed', async () => {
-      const t = await tenant();
-      const reg = registrationRow();
-      await repos.registrations.register(reg, new Date());
-      const at = new Date('2030-07-07T07:07:07.007Z');
-      const a = agentRow(t.id, { id: reg.agentId, enrolledVia: 'claim', hostname: reg.hostname, agentVersion: reg.agentVersion, createdAt: at, updatedAt: at });
-      const effects = { audit: auditRow(t.id, { action: 'agent.claim', resourceType: 'agent', resourceId: a.id }), events: [event(t.id, 'agent_claimed', a.id, at)] };
-      expect(await repos.registrations.claim(newId(), agentRow(t.id), at, effects)).toBe('missing');
-      expect(await repos.events.bounds(t.id)).toEqual({ oldest: null, latest: 0 });
-
-      expect(await repos.registrations.claim(reg.agentId, a, at, effects)).toBe('claimed');
-      expect(await repos.agents.findById(t.id, a.id)).toEqual(a);
-      expect(await repos.registrations.find(reg.agentId)).toMatchObject({ claimedAt: at, tenantId: t.id, updatedAt: at, keyDeliveredAt: null });
-      expect((await repos.audit.list(t.id, { action: 'agent.claim' }, { limit: 10 })).items).toHaveLength(1);
-      expect((await repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_claimed', a.id]]);
-
-      const other = await tenant();
-      expect(await repos.registrations.claim(reg.agentId, agentRow(other.id, { id: reg.agentId }), new Date(), { events: [event(other.id, 'agent_claimed', a.id)] })).toBe('already_claimed');
-      expect((await repos.registrations.find(reg.agentId))?.tenantId).toBe(t.id);
-      expect(await repos.events.bounds(other.id)).toEqual({ oldest: null, latest: 0 });
-    });
-
-    it('lets exactly one of several concurrent claims win', async () => {
-      const tenants = await Promise.all(Array.from({ length: 5 }, () => tenant()));
-      const reg = registrationRow();
-      await repos.registrations.register(reg, new Date());
-      const outcomes = await Promise.all(
-        tenants.map((t) => repos.registrations.claim(reg.agentId, agentRow(t.id, { id: reg.agentId, enrolledVia: 'claim' }), new Date(), { events: [event(t.id, 'agent_claimed', reg.agentId)] })),
-      );
-      expect(outcomes.filter((o) => o === 'claimed')).toHaveLength(1);
-      expect(outcomes.filter((o) => o === 'already_claimed')).toHaveLength(4);
-      const winner = tenants[outcomes.indexOf('claimed')]!;
-      expect((await repos.registrations.find(reg.agentId))?.tenantId).toBe(winner.id);
-      expect((await repos.agents.findById(winner.id, reg.agentId))?.id).toBe(reg.agentId);
-      const published = await Promise.all(tenants.map(async (t) => (await repos.events.bounds(t.id)).latest));
-      expect(published.reduce((x, y) => x + y, 0)).toBe(1);
-    });
-
-    it('delivers the key exactly once, only after the claim, even to concurrent polls', async () => {
-      const t = await tenant();
-      const reg = registrationRow();
-      await repos.registrations.register(reg, new Date());
-      expect(await repos.registrations.deliverKey(reg.agentId, agentKey().keyHash, 'agk_x', new Date())).toBe(false);
-      await repos.registrations.claim(reg.agentId, agentRow(t.id, { id: reg.agentId, enrolledVia: 'claim' }), new Date(), {});
-
-      const keys = Array.from({ length: 10 }, () => agentKey());
-      const at = new Date('2030-08-08T08:08:08.008Z');
-      const won = await Promise.all(keys.map((k) => repos.registrations.deliverKey(reg.agentId, k.keyHash, k.keyPrefix, at)));
-      expect(won.filter(Boolean)).toHaveLength(1);
-      const key = keys[won.indexOf(true)]!;
-      expect(await repos.agents.findById(t.id, reg.agentId)).toMatchObject({ keyHash: key.keyHash, keyPrefix: key.keyPrefix, updatedAt: at });
-      expect((await repos.agents.findByKeyHash(key.keyHash, new Date()))?.id).toBe(reg.agentId);
-      expect((await repos.registrations.find(reg.agentId))?.keyDeliveredAt).toEqual(at);
-      expect(await repos.registrations.deliverKey(reg.agentId, agentKey().keyHash, 'agk_y', new Date())).toBe(false);
-      expect(await repos.registrations.deliverKey(newId(), agentKey().keyHash, 'agk_z', new Date())).toBe(false);
-    });
-
-    it('lists pending registrations in id order, hiding claimed and expired ones', async () => {
-      // Far in the future, so only this test's registrations are still pending then.
-      const now = new Date('2100-01-01T00:00:00.000Z');
-      const later = new Date('2101-01-01T00:00:00.000Z');
-      const t = await tenant();
-      const pending: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const reg = registrationRow({ expiresAt: later });
-        await repos.registrations.register(reg, new Date());
-        pending.push(reg.agentId);
-      }
-      const claimed = registrationRow({ expiresAt: later });
-      await repos.registrations.register(claimed, new Date());
-      await repos.registrations.claim(claimed.agentId, agentRow(t.id, { id: claimed.agentId }), new Date(), {});
-      await repos.registrations.register(registrationRow({ expiresAt: now }), new Date());
-
-      const first = await repos.registrations.listPending(now, { limit: 2 });
-      expect(first.items.map((r) => r.id)).toEqual(pending.slice(0, 2));
-      expect(first.items.map((r) => r.agentId)).toEqual(pending.slice(0, 2));
-      expect(first.lastId).toBe(pending[1]);
-      const rest = await repos.registrations.listPending(now, { limit: 2, afterId: first.lastId! });
-      expect(rest.items.map((r) => r.id)).toEqual(pending.slice(2));
-      expect(rest.lastId).toBeNull();
-      expect(rest.items[0]).toMatchObject({ hostname: 'smotra-host', agentVersion: '1.0.0', ipAddresses: ['10.0.0.1'], pollCount: 0, claimedAt: null });
-    });
-
-    it('prunes only expired unclaimed registrations, and removes one on request', async () => {
-      const t = await tenant();
-      const longAgo = new Date('2000-01-01T00:00:00.000Z');
-      const expired = registrationRow({ expiresAt: longAgo });
-      const expiredClaimed = registrationRow({ expiresAt: longAgo });
-      const current = registrationRow();
-      for (const reg of [expired, expiredClaimed, current]) await repos.registrations.register(reg, new Date());
-      await repos.registrations.claim(expiredClaimed.agentId, agentRow(t.id, { id: expiredClaimed.agentId }), new Date(), {});
-
-      expect(await repos.registrations.pruneExpired(new Date('2000-01-01T00:00:00.000Z'))).toBe(0);
-      expect(await repos.registrations.pruneExpired(new Date('2000-06-01T00:00:00.000Z'))).toBe(1);
-      expect(await repos.registrations.find(expired.agentId)).toBeNull();
-      expect(await repos.registrations.find(expiredClaimed.agentId)).not.toBeNull();
-      expect(await repos.registrations.find(current.agentId)).not.toBeNull();
-
-      await repos.registrations.remove(current.agentId);
-      expect(await repos.registrations.find(current.agentId)).toBeNull();
-      await expect(repos.registrations.remove(current.agentId)).resolves.toBeUndefined();
-    });
-  });
 });

@@ -89,7 +89,8 @@ function principalKey(principal: Principal): string {
     case 'operator':
       return principal.tokenId;
     case 'agent':
-      return `agent:${principal.agentId}`;
+      // Agent keys reach only class `agent` operations and operator tokens never do, so the ids cannot mix.
+      return principal.agentId;
   }
 }
 

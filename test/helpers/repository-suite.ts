@@ -1,0 +1,45 @@
+/** Shared set-up for repository contract suites: a fresh database per dialect, and row makers that insert. */
+import { afterAll, beforeAll } from 'vitest';
+import { openRepositories } from '../../src/repositories/index.ts';
+import type { AgentRecord, Repositories, Tenant } from '../../src/repositories/types.ts';
+import { agentRow } from '../factories/agents.ts';
+import { auditRow, tenantRow } from '../factories/tenants.ts';
+import { freshDatabaseUrl, type Dialect } from './server.ts';
+
+export interface RepositorySuite {
+  readonly repos: Repositories;
+  tenant(): Promise<Tenant>;
+  agent(tenantId: string, overrides?: Partial<AgentRecord>): Promise<AgentRecord>;
+}
+
+/** Call inside a `describe`: opens (and migrates) a fresh database before the tests, closes it after. */
+export function useRepositories(dialect: Dialect): RepositorySuite {
+  let repos: Repositories | undefined;
+  let cleanup = () => {};
+  beforeAll(async () => {
+    const db = await freshDatabaseUrl(dialect);
+    cleanup = db.cleanup;
+    repos = await openRepositories({ url: db.url, poolSize: 8, busyTimeoutMs: 2000 });
+  });
+  afterAll(async () => {
+    await repos?.close();
+    cleanup();
+  });
+  const suite: RepositorySuite = {
+    get repos() {
+      if (!repos) throw new Error('repositories are opened in beforeAll');
+      return repos;
+    },
+    async tenant() {
+      const t = tenantRow();
+      await suite.repos.tenants.create(t, { audit: auditRow(t.id) });
+      return t;
+    },
+    async agent(tenantId, overrides = {}) {
+      const a = agentRow(tenantId, overrides);
+      await suite.repos.agents.insert(a, {});
+      return a;
+    },
+  };
+  return suite;
+}
