@@ -5,6 +5,7 @@ import type { EnrollmentSecretRecord, Repositories, Section, Tenant } from '../.
 import { NameTakenError, NotFoundError } from '../../src/services/errors.ts';
 import { newId } from '../../src/services/ids.ts';
 import { displayPrefix, generateSecret, hashSecret } from '../../src/services/secrets.ts';
+import { agentRow } from '../factories/agents.ts';
 import { auditRow, tenantRow } from '../factories/tenants.ts';
 import { dialects, freshDatabaseUrl } from '../helpers/server.ts';
 
@@ -114,7 +115,7 @@ describe.each(dialects())('tenancy repositories on %s', (dialect) => {
       expect(await auditCount(t.id)).toBe(audits + 1);
     });
 
-    it('deletes only at the expected version; the section\'s enrollment secrets go with it', async () => {
+    it('deletes only at the expected version; its agents stay without a section, its enrollment secrets go with it', async () => {
       const t = await newTenant();
       const other = await newTenant();
       const s = sectionRow(t.id);
@@ -123,6 +124,8 @@ describe.each(dialects())('tenancy repositories on %s', (dialect) => {
       const tenantWide = secretRow(t.id);
       await repos.enrollmentSecrets.create(ofSection, { audit: auditRow(t.id) });
       await repos.enrollmentSecrets.create(tenantWide, { audit: auditRow(t.id) });
+      const agent = agentRow(t.id, { sectionId: s.id });
+      await repos.agents.insert(agent, {});
       expect(await repos.sections.delete(other.id, s.id, 1, { audit: auditRow(other.id) })).toEqual({ kind: 'not-found' });
       expect(await repos.sections.delete(t.id, s.id, 7, { audit: auditRow(t.id) })).toEqual({ kind: 'stale', currentVersion: 1 });
       expect(await repos.sections.findById(t.id, s.id)).not.toBeNull();
@@ -132,6 +135,7 @@ describe.each(dialects())('tenancy repositories on %s', (dialect) => {
       expect(await repos.sections.findById(t.id, s.id)).toBeNull();
       expect(await repos.enrollmentSecrets.findByHash(ofSection.secretHash)).toBeNull();
       expect(await repos.enrollmentSecrets.findByHash(tenantWide.secretHash)).toEqual(tenantWide);
+      expect(await repos.agents.findById(t.id, agent.id)).toMatchObject({ id: agent.id, sectionId: null });
       expect(await repos.sections.delete(t.id, s.id, 1, { audit: auditRow(t.id) })).toEqual({ kind: 'not-found' });
     });
   });

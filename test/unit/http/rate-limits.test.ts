@@ -115,7 +115,13 @@ describe('class limits', async () => {
   });
 
   it('RateLimit-* headers also come with error responses of limited operations', async () => {
-    const res = await requestFrom(t, '198.51.100.30', '/api/v1/tokens/00000000-0000-7000-8000-000000000000', { headers: t.auth(t.adminToken) });
+    const created = await requestFrom(t, '198.51.100.30', '/api/v1/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...t.auth(t.adminToken) },
+      body: JSON.stringify({ name: 'fresh', role: 'admin' }),
+    });
+    const { secret } = (await created.json()) as { secret: string }; // a token whose operator bucket is full
+    const res = await requestFrom(t, '198.51.100.30', '/api/v1/tokens/00000000-0000-7000-8000-000000000000', { headers: t.auth(secret) });
     expect(res.status).toBe(404);
     expect(res.headers.get('ratelimit-limit')).toBe('3');
   });
