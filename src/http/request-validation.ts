@@ -56,7 +56,13 @@ export function createValidator(contract: Contract, operationId: string): Operat
 
 /** ajv errors → `{path, message}` with paths like `body/name`, `query/limit`, `header/idempotency-key`. */
 export function toFieldErrors(errors: ErrorObject[]): FieldError[] {
-  return errors.map((e) => {
+  // One message per field: a value failing both `format` and `pattern` is reported once.
+  const seen = new Set<string>();
+  return errors.map(toFieldError).filter((f) => !seen.has(f.path) && Boolean(seen.add(f.path)));
+}
+
+function toFieldError(e: ErrorObject): FieldError {
+  {
     let path = e.instancePath.replace(/^\/requestBody/, '/body').slice(1);
     let message = e.message ?? 'is not valid';
     if (e.keyword === 'required') {
@@ -70,5 +76,5 @@ export function toFieldErrors(errors: ErrorObject[]): FieldError[] {
     }
     if (e.keyword === 'enum') message += `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     return { path: path || 'body', message };
-  });
+  }
 }

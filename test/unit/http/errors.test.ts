@@ -84,7 +84,7 @@ describe('body errors', () => {
   it('bad path and query parameters: 400 with each field', async () => {
     const res = await t.request('/api/v1/tokens/not-a-uuid', { headers: t.auth(t.adminToken) });
     expect(res.status).toBe(400);
-    expect((await problemOf(res)).errors).toEqual([{ path: 'path/tokenId', message: 'must match format "uuid"' }]);
+    expect((await problemOf(res)).errors).toEqual([{ path: 'path/tokenId', message: expect.stringMatching(/^must match (format "uuid"|pattern)/) }]);
     const q = await t.request('/api/v1/tokens?limit=0&cursor=%21&bogus=1', { headers: t.auth(t.adminToken) });
     expect(q.status).toBe(400);
     expect((await problemOf(q)).errors?.map((e) => e.path).sort()).toEqual(['query/bogus', 'query/cursor', 'query/limit']);
