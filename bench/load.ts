@@ -14,6 +14,8 @@ export interface Scenario {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** Per-request variations taken in turn (e.g. thousands of agents, each with its own path and key). */
+  rotate?: { path: string; headers: Record<string, string> }[];
 }
 
 export interface LoadOptions {
@@ -62,7 +64,16 @@ export function runScenario(s: Scenario, o: LoadOptions): Promise<ScenarioStats>
   }, o.warmupSec * 1000);
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url: s.origin + s.path, method: s.method, headers: s.headers, body: s.body, connections: o.connections, duration: o.warmupSec + o.durationSec, timeout: 10 },
+      {
+        url: s.origin + s.path,
+        method: s.method,
+        headers: s.headers,
+        body: s.body,
+        connections: o.connections,
+        duration: o.warmupSec + o.durationSec,
+        timeout: 10,
+        ...(s.rotate ? { requests: [{ setupRequest: rotating(s) }] } : {}),
+      },
       (err) => {
         clearTimeout(startCounting);
         if (err) return reject(err);
@@ -83,6 +94,15 @@ export function runScenario(s: Scenario, o: LoadOptions): Promise<ScenarioStats>
       if (err instanceof Error && err.message.includes('timed out')) timeouts++;
     });
   });
+}
+
+function rotating(s: Scenario) {
+  let i = 0;
+  const variants = s.rotate!;
+  return (req: autocannon.Request): autocannon.Request => {
+    const v = variants[i++ % variants.length]!;
+    return { ...req, path: v.path, headers: { ...s.headers, ...v.headers } };
+  };
 }
 
 function summarise(values: number[]): ScenarioStats['latencyMs'] {

@@ -39,6 +39,29 @@ function positive(name: string, raw: string, min: number): number {
   return n;
 }
 
+const AGENTS = 2000;
+const HEARTBEAT = JSON.stringify({ timestamp: '2026-07-21T10:00:00.123456789Z', health_status: 'healthy', metrics: { agent_uptime_secs: 60, cpu_usage_percent: 3.5, memory_usage_mb: 812.3, memory_total_mb: 15987.1, system_uptime_secs: 86400 } });
+
+/** Enrolls `count` agents through the API (as real agents do) and returns each one's heartbeat path and key. */
+async function enrollFleet(origin: string, auth: Record<string, string>, count: number): Promise<{ path: string; headers: Record<string, string> }[]> {
+  const headers = { ...auth, 'content-type': 'application/json' };
+  const secretRes = await fetch(`${origin}/api/v1/enroll-secrets`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench' }) });
+  if (secretRes.status !== 201) throw new Error(`enroll secret: ${secretRes.status} ${await secretRes.text()}`);
+  const { secret } = (await secretRes.json()) as { secret: string };
+  const fleet: { path: string; headers: Record<string, string> }[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${origin}/api/v1/agent/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollSecret: secret, hostname: `bench-${i}`, os: 'linux', arch: 'x86_64', agentVersion: '1.0.0' }),
+    });
+    if (res.status !== 201) throw new Error(`enroll ${i}: ${res.status} ${await res.text()}`);
+    const { agentId, apiKey } = (await res.json()) as { agentId: string; apiKey: string };
+    fleet.push({ path: `/api/v1/agent/${agentId}/heartbeat`, headers: { 'x-agent-api-key': apiKey } });
+  }
+  return fleet;
+}
+
 async function main(): Promise<number> {
   const load = { durationSec: positive('duration', args.duration, 1), connections: positive('connections', args.connections, 1), warmupSec: positive('warmup', args.warmup, 0) };
   if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error(`--db must be sqlite or postgres, got ${args.db}`);
@@ -89,11 +112,22 @@ async function main(): Promise<number> {
   const body = metricsBody(784);
   const auth = { authorization: `Bearer ${adminToken}` };
   const json = { 'content-type': 'application/json' };
+  const fleet = await enrollFleet(agentryUrl, auth, AGENTS);
   const scenarios: Scenario[] = [
     { name: 'bare-post', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body },
     { name: 'api-info', method: 'GET', origin: agentryUrl, path: '/api/v1', headers: auth },
     // The validated POST: auth, JSON body, contract validation, a service call answered from the token cache.
     { name: 'introspect-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens/introspect', headers: { ...auth, ...json }, body: JSON.stringify({ token: adminToken }) },
+    // Smotra heartbeats from many distinct agents: key lookup per request, writes coalesced.
+    {
+      name: 'heartbeat',
+      method: 'POST',
+      origin: agentryUrl,
+      path: fleet[0]!.path,
+      headers: json,
+      body: HEARTBEAT,
+      rotate: fleet,
+    },
     // A write: validation plus a SQLite/Postgres transaction (token row + audit row) per request.
     { name: 'create-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens', headers: { ...auth, ...json }, body: JSON.stringify({ name: 'bench', role: 'viewer' }) },
   ];

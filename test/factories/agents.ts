@@ -1,49 +1,20 @@
 /** Test factories for agents and self-registrations. */
 import type { AgentRecord, NewRegistration } from '../../src/repositories/types.ts';
 import { newId } from '../../src/services/ids.ts';
-import { displayPrefix, generateSecret, hashSecret } from '../../src/services/secrets.ts';
+import { generateSecret, hashSecret } from '../../src/services/secrets.ts';
+import { issueAgentKey, newAgentRecord } from '../../src/services/agents/records.ts';
 
 export function agentRow(tenantId: string, overrides: Partial<AgentRecord> = {}): AgentRecord {
   const id = overrides.id ?? newId();
-  const now = new Date();
-  return {
-    id,
-    tenantId,
-    sectionId: null,
-    name: `agent-${id.slice(-12)}`,
-    hostname: `host-${id.slice(-12)}`,
-    os: null,
-    arch: null,
-    agentVersion: null,
-    hardwareId: null,
-    capabilities: [],
-    tags: [],
-    ipAddresses: null,
-    status: 'active',
-    enrolledVia: 'secret',
-    keyPrefix: null,
-    online: false,
-    lastSeenAt: null,
-    latestStatus: null,
-    statusReportedAt: null,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    keyHash: null,
-    previousKeyHash: null,
-    previousKeyExpiresAt: null,
-    latestHeartbeat: null,
-    onlineChangedAt: null,
-    ...overrides,
-  };
+  const base = { id, tenantId, sectionId: null, name: `agent-${id.slice(-12)}`, hostname: `host-${id.slice(-12)}`, enrolledVia: 'secret' as const };
+  return newAgentRecord({ ...base, ...overrides }, overrides.createdAt ?? new Date());
 }
 
 /** A fresh agent key: the secret, its stored hash and its display prefix. */
 export function agentKey(): { secret: string; keyHash: string; keyPrefix: string } {
-  const secret = generateSecret('agk');
-  return { secret, keyHash: hashSecret(secret), keyPrefix: displayPrefix(secret) };
+  const { key, keyHash, keyPrefix } = issueAgentKey();
+  return { secret: key, keyHash, keyPrefix };
 }
-
 export function registrationRow(overrides: Partial<NewRegistration> = {}): NewRegistration {
   return {
     agentId: newId(),
