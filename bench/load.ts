@@ -39,7 +39,8 @@ export interface ScenarioStats {
 
 /** Sends the scenario's request once and fails with the answer unless it is 2xx (a wrong token or body should not cost a whole run). */
 export async function preflight(s: Scenario): Promise<void> {
-  const res = await fetch(s.origin + s.path, { method: s.method, headers: s.headers, body: s.body ?? null, signal: AbortSignal.timeout(5_000) });
+  const headers = { ...s.headers, ...s.rotate?.[0]?.headers };
+  const res = await fetch(s.origin + s.path, { method: s.method, headers, body: s.body ?? null, signal: AbortSignal.timeout(5_000) });
   const text = await res.text();
   if (res.status < 200 || res.status > 299) throw new Error(`${s.name}: preflight ${s.method} ${s.path} answered ${res.status}: ${text.slice(0, 500)}`);
 }

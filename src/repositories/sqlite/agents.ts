@@ -9,9 +9,16 @@ import type { SqliteWriter } from './transaction.ts';
 
 export class SqliteAgentRepository implements AgentRepository {
   private readonly w: SqliteWriter;
+  /** Every agent request authenticates through this lookup: prepared once instead of built per call. */
+  private readonly byKeyHash;
 
   constructor(writer: SqliteWriter) {
     this.w = writer;
+    this.byKeyHash = writer.db
+      .select()
+      .from(agents)
+      .where(or(eq(agents.keyHash, sql.placeholder('hash')), and(eq(agents.previousKeyHash, sql.placeholder('hash')), gt(agents.previousKeyExpiresAt, sql.placeholder('now')))))
+      .prepare();
   }
 
   async findById(tenantId: string, id: string): Promise<AgentRecord | null> {
@@ -19,13 +26,7 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async findByKeyHash(keyHash: string, now: Date): Promise<AgentRecord | null> {
-    return (
-      this.w.db
-        .select()
-        .from(agents)
-        .where(or(eq(agents.keyHash, keyHash), and(eq(agents.previousKeyHash, keyHash), gt(agents.previousKeyExpiresAt, now))))
-        .get() ?? null
-    );
+    return this.byKeyHash.get({ hash: keyHash, now: now.getTime() }) ?? null;
   }
 
   async findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null> {
