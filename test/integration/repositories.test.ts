@@ -1,21 +1,15 @@
 /** One repository contract suite, run unchanged on SQLite and on a real Postgres. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRepositories } from '../../src/repositories/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/repositories/types.ts';
 import { auditRow, tenantRow, tokenRow } from '../factories/tenants.ts';
-import { dialects, freshDatabaseUrl } from '../helpers/server.ts';
+import { useRepositories } from '../helpers/repository-suite.ts';
+import { dialects } from '../helpers/server.ts';
 
 describe.each(dialects())('repositories on %s', (dialect) => {
+  const suite = useRepositories(dialect);
   let repos: Repositories;
-  let cleanup: () => void;
-  beforeAll(async () => {
-    const db = await freshDatabaseUrl(dialect);
-    cleanup = db.cleanup;
-    repos = await openRepositories({ url: db.url, poolSize: 4, busyTimeoutMs: 2000 });
-  });
-  afterAll(async () => {
-    await repos.close();
-    cleanup();
+  beforeAll(() => {
+    repos = suite.repos;
   });
 
   it('migrates on open and pings', async () => {

@@ -1,13 +1,13 @@
 /** Repository contract for tenants, sections and enrollment secrets, run unchanged on SQLite and on a real Postgres. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRepositories } from '../../src/repositories/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EnrollmentSecretRecord, Repositories, Section, Tenant } from '../../src/repositories/types.ts';
 import { NameTakenError, NotFoundError } from '../../src/services/errors.ts';
 import { newId } from '../../src/services/ids.ts';
 import { displayPrefix, generateSecret, hashSecret } from '../../src/services/secrets.ts';
 import { agentRow } from '../factories/agents.ts';
 import { auditRow, tenantRow } from '../factories/tenants.ts';
-import { dialects, freshDatabaseUrl } from '../helpers/server.ts';
+import { useRepositories } from '../helpers/repository-suite.ts';
+import { dialects } from '../helpers/server.ts';
 
 function sectionRow(tenantId: string, overrides: Partial<Section> = {}): Section {
   const now = new Date();
@@ -20,16 +20,10 @@ function secretRow(tenantId: string, overrides: Partial<EnrollmentSecretRecord> 
 }
 
 describe.each(dialects())('tenancy repositories on %s', (dialect) => {
+  const suite = useRepositories(dialect);
   let repos: Repositories;
-  let cleanup: () => void;
-  beforeAll(async () => {
-    const db = await freshDatabaseUrl(dialect);
-    cleanup = db.cleanup;
-    repos = await openRepositories({ url: db.url, poolSize: 4, busyTimeoutMs: 2000 });
-  });
-  afterAll(async () => {
-    await repos.close();
-    cleanup();
+  beforeAll(() => {
+    repos = suite.repos;
   });
 
   const newTenant = async (): Promise<Tenant> => {

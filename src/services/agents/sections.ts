@@ -3,6 +3,5 @@ import { NotFoundError } from '../errors.ts';
 
 /** A section id given for an agent must be a section of the same tenant (else 404, like any foreign id). */
 export async function requireSection(ctx: ServiceContext, tenantId: string, sectionId: string): Promise<void> {
-  const repo = (ctx.repos as { sections?: { findById(tenantId: string, id: string): Promise<unknown> } }).sections;
-  if (!repo || !(await repo.findById(tenantId, sectionId))) throw new NotFoundError('section', sectionId);
+  if (!(await ctx.repos.sections.findById(tenantId, sectionId))) throw new NotFoundError('section', sectionId);
 }
