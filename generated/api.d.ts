@@ -571,6 +571,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent/{agentId}/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit inventory and telemetry
+         * @description Accepts an inventory snapshot and/or a batch of metric samples. The answer (202) comes only after the
+         *     accepted data is durable: committed to the database by the batcher (many requests share one
+         *     transaction), or acknowledged by JetStream when NATS is configured. Samples too old
+         *     (`ingest.maxSampleAgeSec`), too far in the future (`ingest.maxFutureSkewSec`) or repeated within the
+         *     batch are rejected one by one; the others are stored. Resending a sample stores it once.
+         */
+        post: operations["submitInventory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -701,6 +727,112 @@ export interface paths {
          * @description The key (and any previous key in its rotation grace period) fails on the next request; the agent's status becomes `revoked` until it enrolls again.
          */
         post: operations["revokeAgentKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{agentId}/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /** Current inventory of an agent */
+        get: operations["getAgentInventory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{agentId}/inventory/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Inventory change history of an agent
+         * @description Software installed, removed or upgraded and hardware sections changed, computed by comparing each
+         *     snapshot with the previous one; newest first. The first snapshot of an agent is its baseline and
+         *     records no changes.
+         */
+        get: operations["listInventoryChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{agentId}/telemetry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A metric of an agent over time, downsampled
+         * @description Samples of `metric` (all label sets together) in [`from`, `to`), aggregated into buckets of `step`
+         *     seconds. Without `step` the bucket is chosen so that at most `maxPoints` buckets cover the range; a
+         *     `step` that would need more than `telemetry.maxPoints` buckets is a 400.
+         */
+        get: operations["getTelemetry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{agentId}/telemetry/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /** Latest value of each metric of an agent */
+        get: operations["getLatestTelemetry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/software": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which agents have a package
+         * @description Fleet-wide, the versions of a package installed in the tenant with agent counts, and the agents that have it.
+         */
+        get: operations["listSoftware"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1184,6 +1316,113 @@ export interface components {
             };
             agent_status?: components["schemas"]["SmotraAgentStatus"];
         };
+        SoftwarePackage: {
+            name: string;
+            version: string;
+            vendor?: string;
+            /** @description Package manager or origin (`deb`, `rpm`, `msi`, `brew`, …). */
+            source?: string;
+            /** Format: date-time */
+            installedAt?: string;
+        };
+        /**
+         * @description What the agent found on its host. Hardware sections are compared as a whole between snapshots; a
+         *     section that changed is recorded as a `hardware_changed` change. Sections may carry extra fields.
+         */
+        InventorySnapshot: {
+            /**
+             * Format: date-time
+             * @description When the agent collected the snapshot (defaults to receipt time). An older snapshot than the stored one is ignored.
+             */
+            collectedAt?: string;
+            hostname?: string;
+            os?: {
+                name?: string;
+                version?: string;
+                platform?: string;
+                arch?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            kernel?: string;
+            cpu?: {
+                model?: string;
+                cores?: number;
+                threads?: number;
+                mhz?: number;
+            } & {
+                [key: string]: unknown;
+            };
+            memory?: {
+                totalBytes?: number;
+                swapBytes?: number;
+            } & {
+                [key: string]: unknown;
+            };
+            disks?: ({
+                device: string;
+                mountpoint?: string;
+                fsType?: string;
+                totalBytes?: number;
+            } & {
+                [key: string]: unknown;
+            })[];
+            networkInterfaces?: ({
+                name: string;
+                mac?: string;
+                addresses?: string[];
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description Installed packages. A name listed twice keeps its last entry. */
+            software?: components["schemas"]["SoftwarePackage"][];
+        };
+        /**
+         * @description One metric sample. `value` must be a finite number (JSON has no NaN or Infinity). A sample's identity is
+         *     agent + metric + labels + ts: sending it again stores it once.
+         */
+        MetricSample: {
+            /** @example cpu.usage_percent */
+            metric: string;
+            value: number;
+            /**
+             * Format: date-time
+             * @description When the value was measured. Too far in the past or future is rejected per sample.
+             */
+            ts: string;
+            /** @description Series labels, e.g. `{"mount": "/"}`; at most 16. */
+            labels?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @description A snapshot and/or a batch of metric samples. Samples are checked one by one: one too old, in the
+         *     future or repeated within the batch is listed in `rejected` while the others are stored. A body that
+         *     does not match this schema is rejected as a whole (400, every failing field listed).
+         */
+        InventorySubmission: {
+            snapshot?: components["schemas"]["InventorySnapshot"];
+            /** @description At most `ingest.maxBatchSize` (default 1000) samples; never more than 10000. */
+            samples?: components["schemas"]["MetricSample"][];
+        };
+        RejectedSample: {
+            /** @description Position of the sample in `samples`. */
+            index: number;
+            /** @enum {string} */
+            reason: "too_old" | "in_future" | "duplicate";
+            detail: string;
+        };
+        /** @description Answered once everything accepted is durable. */
+        IngestResult: {
+            /** @description Samples accepted (a sample stored before counts as accepted; it is not stored twice). */
+            accepted: number;
+            rejected: components["schemas"]["RejectedSample"][];
+            /**
+             * @description Whether a snapshot was part of the submission and accepted.
+             * @enum {string}
+             */
+            snapshot: "accepted" | "none";
+        };
         Agent: {
             /** Format: uuid */
             id: string;
@@ -1220,6 +1459,82 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        AgentInventory: {
+            agentId: components["schemas"]["Uuid"];
+            /** Format: date-time */
+            collectedAt: string;
+            /** Format: date-time */
+            receivedAt: string;
+            snapshot: components["schemas"]["InventorySnapshot"];
+        };
+        InventoryChange: {
+            id: components["schemas"]["Uuid"];
+            agentId: components["schemas"]["Uuid"];
+            /** @enum {string} */
+            kind: "software_installed" | "software_removed" | "software_upgraded" | "hardware_changed";
+            /** @description Package name, or the snapshot section that changed (`os`, `kernel`, `cpu`, `memory`, `disks`, `networkInterfaces`, `hostname`). */
+            name: string;
+            /** @description Version or section content before (null when installed). */
+            before: unknown;
+            /** @description Version or section content after (null when removed). */
+            after: unknown;
+            /** Format: date-time */
+            collectedAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        InventoryChangePage: {
+            items: components["schemas"]["InventoryChange"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        TelemetrySeries: {
+            agentId: components["schemas"]["Uuid"];
+            metric: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description Bucket width actually used. */
+            stepSeconds: number;
+            /** @enum {string} */
+            agg: "avg" | "min" | "max" | "last";
+            /** @description Non-empty buckets, oldest first. `ts` is the bucket start. */
+            points: {
+                /** Format: date-time */
+                ts: string;
+                value: number;
+                /** @description Samples in the bucket. */
+                count: number;
+            }[];
+        };
+        LatestTelemetry: {
+            agentId: components["schemas"]["Uuid"];
+            /** @description The latest sample per metric and labels, by metric. */
+            items: {
+                metric: string;
+                labels: {
+                    [key: string]: string;
+                };
+                value: number;
+                /** Format: date-time */
+                ts: string;
+            }[];
+        };
+        SoftwareUsage: {
+            name: string;
+            /** @description Every installed version of the package with how many agents have it, most agents first (not narrowed by `version`). */
+            versions: {
+                version: string;
+                agents: number;
+            }[];
+            /** @description Agents that have the package (of `version`, when given), by agent id. */
+            items: {
+                agentId: components["schemas"]["Uuid"];
+                version: string;
+            }[];
+            nextCursor: string | null;
         };
         Event: {
             /** @description Position in the tenant's feed; consecutive, in commit order. */
@@ -1378,6 +1693,19 @@ export interface components {
         /** @description Conflict with the current state. */
         Conflict: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The ingestion queue is full (or the database / NATS cannot keep up); nothing of this request was
+         *     accepted. Retry after `Retry-After` seconds.
+         */
+        IngestBackPressure: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -2419,6 +2747,39 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    submitInventory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventorySubmission"];
+            };
+        };
+        responses: {
+            /** @description Accepted and durable. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["IngestBackPressure"];
+        };
+    };
     listAgents: {
         parameters: {
             query?: {
@@ -2714,6 +3075,163 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getAgentInventory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentInventory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listInventoryChanges: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryChangePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTelemetry: {
+        parameters: {
+            query: {
+                metric: string;
+                /** @description Start (inclusive); defaults to one hour before `to`. */
+                from?: string;
+                /** @description End (exclusive); defaults to now. */
+                to?: string;
+                /** @description Bucket width in seconds. */
+                step?: number;
+                agg?: "avg" | "min" | "max" | "last";
+                /** @description Upper bound on buckets when `step` is omitted (capped by the server's `telemetry.maxPoints`). */
+                maxPoints?: number;
+            };
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelemetrySeries"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getLatestTelemetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Latest samples. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LatestTelemetry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listSoftware: {
+        parameters: {
+            query: {
+                /** @description Exact package name. */
+                name: string;
+                /** @description Only agents with this exact version in `items`. */
+                version?: string;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions and agents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SoftwareUsage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -8,6 +8,7 @@ export type OperationId =
   | 'registerAgent'
   | 'getClaimStatus'
   | 'sendHeartbeat'
+  | 'submitInventory'
   | 'sendStatusReport'
   | 'rotateAgentKey'
   | 'listAgents'
@@ -17,7 +18,11 @@ export type OperationId =
   | 'deleteAgent'
   | 'getAgent'
   | 'updateAgent'
+  | 'getAgentInventory'
+  | 'listInventoryChanges'
   | 'revokeAgentKey'
+  | 'getTelemetry'
+  | 'getLatestTelemetry'
   | 'listAuditEntries'
   | 'listEnrollSecrets'
   | 'createEnrollSecret'
@@ -30,6 +35,7 @@ export type OperationId =
   | 'deleteSection'
   | 'getSection'
   | 'updateSection'
+  | 'listSoftware'
   | 'listTenants'
   | 'createTenant'
   | 'getTenant'
@@ -171,6 +177,30 @@ export const operationTable = [
     "method": "POST",
     "path": "/api/v1/agent/{agentId}/heartbeat",
     "honoPath": "/api/v1/agent/:agentId/heartbeat",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "submitInventory",
+    "method": "POST",
+    "path": "/api/v1/agent/{agentId}/inventory",
+    "honoPath": "/api/v1/agent/:agentId/inventory",
     "tag": "agent",
     "security": [
       [
@@ -398,6 +428,52 @@ export const operationTable = [
     ]
   },
   {
+    "operationId": "getAgentInventory",
+    "method": "GET",
+    "path": "/api/v1/agents/{agentId}/inventory",
+    "honoPath": "/api/v1/agents/:agentId/inventory",
+    "tag": "inventory",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "listInventoryChanges",
+    "method": "GET",
+    "path": "/api/v1/agents/{agentId}/inventory/changes",
+    "honoPath": "/api/v1/agents/:agentId/inventory/changes",
+    "tag": "inventory",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "revokeAgentKey",
     "method": "POST",
     "path": "/api/v1/agents/{agentId}/revoke-key",
@@ -414,6 +490,52 @@ export const operationTable = [
     ],
     "idempotent": false,
     "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getTelemetry",
+    "method": "GET",
+    "path": "/api/v1/agents/{agentId}/telemetry",
+    "honoPath": "/api/v1/agents/:agentId/telemetry",
+    "tag": "telemetry",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getLatestTelemetry",
+    "method": "GET",
+    "path": "/api/v1/agents/{agentId}/telemetry/latest",
+    "honoPath": "/api/v1/agents/:agentId/telemetry/latest",
+    "tag": "telemetry",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
     "longPoll": false,
     "hasBody": false,
     "bodyContentTypes": []
@@ -683,6 +805,29 @@ export const operationTable = [
     "bodyContentTypes": [
       "application/json"
     ]
+  },
+  {
+    "operationId": "listSoftware",
+    "method": "GET",
+    "path": "/api/v1/software",
+    "honoPath": "/api/v1/software",
+    "tag": "inventory",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
   },
   {
     "operationId": "listTenants",

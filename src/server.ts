@@ -28,6 +28,8 @@ import { EventFeed } from './services/events/feed.ts';
 import { eventRetentionJob } from './workers/event-retention.ts';
 import { idempotencyCleanupJob } from './workers/idempotency-cleanup.ts';
 import { offlineDetectionJob } from './workers/offline-detection.ts';
+import { prepareTelemetryStorage, telemetryMaintenanceJob } from './workers/telemetry-maintenance.ts';
+import { startIngestPipeline } from './ingest-pipeline.ts';
 import { WorkerRunner } from './workers/runner.ts';
 
 export interface StartOptions {
@@ -63,12 +65,15 @@ export async function buildApp(config: Config, options: StartOptions) {
     if (messaging) readinessChecks.nats = () => messaging!.ping();
     const authenticator = new OperatorAuthenticator(repos, logger, config.auth);
     const rateLimiter = config.rateLimits.enabled ? new RateLimiter(config.rateLimits, metrics) : null;
+    await prepareTelemetryStorage(repos, config.telemetry, logger);
+    const ingest = await startIngestPipeline(config.ingest, repos, messaging, metrics.registry, logger);
     const background = startBackground(config, repos, metrics, messaging, logger);
     const { feed, featureMetrics, shutdown } = background;
-    const app = createApp({ config, contract, repos, metrics, authenticator, readinessChecks, serverVersion, rateLimiter, feed, featureMetrics, shutdown: shutdown.signal, logger, handlerOverrides: options.handlerOverrides });
-    /** Ends long-lived responses and background work, then closes NATS and the database. */
+    const app = createApp({ config, contract, repos, metrics, authenticator, readinessChecks, serverVersion, rateLimiter, feed, featureMetrics, ingest, shutdown: shutdown.signal, logger, handlerOverrides: options.handlerOverrides });
+    /** Ends long-lived responses and background work, writes what ingestion queued, then closes NATS and the database. */
     const dispose = async () => {
       await background.stop();
+      await ingest.sink.close();
       await messaging?.close();
       await repos.close();
     };
@@ -92,6 +97,7 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
   workers.start(eventRetentionJob(repos, config.events, logger));
   workers.start(idempotencyCleanupJob(repos, config.idempotency, logger));
   workers.start(offlineDetectionJob(repos, config.agents, logger));
+  workers.start(telemetryMaintenanceJob(repos, config, logger));
   const beginShutdown = () => {
     shutdown.abort();
     feed.close();

@@ -43,6 +43,25 @@ export function readEnvOverrides(env: NodeJS.ProcessEnv): EnvOverride[] {
   return overrides;
 }
 
+/** Variables read elsewhere (not config keys). */
+const ENV_ONLY = ['AGENTRY_ADMIN_TOKEN'];
+
+/**
+ * AGENTRY_* variables that match no config key: a typo (AGENTRY_RATELIMITS_ENABLED) would otherwise be
+ * ignored silently. Each comes with the variable it most likely meant, when one is close.
+ */
+export function unknownAgentryVariables(env: NodeJS.ProcessEnv): { variable: string; suggestion: string | null }[] {
+  const known = new Set(ENV_ONLY);
+  for (const [section, sectionSchema] of Object.entries(configSchema.properties)) {
+    for (const leaf of Object.keys(sectionSchema.properties)) for (const name of envNames(`${section}.${leaf}`)) known.add(name);
+  }
+  const squash = (name: string) => name.replaceAll('_', '');
+  const bySquashed = new Map([...known].map((k) => [squash(k), k]));
+  return Object.keys(env)
+    .filter((v) => v.startsWith('AGENTRY_') && !known.has(v))
+    .map((variable) => ({ variable, suggestion: bySquashed.get(squash(variable)) ?? null }));
+}
+
 function convert(raw: string, schema: { type: string | readonly string[] }): unknown {
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.includes('integer') || types.includes('number')) {

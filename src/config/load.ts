@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, defaultConfig, type Config } from './schema.ts';
-import { readEnvOverrides } from './env.ts';
+import { readEnvOverrides, unknownAgentryVariables } from './env.ts';
 import { invalidNetworks } from '../http/rate-limit/client-ip.ts';
 
 export class ConfigError extends Error {
@@ -19,6 +19,11 @@ export interface LoadOptions {
 }
 
 export function loadConfig({ file, env = process.env }: LoadOptions = {}): Config {
+  const unknown = unknownAgentryVariables(env);
+  if (unknown.length > 0) {
+    const lines = unknown.map(({ variable, suggestion }) => `${variable}: not a configuration variable${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
   const fromFile = file ? readConfigFile(file) : {};
   const merged = deepMerge(structuredClone(defaultConfig) as unknown as Record<string, unknown>, fromFile);
   const sources = new Map<string, string>();

@@ -71,6 +71,44 @@ export interface Config {
     lockTimeoutSec: number;
     pruneIntervalSec: number;
   };
+  ingest: {
+    /** Most samples one request may carry (the contract's hard cap is 10000). */
+    maxBatchSize: number;
+    /** Samples older than this (by their `ts`) are rejected one by one. */
+    maxSampleAgeSec: number;
+    /** Samples further than this in the future are rejected one by one. */
+    maxFutureSkewSec: number;
+    /** The batcher writes after this long, or at once when `flushMaxRows` are queued. */
+    flushIntervalMs: number;
+    /** Rows (samples + snapshots) written per transaction at most. */
+    flushMaxRows: number;
+    /** Rows queued (not yet committed) before new requests get 503 + Retry-After. */
+    maxQueueRows: number;
+    /** Retry-After (seconds) answered with a 503. */
+    retryAfterSec: number;
+    /** JetStream stream (used when NATS is configured). */
+    streamName: string;
+    /** Messages the stream holds before publishes fail (503) because writers lag behind. */
+    streamMaxMessages: number;
+    /** Publishes awaiting a JetStream ack before new requests get 503. */
+    maxInFlightPublishes: number;
+    /** A message delivered to an instance that dies unacked is redelivered after this long. */
+    streamAckWaitSec: number;
+  };
+  telemetry: {
+    /** Samples older than this are deleted (whole partitions on Postgres). */
+    retentionDays: number;
+    /** Most buckets a range query returns. */
+    maxPoints: number;
+    /** Daily partitions created ahead of time (Postgres). */
+    partitionDaysAhead: number;
+    /** How often partitions are prepared and retention runs. */
+    maintenanceIntervalSec: number;
+  };
+  inventory: {
+    /** Change history older than this is deleted. */
+    changeRetentionDays: number;
+  };
   rateLimits: {
     enabled: boolean;
     /** Peers (IPs or CIDR ranges) whose X-Forwarded-For is believed. */
@@ -115,6 +153,21 @@ export const defaultConfig: Config = {
   events: { retentionHours: 24 * 7, retentionMaxPerTenant: 1_000_000, pruneIntervalSec: 60, sseHeartbeatSec: 15 },
   agents: { heartbeatWriteIntervalSec: 30, offlineAfterSec: 900, offlineCheckIntervalSec: 30, keyRotationGraceSec: 300, claimExpiryHours: 24, pollIntervalSec: 60 },
   idempotency: { ttlHours: 24, lockTimeoutSec: 60, pruneIntervalSec: 300 },
+  ingest: {
+    maxBatchSize: 1000,
+    maxSampleAgeSec: 7 * 86_400,
+    maxFutureSkewSec: 300,
+    flushIntervalMs: 2,
+    flushMaxRows: 5000,
+    maxQueueRows: 100_000,
+    retryAfterSec: 1,
+    streamName: 'AGENTRY_INGEST',
+    streamMaxMessages: 1_000_000,
+    maxInFlightPublishes: 4096,
+    streamAckWaitSec: 30,
+  },
+  telemetry: { retentionDays: 30, maxPoints: 2000, partitionDaysAhead: 3, maintenanceIntervalSec: 3600 },
+  inventory: { changeRetentionDays: 365 },
   rateLimits: {
     enabled: true,
     trustedProxies: [],
@@ -204,6 +257,38 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       properties: { ttlHours: positiveInt, lockTimeoutSec: positiveInt, pruneIntervalSec: positiveInt },
+    },
+    ingest: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxBatchSize: { type: 'integer', minimum: 1, maximum: 10_000 },
+        maxSampleAgeSec: positiveInt,
+        maxFutureSkewSec: { type: 'integer', minimum: 0 },
+        flushIntervalMs: { type: 'integer', minimum: 0, maximum: 1000 },
+        flushMaxRows: { type: 'integer', minimum: 1, maximum: 100_000 },
+        maxQueueRows: { type: 'integer', minimum: 100 },
+        retryAfterSec: positiveInt,
+        streamName: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+        streamMaxMessages: { type: 'integer', minimum: 1000 },
+        maxInFlightPublishes: positiveInt,
+        streamAckWaitSec: { type: 'integer', minimum: 1, maximum: 3600 },
+      },
+    },
+    telemetry: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        retentionDays: positiveInt,
+        maxPoints: { type: 'integer', minimum: 10, maximum: 100_000 },
+        partitionDaysAhead: { type: 'integer', minimum: 1, maximum: 60 },
+        maintenanceIntervalSec: positiveInt,
+      },
+    },
+    inventory: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { changeRetentionDays: positiveInt },
     },
     rateLimits: {
       type: 'object',

@@ -3,6 +3,8 @@ import type { Config } from '../config/schema.ts';
 import type { Contract } from '../http/contract.ts';
 import type { RateLimiter } from '../http/rate-limit/limiter.ts';
 import type { FeatureMetrics } from '../observability/feature-metrics.ts';
+import type { IngestMetrics } from '../observability/ingest-metrics.ts';
+import type { IngestSink } from '../services/ingest/sink.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Repositories } from '../repositories/types.ts';
 import type { OperatorAuthenticator } from '../services/auth/operator-authenticator.ts';
@@ -21,6 +23,8 @@ export interface HandlerDeps {
   rateLimiter: RateLimiter | null;
   feed: EventFeed;
   featureMetrics: FeatureMetrics;
+  /** The ingestion pipeline: batcher (database) or JetStream. */
+  ingest: { sink: IngestSink; metrics: IngestMetrics };
   /** Aborted when the server begins to shut down: long-lived responses end. */
   shutdown: AbortSignal;
 }

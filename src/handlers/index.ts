@@ -6,9 +6,11 @@ import { auditHandlers } from './audit.ts';
 import type { HandlerDeps } from './deps.ts';
 import { enrollSecretHandlers } from './enroll-secrets.ts';
 import { eventHandlers } from './events.ts';
+import { inventoryHandlers } from './inventory.ts';
 import { metaHandlers } from './meta.ts';
 import { sectionHandlers } from './sections.ts';
 import { systemHandlers } from './system.ts';
+import { telemetryHandlers } from './telemetry.ts';
 import { tenantHandlers } from './tenants.ts';
 import { tokenHandlers } from './tokens.ts';
 import type { HandlerMap } from './types.ts';
@@ -28,5 +30,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     ...fleetHandlers(deps),
     ...adminHandlers(deps),
     ...eventHandlers(deps),
+    ...inventoryHandlers(deps),
+    ...telemetryHandlers(deps),
   } satisfies HandlerMap;
 }

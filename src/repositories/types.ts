@@ -6,9 +6,11 @@
 import type { PoolStats } from '../observability/metrics.ts';
 import type { AgentRepository, RegistrationRepository } from './agent-types.ts';
 import type { EnrollmentSecretRepository, SectionRepository } from './tenancy-types.ts';
+import type { IngestRepository, InventoryRepository, TelemetryRepository } from './ingest-types.ts';
 
 export * from './agent-types.ts';
 export * from './tenancy-types.ts';
+export * from './ingest-types.ts';
 
 export type Role = 'viewer' | 'operator' | 'admin' | 'system';
 export type ActorType = 'operator' | 'agent' | 'system';
@@ -212,6 +214,9 @@ export interface Repositories {
   readonly agents: AgentRepository;
   readonly registrations: RegistrationRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly ingest: IngestRepository;
+  readonly inventory: InventoryRepository;
+  readonly telemetry: TelemetryRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */

@@ -8,6 +8,8 @@ import { freshDatabaseUrl, type Dialect } from './server.ts';
 
 export interface RepositorySuite {
   readonly repos: Repositories;
+  /** The database's URL (for tests that inspect it directly). */
+  readonly url: string;
   tenant(): Promise<Tenant>;
   agent(tenantId: string, overrides?: Partial<AgentRecord>): Promise<AgentRecord>;
 }
@@ -15,9 +17,11 @@ export interface RepositorySuite {
 /** Call inside a `describe`: opens (and migrates) a fresh database before the tests, closes it after. */
 export function useRepositories(dialect: Dialect): RepositorySuite {
   let repos: Repositories | undefined;
+  let url: string | undefined;
   let cleanup = () => {};
   beforeAll(async () => {
     const db = await freshDatabaseUrl(dialect);
+    url = db.url;
     cleanup = db.cleanup;
     repos = await openRepositories({ url: db.url, poolSize: 8, busyTimeoutMs: 2000 });
   });
@@ -29,6 +33,10 @@ export function useRepositories(dialect: Dialect): RepositorySuite {
     get repos() {
       if (!repos) throw new Error('repositories are opened in beforeAll');
       return repos;
+    },
+    get url() {
+      if (!url) throw new Error('the database is created in beforeAll');
+      return url;
     },
     async tenant() {
       const t = tenantRow();

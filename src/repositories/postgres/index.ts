@@ -8,6 +8,9 @@ import { PgEnrollmentSecretRepository } from './enrollment-secrets.ts';
 import { PgRegistrationRepository } from './registrations.ts';
 import { PgEventRepository } from './events.ts';
 import { PgIdempotencyRepository } from './idempotency.ts';
+import { PgIngestRepository } from './ingest.ts';
+import { PgInventoryRepository } from './inventory.ts';
+import { PgTelemetryRepository } from './telemetry.ts';
 import { PgOperatorTokenRepository } from './operator-tokens.ts';
 import { PgSectionRepository } from './sections.ts';
 import { PgTenantRepository } from './tenants.ts';
@@ -34,6 +37,9 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     sections: new PgSectionRepository(writer),
     enrollmentSecrets: new PgEnrollmentSecretRepository(writer),
     idempotency: new PgIdempotencyRepository(pool),
+    ingest: new PgIngestRepository(writer),
+    inventory: new PgInventoryRepository(pool),
+    telemetry: new PgTelemetryRepository(pool),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       await pool.run((db) => db.execute(sql`select 1`));

@@ -1,5 +1,5 @@
 /** Postgres schema. Keep in parity with sqlite/schema.ts (the parity test compares them). */
-import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey, boolean } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey, boolean, doublePrecision } from 'drizzle-orm/pg-core';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
@@ -191,4 +191,89 @@ export const agentRegistrations = pgTable(
     keyDeliveredAt: time('key_delivered_at'),
   },
   (t) => [index('agent_registrations_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Metric samples: the ingestion hot path. The key orders one agent + metric by time, so a range read is an
+ * index range scan. No foreign keys: a deleted agent's samples are left to retention. Migration 0004 (custom)
+ * turns this table into a TimescaleDB hypertable when the extension is available, else partitions it by
+ * range of `ts` (daily partitions `telemetry_samples_pYYYYMMDD` plus `telemetry_samples_default`).
+ */
+export const telemetrySamples = pgTable(
+  'telemetry_samples',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    agentId: uuid('agent_id').notNull(),
+    metric: text('metric').notNull(),
+    ts: time('ts').notNull(),
+    value: doublePrecision('value').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    /** Canonical form of `labels` ('' when none): part of a sample's identity. */
+    labelsKey: text('labels_key').notNull(),
+  },
+  (t) => [primaryKey({ name: 'telemetry_samples_pkey', columns: [t.agentId, t.metric, t.ts, t.labelsKey] })],
+);
+
+/** The newest sample per agent + metric + labels (upserted only by a sample at least as new). */
+export const telemetryLatest = pgTable(
+  'telemetry_latest',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    agentId: uuid('agent_id').notNull(),
+    metric: text('metric').notNull(),
+    labelsKey: text('labels_key').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    ts: time('ts').notNull(),
+    value: doublePrecision('value').notNull(),
+  },
+  (t) => [primaryKey({ name: 'telemetry_latest_pkey', columns: [t.agentId, t.metric, t.labelsKey] })],
+);
+
+/** The current inventory snapshot per agent. */
+export const inventorySnapshots = pgTable(
+  'inventory_snapshots',
+  {
+    agentId: uuid('agent_id')
+      .primaryKey()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id').notNull(),
+    collectedAt: time('collected_at').notNull(),
+    receivedAt: time('received_at').notNull(),
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>().notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('inventory_snapshots_tenant_idx').on(t.tenantId)],
+);
+
+/** Installed packages per agent, from its current snapshot: fleet-wide software queries read this. */
+export const inventorySoftware = pgTable(
+  'inventory_software',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    agentId: uuid('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+  },
+  (t) => [primaryKey({ name: 'inventory_software_pkey', columns: [t.agentId, t.name] }), index('inventory_software_tenant_name_idx').on(t.tenantId, t.name, t.version)],
+);
+
+/** Inventory change history per agent (software installed / removed / upgraded, hardware sections changed). */
+export const inventoryChanges = pgTable(
+  'inventory_changes',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull(),
+    agentId: uuid('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['software_installed', 'software_removed', 'software_upgraded', 'hardware_changed'] }).notNull(),
+    name: text('name').notNull(),
+    before: jsonb('before').$type<unknown>(),
+    after: jsonb('after').$type<unknown>(),
+    collectedAt: time('collected_at').notNull(),
+    createdAt: time('created_at').notNull(),
+  },
+  (t) => [index('inventory_changes_agent_idx').on(t.tenantId, t.agentId, t.id), index('inventory_changes_created_idx').on(t.createdAt)],
 );

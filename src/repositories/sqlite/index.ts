@@ -8,6 +8,9 @@ import { SqliteRegistrationRepository } from './registrations.ts';
 import { SqliteEnrollmentSecretRepository } from './enrollment-secrets.ts';
 import { SqliteEventRepository } from './events.ts';
 import { SqliteIdempotencyRepository } from './idempotency.ts';
+import { SqliteIngestRepository } from './ingest.ts';
+import { SqliteInventoryRepository } from './inventory.ts';
+import { SqliteTelemetryRepository } from './telemetry.ts';
 import { SqliteOperatorTokenRepository } from './operator-tokens.ts';
 import { SqliteSectionRepository } from './sections.ts';
 import { SqliteTenantRepository } from './tenants.ts';
@@ -29,6 +32,9 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     agents: new SqliteAgentRepository(writer),
     registrations: new SqliteRegistrationRepository(writer),
     idempotency: new SqliteIdempotencyRepository(db),
+    ingest: new SqliteIngestRepository(writer),
+    inventory: new SqliteInventoryRepository(db),
+    telemetry: new SqliteTelemetryRepository(db),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       db.get(sql`select 1`);

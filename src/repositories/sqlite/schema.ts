@@ -1,5 +1,5 @@
 /** SQLite schema. Times are epoch milliseconds; ids are UUIDv7 text (time-ordered). Keep in parity with postgres/schema.ts. */
-import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 const time = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -191,4 +191,88 @@ export const agentRegistrations = sqliteTable(
     keyDeliveredAt: time('key_delivered_at'),
   },
   (t) => [index('agent_registrations_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Metric samples: the ingestion hot path. The key orders one agent + metric by time, so a range read is an
+ * index range scan. No foreign keys: a deleted agent's samples are left to retention. On Postgres this table
+ * becomes partitioned by day (or a TimescaleDB hypertable) in a custom migration.
+ */
+export const telemetrySamples = sqliteTable(
+  'telemetry_samples',
+  {
+    tenantId: text('tenant_id').notNull(),
+    agentId: text('agent_id').notNull(),
+    metric: text('metric').notNull(),
+    ts: time('ts').notNull(),
+    value: real('value').notNull(),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    /** Canonical form of `labels` ('' when none): part of a sample's identity. */
+    labelsKey: text('labels_key').notNull(),
+  },
+  (t) => [primaryKey({ name: 'telemetry_samples_pkey', columns: [t.agentId, t.metric, t.ts, t.labelsKey] })],
+);
+
+/** The newest sample per agent + metric + labels (upserted only by a sample at least as new). */
+export const telemetryLatest = sqliteTable(
+  'telemetry_latest',
+  {
+    tenantId: text('tenant_id').notNull(),
+    agentId: text('agent_id').notNull(),
+    metric: text('metric').notNull(),
+    labelsKey: text('labels_key').notNull(),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    ts: time('ts').notNull(),
+    value: real('value').notNull(),
+  },
+  (t) => [primaryKey({ name: 'telemetry_latest_pkey', columns: [t.agentId, t.metric, t.labelsKey] })],
+);
+
+/** The current inventory snapshot per agent. */
+export const inventorySnapshots = sqliteTable(
+  'inventory_snapshots',
+  {
+    agentId: text('agent_id')
+      .primaryKey()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull(),
+    collectedAt: time('collected_at').notNull(),
+    receivedAt: time('received_at').notNull(),
+    snapshot: text('snapshot', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('inventory_snapshots_tenant_idx').on(t.tenantId)],
+);
+
+/** Installed packages per agent, from its current snapshot: fleet-wide software queries read this. */
+export const inventorySoftware = sqliteTable(
+  'inventory_software',
+  {
+    tenantId: text('tenant_id').notNull(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+  },
+  (t) => [primaryKey({ name: 'inventory_software_pkey', columns: [t.agentId, t.name] }), index('inventory_software_tenant_name_idx').on(t.tenantId, t.name, t.version)],
+);
+
+/** Inventory change history per agent (software installed / removed / upgraded, hardware sections changed). */
+export const inventoryChanges = sqliteTable(
+  'inventory_changes',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['software_installed', 'software_removed', 'software_upgraded', 'hardware_changed'] }).notNull(),
+    name: text('name').notNull(),
+    before: text('before', { mode: 'json' }).$type<unknown>(),
+    after: text('after', { mode: 'json' }).$type<unknown>(),
+    collectedAt: time('collected_at').notNull(),
+    createdAt: time('created_at').notNull(),
+  },
+  (t) => [index('inventory_changes_agent_idx').on(t.tenantId, t.agentId, t.id), index('inventory_changes_created_idx').on(t.createdAt)],
 );

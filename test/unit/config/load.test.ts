@@ -51,6 +51,11 @@ describe('loadConfig', () => {
     it('a bad value from the environment names the key and the variable', () => {
       expect(() => loadConfig({ env: { PORT: 'eighty' } })).toThrow(/server\.port: must be integer \(from PORT\)/);
     });
+    it('an AGENTRY_* variable that is no config key, with the likely intended one', () => {
+      expect(() => loadConfig({ env: { AGENTRY_RATELIMITS_ENABLED: 'false' } })).toThrow(/AGENTRY_RATELIMITS_ENABLED: not a configuration variable \(did you mean AGENTRY_RATE_LIMITS_ENABLED\?\)/);
+      expect(() => loadConfig({ env: { AGENTRY_NOPE: '1' } })).toThrow(/AGENTRY_NOPE: not a configuration variable$/m);
+      expect(loadConfig({ env: { AGENTRY_ADMIN_TOKEN: 'x', AGENTRY_INGEST_STREAM_NAME: 'S1' } }).ingest.streamName).toBe('S1');
+    });
     it('an unknown key in the file', () => {
       expect(() => loadConfig({ file: file('c.yaml', 'server:\n  prot: 1\n'), env: {} })).toThrow(/server 'prot': must NOT have additional properties/);
     });

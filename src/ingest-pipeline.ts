@@ -1,0 +1,36 @@
+/**
+ * Chooses the ingestion pipeline: with NATS configured, JetStream (202 after the publish ack, a durable
+ * consumer writes batches); otherwise the in-process batcher (202 after the group commit). Both write
+ * through IngestRepository.writeBatch with the inventory differ.
+ */
+import type { Registry } from 'prom-client';
+import type { Config } from './config/schema.ts';
+import { startIngestStream } from './messaging/ingest-stream.ts';
+import type { Messaging } from './messaging/nats.ts';
+import { registerIngestMetrics, type IngestMetrics } from './observability/ingest-metrics.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Repositories } from './repositories/types.ts';
+import { IngestBatcher } from './services/ingest/batcher.ts';
+import type { BatchWriter, IngestSink } from './services/ingest/sink.ts';
+import { diffInventory } from './services/inventory/diff.ts';
+
+export interface IngestPipeline {
+  sink: IngestSink;
+  metrics: IngestMetrics;
+}
+
+export async function startIngestPipeline(config: Config['ingest'], repos: Repositories, messaging: Messaging | undefined, registry: Registry, log: Logger): Promise<IngestPipeline> {
+  let sink: IngestSink | undefined;
+  const metrics = registerIngestMetrics(registry, () => sink?.depth() ?? 0);
+  const write: BatchWriter = (items) => repos.ingest.writeBatch(items, diffInventory);
+  const pipelineLog = log.child({ component: 'ingest' });
+  if (messaging) {
+    // A message is one request; the consumer writes up to flushMaxRows / 10 of them per transaction
+    // (requests carry about 10 samples on average).
+    const batchMessages = Math.max(1, Math.floor(config.flushMaxRows / 10));
+    sink = await startIngestStream(messaging.connection, write, { ...config, batchMessages }, metrics, pipelineLog);
+  } else {
+    sink = new IngestBatcher(write, config, metrics, pipelineLog);
+  }
+  return { sink, metrics };
+}

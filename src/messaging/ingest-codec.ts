@@ -1,0 +1,47 @@
+/** Compact JSON encoding of ingestion items for JetStream messages (times as epoch milliseconds). */
+import type { IngestItem, TelemetryRow } from '../repositories/types.ts';
+
+type WireSample = [metric: string, ts: number, value: number, labels: Record<string, string> | 0, labelsKey: string];
+
+interface WireItem {
+  v: 1;
+  t: string;
+  a: string;
+  r: number;
+  s: WireSample[];
+  i: { c: number; snapshot: Record<string, unknown>; software: { name: string; version: string }[]; hash: string } | null;
+}
+
+export function encodeIngestItem(item: IngestItem): Uint8Array {
+  const wire: WireItem = {
+    v: 1,
+    t: item.tenantId,
+    a: item.agentId,
+    r: item.receivedAt.getTime(),
+    s: item.samples.map((s) => [s.metric, s.ts.getTime(), s.value, s.labelsKey ? s.labels : 0, s.labelsKey]),
+    i: item.inventory ? { c: item.inventory.collectedAt.getTime(), snapshot: item.inventory.snapshot, software: item.inventory.software, hash: item.inventory.hash } : null,
+  };
+  return Buffer.from(JSON.stringify(wire));
+}
+
+/** Throws on anything that is not an item this codec wrote. */
+export function decodeIngestItem(data: Uint8Array): IngestItem {
+  const wire = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as WireItem;
+  if (wire?.v !== 1 || typeof wire.t !== 'string' || typeof wire.a !== 'string' || !Array.isArray(wire.s)) throw new Error('not an ingestion message');
+  const samples: TelemetryRow[] = wire.s.map(([metric, ts, value, labels, labelsKey]) => ({
+    tenantId: wire.t,
+    agentId: wire.a,
+    metric,
+    ts: new Date(ts),
+    value,
+    labels: labels || {},
+    labelsKey,
+  }));
+  return {
+    tenantId: wire.t,
+    agentId: wire.a,
+    receivedAt: new Date(wire.r),
+    samples,
+    inventory: wire.i ? { collectedAt: new Date(wire.i.c), snapshot: wire.i.snapshot, software: wire.i.software, hash: wire.i.hash } : null,
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * Ingestion through NATS JetStream. Requests publish their item and answer 202 after the stream's ack
+ * (the message is then stored by JetStream). A durable pull consumer, shared by every instance, drains
+ * the stream in batches: one transaction per batch, then the messages are acked. A crash between commit
+ * and ack redelivers the messages; the write is idempotent (samples keyed by agent, metric, labels and
+ * ts; a snapshot not newer than the stored one is skipped), so nothing is stored twice.
+ */
+import { AckPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
+import type { Logger } from '../observability/logger.ts';
+import type { IngestMetrics } from '../observability/ingest-metrics.ts';
+import type { IngestItem } from '../repositories/types.ts';
+import { UnavailableError } from '../services/errors.ts';
+import { itemRows, type BatchWriter, type IngestSink } from '../services/ingest/sink.ts';
+import { newId } from '../services/ids.ts';
+import { decodeIngestItem, encodeIngestItem } from './ingest-codec.ts';
+
+export interface StreamOptions {
+  streamName: string;
+  streamMaxMessages: number;
+  maxInFlightPublishes: number;
+  streamAckWaitSec: number;
+  retryAfterSec: number;
+  /** Messages per transaction at most. */
+  batchMessages: number;
+  flushIntervalMs: number;
+}
+
+const DURABLE = 'agentry-ingest-writer';
+const subjectOf = (stream: string) => `agentry.ingest.${stream.toLowerCase()}`;
+
+export async function startIngestStream(nc: NatsConnection, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger): Promise<IngestSink> {
+  const jsm = await nc.jetstreamManager();
+  const subject = subjectOf(options.streamName);
+  const streamConfig = {
+    name: options.streamName,
+    subjects: [subject],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    max_msgs: options.streamMaxMessages,
+    discard: DiscardPolicy.New,
+    duplicate_window: 120_000_000_000, // 2 min in ns: a publish retried with the same id is stored once
+  };
+  try {
+    await jsm.streams.info(options.streamName);
+    await jsm.streams.update(options.streamName, streamConfig);
+  } catch {
+    await jsm.streams.add(streamConfig);
+  }
+  const consumerConfig = {
+    durable_name: DURABLE,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: options.streamAckWaitSec * 1_000_000_000,
+    max_ack_pending: options.batchMessages * 4,
+    max_deliver: -1,
+  };
+  try {
+    await jsm.consumers.info(options.streamName, DURABLE);
+    await jsm.consumers.update(options.streamName, DURABLE, { ack_wait: consumerConfig.ack_wait, max_ack_pending: consumerConfig.max_ack_pending });
+  } catch {
+    await jsm.consumers.add(options.streamName, consumerConfig);
+  }
+  const js = nc.jetstream();
+  const consumer = await js.consumers.get(options.streamName, DURABLE);
+  const messages = await consumer.consume({ max_messages: options.batchMessages * 2 });
+  const writer = new StreamWriter(messages, write, options, metrics, log);
+  writer.start();
+  return new StreamPublisher(js, subject, options, metrics, writer, async () => (await consumer.info(true)).num_pending + writer.buffered);
+}
+
+class StreamPublisher implements IngestSink {
+  private inFlight = 0;
+  private closed = false;
+  private readonly js: JetStreamClient;
+  private readonly subject: string;
+  private readonly options: StreamOptions;
+  private readonly metrics: IngestMetrics;
+  private readonly writer: StreamWriter;
+  readonly depth: () => Promise<number>;
+
+  constructor(js: JetStreamClient, subject: string, options: StreamOptions, metrics: IngestMetrics, writer: StreamWriter, depth: () => Promise<number>) {
+    this.js = js;
+    this.subject = subject;
+    this.options = options;
+    this.metrics = metrics;
+    this.writer = writer;
+    this.depth = depth;
+  }
+
+  async submit(item: IngestItem): Promise<void> {
+    if (this.closed) throw this.refuse('shutting_down', 'the server is shutting down');
+    if (this.inFlight >= this.options.maxInFlightPublishes) throw this.refuse('queue_full', `${this.inFlight} publishes are awaiting JetStream`);
+    this.inFlight++;
+    const started = performance.now();
+    try {
+      await this.js.publish(this.subject, encodeIngestItem(item), { msgID: newId(), timeout: 5000 });
+      this.metrics.ackSeconds.observe((performance.now() - started) / 1000);
+    } catch (err) {
+      // Stream full (writers lag), NATS unreachable or no ack in time: the client retries later.
+      throw this.refuse('stream_unavailable', `JetStream did not accept the data (${(err as Error).message}); retry later`);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+    await this.writer.stop();
+  }
+
+  private refuse(reason: string, message: string): UnavailableError {
+    this.metrics.backPressure.inc({ reason });
+    return new UnavailableError(message, this.options.retryAfterSec);
+  }
+}
+
+/** Drains the consumer: buffers delivered messages and writes them in batches, acking after each commit. */
+class StreamWriter {
+  private buffer: JsMsg[] = [];
+  private wake: (() => void) | undefined;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private readonly messages: ConsumerMessages;
+  private readonly write: BatchWriter;
+  private readonly options: StreamOptions;
+  private readonly metrics: IngestMetrics;
+  private readonly log: Logger;
+
+  constructor(messages: ConsumerMessages, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger) {
+    this.messages = messages;
+    this.write = write;
+    this.options = options;
+    this.metrics = metrics;
+    this.log = log;
+  }
+
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
+  start(): void {
+    void (async () => {
+      for await (const m of this.messages) {
+        this.buffer.push(m);
+        this.wake?.();
+      }
+    })().catch((err: unknown) => this.log.error({ err }, 'ingestion consumer stopped'));
+    this.loop = this.drain();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    // Messages delivered but not written are redelivered (to another instance, or after restart).
+    for (const m of this.buffer.splice(0)) m.nak();
+    await this.messages.close();
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      if (this.buffer.length === 0) await new Promise<void>((r) => (this.wake = r));
+      this.wake = undefined;
+      if (this.stopped) break;
+      if (this.buffer.length < this.options.batchMessages && this.options.flushIntervalMs > 0) await sleep(this.options.flushIntervalMs);
+      const batch = this.buffer.splice(0, this.options.batchMessages);
+      if (batch.length > 0) await this.commit(batch);
+    }
+  }
+
+  private async commit(batch: JsMsg[]): Promise<void> {
+    const items: IngestItem[] = [];
+    const good: JsMsg[] = [];
+    for (const m of batch) {
+      try {
+        items.push(decodeIngestItem(m.data));
+        good.push(m);
+      } catch (err) {
+        this.log.error({ err, seq: m.seq }, 'undecodable ingestion message dropped from the stream');
+        m.term();
+      }
+    }
+    if (items.length === 0) return;
+    const started = performance.now();
+    try {
+      const result = await this.write(items);
+      this.metrics.flushSeconds.observe((performance.now() - started) / 1000);
+      this.metrics.batchRequests.observe(items.length);
+      this.metrics.batchRows.observe(items.reduce((n, i) => n + itemRows(i), 0));
+      if (result.samplesWritten) this.metrics.rowsPersisted.inc({ kind: 'sample' }, result.samplesWritten);
+      if (result.inventoriesWritten) this.metrics.rowsPersisted.inc({ kind: 'snapshot' }, result.inventoriesWritten);
+      if (result.changesWritten) this.metrics.rowsPersisted.inc({ kind: 'change' }, result.changesWritten);
+      for (const m of good) m.ack();
+    } catch (err) {
+      this.metrics.batchFailures.inc();
+      if (good.length > 1) {
+        // Find the message that fails, so that the others are not held back with it.
+        this.log.warn({ err, messages: good.length }, 'ingestion batch from the stream failed; writing its messages one by one');
+        for (const m of good) await this.commit([m]);
+        return;
+      }
+      // Kept in the stream (never dropped): redelivered after a pause, e.g. once the database is back.
+      this.log.error({ err, seq: good[0]!.seq }, 'ingestion message could not be written; redelivering');
+      good[0]!.nak(1000);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

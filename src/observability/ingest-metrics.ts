@@ -1,0 +1,52 @@
+/** Metrics of the ingestion pipeline: queue depth, batch sizes, flush latency, rows persisted, refusals. */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface IngestMetrics {
+  /** Rows (samples + snapshots) per committed batch. */
+  batchRows: Histogram;
+  /** Requests per committed batch. */
+  batchRequests: Histogram;
+  /** Time to write and commit one batch. */
+  flushSeconds: Histogram;
+  /** From a request entering the queue to its batch committing (or its JetStream ack). */
+  ackSeconds: Histogram;
+  rowsPersisted: Counter<'kind'>;
+  samplesRejected: Counter<'reason'>;
+  /** Requests refused with 503 because the pipeline was full or storage failed. */
+  backPressure: Counter<'reason'>;
+  /** Batches that failed and were retried request by request (or redelivered by JetStream). */
+  batchFailures: Counter;
+}
+
+/** `depth` reports queued rows (batcher) or pending stream messages (JetStream); it may be async. */
+export function registerIngestMetrics(registry: Registry, depth: () => number | Promise<number>): IngestMetrics {
+  new Gauge({
+    name: 'ingest_queue_depth',
+    help: 'Ingestion rows queued for the database (batcher), or messages pending in the JetStream consumer.',
+    registers: [registry],
+    async collect() {
+      this.set(await depth());
+    },
+  });
+  const rowBuckets = [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+  return {
+    batchRows: new Histogram({ name: 'ingest_batch_rows', help: 'Rows written per ingestion transaction.', buckets: rowBuckets, registers: [registry] }),
+    batchRequests: new Histogram({ name: 'ingest_batch_requests', help: 'Requests (or stream messages) per ingestion transaction.', buckets: rowBuckets, registers: [registry] }),
+    flushSeconds: new Histogram({
+      name: 'ingest_flush_seconds',
+      help: 'Time to write and commit one ingestion batch.',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    ackSeconds: new Histogram({
+      name: 'ingest_ack_seconds',
+      help: 'From a request entering the pipeline to its data being durable (commit or JetStream ack).',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    rowsPersisted: new Counter({ name: 'ingest_rows_persisted_total', help: 'Rows newly stored, by kind (sample, snapshot, change).', labelNames: ['kind'], registers: [registry] }),
+    samplesRejected: new Counter({ name: 'ingest_samples_rejected_total', help: 'Samples rejected one by one, by reason.', labelNames: ['reason'], registers: [registry] }),
+    backPressure: new Counter({ name: 'ingest_refused_total', help: 'Ingestion requests answered 503, by reason.', labelNames: ['reason'], registers: [registry] }),
+    batchFailures: new Counter({ name: 'ingest_batch_failures_total', help: 'Ingestion batches whose transaction failed.', registers: [registry] }),
+  };
+}

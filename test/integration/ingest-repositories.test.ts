@@ -1,0 +1,452 @@
+/** Ingest, inventory and telemetry repository contract, run unchanged on SQLite and Postgres. */
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import type {
+  IngestItem,
+  InventoryChange,
+  InventoryDiffer,
+  InventorySubmission,
+  NewEvent,
+  SoftwarePackage,
+  TelemetryAggregate,
+  TelemetryRow,
+} from '../../src/repositories/types.ts';
+import { newId } from '../../src/services/ids.ts';
+import { useRepositories } from '../helpers/repository-suite.ts';
+import { dialects } from '../helpers/server.ts';
+
+const at = (iso: string) => new Date(iso);
+const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
+const MIN = 60_000;
+const DAY = 86_400_000;
+
+function labelsKey(labels: Record<string, string>): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(',');
+}
+
+function sample(tenantId: string, agentId: string, metric: string, ts: Date, value: number, labels: Record<string, string> = {}): TelemetryRow {
+  return { tenantId, agentId, metric, ts, value, labels, labelsKey: labelsKey(labels) };
+}
+
+function item(tenantId: string, agentId: string, samples: TelemetryRow[], inventory: InventorySubmission | null = null, receivedAt = new Date()): IngestItem {
+  return { tenantId, agentId, receivedAt, samples, inventory };
+}
+
+function submission(collectedAt: Date, software: SoftwarePackage[], hardware: Record<string, unknown> = { cpu: { cores: 4 } }): InventorySubmission {
+  const snapshot = { hardware, software };
+  return { collectedAt, snapshot, software, hash: JSON.stringify(snapshot) };
+}
+
+/**
+ * A small stand-in for the real differ (src/services/inventory/diff.ts): newer snapshots only, software
+ * installed / removed / upgraded by name, hardware sections compared as JSON; one event per diff.
+ */
+const differ: InventoryDiffer = (previous, next) => {
+  const inv = next.inventory;
+  if (previous && inv.collectedAt.getTime() <= previous.collectedAt.getTime()) return null;
+  const createdAt = new Date();
+  const change = (kind: InventoryChange['kind'], name: string, before: unknown, after: unknown): InventoryChange => ({
+    id: newId(),
+    tenantId: next.tenantId,
+    agentId: next.agentId,
+    kind,
+    name,
+    before,
+    after,
+    collectedAt: inv.collectedAt,
+    createdAt,
+  });
+  const was = new Map(((previous?.snapshot.software as SoftwarePackage[] | undefined) ?? []).map((p) => [p.name, p.version]));
+  const now = new Map(inv.software.map((p) => [p.name, p.version]));
+  const changes: InventoryChange[] = [];
+  for (const [name, version] of now) {
+    const before = was.get(name);
+    if (before === undefined) changes.push(change('software_installed', name, null, version));
+    else if (before !== version) changes.push(change('software_upgraded', name, before, version));
+  }
+  for (const [name, version] of was) if (!now.has(name)) changes.push(change('software_removed', name, version, null));
+  const hwBefore = (previous?.snapshot.hardware ?? {}) as Record<string, unknown>;
+  const hwAfter = (inv.snapshot.hardware ?? {}) as Record<string, unknown>;
+  for (const section of new Set([...Object.keys(hwBefore), ...Object.keys(hwAfter)])) {
+    if (JSON.stringify(hwBefore[section]) !== JSON.stringify(hwAfter[section])) changes.push(change('hardware_changed', section, hwBefore[section] ?? null, hwAfter[section] ?? null));
+  }
+  const events: NewEvent[] = [
+    { tenantId: next.tenantId, type: 'inventory_changed', resourceType: 'agent', resourceId: next.agentId, data: { changes: changes.length }, createdAt },
+  ];
+  return { changes, events };
+};
+
+describe.each(dialects())('ingest repositories on %s', (dialect) => {
+  const suite = useRepositories(dialect);
+  const tenantAndAgent = async () => {
+    const t = await suite.tenant();
+    const a = await suite.agent(t.id);
+    return { t: t.id, a: a.id };
+  };
+  const range = (tenantId: string, agentId: string, metric: string, from: Date, to: Date, stepMs: number, agg: TelemetryAggregate) =>
+    suite.repos.telemetry.range({ tenantId, agentId, metric, from, to, stepMs, agg });
+
+  let pg: postgres.Sql | undefined;
+  /** A direct connection to the Postgres database, for checking the catalogs. */
+  const raw = () => (pg ??= postgres(suite.url, { max: 1, onnotice: () => {} }));
+  afterAll(async () => {
+    await pg?.end();
+  });
+
+  describe('telemetry', () => {
+    it('writes a batch once: a redelivery stores no sample twice', async () => {
+      const { t, a } = await tenantAndAgent();
+      const b = await suite.agent(t);
+      const t0 = at('2030-01-10T00:00:00.000Z');
+      const batch = [
+        item(t, a, [sample(t, a, 'cpu', t0, 1), sample(t, a, 'cpu', plus(t0, 1000), 2), sample(t, a, 'disk', t0, 50, { mount: '/', dev: 'sda' })]),
+        item(t, b.id, [sample(t, b.id, 'cpu', t0, 7), sample(t, b.id, 'cpu', plus(t0, 1000), 8)]),
+        item(t, a, [sample(t, a, 'cpu', plus(t0, 2000), 3)]),
+      ];
+      expect(await suite.repos.ingest.writeBatch(batch, differ)).toEqual({ samplesWritten: 6, inventoriesWritten: 0, changesWritten: 0 });
+      expect(await suite.repos.ingest.writeBatch(batch, differ)).toEqual({ samplesWritten: 0, inventoriesWritten: 0, changesWritten: 0 });
+      // Partly new: only the new sample counts.
+      const more = [item(t, a, [sample(t, a, 'cpu', plus(t0, 2000), 3), sample(t, a, 'cpu', plus(t0, 3000), 4)])];
+      expect((await suite.repos.ingest.writeBatch(more, differ)).samplesWritten).toBe(1);
+
+      expect(await range(t, a, 'cpu', t0, plus(t0, MIN), MIN, 'avg')).toEqual([{ ts: t0, value: 2.5, count: 4 }]);
+      expect(await range(t, b.id, 'cpu', t0, plus(t0, MIN), MIN, 'max')).toEqual([{ ts: t0, value: 8, count: 2 }]);
+      expect(await range(t, a, 'disk', t0, plus(t0, MIN), MIN, 'last')).toEqual([{ ts: t0, value: 50, count: 1 }]);
+      expect(await suite.repos.telemetry.latest(t, a)).toEqual([
+        { metric: 'cpu', labels: {}, value: 4, ts: plus(t0, 3000) },
+        { metric: 'disk', labels: { mount: '/', dev: 'sda' }, value: 50, ts: t0 },
+      ]);
+    });
+
+    it('keeps the newest latest value when an older sample arrives later', async () => {
+      const { t, a } = await tenantAndAgent();
+      const t0 = at('2030-01-11T10:00:00.000Z');
+      await suite.repos.ingest.writeBatch([item(t, a, [sample(t, a, 'load', t0, 1), sample(t, a, 'load', t0, 9, { core: '1' })])], differ);
+      await suite.repos.ingest.writeBatch([item(t, a, [sample(t, a, 'load', plus(t0, -MIN), 5)])], differ);
+      expect(await suite.repos.telemetry.latest(t, a)).toEqual([
+        { metric: 'load', labels: {}, value: 1, ts: t0 },
+        { metric: 'load', labels: { core: '1' }, value: 9, ts: t0 },
+      ]);
+      // Within one batch the newest sample of a series wins, whatever its position.
+      await suite.repos.ingest.writeBatch(
+        [item(t, a, [sample(t, a, 'load', plus(t0, 3 * MIN), 7)]), item(t, a, [sample(t, a, 'load', plus(t0, 2 * MIN), 6), sample(t, a, 'mem', plus(t0, MIN), 100)])],
+        differ,
+      );
+      expect(await suite.repos.telemetry.latest(t, a)).toEqual([
+        { metric: 'load', labels: {}, value: 7, ts: plus(t0, 3 * MIN) },
+        { metric: 'load', labels: { core: '1' }, value: 9, ts: t0 },
+        { metric: 'mem', labels: {}, value: 100, ts: plus(t0, MIN) },
+      ]);
+      // A redelivered sample with the same time but another value changes neither the sample nor the latest value.
+      await suite.repos.ingest.writeBatch([item(t, a, [sample(t, a, 'mem', plus(t0, MIN), 1)])], differ);
+      expect((await suite.repos.telemetry.latest(t, a)).find((s) => s.metric === 'mem')?.value).toBe(100);
+      expect(await range(t, a, 'mem', t0, plus(t0, 5 * MIN), 5 * MIN, 'max')).toEqual([{ ts: t0, value: 100, count: 1 }]);
+    });
+
+    it('aggregates each step bucket (avg, min, max, last), from inclusive, to exclusive, all series of the metric', async () => {
+      const { t, a } = await tenantAndAgent();
+      const other = await suite.agent(t);
+      // Not aligned to the minute: buckets start at from + k × step.
+      const from = at('2030-02-01T00:00:07.000Z');
+      const to = plus(from, 4 * MIN);
+      const s = (offsetMs: number, value: number, labels: Record<string, string> = {}) => sample(t, a, 'cpu', plus(from, offsetMs), value, labels);
+      await suite.repos.ingest.writeBatch(
+        [
+          item(t, a, [
+            s(-1, 1000), // before from
+            s(0, 1),
+            s(10_000, 3),
+            s(30_000, 8, { core: '1' }),
+            s(59_999, 2),
+            s(60_000, 10),
+            s(150_000, 4, { core: '1' }),
+            s(4 * MIN - 1, 6),
+            s(4 * MIN, 2000), // at to
+            sample(t, a, 'mem', plus(from, 1000), 500),
+          ]),
+          item(t, other.id, [sample(t, other.id, 'cpu', plus(from, 1000), 900)]),
+        ],
+        differ,
+      );
+      const bucket = (k: number, value: number, count: number) => ({ ts: plus(from, k * MIN), value, count });
+      expect(await range(t, a, 'cpu', from, to, MIN, 'avg')).toEqual([bucket(0, 3.5, 4), bucket(1, 10, 1), bucket(2, 4, 1), bucket(3, 6, 1)]);
+      expect(await range(t, a, 'cpu', from, to, MIN, 'min')).toEqual([bucket(0, 1, 4), bucket(1, 10, 1), bucket(2, 4, 1), bucket(3, 6, 1)]);
+      expect(await range(t, a, 'cpu', from, to, MIN, 'max')).toEqual([bucket(0, 8, 4), bucket(1, 10, 1), bucket(2, 4, 1), bucket(3, 6, 1)]);
+      expect(await range(t, a, 'cpu', from, to, MIN, 'last')).toEqual([bucket(0, 2, 4), bucket(1, 10, 1), bucket(2, 4, 1), bucket(3, 6, 1)]);
+      // Two-minute steps; empty buckets are left out.
+      expect(await range(t, a, 'cpu', from, to, 2 * MIN, 'last')).toEqual([bucket(0, 10, 5), bucket(2, 6, 2)]);
+      expect(await range(t, a, 'cpu', plus(from, 3 * MIN), to, MIN, 'avg')).toEqual([bucket(3, 6, 1)]);
+      expect(await range(t, a, 'cpu', plus(from, 61_000), plus(from, 149_000), MIN, 'avg')).toEqual([]);
+      expect(await range(t, a, 'cpu', to, from, MIN, 'avg')).toEqual([]);
+      await expect(range(t, a, 'cpu', from, to, 0, 'avg')).rejects.toThrow(RangeError);
+    });
+
+    it('shows nothing to another tenant', async () => {
+      const { t, a } = await tenantAndAgent();
+      const other = await suite.tenant();
+      const t0 = at('2030-03-01T00:00:00.000Z');
+      await suite.repos.ingest.writeBatch([item(t, a, [sample(t, a, 'cpu', t0, 1)], submission(t0, [{ name: 'curl', version: '8.0' }]))], differ);
+      expect(await range(t, a, 'cpu', t0, plus(t0, MIN), MIN, 'avg')).toHaveLength(1);
+      expect(await range(other.id, a, 'cpu', t0, plus(t0, MIN), MIN, 'avg')).toEqual([]);
+      expect(await suite.repos.telemetry.latest(other.id, a)).toEqual([]);
+      expect(await suite.repos.inventory.get(other.id, a)).toBeNull();
+      expect((await suite.repos.inventory.listChanges(other.id, a, { limit: 10 })).items).toEqual([]);
+      expect(await suite.repos.inventory.softwareVersions(other.id, { name: 'curl' })).toEqual([]);
+      expect((await suite.repos.inventory.softwareInstalls(other.id, { name: 'curl' }, { limit: 10 })).items).toEqual([]);
+    });
+
+    it('writes concurrent deliveries of one batch once', async () => {
+      const { t, a } = await tenantAndAgent();
+      const t0 = at('2030-03-02T00:00:00.000Z');
+      const batch = [item(t, a, Array.from({ length: 200 }, (_, i) => sample(t, a, 'cpu', plus(t0, i * 1000), i)), submission(t0, [{ name: 'zsh', version: '5.9' }]))];
+      const results = await Promise.all([1, 2, 3].map(() => suite.repos.ingest.writeBatch(batch, differ)));
+      expect(results.reduce((n, r) => n + r.samplesWritten, 0)).toBe(200);
+      expect(results.reduce((n, r) => n + r.inventoriesWritten, 0)).toBe(1);
+      expect((await suite.repos.inventory.listChanges(t, a, { limit: 10 })).items).toHaveLength(2);
+      expect(await range(t, a, 'cpu', t0, plus(t0, DAY), DAY, 'avg')).toEqual([{ ts: t0, value: 99.5, count: 200 }]);
+    });
+  });
+
+  describe('inventory', () => {
+    const t1 = at('2030-04-01T00:00:00.000Z');
+    const t2 = at('2030-04-02T00:00:00.000Z');
+    const t3 = at('2030-04-03T00:00:00.000Z');
+
+    it('stores a first snapshot with its software, changes and events', async () => {
+      const { t, a } = await tenantAndAgent();
+      const receivedAt = at('2030-04-01T00:00:05.000Z');
+      const inv = submission(t1, [
+        { name: 'openssl', version: '1.0' },
+        { name: 'bash', version: '5.2' },
+      ]);
+      expect(await suite.repos.ingest.writeBatch([item(t, a, [], inv, receivedAt)], differ)).toEqual({ samplesWritten: 0, inventoriesWritten: 1, changesWritten: 3 });
+      expect(await suite.repos.inventory.get(t, a)).toEqual({ tenantId: t, agentId: a, collectedAt: t1, receivedAt, snapshot: inv.snapshot, hash: inv.hash });
+      const changes = (await suite.repos.inventory.listChanges(t, a, { limit: 10 })).items;
+      expect(changes.map((c) => [c.kind, c.name, c.before, c.after]).sort()).toEqual([
+        ['hardware_changed', 'cpu', null, { cores: 4 }],
+        ['software_installed', 'bash', null, '5.2'],
+        ['software_installed', 'openssl', null, '1.0'],
+      ]);
+      expect(changes.every((c) => c.tenantId === t && c.agentId === a && c.collectedAt.getTime() === t1.getTime())).toBe(true);
+      expect((await suite.repos.inventory.softwareInstalls(t, { name: 'openssl' }, { limit: 10 })).items).toEqual([{ agentId: a, name: 'openssl', version: '1.0' }]);
+      const { events } = await suite.repos.events.list(t, 0, 10);
+      expect(events.map((e) => [e.type, e.resourceId, e.data])).toEqual([['inventory_changed', a, { changes: 3 }]]);
+    });
+
+    it('replaces the software rows with a newer snapshot, and skips a stale one', async () => {
+      const { t, a } = await tenantAndAgent();
+      await suite.repos.ingest.writeBatch([item(t, a, [], submission(t1, [{ name: 'openssl', version: '1.0' }, { name: 'bash', version: '5.2' }]))], differ);
+      const newer = submission(t2, [{ name: 'openssl', version: '3' }, { name: 'vim', version: '9.1' }], { cpu: { cores: 8 } });
+      expect(await suite.repos.ingest.writeBatch([item(t, a, [], newer)], differ)).toEqual({ samplesWritten: 0, inventoriesWritten: 1, changesWritten: 4 });
+      const installs = async (name: string) => (await suite.repos.inventory.softwareInstalls(t, { name }, { limit: 10 })).items;
+      expect(await installs('openssl')).toEqual([{ agentId: a, name: 'openssl', version: '3' }]);
+      expect(await installs('vim')).toEqual([{ agentId: a, name: 'vim', version: '9.1' }]);
+      expect(await installs('bash')).toEqual([]);
+      const page = await suite.repos.inventory.listChanges(t, a, { limit: 4 });
+      // JSON strings that look like numbers stay strings.
+      expect(page.items.map((c) => [c.kind, c.name, c.before, c.after]).sort()).toEqual([
+        ['hardware_changed', 'cpu', { cores: 4 }, { cores: 8 }],
+        ['software_installed', 'vim', null, '9.1'],
+        ['software_removed', 'bash', '5.2', null],
+        ['software_upgraded', 'openssl', '1.0', '3'],
+      ]);
+
+      const stale = submission(t1, [{ name: 'old', version: '1' }]);
+      expect(await suite.repos.ingest.writeBatch([item(t, a, [], stale)], differ)).toEqual({ samplesWritten: 0, inventoriesWritten: 0, changesWritten: 0 });
+      expect((await suite.repos.inventory.get(t, a))?.collectedAt).toEqual(t2);
+      expect(await installs('old')).toEqual([]);
+      expect((await suite.repos.events.list(t, 0, 10)).events).toHaveLength(2);
+    });
+
+    it('applies several snapshots of one agent in one batch in order', async () => {
+      const { t, a } = await tenantAndAgent();
+      const batch = [
+        item(t, a, [], submission(t1, [{ name: 'nginx', version: '1.24' }])),
+        item(t, a, [], submission(t3, [{ name: 'nginx', version: '1.26' }])),
+        item(t, a, [], submission(t2, [{ name: 'nginx', version: '1.25' }])), // older than the one before it: skipped
+      ];
+      expect(await suite.repos.ingest.writeBatch(batch, differ)).toEqual({ samplesWritten: 0, inventoriesWritten: 2, changesWritten: 3 });
+      const changes = (await suite.repos.inventory.listChanges(t, a, { limit: 10 })).items;
+      expect(changes.map((c) => [c.kind, c.before, c.after])).toEqual([
+        ['software_upgraded', '1.24', '1.26'],
+        ['hardware_changed', null, { cores: 4 }],
+        ['software_installed', null, '1.24'],
+      ]);
+      expect((await suite.repos.inventory.get(t, a))?.collectedAt).toEqual(t3);
+      expect(await suite.repos.inventory.softwareVersions(t, { name: 'nginx' })).toEqual([{ version: '1.26', agents: 1 }]);
+      expect((await suite.repos.events.list(t, 0, 10)).events.map((e) => e.data)).toEqual([{ changes: 2 }, { changes: 1 }]);
+    });
+
+    it('pages changes newest first with a cursor', async () => {
+      const { t, a } = await tenantAndAgent();
+      const packages = Array.from({ length: 5 }, (_, i) => ({ name: `pkg-${i}`, version: '1' }));
+      await suite.repos.ingest.writeBatch([item(t, a, [], submission(t1, packages, {}))], differ);
+      await suite.repos.ingest.writeBatch([item(t, a, [], submission(t2, packages.slice(0, 3), {}))], differ);
+      const all = (await suite.repos.inventory.listChanges(t, a, { limit: 100 })).items;
+      expect(all).toHaveLength(7);
+      expect(all.map((c) => c.id)).toEqual(all.map((c) => c.id).sort().reverse());
+      expect(all.slice(0, 2).map((c) => c.kind)).toEqual(['software_removed', 'software_removed']);
+      const seen: string[] = [];
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await suite.repos.inventory.listChanges(t, a, { limit: 3, afterId });
+        seen.push(...page.items.map((c) => c.id));
+        if (!page.lastId) break;
+        expect(page.items).toHaveLength(3);
+        expect(page.lastId).toBe(page.items[2]!.id);
+        afterId = page.lastId;
+      }
+      expect(seen).toEqual(all.map((c) => c.id));
+    });
+
+    it('counts software versions across agents and pages installs by agent id', async () => {
+      const t = (await suite.tenant()).id;
+      const agents = (await Promise.all([1, 2, 3, 4].map(() => suite.agent(t)))).map((a) => a.id).sort();
+      const versions = ['3.0', '3.0', '1.1', '2.0'];
+      await suite.repos.ingest.writeBatch(
+        agents.map((id, i) => item(t, id, [], submission(t1, [{ name: 'openssl', version: versions[i]! }, { name: 'git', version: '2' }]))),
+        differ,
+      );
+      expect(await suite.repos.inventory.softwareVersions(t, { name: 'openssl' })).toEqual([
+        { version: '3.0', agents: 2 },
+        { version: '1.1', agents: 1 },
+        { version: '2.0', agents: 1 },
+      ]);
+      expect(await suite.repos.inventory.softwareVersions(t, { name: 'openssl', version: '1.1' })).toHaveLength(3);
+      expect(await suite.repos.inventory.softwareVersions(t, { name: 'absent' })).toEqual([]);
+
+      const first = await suite.repos.inventory.softwareInstalls(t, { name: 'openssl' }, { limit: 3 });
+      expect(first).toEqual({ items: agents.slice(0, 3).map((agentId, i) => ({ agentId, name: 'openssl', version: versions[i] })), lastId: agents[2] });
+      expect(await suite.repos.inventory.softwareInstalls(t, { name: 'openssl' }, { limit: 3, afterId: first.lastId! })).toEqual({
+        items: [{ agentId: agents[3], name: 'openssl', version: '2.0' }],
+        lastId: null,
+      });
+      expect(await suite.repos.inventory.softwareInstalls(t, { name: 'openssl', version: '3.0' }, { limit: 10 })).toEqual({
+        items: agents.slice(0, 2).map((agentId) => ({ agentId, name: 'openssl', version: '3.0' })),
+        lastId: null,
+      });
+    });
+
+    it("skips the inventory of an agent that no longer exists, keeping the batch's samples", async () => {
+      const { t, a } = await tenantAndAgent();
+      const gone = newId();
+      const t0 = at('2030-04-05T00:00:00.000Z');
+      const result = await suite.repos.ingest.writeBatch(
+        [item(t, gone, [sample(t, gone, 'cpu', t0, 1)], submission(t1, [{ name: 'x', version: '1' }])), item(t, a, [], submission(t1, [{ name: 'x', version: '1' }]))],
+        differ,
+      );
+      expect(result).toEqual({ samplesWritten: 1, inventoriesWritten: 1, changesWritten: 2 });
+      expect(await suite.repos.inventory.get(t, gone)).toBeNull();
+      // An agent of another tenant is not written under this one.
+      const other = await suite.tenant();
+      expect((await suite.repos.ingest.writeBatch([item(other.id, a, [], submission(t2, []))], differ)).inventoriesWritten).toBe(0);
+      expect((await suite.repos.inventory.get(t, a))?.collectedAt).toEqual(t1);
+    });
+
+    it('deletes an agent’s inventory with the agent, and prunes old change history', async () => {
+      const { t, a } = await tenantAndAgent();
+      const old = new Date(Date.now() - 400 * DAY);
+      const oldDiffer: InventoryDiffer = (prev, next) => {
+        const d = differ(prev, next);
+        return d && { ...d, changes: d.changes.map((c) => ({ ...c, createdAt: old })) };
+      };
+      await suite.repos.ingest.writeBatch([item(t, a, [], submission(t1, [{ name: 'a', version: '1' }]))], oldDiffer);
+      const b = await suite.agent(t);
+      await suite.repos.ingest.writeBatch([item(t, b.id, [], submission(t1, [{ name: 'a', version: '1' }]))], differ);
+      expect(await suite.repos.inventory.pruneChanges(plus(old, 1))).toBe(2);
+      expect((await suite.repos.inventory.listChanges(t, a, { limit: 10 })).items).toEqual([]);
+      expect((await suite.repos.inventory.listChanges(t, b.id, { limit: 10 })).items).toHaveLength(2);
+
+      expect(await suite.repos.agents.delete(t, b.id, () => ({}))).toBe(true);
+      expect(await suite.repos.inventory.get(t, b.id)).toBeNull();
+      expect((await suite.repos.inventory.listChanges(t, b.id, { limit: 10 })).items).toEqual([]);
+      expect((await suite.repos.inventory.softwareInstalls(t, { name: 'a' }, { limit: 10 })).items.map((i) => i.agentId)).toEqual([a]);
+    });
+  });
+
+  describe('storage maintenance', () => {
+    const partitions = async () =>
+      (await raw()<{ name: string }[]>`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'telemetry_samples'::regclass`)
+        .map((r) => r.name)
+        .sort();
+    /** Rows of one day in the default partition (other tests' days have no partition: theirs are there too). */
+    const inDefault = async (day: Date) =>
+      Number((await raw()`select count(*) as n from telemetry_samples_default where ts >= ${day} and ts < ${plus(day, DAY)}`)[0]!.n);
+
+    it('reports how samples are stored', async () => {
+      expect(await suite.repos.telemetry.storageMode()).toBe(dialect === 'sqlite' ? 'table' : 'partitions');
+    });
+
+    it('prepares daily partitions once, also when called concurrently, moving rows out of the default partition', async () => {
+      const { t, a } = await tenantAndAgent();
+      const day = at('2010-03-05T00:00:00.000Z');
+      // Written before its day's partition exists: lands in the default partition on Postgres.
+      const early = [sample(t, a, 'cpu', plus(day, 1000), 1), sample(t, a, 'cpu', plus(day, DAY - 1), 2)];
+      await suite.repos.ingest.writeBatch([item(t, a, early)], differ);
+      if (dialect === 'postgres') expect(await inDefault(day)).toBe(2);
+
+      const created = await Promise.all([
+        suite.repos.telemetry.prepare(plus(day, 5 * 3_600_000), at('2010-03-07T00:00:00.000Z')),
+        suite.repos.telemetry.prepare(day, at('2010-03-06T23:59:59.999Z')),
+      ]);
+      const names = ['telemetry_samples_p20100305', 'telemetry_samples_p20100306', 'telemetry_samples_p20100307'];
+      if (dialect === 'sqlite') {
+        expect(created).toEqual([[], []]);
+      } else {
+        expect(created.flat().sort()).toEqual(names);
+        expect(await partitions()).toEqual(['telemetry_samples_default', ...names]);
+        expect(await inDefault(day)).toBe(0);
+        expect(Number((await raw()`select count(*) as n from telemetry_samples_p20100305`)[0]!.n)).toBe(2);
+      }
+      expect(await suite.repos.telemetry.prepare(day, at('2010-03-07T00:00:00.000Z'))).toEqual([]);
+      expect(await range(t, a, 'cpu', day, plus(day, DAY), DAY, 'max')).toEqual([{ ts: day, value: 2, count: 2 }]);
+      // New samples of a prepared day go to its partition, and redeliveries are still detected there.
+      expect((await suite.repos.ingest.writeBatch([item(t, a, [...early, sample(t, a, 'cpu', plus(day, DAY + 5), 3)])], differ)).samplesWritten).toBe(1);
+      if (dialect === 'postgres') expect(await inDefault(plus(day, DAY))).toBe(0);
+    });
+
+    it('prunes samples and latest values older than the cutoff', async () => {
+      const { t, a } = await tenantAndAgent();
+      const b = await suite.agent(t);
+      const d1 = at('2001-01-01T00:00:00.000Z');
+      const d2 = plus(d1, DAY);
+      const d3 = plus(d1, 2 * DAY);
+      const stray = at('2000-12-15T12:00:00.000Z'); // no partition: default partition on Postgres
+      expect(await suite.repos.telemetry.prepare(d1, d3)).toHaveLength(dialect === 'sqlite' ? 0 : 3);
+      // Enough rows of the first day for several prune chunks on SQLite.
+      const many = Array.from({ length: 120_000 }, (_, i) => sample(t, a, 'bulk', plus(d1, i * 500), i));
+      await suite.repos.ingest.writeBatch(
+        [
+          item(t, a, many),
+          item(t, a, [sample(t, a, 'cpu', stray, 1), sample(t, a, 'cpu', plus(d1, 1000), 2), sample(t, a, 'cpu', plus(d2, 1000), 3), sample(t, a, 'cpu', plus(d3, 1000), 4)]),
+          item(t, b.id, [sample(t, b.id, 'old', plus(d1, 5000), 5)]),
+        ],
+        differ,
+      );
+      expect(await range(t, a, 'bulk', d1, d2, DAY, 'max')).toEqual([{ ts: d1, value: 119_999, count: 120_000 }]);
+
+      const cutoff = plus(d2, 12 * 3_600_000);
+      const done = await suite.repos.telemetry.prune(cutoff);
+      if (dialect === 'sqlite') {
+        expect(done).toEqual(['120004 rows from telemetry_samples', '2 rows from telemetry_latest']);
+      } else {
+        expect(done).toEqual(['telemetry_samples_p20010101', '1 rows from telemetry_samples_default', '2 rows from telemetry_latest']);
+        const left = await partitions();
+        expect(left).not.toContain('telemetry_samples_p20010101');
+        expect(left).toContain('telemetry_samples_p20010102');
+        expect(await suite.repos.telemetry.storageMode()).toBe('partitions');
+      }
+      const all = (metric: string) => range(t, a, metric, at('2000-01-01T00:00:00.000Z'), at('2002-01-01T00:00:00.000Z'), 365 * DAY, 'avg');
+      expect(await all('bulk')).toEqual([]);
+      // Partitions go by whole days: the cutoff's day keeps its older rows on Postgres; SQLite deletes by row.
+      expect((await range(t, a, 'cpu', d1, plus(d1, 3 * DAY), DAY, 'last')).map((p) => p.value)).toEqual(dialect === 'sqlite' ? [4] : [3, 4]);
+      expect(await range(t, a, 'cpu', stray, plus(stray, 1), DAY, 'last')).toEqual([]);
+      expect(await suite.repos.telemetry.latest(t, b.id)).toEqual([]);
+      expect((await suite.repos.telemetry.latest(t, a)).map((l) => l.metric)).toEqual(['cpu']);
+      expect(await suite.repos.telemetry.prune(cutoff)).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,99 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { registerIngestMetrics } from '../../../src/observability/ingest-metrics.ts';
+import type { IngestItem } from '../../../src/repositories/types.ts';
+import { IngestBatcher, type BatcherOptions } from '../../../src/services/ingest/batcher.ts';
+import { UnavailableError } from '../../../src/services/errors.ts';
+
+const log = pino({ level: 'silent' });
+const item = (agentId: string, samples = 1): IngestItem => ({
+  tenantId: 't',
+  agentId,
+  receivedAt: new Date(),
+  inventory: null,
+  samples: Array.from({ length: samples }, (_, i) => ({ tenantId: 't', agentId, metric: 'm', ts: new Date(i), value: i, labels: {}, labelsKey: '' })),
+});
+
+function batcher(write: (items: readonly IngestItem[]) => Promise<void> | void, options: Partial<BatcherOptions> = {}) {
+  const metrics = registerIngestMetrics(new Registry(), () => 0);
+  return new IngestBatcher(
+    async (items) => {
+      await write(items);
+      return { samplesWritten: items.reduce((n, i) => n + i.samples.length, 0), inventoriesWritten: 0, changesWritten: 0 };
+    },
+    { flushIntervalMs: 2, flushMaxRows: 100, maxQueueRows: 1000, retryAfterSec: 3, ...options },
+    metrics,
+    log,
+  );
+}
+
+describe('IngestBatcher', () => {
+  it('commits many concurrent requests in few transactions and resolves each after its commit', async () => {
+    const batches: number[] = [];
+    const b = batcher((items) => void batches.push(items.length));
+    await Promise.all(Array.from({ length: 50 }, (_, i) => b.submit(item(`a${i}`))));
+    expect(batches.reduce((a, n) => a + n, 0)).toBe(50);
+    expect(batches.length).toBeLessThanOrEqual(2);
+  });
+
+  it('caps a transaction at flushMaxRows rows', async () => {
+    const batches: number[] = [];
+    const b = batcher((items) => void batches.push(items.reduce((n, i) => n + i.samples.length, 0)), { flushMaxRows: 25 });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => b.submit(item(`a${i}`, 10))));
+    expect(Math.max(...batches)).toBeLessThanOrEqual(25);
+    expect(batches.reduce((a, n) => a + n, 0)).toBe(100);
+  });
+
+  it('does not resolve before the write has finished', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let done = false;
+    const b = batcher(() => gate);
+    const p = b.submit(item('a')).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    release();
+    await p;
+    expect(done).toBe(true);
+  });
+
+  it('refuses with 503-style UnavailableError (Retry-After) when the queue is full, never dropping accepted items', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const written: string[] = [];
+    const b = batcher(async (items) => {
+      await gate;
+      written.push(...items.map((i) => i.agentId));
+    }, { maxQueueRows: 100 });
+    const accepted = Array.from({ length: 10 }, (_, i) => b.submit(item(`ok${i}`, 10)));
+    await new Promise((r) => setTimeout(r, 10)); // the first batch is now being written
+    const queued = Array.from({ length: 10 }, (_, i) => b.submit(item(`q${i}`, 10)));
+    const refused = b.submit(item('refused', 10));
+    await expect(refused).rejects.toBeInstanceOf(UnavailableError);
+    await expect(refused).rejects.toMatchObject({ retryAfterSeconds: 3 });
+    release();
+    await Promise.all([...accepted, ...queued]);
+    expect(written).toHaveLength(20);
+    expect(written).not.toContain('refused');
+  });
+
+  it('isolates a failing item: the rest of its batch still commits', async () => {
+    const b = batcher((items) => {
+      if (items.some((i) => i.agentId === 'poison')) throw new Error('constraint');
+    });
+    const results = await Promise.allSettled(['a', 'poison', 'b'].map((id) => b.submit(item(id))));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
+  });
+
+  it('close writes what is queued, then refuses new items', async () => {
+    const written: string[] = [];
+    const b = batcher((items) => void written.push(...items.map((i) => i.agentId)), { flushIntervalMs: 1000 });
+    const p = b.submit(item('queued'));
+    await b.close();
+    await p;
+    expect(written).toEqual(['queued']);
+    await expect(b.submit(item('late'))).rejects.toBeInstanceOf(UnavailableError);
+  });
+});
