@@ -3,6 +3,7 @@
  * the run's Postgres cluster. `client` is the generated typed client; every response it receives is
  * checked against the contract.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,9 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const dialect = options.dialect ?? 'sqlite';
   const db = options.databaseUrl ? { url: options.databaseUrl, cleanup: () => {} } : await freshDatabaseUrl(dialect);
   const config = testConfig({ database: { url: db.url } as Config['database'] });
+  // One ingestion stream per database: servers of different test files share the NATS server, and a stream
+  // shared across databases would let one file's server write another's samples.
+  config.ingest.streamName = `TEST_${createHash('sha256').update(db.url).digest('hex').slice(0, 16)}`;
   options.config?.(config);
   const logs = captureLogger();
   const adminToken = options.adminToken ?? generateSecret('opk');

@@ -36,7 +36,6 @@ describe.each(variants)('ingestion on $name', ({ dialect, nats }) => {
       dialect,
       config: (c) => {
         if (nats) Object.assign(c.nats, { url: natsUrl });
-        Object.assign(c.ingest, { streamName: `TEST_${Math.random().toString(36).slice(2, 10).toUpperCase()}` });
       },
     });
     const secret = await enrollmentSecret(s.client);
