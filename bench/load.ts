@@ -6,6 +6,13 @@
  */
 import autocannon from 'autocannon';
 
+/** What changes from one request to the next: the agent (path and key) and, for ingestion, the body. */
+export interface Variant {
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 export interface Scenario {
   name: string;
   method: 'GET' | 'POST';
@@ -14,8 +21,18 @@ export interface Scenario {
   path: string;
   headers: Record<string, string>;
   body?: string;
-  /** Per-request variations taken in turn (e.g. thousands of agents, each with its own path and key). */
-  rotate?: { path: string; headers: Record<string, string> }[];
+  /** Called for every request (shared by all connections): e.g. thousands of agents in turn, fresh timestamps. */
+  next?: () => Variant;
+  /** Overrides the run's connection count (e.g. a handful of dashboards rather than a fleet). */
+  connections?: number;
+  /** Reads a counter of rows stored (e.g. from /metrics); sampled at the start and end of the counted window. */
+  rowsProbe?: () => Promise<number>;
+}
+
+/** Takes the variants in turn, for ever. */
+export function rotate(variants: readonly Variant[]): () => Variant {
+  let i = 0;
+  return () => variants[i++ % variants.length]!;
 }
 
 export interface LoadOptions {
@@ -33,16 +50,21 @@ export interface ScenarioStats {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** 2xx answers over the whole run, warm-up included (to check what the server should have stored). */
+  total2xx: number;
+  /** Rows stored per second over the counted window, when the scenario has a rowsProbe. */
+  rowsPerSec: number | null;
   /** Over every response, whatever its status. */
   latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
 }
 
 /** Sends the scenario's request once and fails with the answer unless it is 2xx (a wrong token or body should not cost a whole run). */
 export async function preflight(s: Scenario): Promise<void> {
-  const headers = { ...s.headers, ...s.rotate?.[0]?.headers };
-  const res = await fetch(s.origin + s.path, { method: s.method, headers, body: s.body ?? null, signal: AbortSignal.timeout(5_000) });
+  const v = s.next?.();
+  const [path, body] = [v?.path ?? s.path, v?.body ?? s.body ?? null];
+  const res = await fetch(s.origin + path, { method: s.method, headers: { ...s.headers, ...v?.headers }, body, signal: AbortSignal.timeout(5_000) });
   const text = await res.text();
-  if (res.status < 200 || res.status > 299) throw new Error(`${s.name}: preflight ${s.method} ${s.path} answered ${res.status}: ${text.slice(0, 500)}`);
+  if (res.status < 200 || res.status > 299) throw new Error(`${s.name}: preflight ${s.method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
 }
 
 /**
@@ -57,12 +79,21 @@ export function runScenario(s: Scenario, o: LoadOptions): Promise<ScenarioStats>
   let non2xx = 0;
   let errors = 0;
   let timeouts = 0;
-  let counting = o.warmupSec === 0;
+  let total2xx = 0;
+  let counting = false;
   let windowStart = performance.now();
-  const startCounting = setTimeout(() => {
+  let rowsAtStart: Promise<number> | undefined;
+  const begin = () => {
     counting = true;
     windowStart = performance.now();
-  }, o.warmupSec * 1000);
+    rowsAtStart = s.rowsProbe?.();
+    rowsAtStart?.catch(() => {}); // awaited (and reported) at the end
+  };
+  const startCounting = setTimeout(begin, o.warmupSec * 1000);
+  if (o.warmupSec === 0) {
+    clearTimeout(startCounting);
+    begin();
+  }
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -70,20 +101,23 @@ export function runScenario(s: Scenario, o: LoadOptions): Promise<ScenarioStats>
         method: s.method,
         headers: s.headers,
         body: s.body,
-        connections: o.connections,
+        connections: s.connections ?? o.connections,
         duration: o.warmupSec + o.durationSec,
         timeout: 10,
-        ...(s.rotate ? { requests: [{ setupRequest: rotating(s) }] } : {}),
+        ...(s.next ? { requests: [{ setupRequest: varying(s) }] } : {}),
       },
       (err) => {
         clearTimeout(startCounting);
         if (err) return reject(err);
         const seconds = (performance.now() - windowStart) / 1000;
         const rps = round(latencies.length / seconds, 0);
-        resolve({ rps, responses: latencies.length, non2xx, errors, timeouts, statusCodes, latencyMs: summarise(latencies) });
+        const stats = { rps, responses: latencies.length, non2xx, errors, timeouts, statusCodes, total2xx, latencyMs: summarise(latencies) };
+        if (!s.rowsProbe || !rowsAtStart) return resolve({ ...stats, rowsPerSec: null });
+        Promise.all([rowsAtStart, s.rowsProbe()]).then(([a, b]) => resolve({ ...stats, rowsPerSec: round((b - a) / seconds, 0) }), reject);
       },
     );
     instance.on('response', (_client, status, _bytes, ms) => {
+      if (status >= 200 && status <= 299) total2xx++;
       if (!counting) return;
       latencies.push(ms);
       statusCodes[status] = (statusCodes[status] ?? 0) + 1;
@@ -97,12 +131,11 @@ export function runScenario(s: Scenario, o: LoadOptions): Promise<ScenarioStats>
   });
 }
 
-function rotating(s: Scenario) {
-  let i = 0;
-  const variants = s.rotate!;
+function varying(s: Scenario) {
+  const next = s.next!;
   return (req: autocannon.Request): autocannon.Request => {
-    const v = variants[i++ % variants.length]!;
-    return { ...req, path: v.path, headers: { ...s.headers, ...v.headers } };
+    const v = next();
+    return { ...req, path: v.path, headers: { ...s.headers, ...v.headers }, ...(v.body !== undefined ? { body: v.body } : {}) };
   };
 }
 

@@ -17,6 +17,13 @@ export interface Child {
 
 // Everything started and not yet gone, so that an error or Ctrl-C can still stop it.
 const running = new Set<Child>();
+// Other things to undo once the servers are gone (throwaway Postgres, NATS, temp dirs), last added first.
+const cleanups: (() => void | Promise<void>)[] = [];
+
+/** Registers work for stopAll to do after every child has stopped (e.g. stopping a database they used). */
+export function onCleanup(fn: () => void | Promise<void>): void {
+  cleanups.push(fn);
+}
 
 /** A port that was free a moment ago on loopback (the kernel picks it; the race is harmless here). */
 export function freePort(): Promise<number> {
@@ -72,8 +79,17 @@ export function startNode(name: string, args: string[], { cwd, env, logFile, nod
   return child;
 }
 
+/** Stops every child, then runs the cleanups in reverse order; a failing cleanup does not stop the others. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((c) => c.stop()));
+  while (cleanups.length > 0) {
+    const fn = cleanups.pop()!;
+    try {
+      await fn();
+    } catch (err) {
+      console.error(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }
 
 /** Polls `url` until it answers 200; fails early when the child dies, and after timeoutMs. */
@@ -102,6 +118,32 @@ export function rssMiB(pid: number): number | null {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time (user + system) the process has used so far, in seconds, from /proc (Linux only; null elsewhere).
+ * /proc counts in clock ticks, 100 per second on every common Linux build.
+ */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces), from field 3 on: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total jiffies of the whole machine so far (first line of /proc/stat); null off Linux. */
+export function machineTicks(): { busy: number; total: number } | null {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number) as number[];
+    const busy = user! + nice! + system! + irq! + softirq! + steal!;
+    return { busy, total: busy + idle! + iowait! };
   } catch {
     return null;
   }

@@ -15,6 +15,14 @@ export interface ScenarioResult extends ScenarioStats {
   ofBarePct: number | null;
   /** agentry server's resident memory right after the scenario. */
   serverRssMiB: number | null;
+  /** agentry's CPU use during the scenario (warm-up included), in percent of one core. */
+  serverCpuPct: number | null;
+  /** The load generator's (this process's) CPU use during the scenario: it shares the machine. */
+  clientCpuPct: number;
+  /** All cores of the machine busy, in percent (agentry, load generator, database, NATS and anything else running). */
+  machineBusyPct: number | null;
+  /** Anything else worth a line under the table (drain time, stored vs accepted, latency target). */
+  notes: string[];
 }
 
 export interface Params {
@@ -22,7 +30,19 @@ export interface Params {
   durationSec: number;
   warmupSec: number;
   db: string;
+  nats: boolean;
   bodyBytes: number;
+  ingestBodyBytes: number;
+  agents: number;
+  seedRows: number;
+}
+
+/** Everything a run reports besides the scenarios: how long each phase took, seeding, skipped scenarios. */
+export interface RunFacts {
+  /** Phase name → seconds. */
+  phases: Record<string, number>;
+  seeding: { rows: number; seconds: number; rowsPerSec: number; analyzeSeconds: number; series: number; day: string } | null;
+  notes: string[];
 }
 
 export function machineFacts() {
@@ -41,13 +61,15 @@ const fmt = (n: number | null, digits = 0) => (n === null || Number.isNaN(n) ? '
 export function scenarioLine(r: ScenarioResult): string {
   const l = r.latencyMs;
   return (
-    `${r.name.padEnd(13)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(l.p50, 2)} ms  p95 ${fmt(l.p95, 2)} ms  p99 ${fmt(l.p99, 2)} ms  ` +
-    `non-2xx ${r.non2xx}  errors ${r.errors}  ${fmt(r.ofBarePct, 1)}% of bare  agentry RSS ${fmt(r.serverRssMiB, 1)} MiB`
+    `${r.name.padEnd(18)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(l.p50, 2)} ms  p95 ${fmt(l.p95, 2)} ms  p99 ${fmt(l.p99, 2)} ms  ` +
+    `non-2xx ${r.non2xx}  errors ${r.errors}  ${fmt(r.ofBarePct, 1)}% of bare  ` +
+    `${r.rowsPerSec === null ? '' : `rows/s ${fmt(r.rowsPerSec)}  `}agentry RSS ${fmt(r.serverRssMiB, 1)} MiB, CPU ${fmt(r.serverCpuPct)}%  load generator CPU ${fmt(r.clientCpuPct)}%  machine busy ${fmt(r.machineBusyPct)}%` +
+    r.notes.map((n) => `\n${' '.repeat(19)}${n}`).join('')
   );
 }
 
 export function markdownTable(results: ScenarioResult[]): string {
-  const head = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', '% of bare', 'agentry RSS MiB'];
+  const head = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', '% of bare', 'rows/s', 'agentry RSS MiB', 'agentry CPU %'];
   const rows = results.map((r) => [
     r.name,
     fmt(r.rps),
@@ -57,16 +79,29 @@ export function markdownTable(results: ScenarioResult[]): string {
     String(r.non2xx),
     String(r.errors),
     fmt(r.ofBarePct, 1),
+    r.rowsPerSec === null ? '' : fmt(r.rowsPerSec),
     fmt(r.serverRssMiB, 1),
+    fmt(r.serverCpuPct),
   ]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   // Numbers right-aligned, names left-aligned.
   return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
 
-export function writeResults(dir: string, params: Params, results: ScenarioResult[], failures: string[]): void {
+/** Phase times, seeding and notes as lines of text (for the terminal and the markdown file alike). */
+export function factLines(facts: RunFacts, results: ScenarioResult[]): string[] {
+  const s = facts.seeding;
+  return [
+    `phases: ${Object.entries(facts.phases).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`,
+    ...(s ? [`seeding: ${s.rows} rows (${s.series} series of one agent + metric on ${s.day}) in ${s.seconds.toFixed(1)} s = ${fmt(s.rowsPerSec)} rows/s; statistics/checkpoint ${s.analyzeSeconds.toFixed(1)} s`] : []),
+    ...results.flatMap((r) => r.notes.map((n) => `${r.name}: ${n}`)),
+    ...facts.notes,
+  ];
+}
+
+export function writeResults(dir: string, params: Params, results: ScenarioResult[], facts: RunFacts, failures: string[]): void {
   const machine = machineFacts();
-  const json = { date: new Date().toISOString(), machine, params, scenarios: results, failures };
+  const json = { date: new Date().toISOString(), machine, params, ...facts, scenarios: results, failures };
   writeFileSync(join(dir, 'results.json'), JSON.stringify(json, null, 2) + '\n');
   const md = [
     `# agentry loopback benchmark`,
@@ -74,9 +109,12 @@ export function writeResults(dir: string, params: Params, results: ScenarioResul
     `${json.date} · ${machine.cpuCount} × ${machine.cpuModel} · ${machine.totalMemMiB} MiB · Node ${machine.node} · ${machine.platform}`,
     ``,
     `${params.connections} connections, ${params.durationSec} s per scenario after a ${params.warmupSec} s warm-up, ` +
-      `database ${params.db}, bare-post body ${params.bodyBytes} bytes.`,
+      `database ${params.db}${params.nats ? ' + NATS JetStream' : ''}, ${params.agents} agents, bare-post body ${params.bodyBytes} bytes, ` +
+      `ingest body ~${params.ingestBodyBytes} bytes (10 samples).`,
     ``,
     markdownTable(results),
+    ``,
+    ...factLines(facts, results).map((l) => `- ${l}`),
     ...(failures.length ? ['', '**Failed:**', ...failures.map((f) => `- ${f}`)] : []),
     ``,
   ].join('\n');

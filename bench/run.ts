@@ -2,20 +2,25 @@
  * Loopback benchmark: agentry against a bare Hono route measured in the same run, so that the result
  * reads as "how much of the framework ceiling does agentry keep" on whatever machine runs it.
  *
- *   node bench/run.ts [--duration 10] [--connections 64] [--warmup 2]
- *                     [--db sqlite | --db postgres --database-url postgres://…]
- *                     [--env KEY=VALUE …] [--cpu-prof] [--keep]
+ *   node bench/run.ts [--duration 10] [--connections 64] [--warmup 2] [--agents 10000]
+ *                     [--db sqlite | --db postgres [--database-url postgres://…]] [--nats]
+ *                     [--seed-rows 10000000] [--range-connections 1,4] [--only a,b] [--env KEY=VALUE …] [--cpu-prof] [--keep]
  *
- * Starts both servers as child processes, drives them with autocannon from this process, prints a
- * table and writes bench/results.{json,md}. Exits non-zero when a scenario has over 1% failed requests.
+ * Starts both servers as child processes (and, when asked, a throwaway Postgres cluster and nats-server),
+ * enrolls a fleet through the API, drives the scenarios with autocannon from this process, prints a
+ * table and writes bench/results.{json,md}. Exits non-zero when a scenario has over 1% failed requests
+ * or the server did not store every sample it accepted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { metricsBody, preflight, round, runScenario, type Scenario } from './load.ts';
-import { freePort, rssMiB, runNode, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
-import { markdownTable, scenarioLine, writeResults, type Params, type ScenarioResult } from './report.ts';
+import { enrollFleet } from './fleet.ts';
+import { startNats, startPostgres } from './infra.ts';
+import { preflight, round, runScenario } from './load.ts';
+import { cpuSeconds, freePort, machineTicks, onCleanup, rssMiB, runNode, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
+import { factLines, markdownTable, scenarioLine, writeResults, type Params, type RunFacts, type ScenarioResult } from './report.ts';
+import { BARE_BODY, steps, type RunContext } from './scenarios.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -23,8 +28,16 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     warmup: { type: 'string', default: '2' },
+    agents: { type: 'string', default: '10000' },
     db: { type: 'string', default: 'sqlite' },
+    // Without it, --db postgres starts a throwaway cluster in a temp dir.
     'database-url': { type: 'string' },
+    // Ingestion through a throwaway JetStream nats-server.
+    nats: { type: 'boolean', default: false },
+    // Rows bulk-loaded into telemetry_samples before telemetry-range; 0 skips both.
+    'seed-rows': { type: 'string', default: '10000000' },
+    // Concurrent range queries, comma-separated: one telemetry-range scenario per value.
+    'range-connections': { type: 'string', default: '1,4' },
     env: { type: 'string', multiple: true, default: [] },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -33,42 +46,37 @@ const { values: args } = parseArgs({
   },
 });
 
-function positive(name: string, raw: string, min: number): number {
-  const n = Number(raw);
+function integer(name: string, raw: string, min: number): number {
+  const n = Number(raw.replaceAll('_', ''));
   if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${raw}`);
   return n;
 }
 
-const AGENTS = 2000;
-const HEARTBEAT = JSON.stringify({ timestamp: '2026-07-21T10:00:00.123456789Z', health_status: 'healthy', metrics: { agent_uptime_secs: 60, cpu_usage_percent: 3.5, memory_usage_mb: 812.3, memory_total_mb: 15987.1, system_uptime_secs: 86400 } });
+const facts: RunFacts = { phases: {}, seeding: null, notes: [] };
+const runStarted = performance.now();
+// The temp dir (SQLite file, server logs, CPU profile) is removed at the end unless asked or something failed.
+const kept = { dir: '', keep: args['cpu-prof'] || args.keep };
 
-/** Enrolls `count` agents through the API (as real agents do) and returns each one's heartbeat path and key. */
-async function enrollFleet(origin: string, auth: Record<string, string>, count: number): Promise<{ path: string; headers: Record<string, string> }[]> {
-  const headers = { ...auth, 'content-type': 'application/json' };
-  const secretRes = await fetch(`${origin}/api/v1/enroll-secrets`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench' }) });
-  if (secretRes.status !== 201) throw new Error(`enroll secret: ${secretRes.status} ${await secretRes.text()}`);
-  const { secret } = (await secretRes.json()) as { secret: string };
-  const fleet: { path: string; headers: Record<string, string> }[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await fetch(`${origin}/api/v1/agent/enroll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enrollSecret: secret, hostname: `bench-${i}`, os: 'linux', arch: 'x86_64', agentVersion: '1.0.0' }),
-    });
-    if (res.status !== 201) throw new Error(`enroll ${i}: ${res.status} ${await res.text()}`);
-    const { agentId, apiKey } = (await res.json()) as { agentId: string; apiKey: string };
-    fleet.push({ path: `/api/v1/agent/${agentId}/heartbeat`, headers: { 'x-agent-api-key': apiKey } });
-  }
-  return fleet;
+async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await fn();
+  facts.phases[name] = round((performance.now() - started) / 1000, 2);
+  return result;
 }
 
 async function main(): Promise<number> {
-  const load = { durationSec: positive('duration', args.duration, 1), connections: positive('connections', args.connections, 1), warmupSec: positive('warmup', args.warmup, 0) };
+  const load = { durationSec: integer('duration', args.duration, 1), connections: integer('connections', args.connections, 1), warmupSec: integer('warmup', args.warmup, 0) };
+  const agentCount = integer('agents', args.agents, 1);
+  const seedRows = integer('seed-rows', args['seed-rows'], 0);
+  const rangeConnections = args['range-connections'].split(',').map((c) => integer('range-connections', c.trim(), 1));
   if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error(`--db must be sqlite or postgres, got ${args.db}`);
+  const tmp = (kept.dir = mkdtempSync(join(tmpdir(), 'agentry-bench-')));
+  onCleanup(() => (kept.keep ? undefined : rmSync(tmp, { recursive: true, force: true })));
+
   // The Postgres database must be empty: bootstrap only installs our admin token on first start.
-  if (args.db === 'postgres' && !args['database-url']) throw new Error('--db postgres needs --database-url postgres://… (an empty database)');
-  const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-'));
-  const databaseUrl = args.db === 'postgres' ? args['database-url']! : `sqlite:${join(tmp, 'bench.db')}`;
+  const databaseUrl =
+    args.db === 'sqlite' ? `sqlite:${join(tmp, 'bench.db')}` : (args['database-url'] ?? (await phase('postgres', startPostgres)));
+  const natsUrl = args.nats ? await phase('nats', startNats) : undefined;
 
   // The developer's shell configuration (AGENTRY_*, DATABASE_URL, PORT…) must not leak into the server
   // under test; only what is set here and what --env adds applies.
@@ -88,8 +96,8 @@ async function main(): Promise<number> {
   const [agentryPort, barePort] = [await freePort(), await freePort()];
 
   // Rate limiting stays on, so the figures include what the limiter costs per request, but every limit
-  // is far above the load: one client (127.0.0.1) and one token drive each scenario, and the bench must
-  // measure the server, not its 429s. `--env AGENTRY_RATE_LIMITS_ENABLED=false` measures without it.
+  // is far above the load (enrolment included: one client IP enrolls the whole fleet), so the bench
+  // measures the server, not its 429s. `--env AGENTRY_RATE_LIMITS_ENABLED=false` measures without it.
   const rateLimitEnv = Object.fromEntries(
     ['IP', 'UNAUTHENTICATED', 'AGENT', 'OPERATOR', 'ADMIN'].flatMap((name) => [
       [`AGENTRY_RATE_LIMITS_${name}_RATE_PER_SEC`, '1000000000'],
@@ -97,57 +105,87 @@ async function main(): Promise<number> {
     ]),
   );
 
-  const agentry: Child = startNode('agentry', ['src/main.ts', 'serve'], {
-    cwd: root,
-    logFile: join(tmp, 'agentry.log'),
-    // The profile is written when the server exits on SIGTERM at the end of the run.
-    nodeArgs: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [],
-    env: { ...baseEnv, AGENTRY_DATABASE_URL: databaseUrl, PORT: String(agentryPort), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, ...rateLimitEnv, ...extraEnv },
-  });
-  const bare = startNode('bare', ['bench/bare-server.ts'], { cwd: root, logFile: join(tmp, 'bare.log'), env: { ...baseEnv, PORT: String(barePort) } });
   const agentryUrl = `http://127.0.0.1:${agentryPort}`;
   const bareUrl = `http://127.0.0.1:${barePort}`;
-  await Promise.all([waitForHttp(agentry, `${agentryUrl}/healthz`), waitForHttp(bare, `${bareUrl}/healthz`)]);
-
-  const body = metricsBody(784);
-  const auth = { authorization: `Bearer ${adminToken}` };
-  const json = { 'content-type': 'application/json' };
-  const fleet = await enrollFleet(agentryUrl, auth, AGENTS);
-  const scenarios: Scenario[] = [
-    { name: 'bare-post', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body },
-    { name: 'api-info', method: 'GET', origin: agentryUrl, path: '/api/v1', headers: auth },
-    // The validated POST: auth, JSON body, contract validation, a service call answered from the token cache.
-    { name: 'introspect-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens/introspect', headers: { ...auth, ...json }, body: JSON.stringify({ token: adminToken }) },
-    // Smotra heartbeats from many distinct agents: key lookup per request, writes coalesced.
-    {
-      name: 'heartbeat',
-      method: 'POST',
-      origin: agentryUrl,
-      path: fleet[0]!.path,
-      headers: json,
-      body: HEARTBEAT,
-      rotate: fleet,
-    },
-    // A write: validation plus a SQLite/Postgres transaction (token row + audit row) per request.
-    { name: 'create-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens', headers: { ...auth, ...json }, body: JSON.stringify({ name: 'bench', role: 'viewer' }) },
-  ];
+  // Scenarios are built when their turn comes; the list exists now so that --only fails before anything slow.
+  const ctx: RunContext = { agentryUrl, bareUrl, adminToken, databaseUrl, fleet: [], seedRows, rangeConnections, facts, phase };
+  let plan = steps(ctx);
   if (args.only) {
-    const wanted = new Set(['bare-post', ...args.only.split(',')]);
-    for (const name of wanted) if (!scenarios.some((x) => x.name === name)) throw new Error(`--only: no scenario ${name}`);
-    scenarios.splice(0, scenarios.length, ...scenarios.filter((x) => wanted.has(x.name)));
+    // `telemetry-range` selects every telemetry-range@N.
+    const matches = (name: string, step: string) => step === name || step.split('@')[0] === name;
+    const wanted = ['bare-post', ...args.only.split(',')];
+    for (const name of wanted) if (!plan.some((x) => matches(name, x.name))) throw new Error(`--only: no scenario ${name} (have ${plan.map((x) => x.name).join(', ')})`);
+    plan = plan.filter((x) => wanted.some((name) => matches(name, x.name)));
   }
-  const params: Params = { ...load, db: args.db, bodyBytes: body.length };
-  console.log(`agentry pid ${agentry.pid} (${args.db}), bare pid ${bare.pid}; ${load.connections} connections, ${load.warmupSec} s warm-up + ${load.durationSec} s per scenario; logs in ${tmp}`);
+  // A --cpu-prof profile starts with the process: scenario windows are printed relative to this.
+  const agentrySpawned = performance.now();
+  const sinceSpawn = () => ((performance.now() - agentrySpawned) / 1000).toFixed(1);
+  const agentry: Child = await phase('start', async () => {
+    const child = startNode('agentry', ['src/main.ts', 'serve'], {
+      cwd: root,
+      logFile: join(tmp, 'agentry.log'),
+      // The profile is written when the server exits on SIGTERM at the end of the run.
+      nodeArgs: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [],
+      env: {
+        ...baseEnv,
+        AGENTRY_DATABASE_URL: databaseUrl,
+        ...(natsUrl ? { AGENTRY_NATS_URL: natsUrl } : {}),
+        PORT: String(agentryPort),
+        AGENTRY_SERVER_HOST: '127.0.0.1',
+        AGENTRY_ADMIN_TOKEN: adminToken,
+        ...rateLimitEnv,
+        ...extraEnv,
+      },
+    });
+    const bare = startNode('bare', ['bench/bare-server.ts'], { cwd: root, logFile: join(tmp, 'bare.log'), env: { ...baseEnv, PORT: String(barePort) } });
+    await Promise.all([waitForHttp(child, `${agentryUrl}/healthz`, 60_000), waitForHttp(bare, `${bareUrl}/healthz`)]);
+    return child;
+  });
+  const variant = `${args.db}${natsUrl ? ' + NATS JetStream' : ''}`;
+  console.log(`agentry pid ${agentry.pid} (${variant}); ${load.connections} connections, ${load.warmupSec} s warm-up + ${load.durationSec} s per scenario; logs in ${tmp}`);
+
+  const fleet = await phase('enrol', () => enrollFleet(agentryUrl, { authorization: `Bearer ${adminToken}` }, agentCount));
+  ctx.fleet = fleet;
+  console.log(`enrolled ${fleet.length} agents (and sent each one's first heartbeat) in ${facts.phases.enrol!.toFixed(1)} s (${Math.round(fleet.length / facts.phases.enrol!)}/s, 32 in flight)`);
 
   const results: ScenarioResult[] = [];
   const failures: string[] = [];
-  for (const s of scenarios) {
-    await preflight(s);
-    const stats = await runScenario(s, load);
+  let ingestBodyBytes = 0;
+  for (const step of plan) {
+    const s = await step.build();
+    if ('skip' in s) {
+      facts.notes.push(`${step.name}: skipped (${s.skip})`);
+      console.log(`${step.name.padEnd(18)} skipped: ${s.skip}`);
+      continue;
+    }
+    if ('bodyBytes' in s && typeof s.bodyBytes === 'number') ingestBodyBytes = s.bodyBytes;
+    const [cpuBefore, clientBefore, loadStarted, profileFrom, ticksBefore] = [cpuSeconds(agentry.pid), process.cpuUsage(), performance.now(), sinceSpawn(), machineTicks()];
+    const stats = await phase(step.name, async () => {
+      await preflight(s);
+      return runScenario(s, load);
+    });
+    const [cpuAfter, client, wallSec] = [cpuSeconds(agentry.pid), process.cpuUsage(clientBefore), (performance.now() - loadStarted) / 1000];
+    const cpuPct = cpuBefore === null || cpuAfter === null ? null : round(((cpuAfter - cpuBefore) / wallSec) * 100, 0);
+    const clientCpuPct = round(((client.user + client.system) / 1e6 / wallSec) * 100, 0);
+    const ticksAfter = machineTicks();
+    const machineBusyPct = ticksBefore && ticksAfter ? round(((ticksAfter.busy - ticksBefore.busy) / Math.max(1, ticksAfter.total - ticksBefore.total)) * 100, 0) : null;
+    const after = (await step.finish?.(stats)) ?? { notes: [] };
+    if (after.failure) failures.push(after.failure);
     const ceiling = results[0]?.rps ?? stats.rps; // bare-post runs first
-    const result: ScenarioResult = { name: s.name, request: `${s.method} ${s.path}`, ...stats, ofBarePct: ceiling > 0 ? round((stats.rps / ceiling) * 100, 1) : null, serverRssMiB: rssMiB(agentry.pid) };
+    const result: ScenarioResult = {
+      name: s.name,
+      request: `${s.method} ${s.path}`,
+      ...stats,
+      ofBarePct: ceiling > 0 ? round((stats.rps / ceiling) * 100, 1) : null,
+      serverRssMiB: rssMiB(agentry.pid),
+      serverCpuPct: s.origin === bareUrl ? null : cpuPct,
+      clientCpuPct,
+      machineBusyPct,
+      notes: after.notes,
+    };
     results.push(result);
     console.log(scenarioLine(result));
+    if (args['cpu-prof']) console.log(`${' '.repeat(19)}profile window: --from ${profileFrom} --to ${sinceSpawn()}`);
     // A failed request is one without a 2xx answer, whether it got a status or not.
     const attempted = stats.responses + stats.errors;
     const failed = stats.non2xx + stats.errors;
@@ -155,23 +193,27 @@ async function main(): Promise<number> {
       failures.push(`${s.name}: ${failed} of ${attempted} requests failed (status codes ${JSON.stringify(stats.statusCodes)}, ${stats.errors} errors, ${stats.timeouts} timeouts)`);
     }
   }
+  facts.phases.total = round((performance.now() - runStarted) / 1000, 2);
 
-  console.log(`\n${markdownTable(results)}\n`);
-  writeResults(import.meta.dirname, params, results, failures);
+  const params: Params = { ...load, db: args.db, nats: Boolean(natsUrl), bodyBytes: BARE_BODY.length, ingestBodyBytes, agents: fleet.length, seedRows };
+  console.log(`\n${markdownTable(results)}\n\n${factLines(facts, results).join('\n')}\n`);
+  writeResults(import.meta.dirname, params, results, facts, failures);
   console.log(`wrote bench/results.json and bench/results.md`);
+  if (failures.length > 0) kept.keep = true;
   await stopAll();
   if (failures.length > 0) {
-    console.error(`\nFAILED: over 1% of requests did not get a 2xx answer\n  ${failures.join('\n  ')}\n  server logs kept in ${tmp}`);
+    console.error(`\nFAILED:\n  ${failures.join('\n  ')}\n  server logs kept in ${tmp}`);
     return 1;
   }
-  if (args['cpu-prof'] || args.keep) console.log(`kept ${tmp}${args['cpu-prof'] ? ' (agentry .cpuprofile inside)' : ''}`);
-  else rmSync(tmp, { recursive: true, force: true });
+  if (kept.keep) console.log(`kept ${tmp}${args['cpu-prof'] ? ' (agentry .cpuprofile inside)' : ''}`);
   return 0;
 }
 
-// Ctrl-C or a kill must not leave servers behind on their ports.
+// Ctrl-C or a kill must not leave servers (or a Postgres cluster, or nats-server) behind.
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true; // what fails in main from now on is the servers going away: not worth a report
     console.error(`\n${signal}: stopping servers`);
     void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   });
@@ -183,8 +225,11 @@ main().then(
     process.exit(code);
   },
   async (err: unknown) => {
+    if (interrupted) return; // the signal handler stops everything and exits
+    kept.keep = kept.dir !== '' && existsSync(join(kept.dir, 'agentry.log')); // nothing to keep before the servers start
     await stopAll();
-    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (kept.keep) console.error(`server logs kept in ${kept.dir}`);
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
 );

@@ -37,8 +37,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       }),
     );
   }
-  // Only bodies over the threshold are compressed: agents' tiny replies are not worth the CPU.
-  app.use(compress({ threshold: config.server.compressionThresholdBytes }));
+  // Only bodies over the threshold are compressed: agents' tiny replies are not worth the CPU. Responses
+  // from our builders carry their size, so small ones skip Hono's compress (which reads their headers).
+  const threshold = config.server.compressionThresholdBytes;
+  const compressLarge = compress({ threshold });
+  app.use(async (c, next) => {
+    await next();
+    if (c.res === c.get('builtResponse') && c.get('bodyLength')! < threshold) return;
+    await compressLarge(c, async () => {});
+  });
   app.use(
     methodNotAllowed({
       app,

@@ -46,7 +46,7 @@ export type HandlerMap = { [K in OperationId]: Handler<K> };
 export function responder<K extends OperationId>(c: Context<AppEnv>): Responder<K> {
   return {
     json: (status, body, headers) => jsonResponse(c, status, body, headers),
-    empty: (status, headers) => c.body(null, status as 204, headers),
+    empty: (status, headers) => buildResponse(c, null, status, headers),
   };
 }
 
@@ -56,5 +56,17 @@ export function responder<K extends OperationId>(c: Context<AppEnv>): Responder<
  */
 export function jsonResponse(c: Context, status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json'): Response {
   const text = JSON.stringify(body);
-  return c.body(text, status as 200, { ...headers, 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)) });
+  return buildResponse(c, text, status, { ...headers, 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)) });
+}
+
+/**
+ * A response with the request's own headers (request id, RateLimit-*) merged in as a plain object, which
+ * @hono/node-server writes without building a Headers object. Recorded on the context so that the request
+ * middleware knows the headers are in, and compression knows the size.
+ */
+export function buildResponse(c: Context, text: string | null, status: number, headers: Record<string, string> = {}): Response {
+  const res = new Response(text, { status, headers: { ...(c.get('responseHeaders') as Record<string, string> | undefined), ...headers } });
+  c.set('builtResponse', res);
+  c.set('bodyLength', text === null ? 0 : Number(headers['content-length'] ?? Buffer.byteLength(text)));
+  return res;
 }

@@ -17,6 +17,14 @@ export interface AppVariables {
   clientIp: string | null;
   /** RateLimit-* headers for the response, set when the request passed a rate-limited operation's checks. */
   rateLimit: RateLimitState | undefined;
+  /**
+   * Headers every response to this request carries (request id, RateLimit-*). The response builders put
+   * them into the response they create, as a plain object: no Headers object on the hot path.
+   */
+  responseHeaders: Record<string, string>;
+  /** The response a builder created with `responseHeaders` in it, and its body length (compression skips small ones). */
+  builtResponse: Response | undefined;
+  bodyLength: number | undefined;
 }
 
 export interface AppEnv {

@@ -9,7 +9,6 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AppEnv } from './env.ts';
 import { resolveClientIp, type TrustedProxies } from './rate-limit/client-ip.ts';
-import { setStateHeaders } from './rate-limit/limiter.ts';
 
 const VALID_ID = /^[\w\-=.:]{1,128}$/;
 
@@ -19,6 +18,8 @@ export function requestContext(logger: Logger, metrics: Metrics, accessLog: bool
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && VALID_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', requestId);
+    const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
+    c.set('responseHeaders', responseHeaders);
     c.set('log', logger.child({ requestId }));
     c.set('clientIp', resolveClientIp(peerAddress(c), trustedProxies.empty ? undefined : c.req.header('x-forwarded-for'), trustedProxies));
     metrics.httpInFlight.inc();
@@ -26,9 +27,11 @@ export function requestContext(logger: Logger, metrics: Metrics, accessLog: bool
       await next();
     } finally {
       metrics.httpInFlight.dec();
-      c.res.headers.set('x-request-id', requestId);
-      const rateLimit = c.get('rateLimit');
-      if (rateLimit) setStateHeaders(c.res.headers, rateLimit);
+      // Responses not made by our builders (Hono's, middleware's) get the headers the slow way.
+      if (c.res !== c.get('builtResponse')) {
+        const headers = c.res.headers;
+        for (const name in responseHeaders) headers.set(name, responseHeaders[name]!);
+      }
       const status = c.res.status;
       const route = c.get('operation')?.path ?? (status === 405 ? 'method_not_allowed' : 'unmatched');
       const seconds = (performance.now() - started) / 1000;

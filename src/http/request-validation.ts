@@ -23,6 +23,8 @@ export interface RawRequest {
 export interface OperationValidator {
   /** Throws ValidationError listing every failing field; returns the query converted to declared types. */
   validate(req: RawRequest): Record<string, unknown>;
+  /** Whether the operation declares header parameters (the caller may skip collecting headers otherwise). */
+  readonly checksHeaders: boolean;
 }
 
 const EMPTY = Object.freeze({});
@@ -37,9 +39,10 @@ export function createValidator(contract: Contract, operationId: string): Operat
   const bodyValidator = hasJsonBody ? validators[0] : undefined;
   const paramsValidator = validators[hasJsonBody ? 1 : 0]!;
   // Nothing declared to check: skip the work entirely (most GETs of the root router).
-  if (parameters.length === 0 && !bodyValidator) return { validate: () => ({}) };
+  if (parameters.length === 0 && !bodyValidator) return { validate: () => ({}), checksHeaders: false };
 
   return {
+    checksHeaders: parameters.some((p) => p.in === 'header'),
     validate(req) {
       const errors: ErrorObject[] = [];
       if (bodyValidator && !bodyValidator({ requestBody: req.body })) errors.push(...bodyValidator.errors!);

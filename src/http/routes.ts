@@ -29,6 +29,8 @@ export interface RouteOptions {
 
 export const API_PREFIX = '/api/v1';
 
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /** Registers root operations on `root` and /api/v1 operations on `api` (paths relative to the prefix). */
 export function registerOperations(root: Hono<AppEnv>, api: Hono<AppEnv>, options: RouteOptions): void {
   for (const op of operationTable as readonly OperationDescriptor[]) {
@@ -57,7 +59,7 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bod
     if (classLimited) return classLimited;
     const body = op.hasBody ? await readJsonBody(c, bodyLimitBytes, op.bodyContentTypes) : undefined;
     const params = c.req.param() as Record<string, string>;
-    const query = validator.validate({ params, headers: c.req.header(), query: c.req.queries() as Record<string, string[]>, body });
+    const query = validator.validate({ params, headers: validator.checksHeaders ? c.req.header() : NO_HEADERS, query: c.req.queries() as Record<string, string[]>, body });
     const input = { params, query, body };
     const execute = () => withTimeout(timeoutMs, () => handler(c as never, input, responder(c)));
     return op.idempotent ? idempotency.run(c, op, body, execute) : execute();

@@ -51,14 +51,17 @@ export class RateLimiter {
 
   /**
    * The class bucket, after authentication: a 429 response, or null to go on (the response's RateLimit-*
-   * headers are then left in the `rateLimit` context variable).
+   * headers are then added to the request's `responseHeaders`).
    */
   checkClass(c: Context<AppEnv>, op: OperationDescriptor, principal: Principal | null, ipKey: string): Response | null {
     const name: RateLimitClass = principal === null ? 'unauthenticated' : op.rateLimitClass;
     const table = this.tables[name];
     const bucket = table.take(name === 'unauthenticated' ? ipKey : principalKey(principal!));
     if (!bucket.allowed) return this.reject(c, name, table, bucket);
-    c.set('rateLimit', { limit: table.burst, remaining: table.remaining(bucket), reset: table.resetSeconds(bucket) });
+    const state = { limit: table.burst, remaining: table.remaining(bucket), reset: table.resetSeconds(bucket) };
+    c.set('rateLimit', state);
+    const headers = c.get('responseHeaders');
+    if (headers) Object.assign(headers, stateHeaders(state));
     return null;
   }
 
@@ -98,9 +101,3 @@ export function stateHeaders(s: RateLimitState): Record<string, string> {
   return { 'ratelimit-limit': String(s.limit), 'ratelimit-remaining': String(s.remaining), 'ratelimit-reset': String(s.reset) };
 }
 
-/** Writes a response's RateLimit-* headers. */
-export function setStateHeaders(headers: Headers, s: RateLimitState): void {
-  headers.set('ratelimit-limit', String(s.limit));
-  headers.set('ratelimit-remaining', String(s.remaining));
-  headers.set('ratelimit-reset', String(s.reset));
-}

@@ -10,8 +10,10 @@ export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Databas
 
 export const sqliteMigrations = resolve(import.meta.dirname, '../../../drizzle/sqlite');
 
+export const sqlitePath = (url: string): string => url.replace(/^sqlite:/, '');
+
 export function openSqlite(url: string, busyTimeoutMs: number): SqliteDb {
-  const path = url.replace(/^sqlite:/, '');
+  const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const client = new Database(path, { timeout: busyTimeoutMs });
   // WAL: readers never block the writer. NORMAL is durable against process crashes (the WAL is in the

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Repositories } from '../types.ts';
 import { CommitListeners } from '../shared/commit-listeners.ts';
-import { migrateSqlite, openSqlite } from './db.ts';
+import { startCheckpointer } from './checkpointer.ts';
+import { migrateSqlite, openSqlite, sqlitePath } from './db.ts';
 import { SqliteAgentRepository } from './agents.ts';
 import { SqliteAuditRepository } from './audit.ts';
 import { SqliteRegistrationRepository } from './registrations.ts';
@@ -19,6 +20,8 @@ import { SqliteWriter } from './transaction.ts';
 export function createSqliteRepositories(url: string, busyTimeoutMs: number, options: { migrate: boolean }): Repositories {
   const db = openSqlite(url, busyTimeoutMs);
   if (options.migrate) migrateSqlite(db);
+  const path = sqlitePath(url);
+  const checkpointer = path === ':memory:' ? undefined : startCheckpointer(db.$client, path, busyTimeoutMs, (m) => process.emitWarning(`SQLite WAL checkpoint failed: ${m}`));
   const listeners = new CommitListeners();
   const writer = new SqliteWriter(db, listeners);
   return {
@@ -42,6 +45,7 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     // better-sqlite3 is synchronous: one connection, never more than one query at a time.
     poolStats: () => ({ max: 1, inUse: 0 }),
     async close() {
+      await checkpointer?.stop();
       if (db.$client.open) db.$client.close();
     },
   };

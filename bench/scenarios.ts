@@ -1,0 +1,93 @@
+/**
+ * The scenarios of a run, in order (bare-post first: it is the ceiling the others are compared with).
+ * A step builds its scenario when its turn comes (the first telemetry-range seeds the table) and may check
+ * what the server stored once the load has stopped.
+ */
+import { HEARTBEAT, type FleetAgent } from './fleet.ts';
+import { SAMPLES_PER_REQUEST, batchSummary, ingestScenario, scrape, waitForDrain, type IngestGauges } from './ingest.ts';
+import { metricsBody, rotate, type Scenario, type ScenarioStats } from './load.ts';
+import type { RunFacts } from './report.ts';
+import { rangeSteps } from './telemetry-range.ts';
+
+export interface Step {
+  name: string;
+  build(): Promise<Scenario | { skip: string }>;
+  /** After the load: notes for the report and, when something is wrong, a failure. */
+  finish?(stats: ScenarioStats): Promise<{ notes: string[]; failure?: string }>;
+}
+
+export interface RunContext {
+  agentryUrl: string;
+  bareUrl: string;
+  adminToken: string;
+  databaseUrl: string;
+  /** Filled in once enrolled (after the scenario list is built and --only checked): read it at build time. */
+  fleet: FleetAgent[];
+  seedRows: number;
+  /** Concurrent range queries (connections): one telemetry-range scenario per value. */
+  rangeConnections: number[];
+  facts: RunFacts;
+  /** Runs fn as a named phase of the run (timed, printed, kept in the results). */
+  phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export const BARE_BODY = metricsBody(784);
+
+export function steps(ctx: RunContext): Step[] {
+  const { agentryUrl, bareUrl, adminToken } = ctx;
+  const auth = { authorization: `Bearer ${adminToken}` };
+  const json = { 'content-type': 'application/json' };
+  const fixed = (s: Scenario): Step => ({ name: s.name, build: async () => s });
+  let ingestBaseline: IngestGauges | undefined;
+  return [
+    fixed({ name: 'bare-post', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body: BARE_BODY }),
+    fixed({ name: 'api-info', method: 'GET', origin: agentryUrl, path: '/api/v1', headers: auth }),
+    // The validated POST: auth, JSON body, contract validation, a service call answered from the token cache.
+    fixed({ name: 'introspect-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens/introspect', headers: { ...auth, ...json }, body: JSON.stringify({ token: adminToken }) }),
+    // Heartbeats from every (online) agent of the fleet in turn: key lookup per request; last-seen written
+    // when older than agents.heartbeatWriteIntervalSec (30 s), else coalesced. With 10k agents each one
+    // comes round every few seconds, but its first heartbeat of the scenario is usually a write.
+    {
+      name: 'heartbeat',
+      build: async () => ({
+        name: 'heartbeat',
+        method: 'POST',
+        origin: agentryUrl,
+        path: `/api/v1/agent/${ctx.fleet[0]!.id}/heartbeat`,
+        headers: json,
+        body: HEARTBEAT,
+        next: rotate(ctx.fleet.map((a) => ({ path: `/api/v1/agent/${a.id}/heartbeat`, headers: a.headers }))),
+      }),
+    },
+    // 10 fresh samples per request from every agent in turn; 202 once durable (group commit or JetStream ack).
+    {
+      name: 'ingest',
+      build: async () => {
+        ingestBaseline = await scrape(agentryUrl);
+        return ingestScenario(agentryUrl, ctx.fleet);
+      },
+      finish: async (stats) => {
+        // The preflight request counts too.
+        const expected = SAMPLES_PER_REQUEST * (stats.total2xx + 1);
+        const base = ingestBaseline!;
+        const drain = await ctx.phase('ingest-drain', () => waitForDrain(agentryUrl, base.samplesPersisted, expected));
+        const notes = [
+          `${drain.persisted} samples stored (${expected} acknowledged to the load generator); last stored ${drain.seconds.toFixed(2)} s after the load stopped`,
+          batchSummary(base, await scrape(agentryUrl)),
+        ];
+        return drain.complete ? { notes } : { notes, failure: `ingest: only ${drain.persisted} of ${expected} accepted samples were stored` };
+      },
+    },
+    // A write: validation plus a transaction (token row + audit row) per request.
+    fixed({ name: 'create-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens', headers: { ...auth, ...json }, body: JSON.stringify({ name: 'bench', role: 'viewer' }) }),
+    {
+      name: 'configuration-get',
+      build: async () => {
+        const spec = (await (await fetch(`${agentryUrl}/openapi.json`)).json()) as { paths?: Record<string, unknown> };
+        const path = Object.keys(spec.paths ?? {}).find((p) => p.startsWith('/api/v1/agent/') && p.includes('configuration'));
+        return { skip: path ? `${path} exists, but the bench has no scenario for it yet (GET with If-None-Match → 304)` : 'no agent configuration endpoint in the contract yet' };
+      },
+    },
+    ...rangeSteps(ctx, auth),
+  ];
+}
