@@ -45,13 +45,17 @@ export class PgTelemetryRepository implements TelemetryRepository {
     if (!checkRange(q)) return [];
     // date_bin(step, ts, from) = from + floor((ts - from) / step) × step. Epoch ms come back as float8 (exact for ms).
     return this.pool.run(async (db) => {
+      // Group on the timestamptz bucket and convert to epoch ms per bucket afterwards: extracting the epoch
+      // (numeric) on every row doubled the query's time.
       const rows = await db.execute<{ bucket: number; value: number; count: number }>(sql`
-        select (extract(epoch from date_bin(${q.stepMs}::float8 * interval '1 millisecond', ts, ${iso(q.from)}::timestamptz)) * 1000)::float8 as bucket,
-          ${AGGREGATE[q.agg]} as value, count(*)::int as count
-        from telemetry_samples
-        where agent_id = ${q.agentId}::uuid and metric = ${q.metric} and ts >= ${iso(q.from)}::timestamptz and ts < ${iso(q.to)}::timestamptz
-          and tenant_id = ${q.tenantId}::uuid
-        group by 1 order by 1`);
+        select (extract(epoch from b.bucket) * 1000)::float8 as bucket, b.value, b.count from (
+          select date_bin(${q.stepMs}::float8 * interval '1 millisecond', ts, ${iso(q.from)}::timestamptz) as bucket,
+            ${AGGREGATE[q.agg]} as value, count(*)::int as count
+          from telemetry_samples
+          where agent_id = ${q.agentId}::uuid and metric = ${q.metric} and ts >= ${iso(q.from)}::timestamptz and ts < ${iso(q.to)}::timestamptz
+            and tenant_id = ${q.tenantId}::uuid
+          group by 1
+        ) b order by b.bucket`);
       return rows.map((r) => ({ ts: new Date(r.bucket), value: r.value, count: r.count }));
     });
   }
