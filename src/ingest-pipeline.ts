@@ -19,7 +19,7 @@ export interface IngestPipeline {
   metrics: IngestMetrics;
 }
 
-export async function startIngestPipeline(config: Config['ingest'], repos: Repositories, messaging: Messaging | undefined, registry: Registry, log: Logger): Promise<IngestPipeline> {
+export async function startIngestPipeline(config: Config['ingest'], repos: Repositories, messaging: Messaging | undefined, registry: Registry, log: Logger, poolSize: number): Promise<IngestPipeline> {
   let sink: IngestSink | undefined;
   const metrics = registerIngestMetrics(registry, () => sink?.depth() ?? 0);
   const write: BatchWriter = (items) => repos.ingest.writeBatch(items, diffInventory);
@@ -30,7 +30,10 @@ export async function startIngestPipeline(config: Config['ingest'], repos: Repos
     const batchMessages = Math.max(1, Math.floor(config.flushMaxRows / 10));
     sink = await startIngestStream(messaging.connection, write, { ...config, batchMessages }, metrics, pipelineLog);
   } else {
-    sink = new IngestBatcher(write, config, metrics, pipelineLog);
+    // Postgres: several transactions in flight overlap their commits' disk waits; half the pool at most,
+    // so that reads keep connections. SQLite writes synchronously: one.
+    const concurrency = repos.dialect === 'postgres' ? Math.max(1, Math.min(4, Math.floor(poolSize / 2))) : 1;
+    sink = new IngestBatcher(write, { ...config, concurrency }, metrics, pipelineLog);
   }
   return { sink, metrics };
 }

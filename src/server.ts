@@ -66,7 +66,7 @@ export async function buildApp(config: Config, options: StartOptions) {
     const authenticator = new OperatorAuthenticator(repos, logger, config.auth);
     const rateLimiter = config.rateLimits.enabled ? new RateLimiter(config.rateLimits, metrics) : null;
     await prepareTelemetryStorage(repos, config.telemetry, logger);
-    const ingest = await startIngestPipeline(config.ingest, repos, messaging, metrics.registry, logger);
+    const ingest = await startIngestPipeline(config.ingest, repos, messaging, metrics.registry, logger, config.database.poolSize);
     const background = startBackground(config, repos, metrics, messaging, logger);
     const { feed, featureMetrics, shutdown } = background;
     const app = createApp({ config, contract, repos, metrics, authenticator, readinessChecks, serverVersion, rateLimiter, feed, featureMetrics, ingest, shutdown: shutdown.signal, logger, handlerOverrides: options.handlerOverrides });

@@ -85,8 +85,9 @@ describe.each(dialects())('ingestion limits on %s', (dialect) => {
 
   it('range queries refuse an empty range and too many points, and choose a step when none is given', async () => {
     const path = { agentId: agent.agentId };
-    const from = ago(86_400_000);
-    const to = ago(0);
+    const now = Date.now();
+    const from = new Date(now - 86_400_000).toISOString();
+    const to = new Date(now).toISOString();
     const reversed = await s.client.GET('/api/v1/agents/{agentId}/telemetry', { params: { path, query: { metric: 'kept', from: to, to: from } } });
     expect(reversed.response.status).toBe(400);
     const tooFine = await s.client.GET('/api/v1/agents/{agentId}/telemetry', { params: { path, query: { metric: 'kept', from, to, step: 1 } } });

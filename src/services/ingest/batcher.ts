@@ -1,8 +1,9 @@
 /**
- * Group commit. Requests queue their items; one flush at a time writes up to `flushMaxRows` rows in one
- * transaction and then resolves every request of that batch, so each 202 follows its commit. A flush
- * starts `flushIntervalMs` after the first item arrives (or at once when a batch is full); items arriving
- * while a flush runs form the next batch. A failed batch is retried item by item, so one bad item fails
+ * Group commit. Requests queue their items; a flush writes up to `flushMaxRows` rows in one transaction
+ * and then resolves every request of that batch, so each 202 follows its commit. A flush starts
+ * `flushIntervalMs` after the first item arrives (or at once when a batch is full); items arriving while
+ * flushes run form the next batch. Up to `concurrency` flushes run at once (Postgres: their commits' disk
+ * waits overlap; SQLite writes synchronously, so 1). A failed batch is retried item by item, so one bad item fails
  * only its own request. When more than `maxQueueRows` rows wait, new items are refused (503).
  */
 import type { Logger } from '../../observability/logger.ts';
@@ -16,6 +17,8 @@ export interface BatcherOptions {
   flushMaxRows: number;
   maxQueueRows: number;
   retryAfterSec: number;
+  /** Transactions in flight at once (default 1). */
+  concurrency?: number;
 }
 
 interface Pending {
@@ -34,7 +37,8 @@ export class IngestBatcher implements IngestSink {
   private queue: Pending[] = [];
   private queuedRows = 0;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly concurrency: number;
   private closed = false;
 
   constructor(write: BatchWriter, options: BatcherOptions, metrics: IngestMetrics, log: Logger) {
@@ -42,6 +46,7 @@ export class IngestBatcher implements IngestSink {
     this.options = options;
     this.metrics = metrics;
     this.log = log;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   depth(): number {
@@ -65,7 +70,10 @@ export class IngestBatcher implements IngestSink {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.flushing || this.queue.length > 0) await (this.flushing ?? this.flush());
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      if (this.queue.length > 0 && this.inFlight.size < this.concurrency) this.flush();
+      await Promise.race(this.inFlight);
+    }
   }
 
   private refuse(reason: string, message: string): UnavailableError {
@@ -73,33 +81,30 @@ export class IngestBatcher implements IngestSink {
     return new UnavailableError(message, this.options.retryAfterSec);
   }
 
+  /** Flush now when a batch is full (or no delay is configured), else once the interval has passed. */
   private schedule(): void {
-    if (this.flushing) return; // the running flush loops until the queue is empty
+    if (this.queue.length === 0 || this.inFlight.size >= this.concurrency) return;
     if (this.queuedRows >= this.options.flushMaxRows || this.options.flushIntervalMs === 0) {
       clearTimeout(this.timer);
       this.timer = undefined;
-      void this.flush();
+      this.flush();
     } else {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
-        void this.flush();
+        this.flush();
       }, this.options.flushIntervalMs);
     }
   }
 
-  private flush(): Promise<void> {
-    this.flushing ??= this.drain().finally(() => {
-      this.flushing = undefined;
+  private flush(): void {
+    if (this.queue.length === 0 || this.inFlight.size >= this.concurrency) return;
+    const running: Promise<void> = this.commit(this.take()).finally(() => {
+      this.inFlight.delete(running);
+      // What queued meanwhile has waited long enough: write it at once.
+      if (this.queue.length > 0) this.flush();
       if (this.queue.length > 0) this.schedule();
     });
-    return this.flushing;
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.take();
-      await this.commit(batch);
-    }
+    this.inFlight.add(running);
   }
 
   /** The oldest items up to `flushMaxRows` rows (always at least one). */

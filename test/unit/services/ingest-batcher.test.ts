@@ -87,6 +87,26 @@ describe('IngestBatcher', () => {
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
   });
 
+  it('runs up to `concurrency` transactions at once, each request resolved by its own', async () => {
+    let running = 0;
+    let peak = 0;
+    const b = batcher(async () => {
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+    }, { concurrency: 3, flushMaxRows: 10 });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => b.submit(item(`a${i}`, 10))));
+    expect(peak).toBe(3);
+    const serial = batcher(async () => {
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+    }, { flushMaxRows: 10 });
+    peak = 0;
+    await Promise.all(Array.from({ length: 4 }, (_, i) => serial.submit(item(`s${i}`, 10))));
+    expect(peak).toBe(1);
+  });
+
   it('close writes what is queued, then refuses new items', async () => {
     const written: string[] = [];
     const b = batcher((items) => void written.push(...items.map((i) => i.agentId)), { flushIntervalMs: 1000 });
