@@ -38,7 +38,8 @@ export function steps(ctx: RunContext): Step[] {
   const auth = { authorization: `Bearer ${adminToken}` };
   const json = { 'content-type': 'application/json' };
   const fixed = (s: Scenario): Step => ({ name: s.name, build: async () => s });
-  let ingestBaseline: IngestGauges | undefined;
+  // Ingest throughput on the (nearly) empty table, to compare with the same load once 10M rows are in.
+  const emptyTable: { rps?: number } = {};
   return [
     fixed({ name: 'bare-post', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body: BARE_BODY }),
     fixed({ name: 'api-info', method: 'GET', origin: agentryUrl, path: '/api/v1', headers: auth }),
@@ -60,24 +61,7 @@ export function steps(ctx: RunContext): Step[] {
       }),
     },
     // 10 fresh samples per request from every agent in turn; 202 once durable (group commit or JetStream ack).
-    {
-      name: 'ingest',
-      build: async () => {
-        ingestBaseline = await scrape(agentryUrl);
-        return ingestScenario(agentryUrl, ctx.fleet);
-      },
-      finish: async (stats) => {
-        // The preflight request counts too.
-        const expected = SAMPLES_PER_REQUEST * (stats.total2xx + 1);
-        const base = ingestBaseline!;
-        const drain = await ctx.phase('ingest-drain', () => waitForDrain(agentryUrl, base.samplesPersisted, expected));
-        const notes = [
-          `${drain.persisted} samples stored (${expected} acknowledged to the load generator); last stored ${drain.seconds.toFixed(2)} s after the load stopped`,
-          batchSummary(base, await scrape(agentryUrl)),
-        ];
-        return drain.complete ? { notes } : { notes, failure: `ingest: only ${drain.persisted} of ${expected} accepted samples were stored` };
-      },
-    },
+    ingestStep('ingest', ctx, emptyTable),
     // A write: validation plus a transaction (token row + audit row) per request.
     fixed({ name: 'create-token', method: 'POST', origin: agentryUrl, path: '/api/v1/tokens', headers: { ...auth, ...json }, body: JSON.stringify({ name: 'bench', role: 'viewer' }) }),
     {
@@ -89,5 +73,34 @@ export function steps(ctx: RunContext): Step[] {
       },
     },
     ...rangeSteps(ctx, auth),
+    // The same ingest load again with the table seeded: throughput should stay flat as the table grows.
+    ...(ctx.seedRows > 0 ? [ingestStep(`ingest@${shortCount(ctx.seedRows)}`, ctx, emptyTable)] : []),
   ];
 }
+
+/** Ingest over the whole fleet; `emptyTable.rps` is recorded by the first run and compared by later ones. */
+function ingestStep(name: string, ctx: RunContext, emptyTable: { rps?: number }): Step {
+  let baseline: IngestGauges | undefined;
+  return {
+    name,
+    build: async () => {
+      baseline = await scrape(ctx.agentryUrl);
+      return { ...ingestScenario(ctx.agentryUrl, ctx.fleet), name };
+    },
+    finish: async (stats) => {
+      // The preflight request counts too.
+      const expected = SAMPLES_PER_REQUEST * (stats.total2xx + 1);
+      const base = baseline!;
+      const drain = await ctx.phase(`${name}-drain`, () => waitForDrain(ctx.agentryUrl, base.samplesPersisted, expected));
+      const notes = [
+        `${drain.persisted} samples stored (${expected} acknowledged to the load generator); last stored ${drain.seconds.toFixed(2)} s after the load stopped`,
+        batchSummary(base, await scrape(ctx.agentryUrl)),
+      ];
+      if (emptyTable.rps === undefined) emptyTable.rps = stats.rps;
+      else notes.push(`throughput with the seeded table: ${Math.round((stats.rps / emptyTable.rps) * 1000) / 10} % of ingest on the empty table (target: within ±15 %)`);
+      return drain.complete ? { notes } : { notes, failure: `${name}: only ${drain.persisted} of ${expected} accepted samples were stored` };
+    },
+  };
+}
+
+const shortCount = (n: number): string => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
