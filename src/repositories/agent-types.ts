@@ -54,10 +54,16 @@ export type AgentChanges = Partial<
 
 export type UpdateResult = { kind: 'updated'; agent: AgentRecord } | { kind: 'not_found' } | { kind: 'version_conflict'; currentVersion: number };
 
+/** The columns agent-key authentication reads (no JSON columns to decode on the hot path). */
+export type AgentKeyMatch = Pick<AgentRecord, 'id' | 'tenantId' | 'status' | 'online' | 'lastSeenAt' | 'keyHash' | 'previousKeyHash' | 'previousKeyExpiresAt'>;
+
 export interface AgentRepository {
   findById(tenantId: string, id: string): Promise<AgentRecord | null>;
-  /** The agent whose current key — or previous key, still in its grace period at `now` — hashes to this. */
-  findByKeyHash(keyHash: string, now: Date): Promise<AgentRecord | null>;
+  /**
+   * The agent whose current key — or previous key, still in its grace period at `now` — hashes to this.
+   * Only what authentication needs: it runs on every agent request.
+   */
+  findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null>;
   findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null>;
   list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<Agent>>;
   insert(agent: AgentRecord, effects: WriteEffects): Promise<void>;

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
-import type { Agent, AgentChanges, AgentFilter, AgentRecord, AgentRepository, UpdateResult } from '../agent-types.ts';
+import type { Agent, AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, AgentRepository, UpdateResult } from '../agent-types.ts';
 import type { Page, PageRequest, WriteEffects } from '../types.ts';
 import { toAgent } from '../shared/mappers.ts';
 import { toPage } from '../shared/paging.ts';
@@ -23,14 +23,14 @@ export class PgAgentRepository implements AgentRepository {
 
   private prepareByKeyHash() {
     return this.w.pool.db
-      .select()
+      .select(keyMatchColumns)
       .from(agents)
       .where(or(eq(agents.keyHash, sql.placeholder('hash')), and(eq(agents.previousKeyHash, sql.placeholder('hash')), gt(agents.previousKeyExpiresAt, sql.placeholder('now')))))
       .limit(1)
       .prepare('agent_by_key_hash');
   }
 
-  findByKeyHash(keyHash: string, now: Date): Promise<AgentRecord | null> {
+  findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null> {
     this.byKeyHash ??= this.prepareByKeyHash();
     const query = this.byKeyHash;
     return this.w.pool.run(async () => (await query.execute({ hash: keyHash, now: now.toISOString() }))[0] ?? null);
@@ -134,3 +134,14 @@ export class PgAgentRepository implements AgentRepository {
     });
   }
 }
+
+const keyMatchColumns = {
+  id: agents.id,
+  tenantId: agents.tenantId,
+  status: agents.status,
+  online: agents.online,
+  lastSeenAt: agents.lastSeenAt,
+  keyHash: agents.keyHash,
+  previousKeyHash: agents.previousKeyHash,
+  previousKeyExpiresAt: agents.previousKeyExpiresAt,
+};

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNotNull, lt, or, sql } from 'drizzle-orm';
-import type { Agent, AgentChanges, AgentFilter, AgentRecord, AgentRepository, UpdateResult } from '../agent-types.ts';
+import type { Agent, AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, AgentRepository, UpdateResult } from '../agent-types.ts';
 import type { Page, PageRequest, WriteEffects } from '../types.ts';
 import { toAgent } from '../shared/mappers.ts';
 import { toPage } from '../shared/paging.ts';
@@ -15,7 +15,7 @@ export class SqliteAgentRepository implements AgentRepository {
   constructor(writer: SqliteWriter) {
     this.w = writer;
     this.byKeyHash = writer.db
-      .select()
+      .select(keyMatchColumns)
       .from(agents)
       .where(or(eq(agents.keyHash, sql.placeholder('hash')), and(eq(agents.previousKeyHash, sql.placeholder('hash')), gt(agents.previousKeyExpiresAt, sql.placeholder('now')))))
       .prepare();
@@ -25,7 +25,7 @@ export class SqliteAgentRepository implements AgentRepository {
     return this.w.db.select().from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.id, id))).get() ?? null;
   }
 
-  async findByKeyHash(keyHash: string, now: Date): Promise<AgentRecord | null> {
+  async findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null> {
     return this.byKeyHash.get({ hash: keyHash, now: now.getTime() }) ?? null;
   }
 
@@ -122,3 +122,14 @@ export class SqliteAgentRepository implements AgentRepository {
     });
   }
 }
+
+const keyMatchColumns = {
+  id: agents.id,
+  tenantId: agents.tenantId,
+  status: agents.status,
+  online: agents.online,
+  lastSeenAt: agents.lastSeenAt,
+  keyHash: agents.keyHash,
+  previousKeyHash: agents.previousKeyHash,
+  previousKeyExpiresAt: agents.previousKeyExpiresAt,
+};
