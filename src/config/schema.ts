@@ -30,7 +30,7 @@ export interface Config {
   };
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-    /** One access log line per request. */
+    /** One access log line per request: successful ones at debug, 4xx at info, 5xx at error. */
     requests: boolean;
   };
   auth: {

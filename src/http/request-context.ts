@@ -39,7 +39,11 @@ export function requestContext(logger: Logger, metrics: Metrics, accessLog: bool
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
       if (accessLog) {
-        c.get('log').info({ method: c.req.method, path: c.req.path, route, status, ip: c.get('clientIp'), durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
+        // Successful requests at debug (thousands of agents heartbeating would flood an info log), client
+        // errors at info, server errors at error.
+        const log = c.get('log');
+        const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+        if (log.isLevelEnabled(level)) log[level]({ method: c.req.method, path: c.req.path, route, status, ip: c.get('clientIp'), durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
       }
     }
   };

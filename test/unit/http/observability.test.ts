@@ -4,8 +4,8 @@ import { createTestApp } from '../../helpers/app.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { responseProblems } from '../../helpers/contract.ts';
 
-const config = testConfig({ server: { corsOrigins: ['https://console.example'] } as never, log: { level: 'info', requests: true } });
-const t = await createTestApp({ config });
+const config = testConfig({ server: { corsOrigins: ['https://console.example'] } as never, log: { level: 'debug', requests: true } });
+const t = await createTestApp({ config, logLevel: 'debug' });
 afterAll(() => t.close());
 
 describe('request id', () => {
@@ -19,6 +19,13 @@ describe('request id', () => {
     const lines = t.logs.lines().filter((l) => l.requestId === 'trace-abc-123');
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.find((l) => l.msg === 'request')).toMatchObject({ route: '/api/v1/tokens', status: 200, method: 'GET' });
+  });
+  it('access lines: successful requests at debug, client errors at info', async () => {
+    await t.request('/api/v1/tokens', { headers: { 'x-request-id': 'ok-1', ...t.auth(t.adminToken) } });
+    await t.request('/api/v1/tokens', { headers: { 'x-request-id': 'denied-1' } });
+    const access = (id: string) => t.logs.lines().find((l) => l.requestId === id && l.msg === 'request');
+    expect(access('ok-1')).toMatchObject({ level: 'debug', status: 200 });
+    expect(access('denied-1')).toMatchObject({ level: 'info', status: 401 });
   });
   it('is replaced when it is not a sane id', async () => {
     const res = await t.request('/healthz', { headers: { 'x-request-id': 'bad id\twith spaces' } });
