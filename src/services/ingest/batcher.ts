@@ -37,6 +37,7 @@ export class IngestBatcher implements IngestSink {
   private queue: Pending[] = [];
   private queuedRows = 0;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly concurrency: number;
   private closed = false;
@@ -68,8 +69,7 @@ export class IngestBatcher implements IngestSink {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer();
     while (this.queue.length > 0 || this.inFlight.size > 0) {
       if (this.queue.length > 0 && this.inFlight.size < this.concurrency) this.flush();
       await Promise.race(this.inFlight);
@@ -81,19 +81,36 @@ export class IngestBatcher implements IngestSink {
     return new UnavailableError(message, this.options.retryAfterSec);
   }
 
-  /** Flush now when a batch is full (or no delay is configured), else once the interval has passed. */
+  /**
+   * Flush now when a batch is full, else once the interval has passed. An interval of 0 flushes on the next
+   * turn of the event loop: every request that arrived in this turn joins the batch, and the server never
+   * sits idle waiting for a timer while requests are queued.
+   */
   private schedule(): void {
     if (this.queue.length === 0 || this.inFlight.size >= this.concurrency) return;
-    if (this.queuedRows >= this.options.flushMaxRows || this.options.flushIntervalMs === 0) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.queuedRows >= this.options.flushMaxRows) {
+      this.cancelTimer();
       this.flush();
-    } else {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        this.flush();
-      }, this.options.flushIntervalMs);
+    } else if (!this.timer && !this.immediate) {
+      if (this.options.flushIntervalMs === 0) {
+        this.immediate = setImmediate(() => {
+          this.immediate = undefined;
+          this.flush();
+        });
+      } else {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.flush();
+        }, this.options.flushIntervalMs);
+      }
     }
+  }
+
+  private cancelTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
   }
 
   private flush(): void {

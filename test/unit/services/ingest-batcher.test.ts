@@ -37,6 +37,13 @@ describe('IngestBatcher', () => {
     expect(batches.length).toBeLessThanOrEqual(2);
   });
 
+  it('with flushIntervalMs 0, batches what arrives in one turn of the event loop', async () => {
+    const batches: number[] = [];
+    const b = batcher((items) => void batches.push(items.length), { flushIntervalMs: 0 });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => b.submit(item(`a${i}`))));
+    expect(batches).toEqual([20]);
+  });
+
   it('caps a transaction at flushMaxRows rows', async () => {
     const batches: number[] = [];
     const b = batcher((items) => void batches.push(items.reduce((n, i) => n + i.samples.length, 0)), { flushMaxRows: 25 });
