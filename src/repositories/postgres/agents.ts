@@ -4,6 +4,7 @@ import type { Page, PageRequest, WriteEffects } from '../types.ts';
 import { toAgent } from '../shared/mappers.ts';
 import { toPage } from '../shared/paging.ts';
 import { likePattern } from '../shared/like.ts';
+import { keyMatchColumns } from '../shared/agent-columns.ts';
 import { agents } from './schema.ts';
 import type { PgWriter } from './transaction.ts';
 
@@ -23,7 +24,7 @@ export class PgAgentRepository implements AgentRepository {
 
   private prepareByKeyHash() {
     return this.w.pool.db
-      .select(keyMatchColumns)
+      .select(keyMatchColumns(agents))
       .from(agents)
       .where(or(eq(agents.keyHash, sql.placeholder('hash')), and(eq(agents.previousKeyHash, sql.placeholder('hash')), gt(agents.previousKeyExpiresAt, sql.placeholder('now')))))
       .limit(1)
@@ -134,14 +135,3 @@ export class PgAgentRepository implements AgentRepository {
     });
   }
 }
-
-const keyMatchColumns = {
-  id: agents.id,
-  tenantId: agents.tenantId,
-  status: agents.status,
-  online: agents.online,
-  lastSeenAt: agents.lastSeenAt,
-  keyHash: agents.keyHash,
-  previousKeyHash: agents.previousKeyHash,
-  previousKeyExpiresAt: agents.previousKeyExpiresAt,
-};

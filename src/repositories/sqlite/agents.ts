@@ -4,6 +4,7 @@ import type { Page, PageRequest, WriteEffects } from '../types.ts';
 import { toAgent } from '../shared/mappers.ts';
 import { toPage } from '../shared/paging.ts';
 import { likePattern } from '../shared/like.ts';
+import { keyMatchColumns } from '../shared/agent-columns.ts';
 import { agents } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
 
@@ -15,7 +16,7 @@ export class SqliteAgentRepository implements AgentRepository {
   constructor(writer: SqliteWriter) {
     this.w = writer;
     this.byKeyHash = writer.db
-      .select(keyMatchColumns)
+      .select(keyMatchColumns(agents))
       .from(agents)
       .where(or(eq(agents.keyHash, sql.placeholder('hash')), and(eq(agents.previousKeyHash, sql.placeholder('hash')), gt(agents.previousKeyExpiresAt, sql.placeholder('now')))))
       .prepare();
@@ -122,14 +123,3 @@ export class SqliteAgentRepository implements AgentRepository {
     });
   }
 }
-
-const keyMatchColumns = {
-  id: agents.id,
-  tenantId: agents.tenantId,
-  status: agents.status,
-  online: agents.online,
-  lastSeenAt: agents.lastSeenAt,
-  keyHash: agents.keyHash,
-  previousKeyHash: agents.previousKeyHash,
-  previousKeyExpiresAt: agents.previousKeyExpiresAt,
-};
