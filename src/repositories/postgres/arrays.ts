@@ -8,7 +8,9 @@ export function textArray(values: readonly string[]): string {
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ',';
-    out += '"' + values[i]!.replace(/[\\"]/g, '\\$&') + '"';
+    const v = values[i]!;
+    // Most values (ids, metric names, timestamps) need no escaping: skip the regex for them.
+    out += '"' + (v.includes('"') || v.includes('\\') ? v.replace(/[\\"]/g, '\\$&') : v) + '"';
   }
   return out + '}';
 }
