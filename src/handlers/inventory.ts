@@ -1,6 +1,5 @@
 /** Tag `inventory` (and the agent-facing submission): snapshots, change history, fleet-wide software. */
 import type { InventoryChange, StoredInventory } from '../repositories/types.ts';
-import { encodeCursor } from '../repositories/shared/cursor.ts';
 import { findSoftware, getAgentInventory, listInventoryChanges } from '../services/inventory/read.ts';
 import { submitInventory } from '../services/ingest/submit.ts';
 import type { SubmissionInput } from '../services/ingest/prepare.ts';
@@ -23,12 +22,7 @@ export function inventoryHandlers({ repos, config, ingest }: HandlerDeps): Inven
       res.json(200, presentPage(await listInventoryChanges({ ctx: serviceContext(c, repos), input: { ...query, agentId: params.agentId } }), presentChange)),
     listSoftware: async (c, { query }, res) => {
       const usage = await findSoftware({ ctx: serviceContext(c, repos), input: query });
-      return res.json(200, {
-        name: usage.name,
-        versions: usage.versions,
-        items: usage.installs.items.map((i) => ({ agentId: i.agentId, version: i.version })),
-        nextCursor: encodeCursor(usage.installs.lastId),
-      });
+      return res.json(200, { name: usage.name, versions: usage.versions, ...presentPage(usage.installs, (i) => ({ agentId: i.agentId, version: i.version })) });
     },
   };
 }

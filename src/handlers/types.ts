@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { OperationId, OperationTypes } from '../../generated/operations.ts';
 import type { AppEnv } from '../http/env.ts';
+import { emptyResponse, jsonResponse } from '../http/response.ts';
 
 type Op<K extends OperationId> = OperationTypes[K];
 type Params<K extends OperationId> = Op<K> extends { parameters: infer P } ? P : never;
@@ -46,27 +47,6 @@ export type HandlerMap = { [K in OperationId]: Handler<K> };
 export function responder<K extends OperationId>(c: Context<AppEnv>): Responder<K> {
   return {
     json: (status, body, headers) => jsonResponse(c, status, body, headers),
-    empty: (status, headers) => buildResponse(c, null, status, headers),
+    empty: (status, headers) => emptyResponse(c, status, headers),
   };
-}
-
-/**
- * JSON with an explicit Content-Length: the compression middleware compares it with its threshold, so
- * small replies (most agent traffic) skip compression entirely.
- */
-export function jsonResponse(c: Context, status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json'): Response {
-  const text = JSON.stringify(body);
-  return buildResponse(c, text, status, { ...headers, 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)) });
-}
-
-/**
- * A response with the request's own headers (request id, RateLimit-*) merged in as a plain object, which
- * @hono/node-server writes without building a Headers object. Recorded on the context so that the request
- * middleware knows the headers are in, and compression knows the size.
- */
-export function buildResponse(c: Context, text: string | null, status: number, headers: Record<string, string> = {}): Response {
-  const res = new Response(text, { status, headers: { ...(c.get('responseHeaders') as Record<string, string> | undefined), ...headers } });
-  c.set('builtResponse', res);
-  c.set('bodyLength', text === null ? 0 : Number(headers['content-length'] ?? Buffer.byteLength(text)));
-  return res;
 }

@@ -3,7 +3,6 @@ import type { Logger } from '../observability/logger.ts';
 import type { AuthenticatedAgent } from '../services/auth/agent-authenticator.ts';
 import type { Principal } from '../services/context.ts';
 import type { OperationDescriptor } from '../../generated/operations.ts';
-import type { RateLimitState } from './rate-limit/limiter.ts';
 
 export interface AppVariables {
   requestId: string;
@@ -15,8 +14,6 @@ export interface AppVariables {
   agent: AuthenticatedAgent | undefined;
   /** The client's address (through trusted proxies); null for in-process requests. */
   clientIp: string | null;
-  /** RateLimit-* headers for the response, set when the request passed a rate-limited operation's checks. */
-  rateLimit: RateLimitState | undefined;
   /**
    * Headers every response to this request carries (request id, RateLimit-*). The response builders put
    * them into the response they create, as a plain object: no Headers object on the hot path.

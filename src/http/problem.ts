@@ -3,7 +3,7 @@
  * (`https://agentry.dev/problems/<kind>`) so clients can branch on them.
  */
 import type { Context } from 'hono';
-import { buildResponse } from '../handlers/types.ts';
+import { jsonResponse } from './response.ts';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
@@ -64,8 +64,7 @@ export function problem(c: Context, status: number, detail: string, extra: Parti
     requestId: c.get('requestId') as string | undefined,
     ...rest,
   };
-  const text = JSON.stringify(body);
-  return buildResponse(c, text, status, { 'content-type': 'application/problem+json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  return jsonResponse(c, status, body, headers, 'application/problem+json');
 }
 
 /** Maps anything thrown by a handler or service to a problem response; `null` means "unexpected" (a 500). */

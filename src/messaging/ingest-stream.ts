@@ -68,7 +68,8 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
 }
 
 class StreamPublisher implements IngestSink {
-  private inFlight = 0;
+  /** Publishes awaiting their JetStream ack. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
   private readonly js: JetStreamClient;
   private readonly subject: string;
@@ -88,23 +89,24 @@ class StreamPublisher implements IngestSink {
 
   async submit(item: IngestItem): Promise<void> {
     if (this.closed) throw this.refuse('shutting_down', 'the server is shutting down');
-    if (this.inFlight >= this.options.maxInFlightPublishes) throw this.refuse('queue_full', `${this.inFlight} publishes are awaiting JetStream`);
-    this.inFlight++;
+    if (this.inFlight.size >= this.options.maxInFlightPublishes) throw this.refuse('queue_full', `${this.inFlight.size} publishes are awaiting JetStream`);
     const started = performance.now();
+    const publish = this.js.publish(this.subject, encodeIngestItem(item), { msgID: newId(), timeout: 5000 });
+    this.inFlight.add(publish);
     try {
-      await this.js.publish(this.subject, encodeIngestItem(item), { msgID: newId(), timeout: 5000 });
+      await publish;
       this.metrics.ackSeconds.observe((performance.now() - started) / 1000);
     } catch (err) {
       // Stream full (writers lag), NATS unreachable or no ack in time: the client retries later.
       throw this.refuse('stream_unavailable', `JetStream did not accept the data (${(err as Error).message}); retry later`);
     } finally {
-      this.inFlight--;
+      this.inFlight.delete(publish);
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+    await Promise.allSettled([...this.inFlight]);
     await this.writer.stop();
   }
 

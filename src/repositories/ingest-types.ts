@@ -3,7 +3,7 @@
  * inventory reads (current snapshot, change history, fleet-wide software) and the telemetry reads and
  * storage maintenance (partitions ahead, retention).
  */
-import type { Page, PageRequest } from './types.ts';
+import type { NewEvent, Page, PageRequest } from './types.ts';
 
 /** One metric sample as stored. `labelsKey` is the canonical form of `labels` and part of the sample's identity. */
 export interface TelemetryRow {
@@ -75,7 +75,7 @@ export type InventoryDiffer = (previous: StoredInventory | null, next: IngestIte
 export interface InventoryDiff {
   changes: InventoryChange[];
   /** Events for the feed, written in the same transaction (type `inventory_changed`). */
-  events: import('./types.ts').NewEvent[];
+  events: NewEvent[];
 }
 
 export interface IngestWriteResult {

@@ -58,10 +58,8 @@ export class RateLimiter {
     const table = this.tables[name];
     const bucket = table.take(name === 'unauthenticated' ? ipKey : principalKey(principal!));
     if (!bucket.allowed) return this.reject(c, name, table, bucket);
-    const state = { limit: table.burst, remaining: table.remaining(bucket), reset: table.resetSeconds(bucket) };
-    c.set('rateLimit', state);
     const headers = c.get('responseHeaders');
-    if (headers) Object.assign(headers, stateHeaders(state));
+    if (headers) Object.assign(headers, stateHeaders({ limit: table.burst, remaining: table.remaining(bucket), reset: table.resetSeconds(bucket) }));
     return null;
   }
 

@@ -117,9 +117,9 @@ export class IngestBatcher implements IngestSink {
     if (this.queue.length === 0 || this.inFlight.size >= this.concurrency) return;
     const running: Promise<void> = this.commit(this.take()).finally(() => {
       this.inFlight.delete(running);
-      // What queued meanwhile has waited long enough: write it at once.
-      if (this.queue.length > 0) this.flush();
-      if (this.queue.length > 0) this.schedule();
+      // What queued meanwhile has waited long enough: write it at once (both are no-ops on an empty queue).
+      this.flush();
+      this.schedule();
     });
     this.inFlight.add(running);
   }

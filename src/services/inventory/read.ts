@@ -1,25 +1,20 @@
 /** Operators read inventory: an agent's current snapshot, its change history, and fleet-wide software. */
 import type { InventoryChange, Page, SoftwareInstall, SoftwareVersionCount, StoredInventory } from '../../repositories/types.ts';
+import { getAgent } from '../agents/fleet.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { pageRequest, type ListInput } from '../paging.ts';
 
-/** 404 unless the agent exists in the caller's tenant (reads of another tenant's agent look the same as unknown ids). */
-export async function requireAgentInTenant(ctx: ServiceContext, agentId: string): Promise<string> {
-  const { tenantId } = requireOperator(ctx);
-  if (!(await ctx.repos.agents.findById(tenantId, agentId))) throw new NotFoundError('agent', agentId);
-  return tenantId;
-}
-
 export async function getAgentInventory({ ctx, input }: { ctx: ServiceContext; input: { agentId: string } }): Promise<StoredInventory> {
-  const tenantId = await requireAgentInTenant(ctx, input.agentId);
+  // getAgent: 404 unless the agent is in the caller's tenant (another tenant's agent looks unknown).
+  const { tenantId } = await getAgent({ ctx, input });
   const inventory = await ctx.repos.inventory.get(tenantId, input.agentId);
   if (!inventory) throw new NotFoundError(`inventory of agent ${input.agentId}`);
   return inventory;
 }
 
 export async function listInventoryChanges({ ctx, input }: { ctx: ServiceContext; input: ListInput & { agentId: string } }): Promise<Page<InventoryChange>> {
-  const tenantId = await requireAgentInTenant(ctx, input.agentId);
+  const { tenantId } = await getAgent({ ctx, input });
   return ctx.repos.inventory.listChanges(tenantId, input.agentId, pageRequest(input));
 }
 

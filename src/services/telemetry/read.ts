@@ -6,7 +6,7 @@
 import type { LatestSample, TelemetryAggregate, TelemetryPoint } from '../../repositories/types.ts';
 import type { ServiceContext } from '../context.ts';
 import { ValidationError } from '../errors.ts';
-import { requireAgentInTenant } from '../inventory/read.ts';
+import { getAgent } from '../agents/fleet.ts';
 
 export interface RangeInput {
   agentId: string;
@@ -40,13 +40,13 @@ export async function getTelemetry({ ctx, input, serverMaxPoints }: { ctx: Servi
       { path: 'query/step', message: `at least ${Math.ceil(span / serverMaxPoints / 1000)} s for this range` },
     ]);
   }
-  const tenantId = await requireAgentInTenant(ctx, input.agentId);
+  const { tenantId } = await getAgent({ ctx, input });
   const agg = input.agg ?? 'avg';
   const points = await ctx.repos.telemetry.range({ tenantId, agentId: input.agentId, metric: input.metric, from, to, stepMs: stepSeconds * 1000, agg });
   return { agentId: input.agentId, metric: input.metric, from, to, stepSeconds, agg, points };
 }
 
 export async function getLatestTelemetry({ ctx, input }: { ctx: ServiceContext; input: { agentId: string } }): Promise<LatestSample[]> {
-  const tenantId = await requireAgentInTenant(ctx, input.agentId);
+  const { tenantId } = await getAgent({ ctx, input });
   return ctx.repos.telemetry.latest(tenantId, input.agentId);
 }

@@ -1,0 +1,26 @@
+/**
+ * Every response our handlers and problem details send is built here: the request's own headers
+ * (request id, RateLimit-*) merged in as a plain object, which @hono/node-server writes without building a
+ * Headers object. The response and its body size are recorded on the context so that the request
+ * middleware knows the headers are in and compression can skip small bodies without reading headers.
+ */
+import type { Context } from 'hono';
+
+/** JSON (or a JSON-based type such as problem+json) with an explicit Content-Length. */
+export function jsonResponse(c: Context, status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json'): Response {
+  const text = JSON.stringify(body);
+  const length = Buffer.byteLength(text);
+  return buildResponse(c, text, status, length, { ...headers, 'content-type': contentType, 'content-length': String(length) });
+}
+
+/** A response without a body. */
+export function emptyResponse(c: Context, status: number, headers: Record<string, string> = {}): Response {
+  return buildResponse(c, null, status, 0, headers);
+}
+
+function buildResponse(c: Context, text: string | null, status: number, length: number, headers: Record<string, string>): Response {
+  const res = new Response(text, { status, headers: { ...(c.get('responseHeaders') as Record<string, string> | undefined), ...headers } });
+  c.set('builtResponse', res);
+  c.set('bodyLength', length);
+  return res;
+}
