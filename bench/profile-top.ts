@@ -3,7 +3,8 @@
  *   node bench/profile-top.ts <file.cpuprofile> [count] [--from SEC] [--to SEC]
  * Quicker to read in a terminal than loading the profile into DevTools, and enough to see where a
  * scenario's time goes. --from/--to keep only the samples in that window (seconds since the profile
- * started); with --cpu-prof, bench/run.ts prints each scenario's window.
+ * started); with --cpu-prof, bench/run.ts prints each scenario's window. --inclusive charges each sample to
+ * every function on its stack (once per function), which shows what a whole layer costs.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -19,15 +21,30 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { from: { type: 'string' }, to: { type: 'string' } } });
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { from: { type: 'string' }, to: { type: 'string' }, inclusive: { type: 'boolean', default: false } } });
 const [file, countArg = '25'] = positionals;
 if (!file) {
-  console.error('usage: node bench/profile-top.ts <file.cpuprofile> [count] [--from SEC] [--to SEC]');
+  console.error('usage: node bench/profile-top.ts <file.cpuprofile> [count] [--from SEC] [--to SEC] [--inclusive]');
   process.exit(2);
 }
 const [fromUs, toUs] = [Number(opts.from ?? 0) * 1e6, opts.to === undefined ? Infinity : Number(opts.to) * 1e6];
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map<number, number>();
+for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
+
+function keyOf(frame: ProfileNode['callFrame']): string {
+  const where = frame.url ? `${relative(process.cwd(), frame.url.replace(/^file:\/\//, ''))}:${frame.lineNumber + 1}` : '';
+  return `${frame.functionName || '(anonymous)'} ${where}`.trim();
+}
+
+/** The keys a sample is charged to: its top frame, or with --inclusive every distinct frame on the stack. */
+function chargedKeys(id: number): string[] {
+  if (!opts.inclusive) return [keyOf(byId.get(id)!.callFrame)];
+  const keys = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) keys.add(keyOf(byId.get(at)!.callFrame));
+  return [...keys];
+}
 
 // Self time: each sample charges the time until the next sample to the function on top of the stack.
 const selfUs = new Map<string, number>();
@@ -37,11 +54,8 @@ profile.samples.forEach((id, i) => {
   atUs += profile.timeDeltas[i] ?? 0;
   if (atUs < fromUs || atUs > toUs) return;
   const delta = profile.timeDeltas[i + 1] ?? 0;
-  const frame = byId.get(id)?.callFrame;
-  if (!frame) return;
-  const where = frame.url ? `${relative(process.cwd(), frame.url.replace(/^file:\/\//, ''))}:${frame.lineNumber + 1}` : '';
-  const key = `${frame.functionName || '(anonymous)'} ${where}`.trim();
-  selfUs.set(key, (selfUs.get(key) ?? 0) + delta);
+  if (!byId.has(id)) return;
+  for (const key of chargedKeys(id)) selfUs.set(key, (selfUs.get(key) ?? 0) + delta);
   totalUs += delta;
 });
 

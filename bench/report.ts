@@ -15,8 +15,12 @@ export interface ScenarioResult extends ScenarioStats {
   ofBarePct: number | null;
   /** agentry server's resident memory right after the scenario. */
   serverRssMiB: number | null;
-  /** agentry's CPU use during the scenario (warm-up included), in percent of one core. */
+  /** The server's CPU use during the scenario (warm-up included), in percent of one core: bare's for bare-post, else agentry's. */
   serverCpuPct: number | null;
+  /** The server process's CPU time per request, in microseconds (all its threads; not Postgres's or NATS's). */
+  serverCpuUsPerRequest: number | null;
+  /** bare-post's CPU per request over this scenario's, in percent: the req/s ratio if the server had a core to itself. */
+  cpuOfBarePct: number | null;
   /** The load generator's (this process's) CPU use during the scenario: it shares the machine. */
   clientCpuPct: number;
   /** All cores of the machine busy, in percent (agentry, load generator, database, NATS and anything else running). */
@@ -63,13 +67,14 @@ export function scenarioLine(r: ScenarioResult): string {
   return (
     `${r.name.padEnd(18)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(l.p50, 2)} ms  p95 ${fmt(l.p95, 2)} ms  p99 ${fmt(l.p99, 2)} ms  ` +
     `non-2xx ${r.non2xx}  errors ${r.errors}  ${fmt(r.ofBarePct, 1)}% of bare  ` +
-    `${r.rowsPerSec === null ? '' : `rows/s ${fmt(r.rowsPerSec)}  `}agentry RSS ${fmt(r.serverRssMiB, 1)} MiB, CPU ${fmt(r.serverCpuPct)}%  load generator CPU ${fmt(r.clientCpuPct)}%  machine busy ${fmt(r.machineBusyPct)}%` +
+    `${r.rowsPerSec === null ? '' : `rows/s ${fmt(r.rowsPerSec)}  `}server CPU ${fmt(r.serverCpuPct)}%, ${fmt(r.serverCpuUsPerRequest, 1)} µs/req (${fmt(r.cpuOfBarePct, 1)}% of bare's)  ` +
+    `agentry RSS ${fmt(r.serverRssMiB, 1)} MiB  load generator CPU ${fmt(r.clientCpuPct)}%  machine busy ${fmt(r.machineBusyPct)}%` +
     r.notes.map((n) => `\n${' '.repeat(19)}${n}`).join('')
   );
 }
 
 export function markdownTable(results: ScenarioResult[]): string {
-  const head = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', '% of bare', 'rows/s', 'agentry RSS MiB', 'agentry CPU %'];
+  const head = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', '% of bare', 'rows/s', 'server CPU %', 'CPU µs/req', 'CPU/req % of bare', 'agentry RSS MiB'];
   const rows = results.map((r) => [
     r.name,
     fmt(r.rps),
@@ -80,8 +85,10 @@ export function markdownTable(results: ScenarioResult[]): string {
     String(r.errors),
     fmt(r.ofBarePct, 1),
     r.rowsPerSec === null ? '' : fmt(r.rowsPerSec),
-    fmt(r.serverRssMiB, 1),
     fmt(r.serverCpuPct),
+    fmt(r.serverCpuUsPerRequest, 1),
+    fmt(r.cpuOfBarePct, 1),
+    fmt(r.serverRssMiB, 1),
   ]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   // Numbers right-aligned, names left-aligned.

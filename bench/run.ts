@@ -120,6 +120,7 @@ async function main(): Promise<number> {
   // A --cpu-prof profile starts with the process: scenario windows are printed relative to this.
   const agentrySpawned = performance.now();
   const sinceSpawn = () => ((performance.now() - agentrySpawned) / 1000).toFixed(1);
+  let bare: Child | undefined;
   const agentry: Child = await phase('start', async () => {
     const child = startNode('agentry', ['src/main.ts', 'serve'], {
       cwd: root,
@@ -137,7 +138,7 @@ async function main(): Promise<number> {
         ...extraEnv,
       },
     });
-    const bare = startNode('bare', ['bench/bare-server.ts'], { cwd: root, logFile: join(tmp, 'bare.log'), env: { ...baseEnv, PORT: String(barePort) } });
+    bare = startNode('bare', ['bench/bare-server.ts'], { cwd: root, logFile: join(tmp, 'bare.log'), env: { ...baseEnv, PORT: String(barePort) } });
     await Promise.all([waitForHttp(child, `${agentryUrl}/healthz`, 60_000), waitForHttp(bare, `${bareUrl}/healthz`)]);
     return child;
   });
@@ -159,12 +160,14 @@ async function main(): Promise<number> {
       continue;
     }
     if ('bodyBytes' in s && typeof s.bodyBytes === 'number') ingestBodyBytes = s.bodyBytes;
-    const [cpuBefore, clientBefore, loadStarted, profileFrom, ticksBefore] = [cpuSeconds(agentry.pid), process.cpuUsage(), performance.now(), sinceSpawn(), machineTicks()];
+    // The CPU of the server under load: the bare one for the ceiling, agentry for the rest.
+    const server = s.origin === bareUrl ? bare! : agentry;
+    const [cpuBefore, clientBefore, loadStarted, profileFrom, ticksBefore] = [cpuSeconds(server.pid), process.cpuUsage(), performance.now(), sinceSpawn(), machineTicks()];
     const stats = await phase(step.name, async () => {
       await preflight(s);
       return runScenario(s, load);
     });
-    const [cpuAfter, client, wallSec] = [cpuSeconds(agentry.pid), process.cpuUsage(clientBefore), (performance.now() - loadStarted) / 1000];
+    const [cpuAfter, client, wallSec] = [cpuSeconds(server.pid), process.cpuUsage(clientBefore), (performance.now() - loadStarted) / 1000];
     const cpuPct = cpuBefore === null || cpuAfter === null ? null : round(((cpuAfter - cpuBefore) / wallSec) * 100, 0);
     const clientCpuPct = round(((client.user + client.system) / 1e6 / wallSec) * 100, 0);
     const ticksAfter = machineTicks();
@@ -172,13 +175,19 @@ async function main(): Promise<number> {
     const after = (await step.finish?.(stats)) ?? { notes: [] };
     if (after.failure) failures.push(after.failure);
     const ceiling = results[0]?.rps ?? stats.rps; // bare-post runs first
+    // CPU per request: the server's CPU over warm-up and measurement, at the measured rate. Unlike req/s it
+    // hardly depends on how much CPU the load generator (sharing the machine) leaves the server.
+    const cpuUsPerRequest = cpuPct === null || stats.rps <= 0 ? null : round(((cpuPct / 100) * 1e6) / stats.rps, 1);
+    const bareCpuUs = results[0]?.serverCpuUsPerRequest ?? cpuUsPerRequest;
     const result: ScenarioResult = {
       name: s.name,
       request: `${s.method} ${s.path}`,
       ...stats,
       ofBarePct: ceiling > 0 ? round((stats.rps / ceiling) * 100, 1) : null,
       serverRssMiB: rssMiB(agentry.pid),
-      serverCpuPct: s.origin === bareUrl ? null : cpuPct,
+      serverCpuPct: cpuPct,
+      serverCpuUsPerRequest: cpuUsPerRequest,
+      cpuOfBarePct: cpuUsPerRequest && bareCpuUs ? round((bareCpuUs / cpuUsPerRequest) * 100, 1) : null,
       clientCpuPct,
       machineBusyPct,
       notes: after.notes,

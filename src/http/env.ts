@@ -6,7 +6,10 @@ import type { OperationDescriptor } from '../../generated/operations.ts';
 
 export interface AppVariables {
   requestId: string;
-  log: Logger;
+  /** The app's logger; `requestLog(c)` derives the request's child logger from it when first needed. */
+  baseLogger: Logger;
+  /** The request's child logger once made (use `requestLog(c)`). */
+  log: Logger | undefined;
   /** The contract operation this request was routed to (unset for unmatched requests). */
   operation: OperationDescriptor | undefined;
   principal: Principal | null;

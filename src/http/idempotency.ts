@@ -28,7 +28,7 @@ export class IdempotencyGuard {
     this.metrics = metrics;
   }
 
-  async run(c: Context<AppEnv>, op: OperationDescriptor, body: unknown, execute: () => Promise<Response>): Promise<Response> {
+  async run(c: Context<AppEnv>, op: OperationDescriptor, body: unknown, execute: () => Response | Promise<Response>): Promise<Response> {
     const key = c.req.header('idempotency-key');
     if (key === undefined) return execute();
     const principal = c.get('principal');

@@ -23,8 +23,8 @@ export interface RawRequest {
 export interface OperationValidator {
   /** Throws ValidationError listing every failing field; returns the query converted to declared types. */
   validate(req: RawRequest): Record<string, unknown>;
-  /** Whether the operation declares header parameters (the caller may skip collecting headers otherwise). */
-  readonly checksHeaders: boolean;
+  /** Which parameter locations the operation declares: the caller may skip collecting the others. */
+  readonly checks: { readonly path: boolean; readonly query: boolean; readonly header: boolean };
 }
 
 const EMPTY = Object.freeze({});
@@ -38,11 +38,12 @@ export function createValidator(contract: Contract, operationId: string): Operat
   const hasJsonBody = Boolean((operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content?.['application/json']?.schema);
   const bodyValidator = hasJsonBody ? validators[0] : undefined;
   const paramsValidator = validators[hasJsonBody ? 1 : 0]!;
+  const checks = { path: parameters.some((p) => p.in === 'path'), query: parameters.some((p) => p.in === 'query'), header: parameters.some((p) => p.in === 'header') };
   // Nothing declared to check: skip the work entirely (most GETs of the root router).
-  if (parameters.length === 0 && !bodyValidator) return { validate: () => ({}), checksHeaders: false };
+  if (parameters.length === 0 && !bodyValidator) return { validate: () => ({}), checks };
 
   return {
-    checksHeaders: parameters.some((p) => p.in === 'header'),
+    checks,
     validate(req) {
       const errors: ErrorObject[] = [];
       if (bodyValidator && !bodyValidator({ requestBody: req.body })) errors.push(...bodyValidator.errors!);

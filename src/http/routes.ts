@@ -13,8 +13,9 @@ import type { AppEnv } from './env.ts';
 import { ipBucketKey } from './rate-limit/client-ip.ts';
 import type { RateLimiter } from './rate-limit/limiter.ts';
 import type { IdempotencyGuard } from './idempotency.ts';
+import type { RequestScope } from './request-context.ts';
 import { createValidator } from './request-validation.ts';
-import { withTimeout } from './timeout.ts';
+import { Deadlines } from './timeout.ts';
 
 export interface RouteOptions {
   contract: Contract;
@@ -25,27 +26,30 @@ export interface RouteOptions {
   /** null when rate limiting is off. */
   rateLimiter: RateLimiter | null;
   idempotency: IdempotencyGuard;
+  /** The request scope each route runs in (request id, logging, metrics, errors). */
+  scope: RequestScope;
 }
 
 export const API_PREFIX = '/api/v1';
 
-const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NONE = Object.freeze({}) as Record<string, never>;
 
 /** Registers root operations on `root` and /api/v1 operations on `api` (paths relative to the prefix). */
 export function registerOperations(root: Hono<AppEnv>, api: Hono<AppEnv>, options: RouteOptions): void {
+  // One deadline sweeper for every route; long polls opt out.
+  const deadlines = { normal: new Deadlines(options.requestTimeoutMs), none: new Deadlines(0) };
   for (const op of operationTable as readonly OperationDescriptor[]) {
     const underApi = op.path === API_PREFIX || op.path.startsWith(API_PREFIX + '/');
     const router = underApi ? api : root;
     const path = underApi ? op.honoPath.slice(API_PREFIX.length) || '/' : op.honoPath;
-    router.on(op.method, path, operationRoute(op, options));
+    router.on(op.method, path, options.scope(operationRoute(op, options, op.longPoll ? deadlines.none : deadlines.normal)));
   }
 }
 
-function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bodyLimitBytes, requestTimeoutMs, rateLimiter, idempotency }: RouteOptions) {
+function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bodyLimitBytes, rateLimiter, idempotency }: RouteOptions, deadlines: Deadlines) {
   const handler = handlers[op.operationId] as (c: never, input: unknown, res: unknown) => Response | Promise<Response>;
   if (typeof handler !== 'function') throw new Error(`no handler for operation ${op.operationId}`);
   const validator = createValidator(contract, op.operationId);
-  const timeoutMs = op.longPoll ? 0 : requestTimeoutMs;
 
   return async (c: Context<AppEnv>) => {
     c.set('operation', op);
@@ -58,10 +62,14 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bod
     const classLimited = rateLimiter?.checkClass(c, op, principal, ipKey);
     if (classLimited) return classLimited;
     const body = op.hasBody ? await readJsonBody(c, bodyLimitBytes, op.bodyContentTypes) : undefined;
-    const params = c.req.param() as Record<string, string>;
-    const query = validator.validate({ params, headers: validator.checksHeaders ? c.req.header() : NO_HEADERS, query: c.req.queries() as Record<string, string[]>, body });
+    // Only what the operation declares is collected from the request (each costs a parse).
+    const params = validator.checks.path ? (c.req.param() as Record<string, string>) : NONE;
+    const headers = validator.checks.header ? c.req.header() : NONE;
+    // Undeclared query parameters are still collected, so that the validator refuses them.
+    const rawQuery = validator.checks.query || c.req.url.includes('?') ? (c.req.queries() as Record<string, string[]>) : NONE;
+    const query = validator.validate({ params, headers, query: rawQuery, body });
     const input = { params, query, body };
-    const execute = () => withTimeout(timeoutMs, () => handler(c as never, input, responder(c)));
+    const execute = () => deadlines.run(() => handler(c as never, input, responder(c)));
     return op.idempotent ? idempotency.run(c, op, body, execute) : execute();
   };
 }

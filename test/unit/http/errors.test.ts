@@ -89,6 +89,11 @@ describe('body errors', () => {
     expect(q.status).toBe(400);
     expect((await problemOf(q)).errors?.map((e) => e.path).sort()).toEqual(['query/bogus', 'query/cursor', 'query/limit']);
   });
+  it('query parameters on an operation that declares none: 400', async () => {
+    const res = await t.request('/api/v1/tokens/introspect?verbose=1', json({ token: t.adminToken }));
+    expect(res.status).toBe(400);
+    expect((await problemOf(res)).errors?.map((e) => e.path)).toEqual(['query/verbose']);
+  });
   it('a cursor this server did not issue: 400', async () => {
     const res = await t.request('/api/v1/tokens?cursor=abcdef', { headers: t.auth(t.adminToken) });
     expect(res.status).toBe(400);

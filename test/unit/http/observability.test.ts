@@ -47,6 +47,21 @@ describe('/metrics', () => {
   });
 });
 
+describe('http_requests_total', () => {
+  it('counts each request once, however often it is scraped', async () => {
+    for (let i = 0; i < 3; i++) await t.request('/api/v1/tokens/00000000-0000-7000-8000-00000000000a', { headers: t.auth(t.adminToken) });
+    const count = async () => {
+      const text = await (await t.request('/metrics')).text();
+      return Number(/http_requests_total\{route="\/api\/v1\/tokens\/\{tokenId\}",method="GET",status="404"\} (\d+)/.exec(text)?.[1]);
+    };
+    const first = await count();
+    expect(first).toBeGreaterThanOrEqual(3);
+    expect(await count()).toBe(first);
+    await t.request('/api/v1/tokens/00000000-0000-7000-8000-00000000000b', { headers: t.auth(t.adminToken) });
+    expect(await count()).toBe(first + 1);
+  });
+});
+
 describe('compression', () => {
   it('compresses large responses for clients that accept it', async () => {
     const res = await t.request('/openapi.json', { headers: { 'accept-encoding': 'gzip' } });
@@ -63,6 +78,21 @@ describe('CORS', () => {
     const res = await t.request('/api/v1', { headers: { origin: 'https://console.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('https://console.example');
     expect(res.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+  });
+  it('answers preflights, and puts its headers on error responses too', async () => {
+    // Preflights are CORS's, not operations of the contract: unchecked.
+    const pre = await t.rawRequest('/api/v1/tokens', { method: 'OPTIONS', headers: { origin: 'https://console.example', 'access-control-request-method': 'POST' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('https://console.example');
+    expect(pre.headers.get('access-control-allow-headers')).toContain('Authorization');
+    expect(pre.headers.get('x-request-id')).toBeTruthy();
+    const denied = await t.request('/api/v1/tokens', { headers: { origin: 'https://console.example' } });
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('access-control-allow-origin')).toBe('https://console.example');
+    expect(denied.headers.get('x-request-id')).toBeTruthy();
+    const unrouted = await t.request('/api/v1/nothing-here', { headers: { origin: 'https://console.example' } });
+    expect(unrouted.status).toBe(404);
+    expect(unrouted.headers.get('access-control-allow-origin')).toBe('https://console.example');
   });
   it('does not allow other origins', async () => {
     const res = await t.request('/api/v1', { headers: { origin: 'https://evil.example' } });
