@@ -1,20 +1,39 @@
 /** Builds the service context for a request. */
 import type { Context } from 'hono';
+import type { Logger } from '../observability/logger.ts';
 import type { Repositories } from '../repositories/types.ts';
-import type { ServiceContext } from '../services/context.ts';
+import type { Principal, ServiceContext } from '../services/context.ts';
 import type { AppEnv } from '../http/env.ts';
 import { requestLog } from '../http/request-context.ts';
 
+/**
+ * A class rather than an object literal: the logger is a getter (the request's logger is only made if the
+ * service logs), and a literal with a getter is built through V8's slow path on every request.
+ */
+class RequestServiceContext implements ServiceContext {
+  readonly repos: Repositories;
+  readonly requestId: string | null;
+  readonly ip: string | null;
+  readonly principal: Principal | null;
+  private readonly c: Context<AppEnv>;
+
+  constructor(c: Context<AppEnv>, repos: Repositories) {
+    this.c = c;
+    this.repos = repos;
+    this.requestId = c.get('requestId') ?? null;
+    this.ip = c.get('clientIp') ?? null;
+    this.principal = c.get('principal') ?? null;
+  }
+
+  get log(): Logger {
+    return requestLog(this.c);
+  }
+
+  now(): Date {
+    return new Date();
+  }
+}
+
 export function serviceContext(c: Context<AppEnv>, repos: Repositories): ServiceContext {
-  return {
-    // A getter: the request's logger is only made if the service logs.
-    get log() {
-      return requestLog(c);
-    },
-    repos,
-    requestId: c.get('requestId') ?? null,
-    ip: c.get('clientIp') ?? null,
-    principal: c.get('principal') ?? null,
-    now: () => new Date(),
-  };
+  return new RequestServiceContext(c, repos);
 }

@@ -5,15 +5,16 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ValidationError } from '../services/errors.ts';
+import { requestHeader } from './headers.ts';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export async function readJsonBody(c: Context, limitBytes: number, accepted: readonly string[]): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
-  if (!JSON_TYPE.test(type) || !accepted.some((a) => a.includes('json'))) {
+  const type = requestHeader(c, 'content-type') ?? '';
+  if (!(type === 'application/json' || JSON_TYPE.test(type)) || !accepted.some((a) => a.includes('json'))) {
     throw new HTTPException(415, { message: `send the body as ${accepted.join(' or ')}, not ${type || 'an unlabelled body'}` });
   }
-  const declared = c.req.header('content-length');
+  const declared = requestHeader(c, 'content-length');
   if (declared !== undefined && Number(declared) > limitBytes) throw tooLarge(limitBytes);
   const text = declared !== undefined ? await c.req.text() : await readLimited(c.req.raw, limitBytes);
   if (text.length === 0) return undefined;

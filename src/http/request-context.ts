@@ -15,6 +15,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AppEnv } from './env.ts';
 import { resolveClientIp, type TrustedProxies } from './rate-limit/client-ip.ts';
+import { requestHeader } from './headers.ts';
 
 const VALID_ID = /^[\w\-=.:]{1,128}$/;
 
@@ -61,13 +62,13 @@ export function requestScope({ logger, metrics, accessLog, trustedProxies, compr
 
     return async (c) => {
       const started = performance.now();
-      const incoming = c.req.header('x-request-id');
+      const incoming = requestHeader(c, 'x-request-id');
       const requestId = incoming && VALID_ID.test(incoming) ? incoming : crypto.randomUUID();
       c.set('requestId', requestId);
       const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
       c.set('responseHeaders', responseHeaders);
       c.set('baseLogger', logger);
-      c.set('clientIp', resolveClientIp(peerAddress(c), trustedProxies.empty ? undefined : c.req.header('x-forwarded-for'), trustedProxies));
+      c.set('clientIp', resolveClientIp(peerAddress(c), trustedProxies.empty ? undefined : requestHeader(c, 'x-forwarded-for'), trustedProxies));
       metrics.httpInFlight.inc();
       let res: Response;
       try {

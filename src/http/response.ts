@@ -7,19 +7,29 @@
 import type { Context } from 'hono';
 
 /** JSON (or a JSON-based type such as problem+json) with an explicit Content-Length. */
-export function jsonResponse(c: Context, status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json'): Response {
+export function jsonResponse(c: Context, status: number, body: unknown, headers?: Record<string, string>, contentType = 'application/json'): Response {
   const text = JSON.stringify(body);
   const length = Buffer.byteLength(text);
-  return buildResponse(c, text, status, length, { ...headers, 'content-type': contentType, 'content-length': String(length) });
+  const all = headersFor(c, headers);
+  all['content-type'] = contentType;
+  all['content-length'] = String(length);
+  return buildResponse(c, text, status, length, all);
 }
 
 /** A response without a body. */
-export function emptyResponse(c: Context, status: number, headers: Record<string, string> = {}): Response {
-  return buildResponse(c, null, status, 0, headers);
+export function emptyResponse(c: Context, status: number, headers?: Record<string, string>): Response {
+  return buildResponse(c, null, status, 0, headersFor(c, headers));
+}
+
+/** The request's own headers plus the response's, in one new object. */
+function headersFor(c: Context, headers: Record<string, string> | undefined): Record<string, string> {
+  const all: Record<string, string> = { ...(c.get('responseHeaders') as Record<string, string> | undefined) };
+  if (headers !== undefined) Object.assign(all, headers);
+  return all;
 }
 
 function buildResponse(c: Context, text: string | null, status: number, length: number, headers: Record<string, string>): Response {
-  const res = new Response(text, { status, headers: { ...(c.get('responseHeaders') as Record<string, string> | undefined), ...headers } });
+  const res = new Response(text, { status, headers });
   c.set('builtResponse', res);
   c.set('bodyLength', length);
   return res;

@@ -57,7 +57,9 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bod
     const ipKey = rateLimiter ? ipBucketKey(c.get('clientIp')) : '';
     const ipLimited = rateLimiter?.checkIp(c, ipKey);
     if (ipLimited) return ipLimited;
-    const principal = await authenticate(c, op, auth);
+    // Awaited only when it is a promise: a cached operator token answers synchronously.
+    let principal = authenticate(c, op, auth);
+    if (principal instanceof Promise) principal = await principal;
     c.set('principal', principal);
     const classLimited = rateLimiter?.checkClass(c, op, principal, ipKey);
     if (classLimited) return classLimited;

@@ -1,7 +1,8 @@
 /**
  * Verifies operator bearer tokens. The secret is hashed (SHA-256) and looked up by hash; the stored hash is
  * compared again in constant time. Verified tokens are cached briefly so the hot path costs one hash and a
- * map lookup; revocation on this instance evicts at once, other instances within `cacheTtlMs`.
+ * map lookup; revocation on this instance evicts at once, other instances within `cacheTtlMs`. A cache hit
+ * answers synchronously (no promise), which is what nearly every operator request is.
  */
 import type { Logger } from '../../observability/logger.ts';
 import type { OperatorTokenRecord, Repositories } from '../../repositories/types.ts';
@@ -32,8 +33,12 @@ export class OperatorAuthenticator {
     this.now = now;
   }
 
-  async authenticate(secret: string): Promise<OperatorPrincipal> {
-    const found = await this.lookup(secret);
+  authenticate(secret: string): OperatorPrincipal | Promise<OperatorPrincipal> {
+    const found = this.lookup(secret);
+    return found instanceof Promise ? found.then((record) => this.admit(record)) : this.admit(found);
+  }
+
+  private admit(found: OperatorTokenRecord | null): OperatorPrincipal {
     if (!found) throw new UnauthorizedError('unknown operator token');
     const now = this.now();
     if (found.revokedAt) throw new UnauthorizedError('operator token revoked');
@@ -42,13 +47,17 @@ export class OperatorAuthenticator {
     return { type: 'operator', tokenId: found.id, tenantId: found.tenantId, role: found.role, name: found.name };
   }
 
-  /** The token a secret belongs to (revoked and expired ones included), or null; through the cache. */
-  async lookup(secret: string): Promise<OperatorTokenRecord | null> {
+  /** The token a secret belongs to (revoked and expired ones included), or null; from the cache when there. */
+  lookup(secret: string): OperatorTokenRecord | null | Promise<OperatorTokenRecord | null> {
     if (!looksLikeSecret(secret, 'opk')) return null;
     const hash = hashSecret(secret);
     const now = this.now();
     const entry = this.cache.get(hash);
     if (entry && entry.cachedUntil > now) return entry.record;
+    return this.load(hash, now);
+  }
+
+  private async load(hash: string, now: number): Promise<OperatorTokenRecord | null> {
     const record = await this.repos.operatorTokens.findByHash(hash);
     if (!record || !sameHash(record.secretHash, hash)) {
       this.cache.delete(hash);
