@@ -1,5 +1,7 @@
 /**
- * The scenarios of a run, in order (bare-post first: it is the ceiling the others are compared with).
+ * The scenarios of a run, in order. bare-post, the ceiling the others are compared with, runs first and
+ * again last (bare-post@end): the ratios are taken against the mean of both, so that a machine that
+ * speeds up or slows down during the run moves the ceiling too.
  * A step builds its scenario when its turn comes (the first telemetry-range seeds the table) and may check
  * what the server stored once the load has stopped.
  */
@@ -75,6 +77,7 @@ export function steps(ctx: RunContext): Step[] {
     ...rangeSteps(ctx, auth),
     // The same ingest load again with the table seeded: throughput should stay flat as the table grows.
     ...(ctx.seedRows > 0 ? [ingestStep(`ingest@${shortCount(ctx.seedRows)}`, ctx, emptyTable)] : []),
+    fixed({ name: 'bare-post@end', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body: BARE_BODY }),
   ];
 }
 
