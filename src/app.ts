@@ -61,6 +61,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerOperations(app, api, {
     contract: deps.contract,
     handlers,
+    repos: deps.repos,
     auth: { operator: deps.authenticator, agent: new AgentAuthenticator(deps.repos) },
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,

@@ -5,6 +5,6 @@ import type { HandlerMap } from './types.ts';
 
 export function adminHandlers({ config, rateLimiter }: HandlerDeps): Pick<HandlerMap, 'getRateLimits'> {
   return {
-    getRateLimits: (_c, { query }, res) => res.json(200, rateLimitReport(config.rateLimits, rateLimiter, query.top ?? 10)),
+    getRateLimits: ({ query }, res) => res.json(200, rateLimitReport(config.rateLimits, rateLimiter, query.top ?? 10)),
   };
 }

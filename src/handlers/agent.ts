@@ -5,7 +5,6 @@ import { recordHeartbeat, saveStatusReport } from '../services/agents/heartbeat.
 import { rotateAgentKey } from '../services/agents/keys.ts';
 import { registerAgent } from '../services/agents/register.ts';
 import { DomainError } from '../services/errors.ts';
-import { serviceContext } from './context.ts';
 import type { HandlerDeps } from './deps.ts';
 import type { HandlerMap } from './types.ts';
 
@@ -14,15 +13,13 @@ type AgentHandlers = Pick<HandlerMap, 'registerAgent' | 'getClaimStatus' | 'enro
 export function agentHandlers({ repos, config }: HandlerDeps): AgentHandlers {
   const agents = config.agents;
   return {
-    registerAgent: async (c, { body }, res) => {
-      const { created, expiresAt } = await registerAgent({ ctx: serviceContext(c, repos), input: body, expiryHours: agents.claimExpiryHours });
-      const agentId = body.agentId.toLowerCase();
+    registerAgent: async ({ body }, res, ctx) => {
+      const { agentId, created, expiresAt } = await registerAgent({ ctx, input: body, expiryHours: agents.claimExpiryHours });
       const answer = { status: 'pending_claim' as const, pollUrl: `/agent/${agentId}/claim-status`, claimUrl: '/api/v1/agents/claim', expiresAt: expiresAt.toISOString() };
       return created ? res.json(201, answer) : res.json(200, answer);
     },
 
-    getClaimStatus: async (c, { params }, res) => {
-      const ctx = serviceContext(c, repos);
+    getClaimStatus: async ({ params }, res, ctx) => {
       try {
         const status = await getClaimStatus({ ctx, input: { agentId: params.agentId } });
         return status.status === 'claimed' ? res.json(200, status) : res.json(200, { ...status, expiresAt: status.expiresAt.toISOString() });
@@ -34,8 +31,8 @@ export function agentHandlers({ repos, config }: HandlerDeps): AgentHandlers {
       }
     },
 
-    enrollAgent: async (c, { body }, res) => {
-      const result = await enrollAgent({ ctx: serviceContext(c, repos), input: body });
+    enrollAgent: async ({ body }, res, ctx) => {
+      const result = await enrollAgent({ ctx, input: body });
       const answer = {
         agentId: result.agentId,
         apiKey: result.apiKey,
@@ -46,18 +43,18 @@ export function agentHandlers({ repos, config }: HandlerDeps): AgentHandlers {
       return result.reEnrolled ? res.json(200, answer) : res.json(201, answer);
     },
 
-    sendHeartbeat: async (c, { body }, res) => {
-      await recordHeartbeat({ ctx: serviceContext(c, repos), agent: c.get('agent')!, heartbeat: body as Record<string, unknown>, writeIntervalSec: agents.heartbeatWriteIntervalSec });
+    sendHeartbeat: async ({ body }, res, ctx, c) => {
+      await recordHeartbeat({ ctx, agent: c.get('agent')!, heartbeat: body, writeIntervalSec: agents.heartbeatWriteIntervalSec });
       return res.empty(204);
     },
 
-    sendStatusReport: async (c, { params, body }, res) => {
-      await saveStatusReport({ ctx: serviceContext(c, repos), agentId: params.agentId.toLowerCase(), report: body as Record<string, unknown> });
+    sendStatusReport: async ({ params, body }, res, ctx) => {
+      await saveStatusReport({ ctx, input: { agentId: params.agentId, report: body } });
       return res.empty(202);
     },
 
-    rotateAgentKey: async (c, _input, res) => {
-      const { apiKey, previousKeyValidUntil } = await rotateAgentKey({ ctx: serviceContext(c, repos), graceSec: agents.keyRotationGraceSec });
+    rotateAgentKey: async (_input, res, ctx) => {
+      const { apiKey, previousKeyValidUntil } = await rotateAgentKey({ ctx, graceSec: agents.keyRotationGraceSec });
       return res.json(200, { apiKey, previousKeyValidUntil: previousKeyValidUntil.toISOString() });
     },
   };

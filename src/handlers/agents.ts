@@ -5,7 +5,6 @@ import { claimAgent } from '../services/agents/claim.ts';
 import { deleteAgent, getAgent, listAgents, listPendingAgents, updateAgent } from '../services/agents/fleet.ts';
 import { revokeAgentKey } from '../services/agents/keys.ts';
 import { toAgent } from '../repositories/shared/mappers.ts';
-import { serviceContext } from './context.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentAgent, presentPage, presentPendingAgent } from './presenters.ts';
 import type { HandlerMap } from './types.ts';
@@ -14,29 +13,29 @@ type FleetHandlers = Pick<HandlerMap, 'listAgents' | 'getAgent' | 'updateAgent' 
 
 export function fleetHandlers({ repos }: HandlerDeps): FleetHandlers {
   return {
-    listAgents: async (c, { query }, res) => res.json(200, presentPage(await listAgents({ ctx: serviceContext(c, repos), input: query }), presentAgent)),
-    getAgent: async (c, { params }, res) => {
-      const agent = await getAgent({ ctx: serviceContext(c, repos), input: { agentId: params.agentId } });
+    listAgents: async ({ query }, res, ctx) => res.json(200, presentPage(await listAgents({ ctx, input: query }), presentAgent)),
+    getAgent: async ({ params }, res, ctx) => {
+      const agent = await getAgent({ ctx, input: { agentId: params.agentId } });
       return res.json(200, presentAgent(agent), { etag: etagOf(agent.version) });
     },
-    updateAgent: async (c, { params, body }, res) => {
+    updateAgent: async ({ params, headers, body }, res, ctx) => {
       const { version, ...changes } = body;
-      const agent = await updateAgent({ ctx: serviceContext(c, repos), input: { agentId: params.agentId, changes, version, ifMatch: c.req.header('if-match') } });
+      const agent = await updateAgent({ ctx, input: { agentId: params.agentId, changes, version, ifMatch: headers['if-match'] } });
       return res.json(200, presentAgent(agent), { etag: etagOf(agent.version) });
     },
-    deleteAgent: async (c, { params }, res) => {
-      await deleteAgent({ ctx: serviceContext(c, repos), input: { agentId: params.agentId } });
+    deleteAgent: async ({ params }, res, ctx) => {
+      await deleteAgent({ ctx, input: { agentId: params.agentId } });
       return res.empty(204);
     },
-    listPendingAgents: async (c, { query }, res) => res.json(200, presentPage(await listPendingAgents({ ctx: serviceContext(c, repos), input: query }), presentPendingAgent)),
-    claimAgent: async (c, { body }, res) => {
-      const agent = await claimAgent({ ctx: serviceContext(c, repos), input: body });
+    listPendingAgents: async ({ query }, res, ctx) => res.json(200, presentPage(await listPendingAgents({ ctx, input: query }), presentPendingAgent)),
+    claimAgent: async ({ body }, res, ctx) => {
+      const agent = await claimAgent({ ctx, input: body });
       return res.json(200, { agentId: agent.id, status: 'claimed', agent: presentAgent(toAgent(agent)) });
     },
-    revokeAgentKey: async (c, { params }, res) => {
-      await revokeAgentKey({ ctx: serviceContext(c, repos), input: { agentId: params.agentId } });
+    revokeAgentKey: async ({ params }, res, ctx) => {
+      await revokeAgentKey({ ctx, input: { agentId: params.agentId } });
       return res.empty(204);
     },
-    bulkAgents: async (c, { body }, res) => res.json(200, await bulkAgents({ ctx: serviceContext(c, repos), input: body })),
+    bulkAgents: async ({ body }, res, ctx) => res.json(200, await bulkAgents({ ctx, input: body })),
   };
 }

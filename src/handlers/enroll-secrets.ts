@@ -3,7 +3,6 @@ import { createEnrollSecret } from '../services/enroll-secrets/create.ts';
 import { getEnrollSecret } from '../services/enroll-secrets/get.ts';
 import { listEnrollSecrets } from '../services/enroll-secrets/list.ts';
 import { revokeEnrollSecret } from '../services/enroll-secrets/revoke.ts';
-import { serviceContext } from './context.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentPage } from './presenters.ts';
 import { presentEnrollSecret } from './tenancy-presenters.ts';
@@ -11,19 +10,19 @@ import type { HandlerMap } from './types.ts';
 
 export function enrollSecretHandlers({ repos }: HandlerDeps): Pick<HandlerMap, 'listEnrollSecrets' | 'createEnrollSecret' | 'getEnrollSecret' | 'revokeEnrollSecret'> {
   return {
-    listEnrollSecrets: async (c, { query }, res) => {
-      const page = await listEnrollSecrets({ ctx: serviceContext(c, repos), input: query });
+    listEnrollSecrets: async ({ query }, res, ctx) => {
+      const page = await listEnrollSecrets({ ctx, input: query });
       return res.json(200, presentPage(page, presentEnrollSecret));
     },
-    createEnrollSecret: async (c, { body }, res) => {
+    createEnrollSecret: async ({ body }, res, ctx) => {
       const input = { name: body.name, sectionId: body.sectionId, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined };
-      const { enrollSecret, secret } = await createEnrollSecret({ ctx: serviceContext(c, repos), input });
+      const { enrollSecret, secret } = await createEnrollSecret({ ctx, input });
       return res.json(201, { enrollSecret: presentEnrollSecret(enrollSecret), secret }, { location: `/api/v1/enroll-secrets/${enrollSecret.id}` });
     },
-    getEnrollSecret: async (c, { params }, res) =>
-      res.json(200, presentEnrollSecret(await getEnrollSecret({ ctx: serviceContext(c, repos), input: { id: params.secretId } }))),
-    revokeEnrollSecret: async (c, { params }, res) => {
-      await revokeEnrollSecret({ ctx: serviceContext(c, repos), input: { id: params.secretId } });
+    getEnrollSecret: async ({ params }, res, ctx) =>
+      res.json(200, presentEnrollSecret(await getEnrollSecret({ ctx, input: { id: params.secretId } }))),
+    revokeEnrollSecret: async ({ params }, res, ctx) => {
+      await revokeEnrollSecret({ ctx, input: { id: params.secretId } });
       return res.empty(204);
     },
   };

@@ -3,7 +3,6 @@ import { streamSSE } from 'hono/streaming';
 import type { StoredEvent } from '../repositories/types.ts';
 import { checkRetained, readEvents } from '../services/events/read.ts';
 import { requirePrincipal } from '../services/context.ts';
-import { serviceContext } from './context.ts';
 import type { HandlerDeps } from './deps.ts';
 import type { HandlerMap } from './types.ts';
 
@@ -16,10 +15,10 @@ export function presentEvent(e: StoredEvent) {
 export function eventHandlers({ repos, feed, config, shutdown }: HandlerDeps): Pick<HandlerMap, 'listEvents' | 'streamEvents'> {
   const heartbeatMs = config.events.sseHeartbeatSec * 1000;
   return {
-    listEvents: async (c, { query }, res) => {
+    listEvents: async ({ query }, res, ctx) => {
       const offset = query.offset ?? 0;
       const page = await readEvents({
-        ctx: serviceContext(c, repos),
+        ctx,
         input: { offset, limit: query.limit ?? 100, types: query.types, waitSec: query.wait ?? 0 },
         notifier: feed.notifier,
       });
@@ -27,10 +26,10 @@ export function eventHandlers({ repos, feed, config, shutdown }: HandlerDeps): P
       return res.json(200, { events: page.events.map(presentEvent), nextOffset: last ? last.offset : offset, hasMore: page.hasMore });
     },
 
-    streamEvents: async (c, { query }) => {
-      const ctx = serviceContext(c, repos);
+    streamEvents: async ({ query, headers }, _res, ctx, c) => {
       const { tenantId } = requirePrincipal(ctx);
-      const lastEventId = c.req.header('last-event-id');
+      // Last-Event-ID (the contract allows digits only) takes precedence over `offset`.
+      const lastEventId = headers['last-event-id'];
       let offset = lastEventId !== undefined ? Number(lastEventId) : (query.offset ?? 0);
       await checkRetained(ctx, tenantId, offset); // 410 before the stream starts
       const types = query.types;

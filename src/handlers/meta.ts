@@ -5,8 +5,8 @@ import type { HandlerMap } from './types.ts';
 export function metaHandlers(deps: HandlerDeps): Pick<HandlerMap, 'getApiInfo'> {
   const apiVersion = (deps.contract.document.info as { version: string }).version;
   return {
-    getApiInfo: (c, _input, res) => {
-      const p = c.get('principal');
+    getApiInfo: (_input, res, ctx) => {
+      const p = ctx.principal;
       if (p?.type === 'agent') throw new Error('unreachable: getApiInfo accepts operator tokens only');
       return res.json(200, {
         name: 'agentry',

@@ -5,7 +5,6 @@ import { deleteSection } from '../services/sections/delete.ts';
 import { getSection } from '../services/sections/get.ts';
 import { listSections } from '../services/sections/list.ts';
 import { updateSection } from '../services/sections/update.ts';
-import { serviceContext } from './context.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentPage } from './presenters.ts';
 import { presentSection } from './tenancy-presenters.ts';
@@ -13,25 +12,25 @@ import type { HandlerMap } from './types.ts';
 
 export function sectionHandlers({ repos }: HandlerDeps): Pick<HandlerMap, 'listSections' | 'createSection' | 'getSection' | 'updateSection' | 'deleteSection'> {
   return {
-    listSections: async (c, { query }, res) => {
-      const page = await listSections({ ctx: serviceContext(c, repos), input: query });
+    listSections: async ({ query }, res, ctx) => {
+      const page = await listSections({ ctx, input: query });
       return res.json(200, presentPage(page, presentSection));
     },
-    createSection: async (c, { body }, res) => {
-      const section = await createSection({ ctx: serviceContext(c, repos), input: { name: body.name, description: body.description } });
+    createSection: async ({ body }, res, ctx) => {
+      const section = await createSection({ ctx, input: { name: body.name, description: body.description } });
       return res.json(201, presentSection(section), { location: `/api/v1/sections/${section.id}`, etag: etagOf(section.version) });
     },
-    getSection: async (c, { params }, res) => {
-      const section = await getSection({ ctx: serviceContext(c, repos), input: { id: params.sectionId } });
+    getSection: async ({ params }, res, ctx) => {
+      const section = await getSection({ ctx, input: { id: params.sectionId } });
       return res.json(200, presentSection(section), { etag: etagOf(section.version) });
     },
-    updateSection: async (c, { params, body }, res) => {
-      const input = { id: params.sectionId, name: body.name, description: body.description, version: body.version, ifMatch: c.req.header('if-match') };
-      const section = await updateSection({ ctx: serviceContext(c, repos), input });
+    updateSection: async ({ params, headers, body }, res, ctx) => {
+      const input = { id: params.sectionId, name: body.name, description: body.description, version: body.version, ifMatch: headers['if-match'] };
+      const section = await updateSection({ ctx, input });
       return res.json(200, presentSection(section), { etag: etagOf(section.version) });
     },
-    deleteSection: async (c, { params }, res) => {
-      await deleteSection({ ctx: serviceContext(c, repos), input: { id: params.sectionId, ifMatch: c.req.header('if-match') } });
+    deleteSection: async ({ params, headers }, res, ctx) => {
+      await deleteSection({ ctx, input: { id: params.sectionId, ifMatch: headers['if-match'] } });
       return res.empty(204);
     },
   };

@@ -23,9 +23,9 @@ export function systemHandlers(deps: HandlerDeps): SystemHandlers {
   const docsPage = Scalar({ url: '/openapi.json', cdn: DOCS_SCRIPT_PATH, pageTitle: 'agentry API reference', withDefaultFonts: false, telemetry: false } as never);
   let docsScript: string | undefined;
   return {
-    getHealth: (_c, _input, res) => res.json(200, { status: 'ok' }),
-    getLiveness: (_c, _input, res) => res.json(200, { status: 'ok' }),
-    getReadiness: async (c, _input, res) => {
+    getHealth: (_input, res) => res.json(200, { status: 'ok' }),
+    getLiveness: (_input, res) => res.json(200, { status: 'ok' }),
+    getReadiness: async (_input, res, _ctx, c) => {
       const result = await runChecks(deps.readinessChecks, READINESS_TIMEOUT_MS);
       if (result.ok) return res.json(200, { status: 'ok', checks: result.checks as never });
       const failing = Object.entries(result.checks)
@@ -33,11 +33,11 @@ export function systemHandlers(deps: HandlerDeps): SystemHandlers {
         .map(([name, r]) => `${name}: ${r.error}`);
       return problem(c, 503, `not ready: ${failing.join('; ')}`, { checks: result.checks }, { 'retry-after': '5' });
     },
-    getMetrics: async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
-    getOpenApiJson: (c) => c.body(deps.contract.json, 200, { 'content-type': 'application/json' }),
-    getOpenApiYaml: (c) => c.body(deps.contract.yaml, 200, { 'content-type': 'application/yaml' }),
-    getDocs: (c) => docsPage(c as never, async () => {}) as Promise<Response>,
-    getDocsAsset: (c) => {
+    getMetrics: async (_input, _res, _ctx, c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
+    getOpenApiJson: (_input, _res, _ctx, c) => c.body(deps.contract.json, 200, { 'content-type': 'application/json' }),
+    getOpenApiYaml: (_input, _res, _ctx, c) => c.body(deps.contract.yaml, 200, { 'content-type': 'application/yaml' }),
+    getDocs: (_input, _res, _ctx, c) => docsPage(c as never, async () => {}) as Promise<Response>,
+    getDocsAsset: (_input, _res, _ctx, c) => {
       docsScript ??= readFileSync(docsScriptFile(), 'utf8');
       return c.body(docsScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' });
     },

@@ -2,7 +2,6 @@
 import { createTenant } from '../services/tenants/create.ts';
 import { getTenant } from '../services/tenants/get.ts';
 import { listTenants } from '../services/tenants/list.ts';
-import { serviceContext } from './context.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentPage } from './presenters.ts';
 import { presentTenant } from './tenancy-presenters.ts';
@@ -10,14 +9,14 @@ import type { HandlerMap } from './types.ts';
 
 export function tenantHandlers({ repos }: HandlerDeps): Pick<HandlerMap, 'listTenants' | 'createTenant' | 'getTenant'> {
   return {
-    listTenants: async (c, { query }, res) => {
-      const page = await listTenants({ ctx: serviceContext(c, repos), input: query });
+    listTenants: async ({ query }, res, ctx) => {
+      const page = await listTenants({ ctx, input: query });
       return res.json(200, presentPage(page, presentTenant));
     },
-    createTenant: async (c, { body }, res) => {
-      const tenant = await createTenant({ ctx: serviceContext(c, repos), input: { name: body.name } });
+    createTenant: async ({ body }, res, ctx) => {
+      const tenant = await createTenant({ ctx, input: { name: body.name } });
       return res.json(201, presentTenant(tenant), { location: `/api/v1/tenants/${tenant.id}` });
     },
-    getTenant: async (c, { params }, res) => res.json(200, presentTenant(await getTenant({ ctx: serviceContext(c, repos), input: { id: params.tenantId } }))),
+    getTenant: async ({ params }, res, ctx) => res.json(200, presentTenant(await getTenant({ ctx, input: { id: params.tenantId } }))),
   };
 }

@@ -4,29 +4,28 @@ import { getToken } from '../services/tokens/get.ts';
 import { introspectToken } from '../services/tokens/introspect.ts';
 import { listTokens } from '../services/tokens/list.ts';
 import { revokeToken } from '../services/tokens/revoke.ts';
-import { serviceContext } from './context.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentPage, presentToken } from './presenters.ts';
 import type { HandlerMap } from './types.ts';
 
 export function tokenHandlers({ repos, authenticator }: HandlerDeps): Pick<HandlerMap, 'listTokens' | 'createToken' | 'getToken' | 'revokeToken' | 'introspectToken'> {
   return {
-    listTokens: async (c, { query }, res) => {
-      const page = await listTokens({ ctx: serviceContext(c, repos), input: query });
+    listTokens: async ({ query }, res, ctx) => {
+      const page = await listTokens({ ctx, input: query });
       return res.json(200, presentPage(page, presentToken));
     },
-    createToken: async (c, { body }, res) => {
+    createToken: async ({ body }, res, ctx) => {
       const input = { name: body.name, role: body.role, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined };
-      const { token, secret } = await createToken({ ctx: serviceContext(c, repos), input });
+      const { token, secret } = await createToken({ ctx, input });
       return res.json(201, { token: presentToken(token), secret }, { location: `/api/v1/tokens/${token.id}` });
     },
-    getToken: async (c, { params }, res) => res.json(200, presentToken(await getToken({ ctx: serviceContext(c, repos), input: { id: params.tokenId } }))),
-    introspectToken: async (c, { body }, res) => {
-      const result = await introspectToken({ ctx: serviceContext(c, repos), input: { secret: body.token }, authenticator });
+    getToken: async ({ params }, res, ctx) => res.json(200, presentToken(await getToken({ ctx, input: { id: params.tokenId } }))),
+    introspectToken: async ({ body }, res, ctx) => {
+      const result = await introspectToken({ ctx, input: { secret: body.token }, authenticator });
       return res.json(200, result.token ? { active: true, token: presentToken(result.token) } : { active: false });
     },
-    revokeToken: async (c, { params }, res) => {
-      await revokeToken({ ctx: serviceContext(c, repos), input: { id: params.tokenId }, authenticator });
+    revokeToken: async ({ params }, res, ctx) => {
+      await revokeToken({ ctx, input: { id: params.tokenId }, authenticator });
       return res.empty(204);
     },
   };

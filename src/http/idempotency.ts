@@ -28,8 +28,8 @@ export class IdempotencyGuard {
     this.metrics = metrics;
   }
 
-  async run(c: Context<AppEnv>, op: OperationDescriptor, body: unknown, execute: () => Response | Promise<Response>): Promise<Response> {
-    const key = c.req.header('idempotency-key');
+  /** `key`: the request's validated Idempotency-Key, if it sent one. */
+  async run(c: Context<AppEnv>, op: OperationDescriptor, body: unknown, key: string | undefined, execute: () => Response | Promise<Response>): Promise<Response> {
     if (key === undefined) return execute();
     const principal = c.get('principal');
     // Keys are per caller: two callers may use the same key for different things.

@@ -13,7 +13,7 @@ import { ValidationError, type FieldError } from '../services/errors.ts';
 export interface RawRequest {
   /** Path parameters as routed. */
   params: Record<string, string>;
-  /** Lower-cased header names. */
+  /** The declared header parameters present in the request, by lower-case name. */
   headers: Record<string, string>;
   /** Every value of every query parameter, as Hono's `c.req.queries()` gives them. */
   query: Record<string, string[]>;
@@ -25,6 +25,8 @@ export interface OperationValidator {
   validate(req: RawRequest): Record<string, unknown>;
   /** Which parameter locations the operation declares: the caller may skip collecting the others. */
   readonly checks: { readonly path: boolean; readonly query: boolean; readonly header: boolean };
+  /** The header parameters the operation declares, by lower-case name: the only headers handlers see. */
+  readonly headerNames: readonly string[];
 }
 
 const EMPTY = Object.freeze({});
@@ -38,12 +40,14 @@ export function createValidator(contract: Contract, operationId: string): Operat
   const hasJsonBody = Boolean((operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content?.['application/json']?.schema);
   const bodyValidator = hasJsonBody ? validators[0] : undefined;
   const paramsValidator = validators[hasJsonBody ? 1 : 0]!;
-  const checks = { path: parameters.some((p) => p.in === 'path'), query: parameters.some((p) => p.in === 'query'), header: parameters.some((p) => p.in === 'header') };
+  const headerNames = parameters.filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
+  const checks = { path: parameters.some((p) => p.in === 'path'), query: parameters.some((p) => p.in === 'query'), header: headerNames.length > 0 };
   // Nothing declared to check: skip the work entirely (most GETs of the root router).
-  if (parameters.length === 0 && !bodyValidator) return { validate: () => ({}), checks };
+  if (parameters.length === 0 && !bodyValidator) return { validate: () => ({}), checks, headerNames };
 
   return {
     checks,
+    headerNames,
     validate(req) {
       const errors: ErrorObject[] = [];
       if (bodyValidator && !bodyValidator({ requestBody: req.body })) errors.push(...bodyValidator.errors!);

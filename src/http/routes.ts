@@ -2,12 +2,17 @@
  * Registers every row of the generated operation table on Hono's router. Each route runs one composed
  * function (per-IP rate limit → auth → class rate limit → body → validation → handler) rather than a chain
  * of middleware, which keeps the hot path short. Dispatch is Hono's; openapi-backend is used only for its precompiled validators.
+ *
+ * The route is the request edge: it hands the handler the validated input (path, query, the declared
+ * headers, body) and the service context, built once here, so that handlers never read the raw request.
  */
 import type { Context, Hono } from 'hono';
 import { operationTable, type OperationDescriptor } from '../../generated/operations.ts';
-import { responder, type HandlerMap } from '../handlers/types.ts';
+import { responder, type HandlerInput, type HandlerMap } from '../handlers/types.ts';
+import type { Repositories } from '../repositories/types.ts';
 import { authenticate, type Authenticators } from './authenticate.ts';
 import { readJsonBody } from './body.ts';
+import { requestHeader } from './headers.ts';
 import type { Contract } from './contract.ts';
 import type { AppEnv } from './env.ts';
 import { ipBucketKey } from './rate-limit/client-ip.ts';
@@ -15,11 +20,14 @@ import type { RateLimiter } from './rate-limit/limiter.ts';
 import type { IdempotencyGuard } from './idempotency.ts';
 import type { RequestScope } from './request-context.ts';
 import { createValidator } from './request-validation.ts';
+import { RequestServiceContext } from './service-context.ts';
 import { Deadlines } from './timeout.ts';
 
 export interface RouteOptions {
   contract: Contract;
   handlers: HandlerMap;
+  /** Handed to handlers in the service context. */
+  repos: Repositories;
   auth: Authenticators;
   bodyLimitBytes: number;
   requestTimeoutMs: number;
@@ -46,10 +54,12 @@ export function registerOperations(root: Hono<AppEnv>, api: Hono<AppEnv>, option
   }
 }
 
-function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bodyLimitBytes, rateLimiter, idempotency }: RouteOptions, deadlines: Deadlines) {
-  const handler = handlers[op.operationId] as (c: never, input: unknown, res: unknown) => Response | Promise<Response>;
+function operationRoute(op: OperationDescriptor, { contract, handlers, repos, auth, bodyLimitBytes, rateLimiter, idempotency }: RouteOptions, deadlines: Deadlines) {
+  // The table row and the handler are paired by operationId; the input is built to that operation's contract.
+  const handler = handlers[op.operationId] as (input: HandlerInput<never>, res: unknown, ctx: RequestServiceContext, c: Context<AppEnv>) => Response | Promise<Response>;
   if (typeof handler !== 'function') throw new Error(`no handler for operation ${op.operationId}`);
   const validator = createValidator(contract, op.operationId);
+  if (op.idempotent && !validator.headerNames.includes('idempotency-key')) throw new Error(`${op.operationId} is x-idempotent but does not declare the Idempotency-Key header`);
 
   return async (c: Context<AppEnv>) => {
     c.set('operation', op);
@@ -66,12 +76,23 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bod
     const body = op.hasBody ? await readJsonBody(c, bodyLimitBytes, op.bodyContentTypes) : undefined;
     // Only what the operation declares is collected from the request (each costs a parse).
     const params = validator.checks.path ? (c.req.param() as Record<string, string>) : NONE;
-    const headers = validator.checks.header ? c.req.header() : NONE;
+    const headers = validator.checks.header ? declaredHeaders(c, validator.headerNames) : NONE;
     // Undeclared query parameters are still collected, so that the validator refuses them.
     const rawQuery = validator.checks.query || c.req.url.includes('?') ? (c.req.queries() as Record<string, string[]>) : NONE;
     const query = validator.validate({ params, headers, query: rawQuery, body });
-    const input = { params, query, body };
-    const execute = () => deadlines.run(() => handler(c as never, input, responder(c)));
-    return op.idempotent ? idempotency.run(c, op, body, execute) : execute();
+    const input = { params, query, headers, body } as HandlerInput<never>;
+    const ctx = new RequestServiceContext(c, repos, principal);
+    const execute = () => deadlines.run(() => handler(input, responder(c), ctx, c));
+    return op.idempotent ? idempotency.run(c, op, body, headers['idempotency-key'], execute) : execute();
   };
+}
+
+/** The header parameters the operation declares, those present, by lower-case name. */
+function declaredHeaders(c: Context<AppEnv>, names: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    const value = requestHeader(c, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  return headers;
 }

@@ -10,7 +10,7 @@ import { startTestServer } from '../helpers/server.ts';
 describe('graceful shutdown', () => {
   it('finishes in-flight requests, then refuses new connections', async () => {
     const s = await startTestServer({
-      handlerOverrides: { getHealth: (_c, _i, res) => new Promise((r) => setTimeout(() => r(res.json(200, { status: 'ok' })), 400)) },
+      handlerOverrides: { getHealth: (_i, res) => new Promise((r) => setTimeout(() => r(res.json(200, { status: 'ok' })), 400)) },
     });
     const inFlight = fetch(`${s.url}/healthz`);
     await new Promise((r) => setTimeout(r, 100));
@@ -24,7 +24,7 @@ describe('graceful shutdown', () => {
   it('cuts off requests still running at the shutdown deadline', async () => {
     const s = await startTestServer({
       config: (c) => (c.server.shutdownTimeoutMs = 200),
-      handlerOverrides: { getHealth: (_c, _i, res) => new Promise((r) => setTimeout(() => r(res.json(200, { status: 'ok' })), 5000)) },
+      handlerOverrides: { getHealth: (_i, res) => new Promise((r) => setTimeout(() => r(res.json(200, { status: 'ok' })), 5000)) },
     });
     const stuck = fetch(`${s.url}/healthz`).then(
       (r) => r.status,

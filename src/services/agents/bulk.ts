@@ -1,20 +1,12 @@
 /** Bulk actions: each agent is handled on its own, so one failure does not undo the others. */
+import type { BodyOf, JsonBodyOf } from '../../operation-types.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { agentChangeEffects, deleteAgent } from './fleet.ts';
 import { requireSection } from './sections.ts';
 
-export interface BulkInput {
-  action: 'tag' | 'untag' | 'move' | 'delete';
-  agentIds: string[];
-  tags?: string[];
-  sectionId?: string | null;
-}
-
-export interface BulkResult {
-  results: { agentId: string; outcome: 'ok' | 'not_found' | 'failed'; detail?: string }[];
-  summary: { requested: number; succeeded: number; failed: number };
-}
+export type BulkInput = BodyOf<'bulkAgents'>;
+export type BulkResult = JsonBodyOf<'bulkAgents', 200>;
 
 export async function bulkAgents({ ctx, input }: { ctx: ServiceContext; input: BulkInput }): Promise<BulkResult> {
   const principal = requireOperator(ctx);

@@ -12,7 +12,7 @@ export type ClaimStatus = { status: 'pending_claim'; expiresAt: Date; pollIn: nu
 const pollIn = (polls: number) => Math.min(5 + polls * 5, 30);
 
 export async function getClaimStatus({ ctx, input }: { ctx: ServiceContext; input: { agentId: string } }): Promise<ClaimStatus> {
-  const agentId = input.agentId.toLowerCase();
+  const { agentId } = input;
   const reg = await ctx.repos.registrations.find(agentId);
   if (!reg) throw new NotFoundError('registration', agentId);
   const now = ctx.now();

@@ -3,6 +3,7 @@
  * checked against the stored SHA-256 hash in constant time; the agent is created in the operator's tenant
  * (without a key: the key is made when the agent next polls).
  */
+import type { BodyOf } from '../../operation-types.ts';
 import type { AgentRecord } from '../../repositories/types.ts';
 import { auditEntry } from '../audit/entry.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
@@ -12,16 +13,11 @@ import { hashSecret, sameHash } from '../secrets.ts';
 import { agentSnapshot, newAgentRecord } from './records.ts';
 import { requireSection } from './sections.ts';
 
-export interface ClaimInput {
-  agentId: string;
-  claimToken: string;
-  sectionId?: string | null;
-  name?: string;
-}
+export type ClaimInput = BodyOf<'claimAgent'>;
 
 export async function claimAgent({ ctx, input }: { ctx: ServiceContext; input: ClaimInput }): Promise<AgentRecord> {
   const principal = requireOperator(ctx);
-  const agentId = input.agentId.toLowerCase();
+  const { agentId } = input;
   const now = ctx.now();
   const reg = await ctx.repos.registrations.find(agentId);
   if (!reg || (!reg.claimedAt && reg.expiresAt <= now)) throw new NotFoundError('pending registration', agentId);

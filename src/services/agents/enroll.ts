@@ -2,6 +2,7 @@
  * Enrollment with a secret (Fleet-style): the agent gets its id and key at once. A `hardwareId` already
  * enrolled in the tenant re-issues that agent's key (and reactivates it) instead of creating a duplicate.
  */
+import type { BodyOf } from '../../operation-types.ts';
 import type { AgentRecord } from '../../repositories/types.ts';
 import { auditEntry } from '../audit/entry.ts';
 import type { ServiceContext } from '../context.ts';
@@ -11,16 +12,7 @@ import { newId } from '../ids.ts';
 import { hashSecret, looksLikeSecret, sameHash } from '../secrets.ts';
 import { agentSnapshot, issueAgentKey, newAgentRecord, SUPPORTED_CAPABILITIES } from './records.ts';
 
-export interface EnrollInput {
-  enrollSecret: string;
-  hostname: string;
-  os: string;
-  arch: string;
-  agentVersion: string;
-  hardwareId?: string;
-  capabilities?: string[];
-  tags?: string[];
-}
+export type EnrollInput = BodyOf<'enrollAgent'>;
 
 export interface EnrollResult {
   agentId: string;

@@ -3,11 +3,12 @@
  * auth lookup already told us when it was last written); an offline agent coming back is written at once,
  * with its `agent_online` event.
  */
+import type { BodyOf } from '../../operation-types.ts';
 import type { AuthenticatedAgent } from '../auth/agent-authenticator.ts';
 import type { ServiceContext } from '../context.ts';
 import { newEvent } from '../events/new-event.ts';
 
-export async function recordHeartbeat({ ctx, agent, heartbeat, writeIntervalSec }: { ctx: ServiceContext; agent: AuthenticatedAgent; heartbeat: Record<string, unknown>; writeIntervalSec: number }): Promise<'written' | 'online' | 'coalesced'> {
+export async function recordHeartbeat({ ctx, agent, heartbeat, writeIntervalSec }: { ctx: ServiceContext; agent: AuthenticatedAgent; heartbeat: BodyOf<'sendHeartbeat'>; writeIntervalSec: number }): Promise<'written' | 'online' | 'coalesced'> {
   const now = ctx.now();
   const { agentId, tenantId } = agent.principal;
   if (!agent.online) {
@@ -20,6 +21,6 @@ export async function recordHeartbeat({ ctx, agent, heartbeat, writeIntervalSec 
   return 'written';
 }
 
-export async function saveStatusReport({ ctx, agentId, report }: { ctx: ServiceContext; agentId: string; report: Record<string, unknown> }): Promise<void> {
-  await ctx.repos.agents.saveStatus(agentId, report, ctx.now());
+export async function saveStatusReport({ ctx, input }: { ctx: ServiceContext; input: { agentId: string; report: BodyOf<'sendStatusReport'> } }): Promise<void> {
+  await ctx.repos.agents.saveStatus(input.agentId, input.report, ctx.now());
 }

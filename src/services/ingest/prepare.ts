@@ -5,19 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { IngestItem, InventorySubmission, SoftwarePackage, TelemetryRow } from '../../repositories/types.ts';
+import type { BodyOf } from '../../operation-types.ts';
 import { ValidationError } from '../errors.ts';
 
-export interface SampleInput {
-  metric: string;
-  value: number;
-  ts: string;
-  labels?: Record<string, string>;
-}
-
-export interface SubmissionInput {
-  snapshot?: Record<string, unknown> & { collectedAt?: string; software?: SoftwarePackage[] };
-  samples?: SampleInput[];
-}
+export type SubmissionInput = BodyOf<'submitInventory'>;
+export type SampleInput = NonNullable<SubmissionInput['samples']>[number];
 
 export type RejectReason = 'too_old' | 'in_future' | 'duplicate';
 

@@ -5,7 +5,7 @@ import { createTestApp } from '../../helpers/app.ts';
 let calls = 0;
 const t = await createTestApp({
   handlerOverrides: {
-    createToken: (_c, { body }, res) => {
+    createToken: ({ body }, res) => {
       calls++;
       if (calls === 1) throw new Error('database went away');
       return res.json(201, {
