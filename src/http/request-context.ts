@@ -1,13 +1,17 @@
 /**
- * The request scope every answer runs in: request id (X-Request-Id honoured or generated, echoed), a child
- * logger carrying it (made on first use), the client IP, CORS when configured, errors turned into problem
- * responses; and once the response is made, compression of large bodies, the request's headers
- * (RateLimit-* and the id) on responses our builders did not make, HTTP metrics by route template and one
- * access log line.
+ * The request scope every answer runs in, as named steps composed by hand in `requestScope`:
+ *   before the answer   `assignRequestId` (X-Request-Id honoured or generated, echoed; the logger base),
+ *                        `assignClientIp` (through trusted proxies)
+ *   around the answer   `withErrors` (anything thrown → problem response), `withCors` (when configured),
+ *                        the in-flight gauge
+ *   after the answer    `compressLarge`, `addRequestHeaders` (request id and RateLimit-* on responses our
+ *                        builders did not make), `observeRequest` (duration histogram by route template),
+ *                        `logAccess` (one line per request)
  *
  * It wraps each route's function (and the not-found answer) instead of being app-wide middleware: a route
  * is then the only handler Hono matches, which Hono dispatches without composing a middleware chain (one
- * async layer and its closures fewer per request).
+ * async layer and its closures fewer per request). The steps are plain functions called in order, not
+ * Hono middleware, for the same reason: nothing is allocated per request for the composition itself.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -16,8 +20,6 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { AppEnv } from './env.ts';
 import { resolveClientIp, type TrustedProxies } from './rate-limit/client-ip.ts';
 import { requestHeader } from './headers.ts';
-
-const VALID_ID = /^[\w\-=.:]{1,128}$/;
 
 /** What a route (or the not-found handler) does once the scope is set up. */
 export type Answer = (c: Context<AppEnv>) => Response | Promise<Response>;
@@ -31,44 +33,25 @@ export interface RequestScopeOptions {
   accessLog: boolean;
   trustedProxies: TrustedProxies;
   /** Hono's compress middleware, applied to responses from `thresholdBytes` up. */
-  compression: { thresholdBytes: number; compress: MiddlewareHandler };
+  compression: Compression;
   /** Hono's cors middleware when origins are configured. */
   cors?: MiddlewareHandler;
   /** Turns anything an answer throws into a response (problem+json). */
   onError: (c: Context<AppEnv>, err: unknown) => Response;
 }
 
-const NOTHING_NEXT = async () => {};
+interface Compression {
+  thresholdBytes: number;
+  compress: MiddlewareHandler;
+}
 
 export function requestScope({ logger, metrics, accessLog, trustedProxies, compression, cors, onError }: RequestScopeOptions): RequestScope {
   return (answer) => {
-    const guarded = async (c: Context<AppEnv>): Promise<Response> => {
-      try {
-        return await answer(c);
-      } catch (err) {
-        return onError(c, err);
-      }
-    };
-    // CORS runs around the answer so that its headers land on every response, errors included, and it
-    // answers preflights itself.
-    const answered = cors
-      ? async (c: Context<AppEnv>): Promise<Response> => {
-          const preflight = await cors(c, async () => {
-            c.res = await guarded(c);
-          });
-          return preflight ?? c.res;
-        }
-      : guarded;
-
+    const answered = withCors(cors, withErrors(answer, onError));
     return async (c) => {
       const started = performance.now();
-      const incoming = requestHeader(c, 'x-request-id');
-      const requestId = incoming && VALID_ID.test(incoming) ? incoming : crypto.randomUUID();
-      c.set('requestId', requestId);
-      const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
-      c.set('responseHeaders', responseHeaders);
-      c.set('baseLogger', logger);
-      c.set('clientIp', resolveClientIp(peerAddress(c), trustedProxies.empty ? undefined : requestHeader(c, 'x-forwarded-for'), trustedProxies));
+      assignRequestId(c, logger);
+      assignClientIp(c, trustedProxies);
       metrics.httpInFlight.inc();
       let res: Response;
       try {
@@ -76,32 +59,84 @@ export function requestScope({ logger, metrics, accessLog, trustedProxies, compr
       } finally {
         metrics.httpInFlight.dec();
       }
-      // Our builders record the body size: small bodies skip compress (which reads the headers) outright.
-      const built = res === c.get('builtResponse');
-      if (!built || c.get('bodyLength')! >= compression.thresholdBytes) {
-        c.res = res;
-        await compression.compress(c, NOTHING_NEXT);
-        res = c.res;
-      }
-      // Responses not made by our builders (Hono's, middleware's) get the headers the slow way.
-      if (res !== c.get('builtResponse')) {
-        const headers = res.headers;
-        for (const name in responseHeaders) headers.set(name, responseHeaders[name]!);
-      }
+      res = await compressLarge(c, res, compression);
+      addRequestHeaders(c, res);
       const status = res.status;
       const route = c.get('operation')?.path ?? (status === 405 ? 'method_not_allowed' : 'unmatched');
       const seconds = (performance.now() - started) / 1000;
-      const labels = { route, method: c.req.method, status: String(status) };
-      metrics.httpDuration.observe(labels, seconds);
-      if (accessLog) {
-        // Successful requests at debug (thousands of agents heartbeating would flood an info log), client
-        // errors at info, server errors at error.
-        const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
-        if (logger.isLevelEnabled(level)) requestLog(c)[level]({ method: c.req.method, path: c.req.path, route, status, ip: c.get('clientIp'), durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
-      }
+      observeRequest(metrics, c, route, status, seconds);
+      if (accessLog) logAccess(c, logger, route, status, seconds);
       return res;
     };
   };
+}
+
+const VALID_ID = /^[\w\-=.:]{1,128}$/;
+
+/** The client's X-Request-Id when sane, else a fresh one; echoed on every response, on every log line. */
+function assignRequestId(c: Context<AppEnv>, logger: Logger): void {
+  const incoming = requestHeader(c, 'x-request-id');
+  const requestId = incoming && VALID_ID.test(incoming) ? incoming : crypto.randomUUID();
+  c.set('requestId', requestId);
+  c.set('responseHeaders', { 'x-request-id': requestId });
+  c.set('baseLogger', logger);
+}
+
+/** The client's address: the socket peer, or what trusted proxies forwarded. */
+function assignClientIp(c: Context<AppEnv>, trustedProxies: TrustedProxies): void {
+  const forwardedFor = trustedProxies.empty ? undefined : requestHeader(c, 'x-forwarded-for');
+  c.set('clientIp', resolveClientIp(peerAddress(c), forwardedFor, trustedProxies));
+}
+
+/** Anything the answer throws becomes a response (problem+json), so that the later steps still run. */
+function withErrors(answer: Answer, onError: RequestScopeOptions['onError']): Answer {
+  return async (c) => {
+    try {
+      return await answer(c);
+    } catch (err) {
+      return onError(c, err);
+    }
+  };
+}
+
+/** CORS around the answer, so that its headers land on every response, errors included; it answers preflights itself. */
+function withCors(cors: MiddlewareHandler | undefined, answer: Answer): Answer {
+  if (!cors) return answer;
+  return async (c) => {
+    const preflight = await cors(c, async () => {
+      c.res = await answer(c);
+    });
+    return preflight ?? c.res;
+  };
+}
+
+const NOTHING_NEXT = async () => {};
+
+/** Compresses bodies from the threshold up. Our builders record the body size: small ones skip compress (which reads the headers) outright. */
+async function compressLarge(c: Context<AppEnv>, res: Response, { thresholdBytes, compress }: Compression): Promise<Response> {
+  if (res === c.get('builtResponse') && c.get('bodyLength')! < thresholdBytes) return res;
+  c.res = res;
+  await compress(c, NOTHING_NEXT);
+  return c.res;
+}
+
+/** Responses not made by our builders (Hono's, middleware's) get the request's headers the slow way. */
+function addRequestHeaders(c: Context<AppEnv>, res: Response): void {
+  if (res === c.get('builtResponse')) return;
+  const responseHeaders = c.get('responseHeaders');
+  const headers = res.headers;
+  for (const name in responseHeaders) headers.set(name, responseHeaders[name]!);
+}
+
+function observeRequest(metrics: Metrics, c: Context<AppEnv>, route: string, status: number, seconds: number): void {
+  metrics.httpDuration.observe({ route, method: c.req.method, status: String(status) }, seconds);
+}
+
+/** Successful requests at debug (thousands of agents heartbeating would flood an info log), client errors at info, server errors at error. */
+function logAccess(c: Context<AppEnv>, logger: Logger, route: string, status: number, seconds: number): void {
+  const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+  if (!logger.isLevelEnabled(level)) return;
+  requestLog(c)[level]({ method: c.req.method, path: c.req.path, route, status, ip: c.get('clientIp'), durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
 }
 
 /**
