@@ -19,7 +19,7 @@ import { openRepositories } from './repositories/index.ts';
 import type { Repositories } from './repositories/types.ts';
 import { OperatorAuthenticator } from './services/auth/operator-authenticator.ts';
 import { bootstrap } from './services/bootstrap.ts';
-import type { Check } from './services/system/readiness.ts';
+import type { Check } from './observability/readiness.ts';
 import { serverVersion } from './version.ts';
 import { randomUUID } from 'node:crypto';
 import { startEventFanout } from './messaging/event-fanout.ts';

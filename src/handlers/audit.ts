@@ -1,10 +1,11 @@
 /** Tag `audit`: the audit log of the caller's tenant. */
 import { listAuditEntries } from '../services/audit/list.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentAuditEntry, presentPage } from './presenters.ts';
-import type { HandlerMap } from './types.ts';
+import { presentAuditEntry } from './presenters/audit-entry.ts';
+import { presentPage } from './presenters/page.ts';
+import type { TagHandlers } from './types.ts';
 
-export function auditHandlers({ repos }: HandlerDeps): Pick<HandlerMap, 'listAuditEntries'> {
+export function auditHandlers(_deps: HandlerDeps): TagHandlers<'audit'> {
   return {
     listAuditEntries: async ({ query }, res, ctx) => {
       const { since, until, ...rest } = query;

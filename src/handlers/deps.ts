@@ -9,7 +9,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Repositories } from '../repositories/types.ts';
 import type { OperatorAuthenticator } from '../services/auth/operator-authenticator.ts';
 import type { EventFeed } from '../services/events/feed.ts';
-import type { Check } from '../services/system/readiness.ts';
+import type { Check } from '../observability/readiness.ts';
 
 export interface HandlerDeps {
   config: Config;

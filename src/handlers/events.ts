@@ -1,18 +1,15 @@
 /** Tag `events`: the feed by long poll and by Server-Sent Events. */
 import { streamSSE } from 'hono/streaming';
-import type { StoredEvent } from '../repositories/types.ts';
-import { checkRetained, readEvents } from '../services/events/read.ts';
+import { readEvents } from '../services/events/read.ts';
+import { checkRetained } from '../services/events/retention.ts';
 import { requirePrincipal } from '../services/context.ts';
 import type { HandlerDeps } from './deps.ts';
-import type { HandlerMap } from './types.ts';
+import { presentEvent } from './presenters/event.ts';
+import type { TagHandlers } from './types.ts';
 
 const STREAM_PAGE = 500;
 
-export function presentEvent(e: StoredEvent) {
-  return { offset: e.offset, timestamp: e.createdAt.toISOString(), type: e.type, resourceType: e.resourceType, resourceId: e.resourceId, data: e.data };
-}
-
-export function eventHandlers({ repos, feed, config, shutdown }: HandlerDeps): Pick<HandlerMap, 'listEvents' | 'streamEvents'> {
+export function eventHandlers({ repos, feed, config, shutdown }: HandlerDeps): TagHandlers<'events'> {
   const heartbeatMs = config.events.sseHeartbeatSec * 1000;
   return {
     listEvents: async ({ query }, res, ctx) => {

@@ -1,11 +1,15 @@
-/** The handler map: one module per contract tag. `satisfies HandlerMap` makes a missing operation a type error. */
+/**
+ * The handler map: one module per contract tag, each typed `TagHandlers<tag>` so that it serves exactly
+ * its tag's operations; `handlersByTag` names a module for every tag, so a new tag without one, or a
+ * missing operation, is a type error.
+ */
 import { adminHandlers } from './admin.ts';
-import { agentHandlers } from './agent.ts';
-import { fleetHandlers } from './agents.ts';
+import { agentApiHandlers } from './agent-api.ts';
 import { auditHandlers } from './audit.ts';
 import type { HandlerDeps } from './deps.ts';
-import { enrollSecretHandlers } from './enroll-secrets.ts';
+import { enrollmentHandlers } from './enrollment.ts';
 import { eventHandlers } from './events.ts';
+import { fleetHandlers } from './fleet.ts';
 import { inventoryHandlers } from './inventory.ts';
 import { metaHandlers } from './meta.ts';
 import { sectionHandlers } from './sections.ts';
@@ -13,24 +17,41 @@ import { systemHandlers } from './system.ts';
 import { telemetryHandlers } from './telemetry.ts';
 import { tenantHandlers } from './tenants.ts';
 import { tokenHandlers } from './tokens.ts';
-import type { HandlerMap } from './types.ts';
+import type { HandlerMap, Tag, TagHandlers } from './types.ts';
 
 export type { HandlerDeps } from './deps.ts';
 
+const handlersByTag: { [T in Tag]: (deps: HandlerDeps) => TagHandlers<T> } = {
+  system: systemHandlers,
+  meta: metaHandlers,
+  tokens: tokenHandlers,
+  tenants: tenantHandlers,
+  sections: sectionHandlers,
+  enrollment: enrollmentHandlers,
+  audit: auditHandlers,
+  admin: adminHandlers,
+  agent: agentApiHandlers,
+  agents: fleetHandlers,
+  inventory: inventoryHandlers,
+  telemetry: telemetryHandlers,
+  events: eventHandlers,
+};
+
 export function createHandlers(deps: HandlerDeps): HandlerMap {
+  const h = handlersByTag;
   return {
-    ...systemHandlers(deps),
-    ...metaHandlers(deps),
-    ...tokenHandlers(deps),
-    ...tenantHandlers(deps),
-    ...sectionHandlers(deps),
-    ...enrollSecretHandlers(deps),
-    ...auditHandlers(deps),
-    ...agentHandlers(deps),
-    ...fleetHandlers(deps),
-    ...adminHandlers(deps),
-    ...eventHandlers(deps),
-    ...inventoryHandlers(deps),
-    ...telemetryHandlers(deps),
+    ...h.system(deps),
+    ...h.meta(deps),
+    ...h.tokens(deps),
+    ...h.tenants(deps),
+    ...h.sections(deps),
+    ...h.enrollment(deps),
+    ...h.audit(deps),
+    ...h.admin(deps),
+    ...h.agent(deps),
+    ...h.agents(deps),
+    ...h.inventory(deps),
+    ...h.telemetry(deps),
+    ...h.events(deps),
   } satisfies HandlerMap;
 }

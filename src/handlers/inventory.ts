@@ -1,43 +1,20 @@
-/** Tag `inventory` (and the agent-facing submission): snapshots, change history, fleet-wide software. */
-import type { InventoryChange, StoredInventory } from '../repositories/types.ts';
-import { findSoftware, getAgentInventory, listInventoryChanges } from '../services/inventory/read.ts';
-import { submitInventory } from '../services/ingest/submit.ts';
+/** Tag `inventory`: snapshots, change history, fleet-wide software (what agents submit is tag `agent`). */
+import { findSoftware } from '../services/inventory/find-software.ts';
+import { getAgentInventory } from '../services/inventory/get.ts';
+import { listInventoryChanges } from '../services/inventory/list-changes.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentPage } from './presenters.ts';
-import type { HandlerMap } from './types.ts';
+import { presentChange, presentInventory, presentSoftwareInstall } from './presenters/inventory.ts';
+import { presentPage } from './presenters/page.ts';
+import type { TagHandlers } from './types.ts';
 
-type InventoryHandlers = Pick<HandlerMap, 'submitInventory' | 'getAgentInventory' | 'listInventoryChanges' | 'listSoftware'>;
-
-export function inventoryHandlers({ repos, config, ingest }: HandlerDeps): InventoryHandlers {
+export function inventoryHandlers(_deps: HandlerDeps): TagHandlers<'inventory'> {
   return {
-    submitInventory: async ({ body }, res, ctx) => {
-      const result = await submitInventory({ ctx, input: body, sink: ingest.sink, limits: config.ingest });
-      for (const r of result.rejected) ingest.metrics.samplesRejected.inc({ reason: r.reason });
-      return res.json(202, result);
-    },
     getAgentInventory: async ({ params }, res, ctx) => res.json(200, presentInventory(await getAgentInventory({ ctx, input: { agentId: params.agentId } }))),
     listInventoryChanges: async ({ params, query }, res, ctx) =>
       res.json(200, presentPage(await listInventoryChanges({ ctx, input: { ...query, agentId: params.agentId } }), presentChange)),
     listSoftware: async ({ query }, res, ctx) => {
       const usage = await findSoftware({ ctx, input: query });
-      return res.json(200, { name: usage.name, versions: usage.versions, ...presentPage(usage.installs, (i) => ({ agentId: i.agentId, version: i.version })) });
+      return res.json(200, { name: usage.name, versions: usage.versions, ...presentPage(usage.installs, presentSoftwareInstall) });
     },
-  };
-}
-
-function presentInventory(inv: StoredInventory) {
-  return { agentId: inv.agentId, collectedAt: inv.collectedAt.toISOString(), receivedAt: inv.receivedAt.toISOString(), snapshot: inv.snapshot };
-}
-
-function presentChange(c: InventoryChange) {
-  return {
-    id: c.id,
-    agentId: c.agentId,
-    kind: c.kind,
-    name: c.name,
-    before: c.before,
-    after: c.after,
-    collectedAt: c.collectedAt.toISOString(),
-    createdAt: c.createdAt.toISOString(),
   };
 }

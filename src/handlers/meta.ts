@@ -1,8 +1,8 @@
 /** Tag `meta`: API information and who the caller is. */
 import type { HandlerDeps } from './deps.ts';
-import type { HandlerMap } from './types.ts';
+import type { TagHandlers } from './types.ts';
 
-export function metaHandlers(deps: HandlerDeps): Pick<HandlerMap, 'getApiInfo'> {
+export function metaHandlers(deps: HandlerDeps): TagHandlers<'meta'> {
   const apiVersion = (deps.contract.document.info as { version: string }).version;
   return {
     getApiInfo: (_input, res, ctx) => {

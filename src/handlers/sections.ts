@@ -6,11 +6,11 @@ import { getSection } from '../services/sections/get.ts';
 import { listSections } from '../services/sections/list.ts';
 import { updateSection } from '../services/sections/update.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentPage } from './presenters.ts';
-import { presentSection } from './tenancy-presenters.ts';
-import type { HandlerMap } from './types.ts';
+import { presentPage } from './presenters/page.ts';
+import { presentSection } from './presenters/section.ts';
+import type { TagHandlers } from './types.ts';
 
-export function sectionHandlers({ repos }: HandlerDeps): Pick<HandlerMap, 'listSections' | 'createSection' | 'getSection' | 'updateSection' | 'deleteSection'> {
+export function sectionHandlers(_deps: HandlerDeps): TagHandlers<'sections'> {
   return {
     listSections: async ({ query }, res, ctx) => {
       const page = await listSections({ ctx, input: query });

@@ -3,12 +3,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Scalar } from '@scalar/hono-api-reference';
-import { runChecks } from '../services/system/readiness.ts';
+import { runChecks } from '../observability/readiness.ts';
 import { problem } from '../http/problem.ts';
 import type { HandlerDeps } from './deps.ts';
-import type { HandlerMap } from './types.ts';
-
-type SystemHandlers = Pick<HandlerMap, 'getHealth' | 'getLiveness' | 'getReadiness' | 'getMetrics' | 'getOpenApiJson' | 'getOpenApiYaml' | 'getDocs' | 'getDocsAsset'>;
+import type { TagHandlers } from './types.ts';
 
 const READINESS_TIMEOUT_MS = 2000;
 const DOCS_SCRIPT_PATH = '/docs/assets/api-reference.js';
@@ -19,7 +17,7 @@ function docsScriptFile(): string {
   return join(dirname(entry), 'browser', 'standalone.js');
 }
 
-export function systemHandlers(deps: HandlerDeps): SystemHandlers {
+export function systemHandlers(deps: HandlerDeps): TagHandlers<'system'> {
   const docsPage = Scalar({ url: '/openapi.json', cdn: DOCS_SCRIPT_PATH, pageTitle: 'agentry API reference', withDefaultFonts: false, telemetry: false } as never);
   let docsScript: string | undefined;
   return {

@@ -1,27 +1,14 @@
 /** Tag `telemetry`: a metric over time (downsampled) and the latest values of an agent. */
-import { getLatestTelemetry, getTelemetry } from '../services/telemetry/read.ts';
+import { getLatestTelemetry } from '../services/telemetry/get-latest.ts';
+import { getTelemetry } from '../services/telemetry/get-range.ts';
 import type { HandlerDeps } from './deps.ts';
-import type { HandlerMap } from './types.ts';
+import { presentLatest, presentSeries } from './presenters/telemetry.ts';
+import type { TagHandlers } from './types.ts';
 
-type TelemetryHandlers = Pick<HandlerMap, 'getTelemetry' | 'getLatestTelemetry'>;
-
-export function telemetryHandlers({ repos, config }: HandlerDeps): TelemetryHandlers {
+export function telemetryHandlers({ config }: HandlerDeps): TagHandlers<'telemetry'> {
   return {
-    getTelemetry: async ({ params, query }, res, ctx) => {
-      const s = await getTelemetry({ ctx, input: { ...query, agentId: params.agentId }, serverMaxPoints: config.telemetry.maxPoints });
-      return res.json(200, {
-        agentId: s.agentId,
-        metric: s.metric,
-        from: s.from.toISOString(),
-        to: s.to.toISOString(),
-        stepSeconds: s.stepSeconds,
-        agg: s.agg,
-        points: s.points.map((p) => ({ ts: p.ts.toISOString(), value: p.value, count: p.count })),
-      });
-    },
-    getLatestTelemetry: async ({ params }, res, ctx) => {
-      const items = await getLatestTelemetry({ ctx, input: { agentId: params.agentId } });
-      return res.json(200, { agentId: params.agentId, items: items.map((s) => ({ metric: s.metric, labels: s.labels, value: s.value, ts: s.ts.toISOString() })) });
-    },
+    getTelemetry: async ({ params, query }, res, ctx) =>
+      res.json(200, presentSeries(await getTelemetry({ ctx, input: { ...query, agentId: params.agentId }, serverMaxPoints: config.telemetry.maxPoints }))),
+    getLatestTelemetry: async ({ params }, res, ctx) => res.json(200, presentLatest(params.agentId, await getLatestTelemetry({ ctx, input: { agentId: params.agentId } }))),
   };
 }

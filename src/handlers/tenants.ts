@@ -3,11 +3,11 @@ import { createTenant } from '../services/tenants/create.ts';
 import { getTenant } from '../services/tenants/get.ts';
 import { listTenants } from '../services/tenants/list.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentPage } from './presenters.ts';
-import { presentTenant } from './tenancy-presenters.ts';
-import type { HandlerMap } from './types.ts';
+import { presentPage } from './presenters/page.ts';
+import { presentTenant } from './presenters/tenant.ts';
+import type { TagHandlers } from './types.ts';
 
-export function tenantHandlers({ repos }: HandlerDeps): Pick<HandlerMap, 'listTenants' | 'createTenant' | 'getTenant'> {
+export function tenantHandlers(_deps: HandlerDeps): TagHandlers<'tenants'> {
   return {
     listTenants: async ({ query }, res, ctx) => {
       const page = await listTenants({ ctx, input: query });

@@ -5,10 +5,11 @@ import { introspectToken } from '../services/tokens/introspect.ts';
 import { listTokens } from '../services/tokens/list.ts';
 import { revokeToken } from '../services/tokens/revoke.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentPage, presentToken } from './presenters.ts';
-import type { HandlerMap } from './types.ts';
+import { presentPage } from './presenters/page.ts';
+import { presentToken } from './presenters/token.ts';
+import type { TagHandlers } from './types.ts';
 
-export function tokenHandlers({ repos, authenticator }: HandlerDeps): Pick<HandlerMap, 'listTokens' | 'createToken' | 'getToken' | 'revokeToken' | 'introspectToken'> {
+export function tokenHandlers({ authenticator }: HandlerDeps): TagHandlers<'tokens'> {
   return {
     listTokens: async ({ query }, res, ctx) => {
       const page = await listTokens({ ctx, input: query });

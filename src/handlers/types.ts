@@ -8,7 +8,7 @@
  * - `c`: Hono's context, for the few handlers that answer outside JSON (streams, text, the docs page).
  */
 import type { Context } from 'hono';
-import type { OperationId, OperationTypes } from '../../generated/operations.ts';
+import type { OperationId, OperationTypes, operationTable } from '../../generated/operations.ts';
 import type { AppEnv } from '../http/env.ts';
 import { emptyResponse, jsonResponse } from '../http/response.ts';
 import type { BodyOf, HeadersOf, PathOf, QueryOf } from '../operation-types.ts';
@@ -41,6 +41,12 @@ export type Handler<K extends OperationId> = (input: HandlerInput<K>, res: Respo
 
 /** One handler per contract operation: a missing or misspelled one is a type error. */
 export type HandlerMap = { [K in OperationId]: Handler<K> };
+
+type OperationRow = (typeof operationTable)[number];
+/** The contract's tags; each has one handler module (README's layout section names them). */
+export type Tag = OperationRow['tag'];
+/** The handlers of one tag's operations, exactly: a module serving another tag's operation fails tsc. */
+export type TagHandlers<T extends Tag> = { [K in Extract<OperationRow, { tag: T }>['operationId']]: Handler<K> };
 
 /** A class rather than an object of closures: one small allocation per request. */
 class ContextResponder implements Responder<OperationId> {

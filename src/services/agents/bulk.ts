@@ -2,8 +2,9 @@
 import type { BodyOf, JsonBodyOf } from '../../operation-types.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
-import { agentChangeEffects, deleteAgent } from './fleet.ts';
-import { requireSection } from './sections.ts';
+import { deleteAgent } from './delete.ts';
+import { agentChangeEffects } from './records.ts';
+import { requireSection } from './section-check.ts';
 
 export type BulkInput = BodyOf<'bulkAgents'>;
 export type BulkResult = JsonBodyOf<'bulkAgents', 200>;

@@ -11,7 +11,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { newEvent } from '../events/new-event.ts';
 import { hashSecret, sameHash } from '../secrets.ts';
 import { agentSnapshot, newAgentRecord } from './records.ts';
-import { requireSection } from './sections.ts';
+import { requireSection } from './section-check.ts';
 
 export type ClaimInput = BodyOf<'claimAgent'>;
 

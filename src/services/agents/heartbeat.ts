@@ -8,7 +8,14 @@ import type { AuthenticatedAgent } from '../auth/agent-authenticator.ts';
 import type { ServiceContext } from '../context.ts';
 import { newEvent } from '../events/new-event.ts';
 
-export async function recordHeartbeat({ ctx, agent, heartbeat, writeIntervalSec }: { ctx: ServiceContext; agent: AuthenticatedAgent; heartbeat: BodyOf<'sendHeartbeat'>; writeIntervalSec: number }): Promise<'written' | 'online' | 'coalesced'> {
+export interface HeartbeatInput {
+  /** The calling agent as its key lookup found it (online state, when last-seen was written). */
+  agent: AuthenticatedAgent;
+  heartbeat: BodyOf<'sendHeartbeat'>;
+}
+
+export async function recordHeartbeat({ ctx, input, writeIntervalSec }: { ctx: ServiceContext; input: HeartbeatInput; writeIntervalSec: number }): Promise<'written' | 'online' | 'coalesced'> {
+  const { agent, heartbeat } = input;
   const now = ctx.now();
   const { agentId, tenantId } = agent.principal;
   if (!agent.online) {
@@ -19,8 +26,4 @@ export async function recordHeartbeat({ ctx, agent, heartbeat, writeIntervalSec 
   if (agent.lastSeenAt && now.getTime() - agent.lastSeenAt.getTime() < writeIntervalSec * 1000) return 'coalesced';
   await ctx.repos.agents.recordHeartbeat(agentId, now, heartbeat, null);
   return 'written';
-}
-
-export async function saveStatusReport({ ctx, input }: { ctx: ServiceContext; input: { agentId: string; report: BodyOf<'sendStatusReport'> } }): Promise<void> {
-  await ctx.repos.agents.saveStatus(input.agentId, input.report, ctx.now());
 }

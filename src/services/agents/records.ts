@@ -1,7 +1,9 @@
-/** Shared pieces of the agent services: a new agent row, key issuing, snapshots for audit and events. */
+/** Shared pieces of the agent services (not verbs): a new agent row, key issuing, snapshots and change effects for audit and events. */
 import type { Agent, AgentRecord } from '../../repositories/types.ts';
 import { toAgent } from '../../repositories/shared/mappers.ts';
-import { snapshot } from '../audit/entry.ts';
+import { auditEntry, snapshot } from '../audit/entry.ts';
+import type { ServiceContext } from '../context.ts';
+import { newEvent } from '../events/new-event.ts';
 import { displayPrefix, generateSecret, hashSecret } from '../secrets.ts';
 
 export type NewAgentFields = Pick<AgentRecord, 'id' | 'tenantId' | 'sectionId' | 'name' | 'hostname' | 'enrolledVia'> & Partial<AgentRecord>;
@@ -47,3 +49,11 @@ export function agentSnapshot(agent: AgentRecord | Agent): Record<string, unknow
 
 /** Capabilities this server understands; enrollment accepts the intersection. */
 export const SUPPORTED_CAPABILITIES = ['heartbeat', 'status_report', 'inventory', 'telemetry', 'checks', 'commands', 'run_command', 'update_agent', 'update_package', 'configuration'] as const;
+
+/** The audit entry and `agent_updated` event of a change to an agent, written in the change's transaction. */
+export function agentChangeEffects(ctx: ServiceContext, action: string) {
+  return (before: AgentRecord, after: AgentRecord) => ({
+    audit: auditEntry(ctx, { tenantId: after.tenantId, action, resourceType: 'agent', resourceId: after.id, before: agentSnapshot(before), after: agentSnapshot(after) }),
+    events: [newEvent(ctx, { tenantId: after.tenantId, type: 'agent_updated', resourceType: 'agent', resourceId: after.id, data: { name: after.name, tags: after.tags, sectionId: after.sectionId, version: after.version } })],
+  });
+}

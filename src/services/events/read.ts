@@ -4,8 +4,8 @@
  */
 import type { EventPage } from '../../repositories/types.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
-import { GoneError, ValidationError } from '../errors.ts';
 import type { EventNotifier } from './notifier.ts';
+import { checkRetained } from './retention.ts';
 
 export interface ReadEventsInput {
   offset: number;
@@ -28,17 +28,5 @@ export async function readEvents({ ctx, input, notifier }: { ctx: ServiceContext
       return page;
     }
     if (!(await waiter.woken)) return page; // deadline or shutdown: an empty page
-  }
-}
-
-/** 410 when events after `offset` were already deleted by retention; 400 past the end of the feed. */
-export async function checkRetained(ctx: ServiceContext, tenantId: string, offset: number): Promise<void> {
-  const { oldest, latest } = await ctx.repos.events.bounds(tenantId);
-  if (offset > latest) {
-    throw new ValidationError(`offset ${offset} is past the end of the feed (latest ${latest})`, [{ path: 'query/offset', message: `must be at most ${latest}` }]);
-  }
-  const oldestAvailable = oldest ?? latest + 1;
-  if (offset < oldestAvailable - 1) {
-    throw new GoneError(`events after offset ${offset} are no longer kept; the feed now starts at ${oldestAvailable}`, { oldestOffset: oldestAvailable });
   }
 }

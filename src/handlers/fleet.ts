@@ -2,16 +2,19 @@
 import { etagOf } from '../services/concurrency.ts';
 import { bulkAgents } from '../services/agents/bulk.ts';
 import { claimAgent } from '../services/agents/claim.ts';
-import { deleteAgent, getAgent, listAgents, listPendingAgents, updateAgent } from '../services/agents/fleet.ts';
-import { revokeAgentKey } from '../services/agents/keys.ts';
+import { deleteAgent } from '../services/agents/delete.ts';
+import { getAgent } from '../services/agents/get.ts';
+import { listAgents } from '../services/agents/list.ts';
+import { listPendingAgents } from '../services/agents/list-pending.ts';
+import { revokeAgentKey } from '../services/agents/revoke-key.ts';
+import { updateAgent } from '../services/agents/update.ts';
 import { toAgent } from '../repositories/shared/mappers.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentAgent, presentPage, presentPendingAgent } from './presenters.ts';
-import type { HandlerMap } from './types.ts';
+import { presentAgent, presentPendingAgent } from './presenters/agent.ts';
+import { presentPage } from './presenters/page.ts';
+import type { TagHandlers } from './types.ts';
 
-type FleetHandlers = Pick<HandlerMap, 'listAgents' | 'getAgent' | 'updateAgent' | 'deleteAgent' | 'listPendingAgents' | 'claimAgent' | 'revokeAgentKey' | 'bulkAgents'>;
-
-export function fleetHandlers({ repos }: HandlerDeps): FleetHandlers {
+export function fleetHandlers(_deps: HandlerDeps): TagHandlers<'agents'> {
   return {
     listAgents: async ({ query }, res, ctx) => res.json(200, presentPage(await listAgents({ ctx, input: query }), presentAgent)),
     getAgent: async ({ params }, res, ctx) => {

@@ -1,12 +1,12 @@
 /**
- * Operators read telemetry: a metric over a time range in buckets (downsampled), and the latest values.
+ * Operators read a metric of an agent over a time range, in buckets (downsampled).
  * The range defaults to the last hour; without `step` the bucket width is chosen so that at most
  * `maxPoints` buckets cover the range (rounded up to a whole second).
  */
-import type { LatestSample, TelemetryAggregate, TelemetryPoint } from '../../repositories/types.ts';
+import type { TelemetryAggregate, TelemetryPoint } from '../../repositories/types.ts';
 import type { ServiceContext } from '../context.ts';
 import { ValidationError } from '../errors.ts';
-import { getAgent } from '../agents/fleet.ts';
+import { getAgent } from '../agents/get.ts';
 
 export interface RangeInput {
   agentId: string;
@@ -44,9 +44,4 @@ export async function getTelemetry({ ctx, input, serverMaxPoints }: { ctx: Servi
   const agg = input.agg ?? 'avg';
   const points = await ctx.repos.telemetry.range({ tenantId, agentId: input.agentId, metric: input.metric, from, to, stepMs: stepSeconds * 1000, agg });
   return { agentId: input.agentId, metric: input.metric, from, to, stepSeconds, agg, points };
-}
-
-export async function getLatestTelemetry({ ctx, input }: { ctx: ServiceContext; input: { agentId: string } }): Promise<LatestSample[]> {
-  const { tenantId } = await getAgent({ ctx, input });
-  return ctx.repos.telemetry.latest(tenantId, input.agentId);
 }

@@ -4,11 +4,11 @@ import { getEnrollSecret } from '../services/enroll-secrets/get.ts';
 import { listEnrollSecrets } from '../services/enroll-secrets/list.ts';
 import { revokeEnrollSecret } from '../services/enroll-secrets/revoke.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentPage } from './presenters.ts';
-import { presentEnrollSecret } from './tenancy-presenters.ts';
-import type { HandlerMap } from './types.ts';
+import { presentEnrollSecret } from './presenters/enroll-secret.ts';
+import { presentPage } from './presenters/page.ts';
+import type { TagHandlers } from './types.ts';
 
-export function enrollSecretHandlers({ repos }: HandlerDeps): Pick<HandlerMap, 'listEnrollSecrets' | 'createEnrollSecret' | 'getEnrollSecret' | 'revokeEnrollSecret'> {
+export function enrollmentHandlers(_deps: HandlerDeps): TagHandlers<'enrollment'> {
   return {
     listEnrollSecrets: async ({ query }, res, ctx) => {
       const page = await listEnrollSecrets({ ctx, input: query });

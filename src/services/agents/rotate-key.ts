@@ -1,10 +1,11 @@
-/** Agent key rotation (by the agent, with a grace period for the old key) and revocation (by an operator). */
+/** An agent rotates its own key; the old one keeps working for `graceSec`. */
 import { auditEntry } from '../audit/entry.ts';
-import { requireAgent, requireOperator, type ServiceContext } from '../context.ts';
+import { requireAgent, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { newEvent } from '../events/new-event.ts';
 import { issueAgentKey } from './records.ts';
 
+/** The calling agent is the whole input. */
 export async function rotateAgentKey({ ctx, graceSec }: { ctx: ServiceContext; graceSec: number }): Promise<{ apiKey: string; previousKeyValidUntil: Date }> {
   const { agentId, tenantId } = requireAgent(ctx);
   const now = ctx.now();
@@ -18,15 +19,4 @@ export async function rotateAgentKey({ ctx, graceSec }: { ctx: ServiceContext; g
   }));
   if (result.kind !== 'updated') throw new NotFoundError('agent', agentId);
   return { apiKey: key, previousKeyValidUntil };
-}
-
-export async function revokeAgentKey({ ctx, input }: { ctx: ServiceContext; input: { agentId: string } }): Promise<void> {
-  const { tenantId } = requireOperator(ctx);
-  const now = ctx.now();
-  const result = await ctx.repos.agents.update(tenantId, input.agentId, { keyHash: null, keyPrefix: null, previousKeyHash: null, previousKeyExpiresAt: null, status: 'revoked' }, now, (before) => ({
-    audit: auditEntry(ctx, { tenantId, action: 'agent.revoke_key', resourceType: 'agent', resourceId: input.agentId, before: { status: before.status, keyPrefix: before.keyPrefix }, after: { status: 'revoked', keyPrefix: null } }),
-    events: [newEvent(ctx, { tenantId, type: 'agent_updated', resourceType: 'agent', resourceId: input.agentId, data: { status: 'revoked', keyRevoked: true } })],
-  }));
-  if (result.kind === 'not_found') throw new NotFoundError('agent', input.agentId);
-  ctx.log.info({ agentId: input.agentId }, 'agent key revoked');
 }

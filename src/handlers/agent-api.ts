@@ -1,16 +1,16 @@
-/** Tag `agent`: what agents call (Smotra-compatible claim flow, enrollment, heartbeat, report, key rotation). */
+/** Tag `agent`: what agents call (Smotra-compatible claim flow, enrollment, heartbeat, report, inventory, key rotation). */
 import { getClaimStatus } from '../services/agents/claim-status.ts';
 import { enrollAgent } from '../services/agents/enroll.ts';
-import { recordHeartbeat, saveStatusReport } from '../services/agents/heartbeat.ts';
-import { rotateAgentKey } from '../services/agents/keys.ts';
+import { recordHeartbeat } from '../services/agents/heartbeat.ts';
 import { registerAgent } from '../services/agents/register.ts';
+import { rotateAgentKey } from '../services/agents/rotate-key.ts';
+import { saveStatusReport } from '../services/agents/status-report.ts';
 import { DomainError } from '../services/errors.ts';
+import { submitInventory } from '../services/ingest/submit.ts';
 import type { HandlerDeps } from './deps.ts';
-import type { HandlerMap } from './types.ts';
+import type { TagHandlers } from './types.ts';
 
-type AgentHandlers = Pick<HandlerMap, 'registerAgent' | 'getClaimStatus' | 'enrollAgent' | 'sendHeartbeat' | 'sendStatusReport' | 'rotateAgentKey'>;
-
-export function agentHandlers({ repos, config }: HandlerDeps): AgentHandlers {
+export function agentApiHandlers({ config, ingest }: HandlerDeps): TagHandlers<'agent'> {
   const agents = config.agents;
   return {
     registerAgent: async ({ body }, res, ctx) => {
@@ -44,13 +44,20 @@ export function agentHandlers({ repos, config }: HandlerDeps): AgentHandlers {
     },
 
     sendHeartbeat: async ({ body }, res, ctx, c) => {
-      await recordHeartbeat({ ctx, agent: c.get('agent')!, heartbeat: body, writeIntervalSec: agents.heartbeatWriteIntervalSec });
+      // The key lookup during authentication left the agent's online state on the context.
+      await recordHeartbeat({ ctx, input: { agent: c.get('agent')!, heartbeat: body }, writeIntervalSec: agents.heartbeatWriteIntervalSec });
       return res.empty(204);
     },
 
     sendStatusReport: async ({ params, body }, res, ctx) => {
       await saveStatusReport({ ctx, input: { agentId: params.agentId, report: body } });
       return res.empty(202);
+    },
+
+    submitInventory: async ({ body }, res, ctx) => {
+      const result = await submitInventory({ ctx, input: body, sink: ingest.sink, limits: config.ingest });
+      for (const r of result.rejected) ingest.metrics.samplesRejected.inc({ reason: r.reason });
+      return res.json(202, result);
     },
 
     rotateAgentKey: async (_input, res, ctx) => {

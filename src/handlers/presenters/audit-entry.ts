@@ -1,0 +1,7 @@
+/** Audit entries → contract shape. */
+import type { AuditEntry } from '../../repositories/types.ts';
+import type { Schema } from './schemas.ts';
+
+export function presentAuditEntry(e: AuditEntry): Schema<'AuditEntry'> {
+  return { ...e, createdAt: e.createdAt.toISOString() };
+}

@@ -1,0 +1,7 @@
+/** A repository page → the contract's `{items, nextCursor}` with each item presented. */
+import { encodeCursor } from '../../repositories/shared/cursor.ts';
+import type { Page } from '../../repositories/types.ts';
+
+export function presentPage<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; nextCursor: string | null } {
+  return { items: page.items.map(present), nextCursor: encodeCursor(page.lastId) };
+}

@@ -1,0 +1,7 @@
+/** Tenants → contract shape. */
+import type { Tenant } from '../../repositories/types.ts';
+import type { Schema } from './schemas.ts';
+
+export function presentTenant(t: Tenant): Schema<'Tenant'> {
+  return { id: t.id, name: t.name, createdAt: t.createdAt.toISOString() };
+}
