@@ -1,15 +1,12 @@
 /** Tag `events`: the feed by long poll and by Server-Sent Events. */
 import { streamSSE } from 'hono/streaming';
 import { readEvents } from '../services/events/read.ts';
-import { checkRetained } from '../services/events/retention.ts';
-import { requirePrincipal } from '../services/context.ts';
+import { openEventStream } from '../services/events/stream.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentEvent } from './presenters/event.ts';
 import type { TagHandlers } from './types.ts';
 
-const STREAM_PAGE = 500;
-
-export function eventHandlers({ repos, feed, config, shutdown }: HandlerDeps): TagHandlers<'events'> {
+export function eventHandlers({ feed, config, shutdown }: HandlerDeps): TagHandlers<'events'> {
   const heartbeatMs = config.events.sseHeartbeatSec * 1000;
   return {
     listEvents: async ({ query }, res, ctx) => {
@@ -24,30 +21,23 @@ export function eventHandlers({ repos, feed, config, shutdown }: HandlerDeps): T
     },
 
     streamEvents: async ({ query, headers }, _res, ctx, c) => {
-      const { tenantId } = requirePrincipal(ctx);
-      // Last-Event-ID (the contract allows digits only) takes precedence over `offset`.
+      // Last-Event-ID (digits only, says the contract) takes precedence over `offset`.
       const lastEventId = headers['last-event-id'];
-      let offset = lastEventId !== undefined ? Number(lastEventId) : (query.offset ?? 0);
-      await checkRetained(ctx, tenantId, offset); // 410 before the stream starts
-      const types = query.types;
+      const offset = lastEventId !== undefined ? Number(lastEventId) : (query.offset ?? 0);
+      const events = await openEventStream({ ctx, input: { offset, types: query.types, idleMs: heartbeatMs }, notifier: feed.notifier }); // 410 before the stream starts
       return streamSSE(c, async (stream) => {
         const closed = feed.streamOpened();
-        let waiter: { cancel(): void } | undefined;
-        stream.onAbort(() => waiter?.cancel());
+        stream.onAbort(() => events.cancel());
         try {
           // Tell EventSource clients how soon to reconnect after a drop.
           await stream.write('retry: 2000\n\n');
           while (!stream.aborted && !stream.closed && !shutdown.aborted) {
-            const w = feed.notifier.wait(tenantId, offset, heartbeatMs);
-            waiter = w;
-            const page = await repos.events.list(tenantId, offset, STREAM_PAGE, types);
-            if (page.events.length > 0) {
-              w.cancel();
-              for (const e of page.events) await stream.writeSSE({ id: String(e.offset), event: e.type, data: JSON.stringify(presentEvent(e)) });
-              offset = page.events.at(-1)!.offset;
-              continue;
+            const page = await events.next();
+            if (page) {
+              for (const e of page) await stream.writeSSE({ id: String(e.offset), event: e.type, data: JSON.stringify(presentEvent(e)) });
+            } else if (!shutdown.aborted && !stream.aborted) {
+              await stream.write(': heartbeat\n\n');
             }
-            if (!(await w.woken) && !shutdown.aborted) await stream.write(': heartbeat\n\n');
           }
         } catch (err) {
           if (!stream.aborted) ctx.log.warn({ err }, 'event stream ended with an error');

@@ -1,9 +1,10 @@
 /** Operators list the fleet of their tenant, filtered and paged. */
-import type { Agent, AgentFilter, Page } from '../../repositories/types.ts';
+import type { QueryOf } from '../../operation-types.ts';
+import type { Agent, Page } from '../../repositories/types.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
-import { pageRequest, type ListInput } from '../paging.ts';
+import { pageRequest } from '../paging.ts';
 
-export async function listAgents({ ctx, input }: { ctx: ServiceContext; input: ListInput & AgentFilter }): Promise<Page<Agent>> {
+export async function listAgents({ ctx, input }: { ctx: ServiceContext; input: QueryOf<'listAgents'> }): Promise<Page<Agent>> {
   const { tenantId } = requireOperator(ctx);
   const { limit, cursor, ...filter } = input;
   return ctx.repos.agents.list(tenantId, filter, pageRequest({ limit, cursor }));

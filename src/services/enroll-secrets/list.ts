@@ -1,8 +1,9 @@
+import type { QueryOf } from '../../operation-types.ts';
 import type { EnrollmentSecret } from '../../repositories/types.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
-import { pageRequest, type ListInput, type ListResult } from '../paging.ts';
+import { pageRequest, type ListResult } from '../paging.ts';
 
-export async function listEnrollSecrets({ ctx, input }: { ctx: ServiceContext; input: ListInput & { includeRevoked?: boolean } }): Promise<ListResult<EnrollmentSecret>> {
+export async function listEnrollSecrets({ ctx, input }: { ctx: ServiceContext; input: QueryOf<'listEnrollSecrets'> }): Promise<ListResult<EnrollmentSecret>> {
   const principal = requirePrincipal(ctx);
   return ctx.repos.enrollmentSecrets.list(principal.tenantId, pageRequest(input), input.includeRevoked ?? false);
 }

@@ -1,7 +1,8 @@
 /** Fleet-wide software: which versions of a package the tenant's agents run, and which agents (paged). */
+import type { QueryOf } from '../../operation-types.ts';
 import type { Page, SoftwareInstall, SoftwareVersionCount } from '../../repositories/types.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
-import { pageRequest, type ListInput } from '../paging.ts';
+import { pageRequest } from '../paging.ts';
 
 export interface SoftwareUsage {
   name: string;
@@ -9,7 +10,7 @@ export interface SoftwareUsage {
   installs: Page<SoftwareInstall>;
 }
 
-export async function findSoftware({ ctx, input }: { ctx: ServiceContext; input: ListInput & { name: string; version?: string } }): Promise<SoftwareUsage> {
+export async function findSoftware({ ctx, input }: { ctx: ServiceContext; input: QueryOf<'listSoftware'> }): Promise<SoftwareUsage> {
   const { tenantId } = requireOperator(ctx);
   const filter = { name: input.name, version: input.version };
   const [versions, installs] = await Promise.all([ctx.repos.inventory.softwareVersions(tenantId, filter), ctx.repos.inventory.softwareInstalls(tenantId, filter, pageRequest(input))]);

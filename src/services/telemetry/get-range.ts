@@ -3,20 +3,13 @@
  * The range defaults to the last hour; without `step` the bucket width is chosen so that at most
  * `maxPoints` buckets cover the range (rounded up to a whole second).
  */
+import type { PathOf, QueryOf } from '../../operation-types.ts';
 import type { TelemetryAggregate, TelemetryPoint } from '../../repositories/types.ts';
 import type { ServiceContext } from '../context.ts';
 import { ValidationError } from '../errors.ts';
 import { getAgent } from '../agents/get.ts';
 
-export interface RangeInput {
-  agentId: string;
-  metric: string;
-  from?: string;
-  to?: string;
-  step?: number;
-  agg?: TelemetryAggregate;
-  maxPoints?: number;
-}
+export type RangeInput = QueryOf<'getTelemetry'> & PathOf<'getTelemetry'>;
 
 export interface TelemetrySeries {
   agentId: string;
