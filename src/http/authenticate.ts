@@ -47,6 +47,8 @@ function authorizeOperator(op: OperationDescriptor, principal: OperatorPrincipal
 
 function authorizeAgent(c: Context<AppEnv>, op: OperationDescriptor, agent: AuthenticatedAgent): Principal {
   const pathAgentId = c.req.param('agentId');
+  // Authentication runs before validation: compared in canonical (lower) case, an upper-case id of the
+  // agent's own gets the validator's 400 rather than a 403. Validated ids are canonical (see routes.ts).
   if (pathAgentId !== undefined && pathAgentId.toLowerCase() !== agent.principal.agentId) {
     throw new ForbiddenError(`this key belongs to another agent; it may only call /agent/${agent.principal.agentId}/…`);
   }

@@ -74,12 +74,14 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, repos, au
     const classLimited = rateLimiter?.checkClass(c, op, principal, ipKey);
     if (classLimited) return classLimited;
     const body = op.hasBody ? await readJsonBody(c, bodyLimitBytes, op.bodyContentTypes) : undefined;
-    // Only what the operation declares is collected from the request (each costs a parse).
+    // Only what the operation declares is collected from the request (each costs a parse). Path ids need no
+    // lower-casing after this: the contract's id patterns accept only the canonical lower-case form.
     const params = validator.checks.path ? (c.req.param() as Record<string, string>) : NONE;
     const headers = validator.checks.header ? declaredHeaders(c, validator.headerNames) : NONE;
     // Undeclared query parameters are still collected, so that the validator refuses them.
     const rawQuery = validator.checks.query || c.req.url.includes('?') ? (c.req.queries() as Record<string, string[]>) : NONE;
     const query = validator.validate({ params, headers, query: rawQuery, body });
+    // Validated against this operation's contract just above: the shape its handler's types describe.
     const input = { params, query, headers, body } as HandlerInput<never>;
     const ctx = new RequestServiceContext(c, repos, principal);
     const execute = () => deadlines.run(() => handler(input, responder(c), ctx, c));
