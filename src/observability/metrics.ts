@@ -20,6 +20,10 @@ export class Metrics {
 
   constructor(poolStats: () => PoolStats) {
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names these three gauges with a counter's `_total` suffix, which Prometheus tooling
+    // rejects (`promtool check metrics`). Each is the sum of the per-type gauge it sits beside
+    // (`nodejs_active_handles`, `…_requests`, `…_resources`), so `sum(nodejs_active_handles)` answers the same.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
     const duration = (this.httpDuration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by route template, method and status.',
