@@ -61,3 +61,7 @@ check:
 # Loopback benchmark against a bare Hono route measured in the same run (bounded time)
 bench *args:
     npm run --silent bench -- {{args}}
+
+# Heap per parked event-feed reader (EventNotifier), printed rather than asserted
+bench-notifier *args:
+    npm run --silent bench:notifier -- {{args}}
