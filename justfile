@@ -1,7 +1,6 @@
-# agentry tasks. `npx just --list` shows them; `npx just <recipe>` runs one (rust-just comes with npm install).
+# agentry tasks. `just --list` shows them; each recipe runs the npm script of the same name, so
+# `npm run <script>` does the same without `just` (CI and scripts/ use npm only).
 set shell := ["bash", "-euo", "pipefail", "-c"]
-
-node := "node"
 
 # List recipes
 default:
@@ -9,54 +8,60 @@ default:
 
 # Regenerate generated/ (bundled spec, types, operation table, client) from openapi/, and migrations from the schemas
 generate:
-    {{node}} scripts/generate.ts
-    npx drizzle-kit generate --config drizzle.sqlite.config.ts
-    npx drizzle-kit generate --config drizzle.pg.config.ts
+    npm run --silent generate
 
 # Fail when generated/ or drizzle/ is stale (run after `just generate`)
 drift:
-    #!/usr/bin/env bash
-    set -euo pipefail
-    changes=$(git status --porcelain -- generated drizzle)
-    if [ -n "$changes" ]; then
-      echo "generated/ or drizzle/ is out of date; run 'just generate' and commit:" >&2
-      echo "$changes" >&2
-      git --no-pager diff --stat -- generated drizzle >&2
-      exit 1
-    fi
-    echo "generated/ and drizzle/ are up to date"
+    npm run --silent drift
 
 # Start with hot reload (configs/dev.yaml)
 dev:
-    {{node}} --watch src/main.ts serve -c configs/dev.yaml
+    npm run --silent dev
 
 # Start the server (SQLite at ./data/agentry.db unless configured)
 start *args:
-    {{node}} src/main.ts serve {{args}}
+    npm run --silent start -- {{args}}
 
 # Apply database migrations and exit
 migrate *args:
-    {{node}} src/main.ts migrate {{args}}
+    npm run --silent migrate -- {{args}}
 
 # Lint the contract
 lint:
-    npx redocly lint openapi/openapi.yaml --format=stylish
+    npm run --silent lint
+
+# Lint and format-check the code (Biome, zero warnings)
+lint-code:
+    npm run --silent lint:code
+
+# Apply the formatter and the linter's safe fixes
+lint-fix:
+    npm run --silent lint:fix
+
+# Rewrite formatting only
+format:
+    npm run --silent format
 
 # Type-check everything
 typecheck:
-    npx tsc -p .
+    npm run --silent typecheck
 
 # Unit and contract tests that need nothing external
 test-unit:
-    npx vitest run --project unit
+    npm run --silent test:unit
 
 # The whole suite: SQLite, Postgres and NATS (throwaway servers started by the tests)
-test:
-    npx vitest run
+test *args:
+    npm run --silent test -- {{args}}
 
-# Generate + drift check + lint + typecheck + unit tests; needs no database or NATS
-check: generate drift lint typecheck test-unit
+# Generate + drift check + contract lint + code lint + typecheck + unit tests; needs no database or NATS
+check:
+    npm run --silent check
 
 # Loopback benchmark against a bare Hono route measured in the same run (bounded time)
 bench *args:
-    {{node}} bench/run.ts {{args}}
+    npm run --silent bench -- {{args}}
+
+# Heap per parked event-feed reader (EventNotifier), printed rather than asserted
+bench-notifier *args:
+    npm run --silent bench:notifier -- {{args}}

@@ -260,7 +260,8 @@ export interface paths {
         /**
          * Create a tenant
          * @description Creates an empty tenant. System tokens only. The new tenant's audit log and event feed start with its
-         *     creation (`tenant.create`, `tenant_created`); give it an admin with `agentry token create --tenant <id>`.
+         *     creation (`tenant.create`, `tenant_created`); give it its first admin with
+         *     `POST /api/v1/tenants/{tenantId}/tokens` (`createTenantToken`) or `agentry token create --tenant <id>`.
          */
         post: operations["createTenant"];
         delete?: never;
@@ -282,6 +283,32 @@ export interface paths {
         get: operations["getTenant"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an operator token in a tenant
+         * @description Gives a tenant an operator token, typically its first `admin` right after `createTenant`. System
+         *     tokens only: every other token creates tokens in its own tenant (`createToken`). Returns the secret
+         *     once; only its SHA-256 hash is stored. The tenant's audit log records `token.create` with the system
+         *     token as actor, and its event feed gets `token_created`. The token is then managed from inside the
+         *     tenant (`listTokens`, `revokeToken` with the tenant's admin token).
+         */
+        post: operations["createTenantToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2202,6 +2229,45 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createTenantToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeats with the same key and body replay the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenCreate"];
+            };
+        };
+        responses: {
+            /** @description Created in the tenant; `secret` is shown only in this response (and in replays of the same Idempotency-Key). */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["IdempotencyInProgress"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -39,6 +39,7 @@ export type OperationId =
   | 'listTenants'
   | 'createTenant'
   | 'getTenant'
+  | 'createTenantToken'
   | 'listTokens'
   | 'createToken'
   | 'introspectToken'
@@ -893,6 +894,29 @@ export const operationTable = [
     "longPoll": false,
     "hasBody": false,
     "bodyContentTypes": []
+  },
+  {
+    "operationId": "createTenantToken",
+    "method": "POST",
+    "path": "/api/v1/tenants/{tenantId}/tokens",
+    "honoPath": "/api/v1/tenants/:tenantId/tokens",
+    "tag": "tenants",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "system"
+    ],
+    "idempotent": true,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
   },
   {
     "operationId": "listTokens",

@@ -16,9 +16,10 @@ fi
 export npm_config_nodedir=""
 cd "$root"
 stamp="node_modules/.agentry-install-stamp"
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")" != "$(node --version)" ]; then
-  # `npm install` rather than `npm ci`: rust-just lists optional per-platform binaries that not every
-  # registry mirror carries, and `npm ci` refuses a lock file without them. The lock file still pins versions.
-  npm install --no-audit --no-fund >&2
+# Reinstall when the lock file or package.json changed since the last install, or node changed.
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ] || [ "$(cat "$stamp")" != "$(node --version)" ]; then
+  # `npm ci`: exactly the committed lock file (it fails when package.json and the lock disagree).
+  # Install scripts of dependencies run only where package.json's allowScripts says so (npm >= 11).
+  npm ci --no-audit --no-fund >&2
   node --version > "$stamp"
 fi

@@ -25,6 +25,7 @@ export function loadConfig({ file, env = process.env }: LoadOptions = {}): Confi
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const fromFile = file ? readConfigFile(file) : {};
+  // deepMerge works on plain records, and Config, an interface, has no index signature.
   const merged = deepMerge(structuredClone(defaultConfig) as unknown as Record<string, unknown>, fromFile);
   const sources = new Map<string, string>();
   for (const { key, variable, value } of readEnvOverrides(env)) {
@@ -42,6 +43,7 @@ export function loadConfig({ file, env = process.env }: LoadOptions = {}): Confi
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
+  // validate() above checked `merged` against the configuration schema that Config mirrors.
   const config = merged as unknown as Config;
   const badProxies = invalidNetworks(config.rateLimits.trustedProxies);
   if (badProxies.length > 0) {

@@ -20,13 +20,18 @@ export class Metrics {
 
   constructor(poolStats: () => PoolStats) {
     collectDefaultMetrics({ register: this.registry });
-    const duration = (this.httpDuration = new Histogram({
+    // prom-client names these three gauges with a counter's `_total` suffix, which Prometheus tooling
+    // rejects (`promtool check metrics`). Each is the sum of the per-type gauge it sits beside
+    // (`nodejs_active_handles`, `…_requests`, `…_resources`), so `sum(nodejs_active_handles)` answers the same.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
+    const duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by route template, method and status.',
       labelNames: ['route', 'method', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
       registers: [this.registry],
-    }));
+    });
+    this.httpDuration = duration;
     // The request count is the duration histogram's count, copied when scraped: one metric update per
     // request instead of two.
     this.httpRequests = new Counter({

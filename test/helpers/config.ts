@@ -6,6 +6,7 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unk
 /** configs/test.yaml plus overrides; the environment is ignored so tests are hermetic. */
 export function testConfig(overrides: DeepPartial<Config> = {}): Config {
   const base = loadConfig({ file: new URL('../../configs/test.yaml', import.meta.url).pathname, env: {} });
-  for (const [section, values] of Object.entries(overrides)) Object.assign((base as never)[section], values);
+  // Object.keys widens to string[]; these are the keys of `overrides`, a DeepPartial<Config>.
+  for (const section of Object.keys(overrides) as (keyof Config)[]) Object.assign(base[section], overrides[section]);
   return base;
 }

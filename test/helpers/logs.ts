@@ -10,7 +10,7 @@ export function captureLogger(level = 'info'): { logger: Logger; lines: () => Re
       cb();
     },
   });
-  const logger = createLogger(level, stream as never);
+  const logger = createLogger(level, stream);
   const text = () => chunks.join('');
   return {
     logger,

@@ -12,6 +12,7 @@ import type {
   TelemetryRow,
 } from '../../src/repositories/types.ts';
 import { newId } from '../../src/services/ids.ts';
+import { canonicalLabels } from '../../src/services/ingest/prepare.ts';
 import { useRepositories } from '../helpers/repository-suite.ts';
 import { dialects } from '../helpers/server.ts';
 
@@ -20,15 +21,8 @@ const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
 const MIN = 60_000;
 const DAY = 86_400_000;
 
-function labelsKey(labels: Record<string, string>): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${labels[k]}`)
-    .join(',');
-}
-
 function sample(tenantId: string, agentId: string, metric: string, ts: Date, value: number, labels: Record<string, string> = {}): TelemetryRow {
-  return { tenantId, agentId, metric, ts, value, labels, labelsKey: labelsKey(labels) };
+  return { tenantId, agentId, metric, ts, value, labels, labelsKey: canonicalLabels(labels) };
 }
 
 function item(tenantId: string, agentId: string, samples: TelemetryRow[], inventory: InventorySubmission | null = null, receivedAt = new Date()): IngestItem {

@@ -3,6 +3,7 @@
  * Postgres) and JetStream (with NATS). Reads after a JetStream 202 wait for the consumer's commit.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { operations } from '../../generated/api.d.ts';
 import { enrollAgent, enrollmentSecret } from '../factories/agents-http.ts';
 import { dialects, startTestServer } from '../helpers/server.ts';
 
@@ -46,8 +47,7 @@ describe.each(variants)('ingestion on $name', ({ dialect, nats }) => {
 
   const submit = (who: Enrolled, body: unknown, path = who.agentId) =>
     s.fetch(`/api/v1/agent/${path}/inventory`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-agent-api-key': who.apiKey }, body: JSON.stringify(body) });
-  const telemetry = (agentId: string, query: Record<string, string | number>) =>
-    s.client.GET('/api/v1/agents/{agentId}/telemetry', { params: { path: { agentId }, query: query as never } });
+  const telemetry = (agentId: string, query: operations['getTelemetry']['parameters']['query']) => s.client.GET('/api/v1/agents/{agentId}/telemetry', { params: { path: { agentId }, query } });
 
   it('stores samples and answers 202 with counts; latest and range queries read them back', async () => {
     const base = Date.now() - 10 * 60_000;

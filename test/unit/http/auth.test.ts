@@ -1,5 +1,5 @@
 /** Operator bearer auth and role checks from the operation table: 401/403 problems, no secrets in logs. */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp } from '../../helpers/app.ts';
 import { generateSecret } from '../../../src/services/secrets.ts';
 
@@ -49,13 +49,24 @@ describe('authentication', () => {
     expect((await t.request('/api/v1/tokens', { headers: t.auth(secret) })).status).toBe(401);
   });
 
-  it('an expired token fails', async () => {
-    const expiresAt = new Date(Date.now() + 300).toISOString();
-    const res = await t.request('/api/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json', ...t.auth(t.adminToken) }, body: JSON.stringify({ name: 'short', role: 'viewer', expiresAt }) });
-    const { secret } = (await res.json()) as { secret: string };
-    expect((await t.request('/api/v1', { headers: t.auth(secret) })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 350));
-    expect((await t.request('/api/v1', { headers: t.auth(secret) })).status).toBe(401);
+  it('a token fails once its expiry passes, even while cached', async () => {
+    // Only Date is faked (timers stay real), before the app is built, so that its clock is the fake one:
+    // the expiry is reached by moving the clock, not by waiting for it.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const app = await createTestApp();
+    try {
+      const expiresAt = new Date(Date.now() + 60_000).toISOString();
+      const res = await app.request('/api/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json', ...app.auth(app.adminToken) }, body: JSON.stringify({ name: 'short', role: 'viewer', expiresAt }) });
+      const { secret } = (await res.json()) as { secret: string };
+      expect((await app.request('/api/v1', { headers: app.auth(secret) })).status).toBe(200);
+      vi.setSystemTime(Date.now() + 59_000);
+      expect((await app.request('/api/v1', { headers: app.auth(secret) })).status).toBe(200);
+      vi.setSystemTime(Date.now() + 1_000);
+      expect((await app.request('/api/v1', { headers: app.auth(secret) })).status).toBe(401);
+    } finally {
+      await app.close();
+      vi.useRealTimers();
+    }
   });
 
   it('never logs a token', async () => {

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../helpers/app.ts';
 import { testConfig } from '../../helpers/config.ts';
 
-const config = testConfig({ server: { bodyLimitBytes: 4096, requestTimeoutMs: 200 } as never });
+const config = testConfig({ server: { bodyLimitBytes: 4096, requestTimeoutMs: 200 } });
 const t = await createTestApp({
   config,
   handlerOverrides: {

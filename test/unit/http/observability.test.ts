@@ -4,7 +4,7 @@ import { createTestApp } from '../../helpers/app.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { responseProblems } from '../../helpers/contract.ts';
 
-const config = testConfig({ server: { corsOrigins: ['https://console.example'] } as never, log: { level: 'debug', requests: true } });
+const config = testConfig({ server: { corsOrigins: ['https://console.example'] }, log: { level: 'debug', requests: true } });
 const t = await createTestApp({ config, logLevel: 'debug' });
 afterAll(() => t.close());
 

@@ -15,6 +15,42 @@ const item = (agentId: string, samples = 1): IngestItem => ({
   samples: Array.from({ length: samples }, (_, i) => ({ tenantId: 't', agentId, metric: 'm', ts: new Date(i), value: i, labels: {}, labelsKey: '' })),
 });
 
+/** One turn of the event loop: whatever the code under test scheduled for now has run. No wall clock. */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Submits `items` items of 10 rows whose writes stay open until the test releases them one at a time, and
+ * reports the most transactions ever open together: the count comes from the batcher's own scheduling,
+ * not from how long a write happens to take.
+ */
+async function peakTransactions(options: Partial<BatcherOptions>, items: number): Promise<{ peak: number; transactions: number }> {
+  const open = new Set<() => void>();
+  let peak = 0;
+  let transactions = 0;
+  const b = batcher(
+    () =>
+      new Promise<void>((resolve) => {
+        const release = () => {
+          open.delete(release);
+          resolve();
+        };
+        open.add(release);
+        transactions++;
+        peak = Math.max(peak, open.size);
+      }),
+    options,
+  );
+  let finished = false;
+  const all = Promise.all(Array.from({ length: items }, (_, i) => b.submit(item(`a${i}`, 10)))).then(() => (finished = true));
+  while (!finished) {
+    await turn();
+    const [first] = open;
+    first?.();
+  }
+  await all;
+  return { peak, transactions };
+}
+
 function batcher(write: (items: readonly IngestItem[]) => Promise<void> | void, options: Partial<BatcherOptions> = {}) {
   const metrics = registerIngestMetrics(new Registry(), () => 0);
   return new IngestBatcher(
@@ -56,9 +92,15 @@ describe('IngestBatcher', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let done = false;
-    const b = batcher(() => gate);
+    let writing!: () => void;
+    const started = new Promise<void>((r) => (writing = r));
+    const b = batcher(() => {
+      writing();
+      return gate;
+    });
     const p = b.submit(item('a')).then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 20));
+    await started;
+    await turn();
     expect(done).toBe(false);
     release();
     await p;
@@ -69,12 +111,18 @@ describe('IngestBatcher', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const written: string[] = [];
-    const b = batcher(async (items) => {
-      await gate;
-      written.push(...items.map((i) => i.agentId));
-    }, { maxQueueRows: 100 });
+    let writing!: () => void;
+    const started = new Promise<void>((r) => (writing = r));
+    const b = batcher(
+      async (items) => {
+        writing();
+        await gate;
+        written.push(...items.map((i) => i.agentId));
+      },
+      { maxQueueRows: 100 },
+    );
     const accepted = Array.from({ length: 10 }, (_, i) => b.submit(item(`ok${i}`, 10)));
-    await new Promise((r) => setTimeout(r, 10)); // the first batch is now being written
+    await started; // the first batch is now being written
     const queued = Array.from({ length: 10 }, (_, i) => b.submit(item(`q${i}`, 10)));
     const refused = b.submit(item('refused', 10));
     await expect(refused).rejects.toBeInstanceOf(UnavailableError);
@@ -95,23 +143,8 @@ describe('IngestBatcher', () => {
   });
 
   it('runs up to `concurrency` transactions at once, each request resolved by its own', async () => {
-    let running = 0;
-    let peak = 0;
-    const b = batcher(async () => {
-      peak = Math.max(peak, ++running);
-      await new Promise((r) => setTimeout(r, 20));
-      running--;
-    }, { concurrency: 3, flushMaxRows: 10 });
-    await Promise.all(Array.from({ length: 12 }, (_, i) => b.submit(item(`a${i}`, 10))));
-    expect(peak).toBe(3);
-    const serial = batcher(async () => {
-      peak = Math.max(peak, ++running);
-      await new Promise((r) => setTimeout(r, 5));
-      running--;
-    }, { flushMaxRows: 10 });
-    peak = 0;
-    await Promise.all(Array.from({ length: 4 }, (_, i) => serial.submit(item(`s${i}`, 10))));
-    expect(peak).toBe(1);
+    expect(await peakTransactions({ concurrency: 3, flushMaxRows: 10 }, 12)).toEqual({ peak: 3, transactions: 12 });
+    expect(await peakTransactions({ flushMaxRows: 10 }, 4)).toEqual({ peak: 1, transactions: 4 });
   });
 
   it('close writes what is queued, then refuses new items', async () => {
