@@ -4,7 +4,6 @@ import { bulkAgents } from '../services/agents/bulk.ts';
 import { claimAgent } from '../services/agents/claim.ts';
 import { deleteAgent, getAgent, listAgents, listPendingAgents, updateAgent } from '../services/agents/fleet.ts';
 import { revokeAgentKey } from '../services/agents/keys.ts';
-import { toAgent } from '../repositories/shared/mappers.ts';
 import { serviceContext } from './context.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentAgent, presentPage, presentPendingAgent } from './presenters.ts';
@@ -31,7 +30,7 @@ export function fleetHandlers({ repos }: HandlerDeps): FleetHandlers {
     listPendingAgents: async (c, { query }, res) => res.json(200, presentPage(await listPendingAgents({ ctx: serviceContext(c, repos), input: query }), presentPendingAgent)),
     claimAgent: async (c, { body }, res) => {
       const agent = await claimAgent({ ctx: serviceContext(c, repos), input: body });
-      return res.json(200, { agentId: agent.id, status: 'claimed', agent: presentAgent(toAgent(agent)) });
+      return res.json(200, { agentId: agent.id, status: 'claimed', agent: presentAgent(agent) });
     },
     revokeAgentKey: async (c, { params }, res) => {
       await revokeAgentKey({ ctx: serviceContext(c, repos), input: { agentId: params.agentId } });

@@ -1,6 +1,6 @@
 /** Tag `events`: the feed by long poll and by Server-Sent Events. */
 import { streamSSE } from 'hono/streaming';
-import type { StoredEvent } from '../repositories/types.ts';
+import type { StoredEvent } from '../domain/event.ts';
 import { checkRetained, readEvents } from '../services/events/read.ts';
 import { requirePrincipal } from '../services/context.ts';
 import { serviceContext } from './context.ts';

@@ -1,5 +1,5 @@
 /** Tag `inventory` (and the agent-facing submission): snapshots, change history, fleet-wide software. */
-import type { InventoryChange, StoredInventory } from '../repositories/types.ts';
+import type { InventoryChange, StoredInventory } from '../domain/inventory.ts';
 import { findSoftware, getAgentInventory, listInventoryChanges } from '../services/inventory/read.ts';
 import { submitInventory } from '../services/ingest/submit.ts';
 import type { SubmissionInput } from '../services/ingest/prepare.ts';

@@ -1,7 +1,10 @@
 /** Domain objects → contract shapes (dates as RFC 3339 UTC). Secrets never pass through here. */
-import type { Agent, AuditEntry, OperatorToken, Registration } from '../repositories/types.ts';
-import { encodeCursor } from '../repositories/shared/cursor.ts';
-import type { Page } from '../repositories/types.ts';
+import type { Agent } from '../domain/agent.ts';
+import type { AuditEntry } from '../domain/audit.ts';
+import type { OperatorToken } from '../domain/operator-token.ts';
+import type { Registration } from '../domain/registration.ts';
+import { encodeCursor } from '../domain/cursor.ts';
+import type { Page } from '../domain/paging.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

@@ -1,5 +1,7 @@
 /** Tenants, sections and enrollment secrets → contract shapes (dates as RFC 3339 UTC). Secret hashes never pass through here. */
-import type { EnrollmentSecret, Section, Tenant } from '../repositories/types.ts';
+import type { EnrollmentSecret } from '../domain/enrollment-secret.ts';
+import type { Section } from '../domain/section.ts';
+import type { Tenant } from '../domain/tenant.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

@@ -5,8 +5,11 @@
  * serialised per agent across instances by a transaction-level advisory lock taken before anything is read.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { IngestItem, IngestRepository, IngestWriteResult, InventoryDiffer, StoredInventory, TelemetryRow } from '../ingest-types.ts';
-import type { NewEvent } from '../types.ts';
+import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
+import type { IngestRepository } from '../ports/ingest.ts';
+import type { InventoryDiffer, StoredInventory } from '../../domain/inventory.ts';
+import type { TelemetryRow } from '../../domain/telemetry.ts';
+import type { NewEvent } from '../../domain/event.ts';
 import { byPrimaryKey, bySeries, chunks, hasInventory, newestPerSeries, softwareChanges, type ItemWithInventory } from '../shared/ingest.ts';
 import { numberArray, textArray, timeArray } from './arrays.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';

@@ -6,7 +6,8 @@
  * moved into their day's partition when it is created, and deleted by age.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryRepository, TelemetryStorageMode } from '../ingest-types.ts';
+import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode } from '../../domain/telemetry.ts';
+import type { TelemetryRepository } from '../ports/telemetry.ts';
 import { checkRange, DAY_MS, partitionDay, partitionName, utcDays } from '../shared/ingest.ts';
 import type { PgDb, PgPool } from './db.ts';
 import type { PgTx } from './transaction.ts';

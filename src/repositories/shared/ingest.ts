@@ -1,5 +1,7 @@
 /** Dialect-independent pieces of the ingestion write and the telemetry storage maintenance. */
-import type { IngestItem, InventorySubmission, SoftwarePackage, TelemetryAggregate, TelemetryRangeQuery, TelemetryRow } from '../ingest-types.ts';
+import type { IngestItem } from '../../domain/ingest.ts';
+import type { InventorySubmission, SoftwarePackage } from '../../domain/inventory.ts';
+import type { TelemetryAggregate, TelemetryRangeQuery, TelemetryRow } from '../../domain/telemetry.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -86,11 +88,4 @@ export function partitionDay(name: string): Date | null {
   if (!m) return null;
   const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return Number.isNaN(t) ? null : new Date(t);
-}
-
-/** Like toPage, for rows whose cursor is another key than `id` (limit+1 rows in, the extra one trimmed). */
-export function toPageBy<T>(rows: T[], limit: number, key: (row: T) => string): { items: T[]; lastId: string | null } {
-  if (rows.length <= limit) return { items: rows, lastId: null };
-  const items = rows.slice(0, limit);
-  return { items, lastId: key(items[items.length - 1]!) };
 }

@@ -5,8 +5,10 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import type { IngestItem, IngestRepository, IngestWriteResult, InventoryDiffer, StoredInventory } from '../ingest-types.ts';
-import type { NewEvent } from '../types.ts';
+import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
+import type { IngestRepository } from '../ports/ingest.ts';
+import type { InventoryDiffer, StoredInventory } from '../../domain/inventory.ts';
+import type { NewEvent } from '../../domain/event.ts';
 import { chunks, hasInventory, newestPerSeries, softwareChanges, type ItemWithInventory } from '../shared/ingest.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';

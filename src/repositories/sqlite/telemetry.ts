@@ -4,7 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryRepository, TelemetryStorageMode } from '../ingest-types.ts';
+import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode } from '../../domain/telemetry.ts';
+import type { TelemetryRepository } from '../ports/telemetry.ts';
 import { checkRange } from '../shared/ingest.ts';
 import type { SqliteDb } from './db.ts';
 

@@ -1,6 +1,7 @@
 /** Operators' view of the fleet: list, get, edit (with optimistic concurrency), delete, pending claims. */
-import type { Agent, AgentChanges, AgentFilter, AgentRecord, Page, Registration } from '../../repositories/types.ts';
-import { toAgent } from '../../repositories/shared/mappers.ts';
+import { publicAgent, type Agent, type AgentChanges, type AgentFilter, type AgentRecord } from '../../domain/agent.ts';
+import type { Page } from '../../domain/paging.ts';
+import type { Registration } from '../../domain/registration.ts';
 import { auditEntry } from '../audit/entry.ts';
 import { checkVersion, VersionConflictError, type Expectation } from '../concurrency.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
@@ -13,14 +14,15 @@ import { requireSection } from './sections.ts';
 export async function listAgents({ ctx, input }: { ctx: ServiceContext; input: ListInput & AgentFilter }): Promise<Page<Agent>> {
   const { tenantId } = requireOperator(ctx);
   const { limit, cursor, ...filter } = input;
-  return ctx.repos.agents.list(tenantId, filter, pageRequest({ limit, cursor }));
+  const page = await ctx.repos.agents.list(tenantId, filter, pageRequest({ limit, cursor }));
+  return { ...page, items: page.items.map(publicAgent) };
 }
 
 export async function getAgent({ ctx, input }: { ctx: ServiceContext; input: { agentId: string } }): Promise<Agent> {
   const { tenantId } = requireOperator(ctx);
   const agent = await ctx.repos.agents.findById(tenantId, input.agentId);
   if (!agent) throw new NotFoundError('agent', input.agentId);
-  return toAgent(agent);
+  return publicAgent(agent);
 }
 
 export interface UpdateAgentInput extends Expectation {
@@ -38,16 +40,16 @@ export async function updateAgent({ ctx, input }: { ctx: ServiceContext; input: 
   const result = await ctx.repos.agents.update(tenantId, input.agentId, input.changes, ctx.now(), agentChangeEffects(ctx, 'agent.update'), current.version);
   if (result.kind === 'not_found') throw new NotFoundError('agent', input.agentId);
   if (result.kind === 'version_conflict') throw new VersionConflictError(result.currentVersion);
-  return toAgent(result.agent);
+  return publicAgent(result.value);
 }
 
 export async function deleteAgent({ ctx, input }: { ctx: ServiceContext; input: { agentId: string } }): Promise<void> {
   const { tenantId } = requireOperator(ctx);
-  const deleted = await ctx.repos.agents.delete(tenantId, input.agentId, (before) => ({
+  const outcome = await ctx.repos.agents.delete(tenantId, input.agentId, (before) => ({
     audit: auditEntry(ctx, { tenantId, action: 'agent.delete', resourceType: 'agent', resourceId: before.id, before: agentSnapshot(before) }),
     events: [newEvent(ctx, { tenantId, type: 'agent_deleted', resourceType: 'agent', resourceId: before.id, data: { hostname: before.hostname } })],
   }));
-  if (!deleted) throw new NotFoundError('agent', input.agentId);
+  if (outcome.kind === 'not_found') throw new NotFoundError('agent', input.agentId);
   // A Smotra agent may register again after being deleted.
   await ctx.repos.registrations.remove(input.agentId);
 }

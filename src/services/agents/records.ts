@@ -1,6 +1,5 @@
 /** Shared pieces of the agent services: a new agent row, key issuing, snapshots for audit and events. */
-import type { Agent, AgentRecord } from '../../repositories/types.ts';
-import { toAgent } from '../../repositories/shared/mappers.ts';
+import { publicAgent, type Agent, type AgentRecord } from '../../domain/agent.ts';
 import { snapshot } from '../audit/entry.ts';
 import { displayPrefix, generateSecret, hashSecret } from '../secrets.ts';
 
@@ -41,7 +40,7 @@ export function issueAgentKey(): { key: string; keyHash: string; keyPrefix: stri
 
 /** Audit/event view of an agent: never key hashes, never heartbeat internals. */
 export function agentSnapshot(agent: AgentRecord | Agent): Record<string, unknown> {
-  const { latestStatus: _s, ...rest } = 'keyHash' in agent ? toAgent(agent) : agent;
+  const { latestStatus: _s, ...rest } = 'keyHash' in agent ? publicAgent(agent) : agent;
   return snapshot(rest);
 }
 

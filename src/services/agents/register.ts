@@ -15,7 +15,7 @@ export async function registerAgent({ ctx, input, expiryHours }: { ctx: ServiceC
   const expiresAt = new Date(now.getTime() + expiryHours * 3_600_000);
   const agentId = input.agentId.toLowerCase();
   const outcome = await ctx.repos.registrations.register({ ...input, agentId, expiresAt }, now);
-  if (outcome === 'claimed') throw new ConflictError(`agent ${agentId} is already claimed; it authenticates with its key`, { kind: 'already-claimed' });
-  ctx.log.info({ agentId, outcome }, 'agent registered for claiming');
-  return { created: outcome === 'created', expiresAt };
+  if (outcome.kind === 'already_done') throw new ConflictError(`agent ${agentId} is already claimed; it authenticates with its key`, { kind: 'already-claimed' });
+  ctx.log.info({ agentId, outcome: outcome.value }, 'agent registered for claiming');
+  return { created: outcome.value === 'created', expiresAt };
 }

@@ -1,8 +1,9 @@
-import type { EnrollmentSecret } from '../../repositories/types.ts';
+import { publicEnrollmentSecret, type EnrollmentSecret } from '../../domain/enrollment-secret.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { pageRequest, type ListInput, type ListResult } from '../paging.ts';
 
 export async function listEnrollSecrets({ ctx, input }: { ctx: ServiceContext; input: ListInput & { includeRevoked?: boolean } }): Promise<ListResult<EnrollmentSecret>> {
   const principal = requirePrincipal(ctx);
-  return ctx.repos.enrollmentSecrets.list(principal.tenantId, pageRequest(input), input.includeRevoked ?? false);
+  const page = await ctx.repos.enrollmentSecrets.list(principal.tenantId, pageRequest(input), input.includeRevoked ?? false);
+  return { ...page, items: page.items.map(publicEnrollmentSecret) };
 }

@@ -1,5 +1,6 @@
 /** Operators read inventory: an agent's current snapshot, its change history, and fleet-wide software. */
-import type { InventoryChange, Page, SoftwareInstall, SoftwareVersionCount, StoredInventory } from '../../repositories/types.ts';
+import type { InventoryChange, SoftwareInstall, SoftwareVersionCount, StoredInventory } from '../../domain/inventory.ts';
+import type { Page } from '../../domain/paging.ts';
 import { getAgent } from '../agents/fleet.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';

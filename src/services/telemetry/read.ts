@@ -3,7 +3,7 @@
  * The range defaults to the last hour; without `step` the bucket width is chosen so that at most
  * `maxPoints` buckets cover the range (rounded up to a whole second).
  */
-import type { LatestSample, TelemetryAggregate, TelemetryPoint } from '../../repositories/types.ts';
+import type { LatestSample, TelemetryAggregate, TelemetryPoint } from '../../domain/telemetry.ts';
 import type { ServiceContext } from '../context.ts';
 import { ValidationError } from '../errors.ts';
 import { getAgent } from '../agents/fleet.ts';

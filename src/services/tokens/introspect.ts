@@ -1,5 +1,4 @@
-import type { OperatorToken } from '../../repositories/types.ts';
-import { withoutSecret } from '../../repositories/shared/mappers.ts';
+import { publicToken, type OperatorToken } from '../../domain/operator-token.ts';
 import type { OperatorAuthenticator } from '../auth/operator-authenticator.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 
@@ -11,5 +10,5 @@ export async function introspectToken({ ctx, input, authenticator }: { ctx: Serv
   if (!record || record.tenantId !== principal.tenantId) return { active: false };
   const now = ctx.now();
   const active = !record.revokedAt && !(record.expiresAt && record.expiresAt <= now);
-  return active ? { active, token: withoutSecret(record) } : { active: false };
+  return active ? { active, token: publicToken(record) } : { active: false };
 }
