@@ -8,7 +8,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode } from '../../domain/telemetry.ts';
 import type { TelemetryRepository } from '../ports/telemetry.ts';
-import { checkRange, DAY_MS, partitionDay, partitionName, utcDays } from '../shared/ingest.ts';
+import { checkRange, DAY_MS, partitionDay, partitionName, toPoint, utcDays } from '../shared/telemetry.ts';
 import type { PgDb, PgPool } from './db.ts';
 import type { PgTx } from './transaction.ts';
 
@@ -57,7 +57,7 @@ export class PgTelemetryRepository implements TelemetryRepository {
             and tenant_id = ${q.tenantId}::uuid
           group by 1
         ) b order by b.bucket`);
-      return rows.map((r) => ({ ts: new Date(r.bucket), value: r.value, count: r.count }));
+      return rows.map(toPoint);
     });
   }
 
