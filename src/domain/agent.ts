@@ -36,15 +36,6 @@ export interface AgentRecord extends Agent {
   onlineChangedAt: Date | null;
 }
 
-/**
- * The agent without its key hashes and heartbeat internals. Like `publicToken`, called by services only:
- * the one place secrets are stripped before an agent reaches handlers, audit or events.
- */
-export function publicAgent(record: AgentRecord): Agent {
-  const { keyHash: _k, previousKeyHash: _p, previousKeyExpiresAt: _e, latestHeartbeat: _h, onlineChangedAt: _o, ...agent } = record;
-  return agent;
-}
-
 export interface AgentFilter {
   status?: AgentStatus;
   online?: boolean;

@@ -18,9 +18,3 @@ export interface EnrollmentSecret {
 export interface EnrollmentSecretRecord extends EnrollmentSecret {
   secretHash: string;
 }
-
-/** The secret without its hash; like `publicToken`, called by services only (the one place secrets are stripped). */
-export function publicEnrollmentSecret(record: EnrollmentSecretRecord): EnrollmentSecret {
-  const { secretHash: _secretHash, ...secret } = record;
-  return secret;
-}

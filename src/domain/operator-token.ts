@@ -1,4 +1,4 @@
-/** Operator API tokens. The stored hash stays in OperatorTokenRecord; see `publicToken`. */
+/** Operator API tokens. The stored hash stays in OperatorTokenRecord (stripped by `publicToken`, secrets.ts). */
 
 export type Role = 'viewer' | 'operator' | 'admin' | 'system';
 
@@ -18,13 +18,4 @@ export interface OperatorToken {
 /** A token with its stored hash, as repositories return it: only services see this. */
 export interface OperatorTokenRecord extends OperatorToken {
   secretHash: string;
-}
-
-/**
- * The token without its hash. Secrets are stripped here and only here, by the services before they hand
- * a token on (to handlers, audit, events): repositories return records, presenters receive public objects.
- */
-export function publicToken(record: OperatorTokenRecord): OperatorToken {
-  const { secretHash: _secretHash, ...token } = record;
-  return token;
 }

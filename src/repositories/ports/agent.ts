@@ -3,7 +3,7 @@ import type { WriteEffects } from '../../domain/event.ts';
 import type { Done, NotFound, VersionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 
-/** Returns records (with key hashes); services strip them with `publicAgent` before handing an agent on. */
+/** Returns records (with key hashes); services strip them (domain/secrets.ts) before handing an agent on. */
 export interface AgentRepository {
   findById(tenantId: string, id: string): Promise<AgentRecord | null>;
   /**

@@ -3,7 +3,7 @@ import type { WriteEffects } from '../../domain/event.ts';
 import type { Done, NotFound } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 
-/** Returns records (with the hash); services strip it with `publicEnrollmentSecret` before handing a secret on. */
+/** Returns records (with the hash); services strip it (domain/secrets.ts) before handing a secret on. */
 export interface EnrollmentSecretRepository {
   /** `not_found` when `sectionId` is set and is not a section of the secret's tenant (checked in the writing transaction). */
   create(secret: EnrollmentSecretRecord, effects: WriteEffects): Promise<Done | NotFound>;

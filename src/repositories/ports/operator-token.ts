@@ -3,7 +3,7 @@ import type { OperatorTokenRecord } from '../../domain/operator-token.ts';
 import type { Done, NotFound } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 
-/** Returns records (with the hash); services strip it with `publicToken` before handing a token on. */
+/** Returns records (with the hash); services strip it (domain/secrets.ts) before handing a token on. */
 export interface OperatorTokenRepository {
   create(token: OperatorTokenRecord, effects: WriteEffects): Promise<void>;
   findByHash(secretHash: string): Promise<OperatorTokenRecord | null>;

@@ -3,7 +3,8 @@
  * checked against the stored SHA-256 hash in constant time; the agent is created in the operator's tenant
  * (without a key: the key is made when the agent next polls).
  */
-import { publicAgent, type Agent } from '../../domain/agent.ts';
+import type { Agent } from '../../domain/agent.ts';
+import { publicAgent } from '../../domain/secrets.ts';
 import { auditEntry } from '../audit/entry.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';

@@ -1,5 +1,6 @@
 /** Operators' view of the fleet: list, get, edit (with optimistic concurrency), delete, pending claims. */
-import { publicAgent, type Agent, type AgentChanges, type AgentFilter, type AgentRecord } from '../../domain/agent.ts';
+import type { Agent, AgentChanges, AgentFilter, AgentRecord } from '../../domain/agent.ts';
+import { publicAgent } from '../../domain/secrets.ts';
 import type { Page } from '../../domain/paging.ts';
 import type { Registration } from '../../domain/registration.ts';
 import { auditEntry } from '../audit/entry.ts';

@@ -1,5 +1,6 @@
 /** Shared pieces of the agent services: a new agent row, key issuing, snapshots for audit and events. */
-import { publicAgent, type Agent, type AgentRecord } from '../../domain/agent.ts';
+import type { Agent, AgentRecord } from '../../domain/agent.ts';
+import { publicAgent } from '../../domain/secrets.ts';
 import { snapshot } from '../audit/entry.ts';
 import { displayPrefix, generateSecret, hashSecret } from '../secrets.ts';
 

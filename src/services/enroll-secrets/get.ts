@@ -1,4 +1,5 @@
-import { publicEnrollmentSecret, type EnrollmentSecret } from '../../domain/enrollment-secret.ts';
+import type { EnrollmentSecret } from '../../domain/enrollment-secret.ts';
+import { publicEnrollmentSecret } from '../../domain/secrets.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 

@@ -1,4 +1,4 @@
-import { publicEnrollmentSecret } from '../../domain/enrollment-secret.ts';
+import { publicEnrollmentSecret } from '../../domain/secrets.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';

@@ -1,4 +1,5 @@
-import { publicToken, type OperatorToken } from '../../domain/operator-token.ts';
+import type { OperatorToken } from '../../domain/operator-token.ts';
+import { publicToken } from '../../domain/secrets.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { publicAgent, type AgentRecord } from '../../../src/domain/agent.ts';
-import { publicEnrollmentSecret } from '../../../src/domain/enrollment-secret.ts';
-import { publicToken } from '../../../src/domain/operator-token.ts';
+import type { AgentRecord } from '../../../src/domain/agent.ts';
+import { publicAgent, publicEnrollmentSecret, publicToken } from '../../../src/domain/secrets.ts';
 
 const at = new Date('2030-01-01T00:00:00.000Z');
 
