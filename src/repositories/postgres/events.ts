@@ -2,6 +2,7 @@ import { eq, lt, min, sql } from 'drizzle-orm';
 import type { EventPage } from '../../domain/event.ts';
 import type { EventRepository } from '../ports/event.ts';
 import { eventsAfter, toEventPage } from '../shared/event.ts';
+import { affected } from './affected.ts';
 import type { PgPool } from './db.ts';
 import { eventOffsets, events } from './schema.ts';
 
@@ -31,8 +32,7 @@ export class PgEventRepository implements EventRepository {
       const byCount = await db.execute(
         sql`delete from ${events} e using ${eventOffsets} o where e.tenant_id = o.tenant_id and e.seq <= o.last_seq - ${keepPerTenant}`,
       );
-      // postgres.js answers a DELETE with a result array carrying the affected-row count; Drizzle types it as rows only.
-      return byAge.length + (byCount as unknown as { count: number }).count;
+      return byAge.length + affected(byCount);
     });
   }
 }

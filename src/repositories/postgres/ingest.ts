@@ -12,6 +12,7 @@ import type { TelemetryRow } from '../../domain/telemetry.ts';
 import type { NewEvent } from '../../domain/event.ts';
 import { byPrimaryKey, bySeries, changeRows, chunks, emptyResult, hasInventory, newestPerSeries, snapshotColumns, softwareChanges, tally, type ItemWithInventory } from '../shared/ingest.ts';
 import { snapshotOf } from '../shared/inventory.ts';
+import { affected } from './affected.ts';
 import { numberArray, textArray, timeArray } from './arrays.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
@@ -65,8 +66,7 @@ async function insertSamples(tx: PgTx, rows: TelemetryRow[]): Promise<number> {
       ${timeArray(rows.map((s) => s.ts))}::timestamptz[], ${numberArray(rows.map((s) => s.value))}::float8[],
       ${textArray(rows.map((s) => JSON.stringify(s.labels)))}::jsonb[], ${textArray(rows.map((s) => s.labelsKey))}::text[])
     on conflict do nothing`);
-  // postgres.js answers an INSERT with a result array carrying the affected-row count; Drizzle types it as rows only.
-  return (res as unknown as { count: number }).count;
+  return affected(res);
 }
 
 /** Rows must be one per series (an upsert cannot touch a row twice). Strictly newer only: on a tie the stored sample stays. */

@@ -4,6 +4,7 @@ import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { InventoryRepository } from '../ports/inventory.ts';
 import { byAgentsThenVersion, changeList, installList, packageRows, snapshotOf } from '../shared/inventory.ts';
 import { toPage, toPageBy } from '../shared/paging.ts';
+import { affected } from './affected.ts';
 import type { PgPool } from './db.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 
@@ -53,10 +54,6 @@ export class PgInventoryRepository implements InventoryRepository {
   }
 
   pruneChanges(cutoff: Date): Promise<number> {
-    return this.pool.run(async (db) => {
-      const res = await db.execute(sql`delete from ${inventoryChanges} where ${inventoryChanges.createdAt} < ${cutoff.toISOString()}::timestamptz`);
-      // postgres.js answers a DELETE with a result array carrying the affected-row count; Drizzle types it as rows only.
-      return (res as unknown as { count: number }).count;
-    });
+    return this.pool.run(async (db) => affected(await db.execute(sql`delete from ${inventoryChanges} where ${inventoryChanges.createdAt} < ${cutoff.toISOString()}::timestamptz`)));
   }
 }

@@ -9,6 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode } from '../../domain/telemetry.ts';
 import type { TelemetryRepository } from '../ports/telemetry.ts';
 import { checkRange, DAY_MS, partitionDay, partitionName, toPoint, utcDays } from '../shared/telemetry.ts';
+import { affected } from './affected.ts';
 import type { PgDb, PgPool } from './db.ts';
 import type { PgTx } from './transaction.ts';
 
@@ -30,7 +31,6 @@ const AGGREGATE: Record<TelemetryAggregate, SQL> = {
   last: sql`(array_agg(value order by ts desc))[1]`,
 };
 
-const affected = (res: unknown) => (res as { count: number }).count;
 const iso = (d: Date) => d.toISOString();
 
 export class PgTelemetryRepository implements TelemetryRepository {
