@@ -1,5 +1,6 @@
 /** Agent query parts shared by both dialects (each passes its own table). */
-import { and, eq, gt, isNotNull, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, lt, sql, type Column, type SQL } from 'drizzle-orm';
+import { allOf, anyOf } from './conditions.ts';
 import type { AgentFilter } from '../../domain/agent.ts';
 import type { PageRequest } from '../../domain/paging.ts';
 import { likePattern } from './like.ts';
@@ -23,12 +24,12 @@ export function keyMatchColumns<T extends Record<KeyMatchColumn, unknown>>(t: T)
 
 /** The agent whose current key, or previous key still in its grace period, hashes to the `hash` placeholder (at `now`). */
 export function keyHashMatches(t: Record<'keyHash' | 'previousKeyHash' | 'previousKeyExpiresAt', Column>): SQL {
-  return or(eq(t.keyHash, sql.placeholder('hash')), and(eq(t.previousKeyHash, sql.placeholder('hash')), gt(t.previousKeyExpiresAt, sql.placeholder('now'))))!;
+  return anyOf(eq(t.keyHash, sql.placeholder('hash')), allOf(eq(t.previousKeyHash, sql.placeholder('hash')), gt(t.previousKeyExpiresAt, sql.placeholder('now'))));
 }
 
 /** The tenant's agent with this hardware id (re-enrollment of the same machine). */
 export function withHardwareId(t: Record<'tenantId' | 'hardwareId', Column>, tenantId: string, hardwareId: string): SQL {
-  return and(eq(t.tenantId, tenantId), eq(t.hardwareId, hardwareId))!;
+  return allOf(eq(t.tenantId, tenantId), eq(t.hardwareId, hardwareId));
 }
 
 type ListColumn = 'id' | 'tenantId' | 'status' | 'online' | 'os' | 'sectionId' | 'hostname' | 'name';
@@ -53,5 +54,5 @@ export function agentList(t: Record<ListColumn, Column>, tenantId: string, filte
 
 /** Online agents not heard from since before `cutoff`: the offline sweep's candidates. */
 export function silentSince(t: Record<'online' | 'lastSeenAt', Column>, cutoff: Date): SQL {
-  return and(eq(t.online, true), isNotNull(t.lastSeenAt), lt(t.lastSeenAt, cutoff))!;
+  return allOf(eq(t.online, true), isNotNull(t.lastSeenAt), lt(t.lastSeenAt, cutoff));
 }

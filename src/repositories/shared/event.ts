@@ -1,5 +1,6 @@
 /** Event feed query parts and the row → event mapper, shared by both dialects. */
-import { and, asc, eq, gt, inArray, type Column, type SQL } from 'drizzle-orm';
+import { asc, eq, gt, inArray, type Column, type SQL } from 'drizzle-orm';
+import { allOf } from './conditions.ts';
 import type { EventPage, EventType, StoredEvent } from '../../domain/event.ts';
 
 interface EventRow {
@@ -14,7 +15,7 @@ interface EventRow {
 
 /** The tenant's events after `afterOffset` (optionally only of some types), oldest first, one more than `limit`. */
 export function eventsAfter(t: { tenantId: Column; seq: Column; type: Column }, tenantId: string, afterOffset: number, limit: number, types?: readonly string[]): { where: SQL; orderBy: SQL; limit: number } {
-  return { where: and(eq(t.tenantId, tenantId), gt(t.seq, afterOffset), types?.length ? inArray(t.type, [...types]) : undefined)!, orderBy: asc(t.seq), limit: limit + 1 };
+  return { where: allOf(eq(t.tenantId, tenantId), gt(t.seq, afterOffset), types?.length ? inArray(t.type, [...types]) : undefined), orderBy: asc(t.seq), limit: limit + 1 };
 }
 
 export function toStoredEvent(row: EventRow): StoredEvent {

@@ -1,12 +1,13 @@
 /** Inventory query parts shared by both dialects. */
 import { and, asc, desc, eq, gt, type Column, type SQL } from 'drizzle-orm';
+import { allOf } from './conditions.ts';
 import type { PageRequest } from '../../domain/paging.ts';
 import type { SoftwareFilter } from '../../domain/inventory.ts';
 import { descendingPage, type ListQuery } from './paging.ts';
 
 /** The agent's current snapshot. */
 export function snapshotOf(t: Record<'tenantId' | 'agentId', Column>, tenantId: string, agentId: string): SQL {
-  return and(eq(t.tenantId, tenantId), eq(t.agentId, agentId))!;
+  return allOf(eq(t.tenantId, tenantId), eq(t.agentId, agentId));
 }
 
 /** The agent's inventory changes, newest first. */
@@ -18,7 +19,7 @@ type SoftwareColumns = Record<'tenantId' | 'agentId' | 'name' | 'version', Colum
 
 /** Rows of the package across the tenant's agents (all versions). */
 export function packageRows(t: SoftwareColumns, tenantId: string, filter: SoftwareFilter): SQL {
-  return and(eq(t.tenantId, tenantId), eq(t.name, filter.name))!;
+  return allOf(eq(t.tenantId, tenantId), eq(t.name, filter.name));
 }
 
 /**

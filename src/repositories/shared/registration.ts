@@ -1,5 +1,6 @@
 /** Registration query parts shared by both dialects. */
 import { and, eq, gt, isNotNull, isNull, lt, type Column, type SQL } from 'drizzle-orm';
+import { allOf } from './conditions.ts';
 import type { PageRequest } from '../../domain/paging.ts';
 import type { PendingRegistration, Registration } from '../../domain/registration.ts';
 import { ascendingPage, type ListQuery } from './paging.ts';
@@ -16,10 +17,10 @@ export const toPending = (r: Registration): PendingRegistration => ({ ...r, id: 
 
 /** Unclaimed registrations that expired before `before`. */
 export function expiredUnclaimed(t: RegistrationColumns, before: Date): SQL {
-  return and(isNull(t.claimedAt), lt(t.expiresAt, before))!;
+  return allOf(isNull(t.claimedAt), lt(t.expiresAt, before));
 }
 
 /** The agent's registration when claimed and its key not delivered yet: the one-time delivery's condition. */
 export function keyUndelivered(t: RegistrationColumns, agentId: string): SQL {
-  return and(eq(t.agentId, agentId), isNull(t.keyDeliveredAt), isNotNull(t.claimedAt))!;
+  return allOf(eq(t.agentId, agentId), isNull(t.keyDeliveredAt), isNotNull(t.claimedAt));
 }

@@ -1,5 +1,6 @@
 /** Section query parts shared by both dialects. */
-import { and, eq, ne, type Column, type SQL } from 'drizzle-orm';
+import { eq, ne, type Column, type SQL } from 'drizzle-orm';
+import { allOf } from './conditions.ts';
 import type { PageRequest } from '../../domain/paging.ts';
 import { ascendingPage, type ListQuery } from './paging.ts';
 import type { UniqueTarget } from './unique-violation.ts';
@@ -15,5 +16,5 @@ export function sectionList(t: SectionColumns, tenantId: string, page: PageReque
 
 /** Another section of the tenant with this name (other than `exceptId`): the name is taken. */
 export function sectionNamed(t: SectionColumns, tenantId: string, name: string, exceptId?: string): SQL {
-  return and(eq(t.tenantId, tenantId), eq(t.name, name), exceptId ? ne(t.id, exceptId) : undefined)!;
+  return allOf(eq(t.tenantId, tenantId), eq(t.name, name), exceptId ? ne(t.id, exceptId) : undefined);
 }

@@ -1,7 +1,7 @@
 /** Tenant query parts shared by both dialects. */
+import type { Column } from 'drizzle-orm';
 import type { PageRequest } from '../../domain/paging.ts';
 import { ascendingPage, type ListQuery } from './paging.ts';
-import type { Column } from 'drizzle-orm';
 import type { UniqueTarget } from './unique-violation.ts';
 
 export const TENANT_NAME_UNIQUE: UniqueTarget = { constraint: 'tenants_name_unique', columns: 'tenants.name' };

@@ -6,7 +6,7 @@ import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { AgentRepository } from '../ports/agent.ts';
 import { agentList, keyHashMatches, keyMatchColumns, silentSince, withHardwareId } from '../shared/agent.ts';
 import { toPage } from '../shared/paging.ts';
-import { tenantRow } from '../shared/tenant-scope.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
 

@@ -6,7 +6,7 @@ import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { EnrollmentSecretRepository } from '../ports/enrollment-secret.ts';
 import { toPage } from '../shared/paging.ts';
 import { revocableList } from '../shared/revocable.ts';
-import { tenantRow } from '../shared/tenant-scope.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { enrollmentSecrets, sections } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
 

@@ -6,7 +6,7 @@ import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { OperatorTokenRepository } from '../ports/operator-token.ts';
 import { toPage } from '../shared/paging.ts';
 import { revocableList } from '../shared/revocable.ts';
-import { tenantRow } from '../shared/tenant-scope.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { operatorTokens } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
 

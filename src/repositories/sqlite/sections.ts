@@ -5,7 +5,7 @@ import type { Section } from '../../domain/section.ts';
 import type { SectionRepository } from '../ports/section.ts';
 import { toPage } from '../shared/paging.ts';
 import { SECTION_NAME_UNIQUE, sectionList, sectionNamed } from '../shared/section.ts';
-import { tenantRow } from '../shared/tenant-scope.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { nameTakenOnViolation } from '../shared/unique-violation.ts';
 import { sections } from './schema.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
