@@ -2,7 +2,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import { openRepositories } from '../repositories/index.ts';
-import type { Role } from '../repositories/types.ts';
+import type { Role } from '../domain/operator-token.ts';
 import { NotFoundError, ValidationError } from '../services/errors.ts';
 import { issueToken } from '../services/tokens/issue.ts';
 

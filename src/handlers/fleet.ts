@@ -8,7 +8,6 @@ import { listAgents } from '../services/agents/list.ts';
 import { listPendingAgents } from '../services/agents/list-pending.ts';
 import { revokeAgentKey } from '../services/agents/revoke-key.ts';
 import { updateAgent } from '../services/agents/update.ts';
-import { toAgent } from '../repositories/shared/mappers.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentAgent, presentPendingAgent } from './presenters/agent.ts';
 import { presentPage } from './presenters/page.ts';
@@ -33,7 +32,7 @@ export function fleetHandlers(_deps: HandlerDeps): TagHandlers<'agents'> {
     listPendingAgents: async ({ query }, res, ctx) => res.json(200, presentPage(await listPendingAgents({ ctx, input: query }), presentPendingAgent)),
     claimAgent: async ({ body }, res, ctx) => {
       const agent = await claimAgent({ ctx, input: body });
-      return res.json(200, { agentId: agent.id, status: 'claimed', agent: presentAgent(toAgent(agent)) });
+      return res.json(200, { agentId: agent.id, status: 'claimed', agent: presentAgent(agent) });
     },
     revokeAgentKey: async ({ params }, res, ctx) => {
       await revokeAgentKey({ ctx, input: { agentId: params.agentId } });

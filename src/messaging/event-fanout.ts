@@ -5,7 +5,7 @@
  */
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from '../observability/logger.ts';
-import type { CommittedEvents } from '../repositories/types.ts';
+import type { CommittedEvents } from '../domain/event.ts';
 
 const PREFIX = 'agentry.events.';
 

@@ -1,5 +1,6 @@
 /** Compact JSON encoding of ingestion items for JetStream messages (times as epoch milliseconds). */
-import type { IngestItem, TelemetryRow } from '../repositories/types.ts';
+import type { IngestItem } from '../domain/ingest.ts';
+import type { TelemetryRow } from '../domain/telemetry.ts';
 
 type WireSample = [metric: string, ts: number, value: number, labels: Record<string, string> | 0, labelsKey: string];
 

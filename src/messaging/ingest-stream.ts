@@ -8,7 +8,7 @@
 import { AckPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
 import type { Logger } from '../observability/logger.ts';
 import type { IngestMetrics } from '../observability/ingest-metrics.ts';
-import type { IngestItem } from '../repositories/types.ts';
+import type { IngestItem } from '../domain/ingest.ts';
 import { UnavailableError } from '../services/errors.ts';
 import { itemRows, type BatchWriter, type IngestSink } from '../services/ingest/sink.ts';
 import { newId } from '../services/ids.ts';

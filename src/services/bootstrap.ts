@@ -38,6 +38,6 @@ export async function bootstrap({ ctx, adminToken }: { ctx: ServiceContext; admi
   };
   const audit = auditEntry(ctx, { tenantId: tenant.id, action: 'tenant.bootstrap', resourceType: 'tenant', resourceId: tenant.id, after: { name: tenant.name, tokenId: token.id } });
   const event = newEvent(ctx, { tenantId: tenant.id, type: 'tenant_created', resourceType: 'tenant', resourceId: tenant.id, data: { name: tenant.name } });
-  const created = await repos.tenants.bootstrap(tenant, token, { audit, events: [event] });
+  const created = (await repos.tenants.bootstrap(tenant, token, { audit, events: [event] })).kind === 'done';
   return { created, generatedSecret: created && adminToken === undefined ? secret : null };
 }

@@ -1,6 +1,7 @@
 /** What every service action receives besides its input. Built per request by the HTTP layer (or by the CLI). */
 import type { Logger } from '../observability/logger.ts';
-import type { Repositories, Role } from '../repositories/types.ts';
+import type { Repositories } from '../repositories/types.ts';
+import type { Role } from '../domain/operator-token.ts';
 
 export interface OperatorPrincipal {
   type: 'operator';

@@ -1,5 +1,5 @@
-import { decodeCursor } from '../repositories/shared/cursor.ts';
-import type { Page, PageRequest } from '../repositories/types.ts';
+import { decodeCursor } from '../domain/cursor.ts';
+import type { Page, PageRequest } from '../domain/paging.ts';
 import { ValidationError } from './errors.ts';
 
 export const DEFAULT_LIMIT = 50;

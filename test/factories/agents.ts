@@ -1,5 +1,6 @@
 /** Test factories for agents and self-registrations. */
-import type { AgentRecord, NewRegistration } from '../../src/repositories/types.ts';
+import type { AgentRecord } from '../../src/domain/agent.ts';
+import type { NewRegistration } from '../../src/domain/registration.ts';
 import { newId } from '../../src/services/ids.ts';
 import { generateSecret, hashSecret } from '../../src/services/secrets.ts';
 import { issueAgentKey, newAgentRecord } from '../../src/services/agents/records.ts';

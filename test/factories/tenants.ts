@@ -1,5 +1,8 @@
 /** Test factories: build domain rows with sensible defaults. */
-import type { AuditEntry, OperatorTokenRecord, Repositories, Role, Tenant } from '../../src/repositories/types.ts';
+import type { AuditEntry } from '../../src/domain/audit.ts';
+import type { OperatorTokenRecord, Role } from '../../src/domain/operator-token.ts';
+import type { Repositories } from '../../src/repositories/types.ts';
+import type { Tenant } from '../../src/domain/tenant.ts';
 import { newId } from '../../src/services/ids.ts';
 import { displayPrefix, generateSecret, hashSecret } from '../../src/services/secrets.ts';
 import { issueToken } from '../../src/services/tokens/issue.ts';

@@ -1,7 +1,9 @@
 /** Shared set-up for repository contract suites: a fresh database per dialect, and row makers that insert. */
 import { afterAll, beforeAll } from 'vitest';
 import { openRepositories } from '../../src/repositories/index.ts';
-import type { AgentRecord, Repositories, Tenant } from '../../src/repositories/types.ts';
+import type { AgentRecord } from '../../src/domain/agent.ts';
+import type { Repositories } from '../../src/repositories/types.ts';
+import type { Tenant } from '../../src/domain/tenant.ts';
 import { agentRow } from '../factories/agents.ts';
 import { auditRow, tenantRow } from '../factories/tenants.ts';
 import { freshDatabaseUrl, type Dialect } from './server.ts';

@@ -1,6 +1,8 @@
 /** AgentRepository contract, run unchanged on SQLite and Postgres. */
 import { describe, expect, it } from 'vitest';
-import type { AgentRecord, EventType, NewEvent, Repositories, WriteEffects } from '../../src/repositories/types.ts';
+import type { AgentRecord } from '../../src/domain/agent.ts';
+import type { EventType, NewEvent, WriteEffects } from '../../src/domain/event.ts';
+import type { Repositories } from '../../src/repositories/types.ts';
 import { newId } from '../../src/services/ids.ts';
 import { agentKey, agentRow } from '../factories/agents.ts';
 import { auditRow } from '../factories/tenants.ts';
@@ -87,9 +89,8 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
       const all = await suite.repos.agents.list(t.id, {}, { limit: 50 });
       expect(all.items.map((a) => a.id)).toEqual([web.id, db.id, cache.id]);
       expect(all.lastId).toBeNull();
-      for (const item of all.items) {
-        for (const secret of ['keyHash', 'previousKeyHash', 'previousKeyExpiresAt', 'latestHeartbeat', 'onlineChangedAt']) expect(item).not.toHaveProperty(secret);
-      }
+      // Records as stored, like findById: services strip the key hashes (publicAgent) before anything leaves them.
+      expect(all.items[0]).toEqual(await suite.repos.agents.findById(t.id, web.id));
       expect(all.items[0]?.tags).toEqual(['prod', 'web']);
 
       expect(await ids({ status: 'active' })).toEqual([web.id, cache.id]);
@@ -147,10 +148,10 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
         events: [event(t.id, 'agent_updated', a.id, at)],
       });
       const result = await suite.repos.agents.update(t.id, a.id, { name: 'after', tags: ['x', 'y'], sectionId: null }, at, effects, 1);
-      expect(result.kind).toBe('updated');
-      if (result.kind !== 'updated') return;
-      expect(result.agent).toEqual({ ...a, name: 'after', tags: ['x', 'y'], version: 2, updatedAt: at });
-      expect(await suite.repos.agents.findById(t.id, a.id)).toEqual(result.agent);
+      expect(result.kind).toBe('done');
+      if (result.kind !== 'done') return;
+      expect(result.value).toEqual({ ...a, name: 'after', tags: ['x', 'y'], version: 2, updatedAt: at });
+      expect(await suite.repos.agents.findById(t.id, a.id)).toEqual(result.value);
       const audit = await suite.repos.audit.list(t.id, { action: 'agent.update' }, { limit: 10 });
       expect(audit.items.map((e) => [e.resourceId, e.before, e.after])).toEqual([[a.id, { name: 'before', version: 1 }, { name: 'after', version: 2 }]]);
       expect((await suite.repos.events.list(t.id, 0, 10, ['agent_updated'])).events.map((e) => e.resourceId)).toEqual([a.id]);
@@ -163,7 +164,7 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
       expect(await suite.repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 1 });
 
       const unconditional = await suite.repos.agents.update(t.id, a.id, { status: 'revoked' }, new Date(), () => ({}));
-      expect(unconditional.kind === 'updated' && unconditional.agent.version).toBe(3);
+      expect(unconditional.kind === 'done' && unconditional.value.version).toBe(3);
     });
 
     it('lets exactly one of several concurrent updates at one version win', async () => {
@@ -172,7 +173,7 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) => suite.repos.agents.update(t.id, a.id, { name: `n${i}` }, new Date(), () => ({ events: [event(t.id, 'agent_updated', a.id)] }), 1)),
       );
-      expect(results.filter((r) => r.kind === 'updated')).toHaveLength(1);
+      expect(results.filter((r) => r.kind === 'done')).toHaveLength(1);
       expect(results.filter((r) => r.kind === 'version_conflict')).toEqual(Array.from({ length: 5 }, () => ({ kind: 'version_conflict', currentVersion: 2 })));
       expect(await suite.repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 1 });
     });
@@ -185,10 +186,10 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
         audit: auditRow(t.id, { action: 'agent.delete', resourceType: 'agent', resourceId: before.id, before: { name: before.name } }),
         events: [event(t.id, 'agent_deleted', before.id)],
       });
-      expect(await suite.repos.agents.delete(other.id, a.id, effects)).toBe(false);
-      expect(await suite.repos.agents.delete(t.id, a.id, effects)).toBe(true);
+      expect(await suite.repos.agents.delete(other.id, a.id, effects)).toEqual({ kind: 'not_found' });
+      expect((await suite.repos.agents.delete(t.id, a.id, effects)).kind).toBe('done');
       expect(await suite.repos.agents.findById(t.id, a.id)).toBeNull();
-      expect(await suite.repos.agents.delete(t.id, a.id, effects)).toBe(false);
+      expect(await suite.repos.agents.delete(t.id, a.id, effects)).toEqual({ kind: 'not_found' });
       const audit = await suite.repos.audit.list(t.id, { action: 'agent.delete' }, { limit: 10 });
       expect(audit.items.map((e) => [e.resourceId, e.before])).toEqual([[a.id, { name: a.name }]]);
       expect((await suite.repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_deleted', a.id]]);

@@ -1,16 +1,10 @@
 /** Ingest, inventory and telemetry repository contract, run unchanged on SQLite and Postgres. */
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import type {
-  IngestItem,
-  InventoryChange,
-  InventoryDiffer,
-  InventorySubmission,
-  NewEvent,
-  SoftwarePackage,
-  TelemetryAggregate,
-  TelemetryRow,
-} from '../../src/repositories/types.ts';
+import type { IngestItem } from '../../src/domain/ingest.ts';
+import type { InventoryChange, InventoryDiffer, InventorySubmission, SoftwarePackage } from '../../src/domain/inventory.ts';
+import type { NewEvent } from '../../src/domain/event.ts';
+import type { TelemetryAggregate, TelemetryRow } from '../../src/domain/telemetry.ts';
 import { newId } from '../../src/services/ids.ts';
 import { canonicalLabels } from '../../src/services/ingest/prepare.ts';
 import { useRepositories } from '../helpers/repository-suite.ts';
@@ -354,7 +348,7 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
       expect((await suite.repos.inventory.listChanges(t, a, { limit: 10 })).items).toEqual([]);
       expect((await suite.repos.inventory.listChanges(t, b.id, { limit: 10 })).items).toHaveLength(2);
 
-      expect(await suite.repos.agents.delete(t, b.id, () => ({}))).toBe(true);
+      expect((await suite.repos.agents.delete(t, b.id, () => ({}))).kind).toBe('done');
       expect(await suite.repos.inventory.get(t, b.id)).toBeNull();
       expect((await suite.repos.inventory.listChanges(t, b.id, { limit: 10 })).items).toEqual([]);
       expect((await suite.repos.inventory.softwareInstalls(t, { name: 'a' }, { limit: 10 })).items.map((i) => i.agentId)).toEqual([a]);

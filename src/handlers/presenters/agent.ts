@@ -1,5 +1,6 @@
 /** Agents and pending Smotra registrations → contract shapes. Key hashes never reach here (`Agent` has none). */
-import type { Agent, Registration } from '../../repositories/types.ts';
+import type { Agent } from '../../domain/agent.ts';
+import type { Registration } from '../../domain/registration.ts';
 import { iso, type Schema } from './schemas.ts';
 
 export function presentAgent(a: Agent): Schema<'Agent'> {

@@ -1,5 +1,5 @@
 /** Audit entries → contract shape. */
-import type { AuditEntry } from '../../repositories/types.ts';
+import type { AuditEntry } from '../../domain/audit.ts';
 import type { Schema } from './schemas.ts';
 
 export function presentAuditEntry(e: AuditEntry): Schema<'AuditEntry'> {

@@ -1,5 +1,5 @@
 /** Enrollment secrets → contract shape. The secret and its hash never reach here. */
-import type { EnrollmentSecret } from '../../repositories/types.ts';
+import type { EnrollmentSecret } from '../../domain/enrollment-secret.ts';
 import { iso, type Schema } from './schemas.ts';
 
 export function presentEnrollSecret(e: EnrollmentSecret): Schema<'EnrollSecret'> {

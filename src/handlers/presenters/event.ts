@@ -1,5 +1,5 @@
 /** Feed events → contract shape (the JSON of a long-poll page and of each Server-Sent Event). */
-import type { StoredEvent } from '../../repositories/types.ts';
+import type { StoredEvent } from '../../domain/event.ts';
 import type { Schema } from './schemas.ts';
 
 export function presentEvent(e: StoredEvent): Schema<'Event'> {

@@ -1,5 +1,5 @@
 /** Inventory snapshots, their changes and fleet-wide software → contract shapes. */
-import type { InventoryChange, SoftwareInstall, StoredInventory } from '../../repositories/types.ts';
+import type { InventoryChange, SoftwareInstall, StoredInventory } from '../../domain/inventory.ts';
 import type { Schema } from './schemas.ts';
 
 export function presentInventory(inv: StoredInventory): Schema<'AgentInventory'> {

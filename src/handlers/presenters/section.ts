@@ -1,5 +1,5 @@
 /** Sections → contract shape. */
-import type { Section } from '../../repositories/types.ts';
+import type { Section } from '../../domain/section.ts';
 import type { Schema } from './schemas.ts';
 
 export function presentSection(s: Section): Schema<'Section'> {

@@ -1,5 +1,5 @@
 /** Telemetry series and latest values → contract shapes. */
-import type { LatestSample } from '../../repositories/types.ts';
+import type { LatestSample } from '../../domain/telemetry.ts';
 import type { TelemetrySeries } from '../../services/telemetry/get-range.ts';
 import type { Schema } from './schemas.ts';
 

@@ -1,5 +1,5 @@
 /** Tenants → contract shape. */
-import type { Tenant } from '../../repositories/types.ts';
+import type { Tenant } from '../../domain/tenant.ts';
 import type { Schema } from './schemas.ts';
 
 export function presentTenant(t: Tenant): Schema<'Tenant'> {

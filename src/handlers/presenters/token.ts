@@ -1,5 +1,5 @@
 /** Operator tokens → contract shape. The secret and its hash never reach here. */
-import type { OperatorToken } from '../../repositories/types.ts';
+import type { OperatorToken } from '../../domain/operator-token.ts';
 import { iso, type Schema } from './schemas.ts';
 
 export function presentToken(t: OperatorToken): Schema<'Token'> {

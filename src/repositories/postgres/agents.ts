@@ -1,12 +1,17 @@
-import { and, asc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
-import type { Agent, AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, AgentRepository, UpdateResult } from '../agent-types.ts';
-import type { Page, PageRequest, WriteEffects } from '../types.ts';
-import { toAgent } from '../shared/mappers.ts';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord } from '../../domain/agent.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { AgentRepository } from '../ports/agent.ts';
+import { agentList, keyHashMatches, keyMatchColumns, silentSince, withHardwareId } from '../shared/agent.ts';
 import { toPage } from '../shared/paging.ts';
-import { likePattern } from '../shared/like.ts';
-import { keyMatchColumns } from '../shared/agent-columns.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
 import type { PgWriter } from './transaction.ts';
+
+/** Tags are a jsonb array: containment (`@>`). */
+const hasTag = (tag: string) => sql`${agents.tags} @> ${JSON.stringify([tag])}::jsonb`;
 
 export class PgAgentRepository implements AgentRepository {
   private readonly w: PgWriter;
@@ -16,19 +21,14 @@ export class PgAgentRepository implements AgentRepository {
   }
 
   findById(tenantId: string, id: string): Promise<AgentRecord | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.id, id))).limit(1))[0] ?? null);
+    return this.w.pool.run(async (db) => (await db.select().from(agents).where(tenantRow(agents, tenantId, id)).limit(1))[0] ?? null);
   }
 
   /** Every agent request authenticates through this: built and prepared once (Drizzle's query building cost more than the query). */
   private byKeyHash: ReturnType<PgAgentRepository['prepareByKeyHash']> | undefined;
 
   private prepareByKeyHash() {
-    return this.w.pool.db
-      .select(keyMatchColumns(agents))
-      .from(agents)
-      .where(or(eq(agents.keyHash, sql.placeholder('hash')), and(eq(agents.previousKeyHash, sql.placeholder('hash')), gt(agents.previousKeyExpiresAt, sql.placeholder('now')))))
-      .limit(1)
-      .prepare('agent_by_key_hash');
+    return this.w.pool.db.select(keyMatchColumns(agents)).from(agents).where(keyHashMatches(agents)).limit(1).prepare('agent_by_key_hash');
   }
 
   findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null> {
@@ -38,33 +38,12 @@ export class PgAgentRepository implements AgentRepository {
   }
 
   findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null> {
-    return this.w.pool.run(
-      async (db) => (await db.select().from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.hardwareId, hardwareId))).limit(1))[0] ?? null,
-    );
+    return this.w.pool.run(async (db) => (await db.select().from(agents).where(withHardwareId(agents, tenantId, hardwareId)).limit(1))[0] ?? null);
   }
 
-  list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<Agent>> {
-    const q = filter.q ? likePattern(filter.q.toLowerCase()) : undefined;
-    return this.w.pool.run(async (db) => {
-      const rows = await db
-        .select()
-        .from(agents)
-        .where(
-          and(
-            eq(agents.tenantId, tenantId),
-            page.afterId ? gt(agents.id, page.afterId) : undefined,
-            filter.status ? eq(agents.status, filter.status) : undefined,
-            filter.online !== undefined ? eq(agents.online, filter.online) : undefined,
-            filter.os ? eq(agents.os, filter.os) : undefined,
-            filter.sectionId ? eq(agents.sectionId, filter.sectionId) : undefined,
-            filter.tag ? sql`${agents.tags} @> ${JSON.stringify([filter.tag])}::jsonb` : undefined,
-            q ? sql`(lower(${agents.hostname}) like ${q} escape '\\' or lower(${agents.name}) like ${q} escape '\\')` : undefined,
-          ),
-        )
-        .orderBy(asc(agents.id))
-        .limit(page.limit + 1);
-      return toPage(rows.map(toAgent), page.limit);
-    });
+  list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
+    const q = agentList(agents, tenantId, filter, page, hasTag);
+    return this.w.pool.run(async (db) => toPage(await db.select().from(agents).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 
   insert(agent: AgentRecord, effects: WriteEffects): Promise<void> {
@@ -74,30 +53,28 @@ export class PgAgentRepository implements AgentRepository {
     });
   }
 
-  update(tenantId: string, id: string, changes: AgentChanges, at: Date, effects: (before: AgentRecord, after: AgentRecord) => WriteEffects, expectedVersion?: number): Promise<UpdateResult> {
-    return this.w.transaction(async (tx, apply): Promise<UpdateResult> => {
-      const where = and(eq(agents.tenantId, tenantId), eq(agents.id, id));
+  update(tenantId: string, id: string, changes: AgentChanges, at: Date, effects: (before: AgentRecord, after: AgentRecord) => WriteEffects, expectedVersion?: number) {
+    return this.w.transaction(async (tx, apply) => {
+      const where = tenantRow(agents, tenantId, id);
       const [before] = await tx.select().from(agents).where(where).for('update');
-      if (!before) return { kind: 'not_found' };
-      if (expectedVersion !== undefined && before.version !== expectedVersion) return { kind: 'version_conflict', currentVersion: before.version };
+      if (!before) return NOT_FOUND;
+      if (expectedVersion !== undefined && before.version !== expectedVersion) return versionConflict(before.version);
       const [after] = await tx
         .update(agents)
         .set({ ...changes, version: before.version + 1, updatedAt: at })
         .where(where)
         .returning();
       await apply(effects(before, after!));
-      return { kind: 'updated', agent: after! };
+      return done(after!);
     });
   }
 
-  delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects): Promise<boolean> {
+  delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects) {
     return this.w.transaction(async (tx, apply) => {
-      const where = and(eq(agents.tenantId, tenantId), eq(agents.id, id));
-      const [before] = await tx.select().from(agents).where(where).for('update');
-      if (!before) return false;
-      await tx.delete(agents).where(where);
+      const [before] = await tx.delete(agents).where(tenantRow(agents, tenantId, id)).returning();
+      if (!before) return NOT_FOUND;
       await apply(effects(before));
-      return true;
+      return done();
     });
   }
 
@@ -119,12 +96,7 @@ export class PgAgentRepository implements AgentRepository {
   markOffline(cutoff: Date, at: Date, limit: number, effects: (agent: AgentRecord) => WriteEffects): Promise<AgentRecord[]> {
     return this.w.transaction(async (tx, apply) => {
       // Rows another instance is flipping right now are skipped, not waited for: each agent is flipped (and announced) once.
-      const silent = await tx
-        .select()
-        .from(agents)
-        .where(and(eq(agents.online, true), isNotNull(agents.lastSeenAt), lt(agents.lastSeenAt, cutoff)))
-        .limit(limit)
-        .for('update', { skipLocked: true });
+      const silent = await tx.select().from(agents).where(silentSince(agents, cutoff)).limit(limit).for('update', { skipLocked: true });
       if (silent.length === 0) return [];
       await tx
         .update(agents)

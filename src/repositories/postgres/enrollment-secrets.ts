@@ -1,8 +1,12 @@
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
-import { NotFoundError } from '../../services/errors.ts';
-import type { EnrollmentSecret, EnrollmentSecretRecord, EnrollmentSecretRepository, Page, PageRequest, WriteEffects } from '../types.ts';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { EnrollmentSecretRecord } from '../../domain/enrollment-secret.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import { done, NOT_FOUND } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { EnrollmentSecretRepository } from '../ports/enrollment-secret.ts';
 import { toPage } from '../shared/paging.ts';
-import { withoutSecretHash } from '../shared/tenancy-mappers.ts';
+import { revocableList } from '../shared/revocable.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { enrollmentSecrets, sections } from './schema.ts';
 import type { PgWriter } from './transaction.ts';
 
@@ -13,19 +17,16 @@ export class PgEnrollmentSecretRepository implements EnrollmentSecretRepository 
     this.w = writer;
   }
 
-  create(secret: EnrollmentSecretRecord, effects: WriteEffects): Promise<void> {
+  create(secret: EnrollmentSecretRecord, effects: WriteEffects) {
     return this.w.transaction(async (tx, apply) => {
       if (secret.sectionId !== null) {
         // KEY SHARE: a concurrent delete of the section waits for this insert (then cascades to it).
-        const [section] = await tx
-          .select({ id: sections.id })
-          .from(sections)
-          .where(and(eq(sections.tenantId, secret.tenantId), eq(sections.id, secret.sectionId)))
-          .for('key share');
-        if (!section) throw new NotFoundError('section', secret.sectionId);
+        const [section] = await tx.select({ id: sections.id }).from(sections).where(tenantRow(sections, secret.tenantId, secret.sectionId)).for('key share');
+        if (!section) return NOT_FOUND;
       }
       await tx.insert(enrollmentSecrets).values(secret);
       await apply(effects);
+      return done();
     });
   }
 
@@ -33,40 +34,23 @@ export class PgEnrollmentSecretRepository implements EnrollmentSecretRepository 
     return this.w.pool.run(async (db) => (await db.select().from(enrollmentSecrets).where(eq(enrollmentSecrets.secretHash, secretHash)).limit(1))[0] ?? null);
   }
 
-  findById(tenantId: string, id: string): Promise<EnrollmentSecret | null> {
-    return this.w.pool.run(async (db) => {
-      const [row] = await db.select().from(enrollmentSecrets).where(and(eq(enrollmentSecrets.tenantId, tenantId), eq(enrollmentSecrets.id, id))).limit(1);
-      return row ? withoutSecretHash(row) : null;
-    });
+  findById(tenantId: string, id: string): Promise<EnrollmentSecretRecord | null> {
+    return this.w.pool.run(async (db) => (await db.select().from(enrollmentSecrets).where(tenantRow(enrollmentSecrets, tenantId, id)).limit(1))[0] ?? null);
   }
 
-  list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<EnrollmentSecret>> {
-    return this.w.pool.run(async (db) => {
-      const rows = await db
-        .select()
-        .from(enrollmentSecrets)
-        .where(
-          and(
-            eq(enrollmentSecrets.tenantId, tenantId),
-            page.afterId ? gt(enrollmentSecrets.id, page.afterId) : undefined,
-            includeRevoked ? undefined : isNull(enrollmentSecrets.revokedAt),
-          ),
-        )
-        .orderBy(asc(enrollmentSecrets.id))
-        .limit(page.limit + 1);
-      return toPage(rows.map(withoutSecretHash), page.limit);
-    });
+  list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<EnrollmentSecretRecord>> {
+    const q = revocableList(enrollmentSecrets, tenantId, page, includeRevoked);
+    return this.w.pool.run(async (db) => toPage(await db.select().from(enrollmentSecrets).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 
-  revoke(tenantId: string, id: string, at: Date, effects: WriteEffects): Promise<EnrollmentSecret | null> {
+  revoke(tenantId: string, id: string, at: Date, effects: WriteEffects) {
     return this.w.transaction(async (tx, apply) => {
-      const where = and(eq(enrollmentSecrets.tenantId, tenantId), eq(enrollmentSecrets.id, id));
-      const [current] = await tx.select().from(enrollmentSecrets).where(where).for('update');
-      if (!current) return null;
-      if (current.revokedAt) return withoutSecretHash(current);
-      await tx.update(enrollmentSecrets).set({ revokedAt: at }).where(where);
-      await apply(effects);
-      return withoutSecretHash({ ...current, revokedAt: at });
+      const where = tenantRow(enrollmentSecrets, tenantId, id);
+      // The conditional update takes the row lock: a concurrent revoke waits, then matches nothing (written once).
+      const [revoked] = await tx.update(enrollmentSecrets).set({ revokedAt: at }).where(and(where, isNull(enrollmentSecrets.revokedAt))).returning();
+      if (revoked) await apply(effects);
+      const secret = revoked ?? (await tx.select().from(enrollmentSecrets).where(where))[0];
+      return secret ? done(secret) : NOT_FOUND;
     });
   }
 

@@ -1,6 +1,8 @@
-import { and, asc, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
-import type { EventPage, EventRepository } from '../types.ts';
-import { toStoredEvent } from '../shared/mappers.ts';
+import { eq, lt, min, sql } from 'drizzle-orm';
+import type { EventPage } from '../../domain/event.ts';
+import type { EventRepository } from '../ports/event.ts';
+import { eventsAfter, toEventPage } from '../shared/event.ts';
+import { affected } from './affected.ts';
 import type { PgPool } from './db.ts';
 import { eventOffsets, events } from './schema.ts';
 
@@ -12,15 +14,8 @@ export class PgEventRepository implements EventRepository {
   }
 
   list(tenantId: string, afterOffset: number, limit: number, types?: readonly string[]): Promise<EventPage> {
-    return this.pool.run(async (db) => {
-      const rows = await db
-        .select()
-        .from(events)
-        .where(and(eq(events.tenantId, tenantId), gt(events.seq, afterOffset), types?.length ? inArray(events.type, [...types]) : undefined))
-        .orderBy(asc(events.seq))
-        .limit(limit + 1);
-      return { events: rows.slice(0, limit).map(toStoredEvent), hasMore: rows.length > limit };
-    });
+    const q = eventsAfter(events, tenantId, afterOffset, limit, types);
+    return this.pool.run(async (db) => toEventPage(await db.select().from(events).where(q.where).orderBy(q.orderBy).limit(q.limit), limit));
   }
 
   bounds(tenantId: string): Promise<{ oldest: number | null; latest: number }> {
@@ -37,7 +32,7 @@ export class PgEventRepository implements EventRepository {
       const byCount = await db.execute(
         sql`delete from ${events} e using ${eventOffsets} o where e.tenant_id = o.tenant_id and e.seq <= o.last_seq - ${keepPerTenant}`,
       );
-      return byAge.length + (byCount as unknown as { count: number }).count;
+      return byAge.length + affected(byCount);
     });
   }
 }

@@ -1,5 +1,6 @@
 import { and, eq, lt } from 'drizzle-orm';
-import type { IdempotencyClaim, IdempotencyOutcome, IdempotencyRepository, StoredResponse } from '../types.ts';
+import type { IdempotencyClaim, IdempotencyOutcome, StoredResponse } from '../../domain/idempotency.ts';
+import type { IdempotencyRepository } from '../ports/idempotency.ts';
 import { judgeExistingClaim } from '../shared/idempotency.ts';
 import type { PgPool } from './db.ts';
 import { idempotencyKeys } from './schema.ts';

@@ -4,10 +4,15 @@
  * in primary-key order so that concurrent batches lock rows in the same order. Inventory snapshots are
  * serialised per agent across instances by a transaction-level advisory lock taken before anything is read.
  */
-import { and, eq, sql } from 'drizzle-orm';
-import type { IngestItem, IngestRepository, IngestWriteResult, InventoryDiffer, StoredInventory, TelemetryRow } from '../ingest-types.ts';
-import type { NewEvent } from '../types.ts';
-import { byPrimaryKey, bySeries, chunks, hasInventory, newestPerSeries, softwareChanges, type ItemWithInventory } from '../shared/ingest.ts';
+import { eq, sql } from 'drizzle-orm';
+import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
+import type { IngestRepository } from '../ports/ingest.ts';
+import type { InventoryDiff, InventoryDiffer } from '../../domain/inventory.ts';
+import type { TelemetryRow } from '../../domain/telemetry.ts';
+import type { NewEvent } from '../../domain/event.ts';
+import { byPrimaryKey, bySeries, changeRows, chunks, emptyResult, hasInventory, newestPerSeries, snapshotColumns, softwareChanges, tally, type ItemWithInventory } from '../shared/ingest.ts';
+import { snapshotOf } from '../shared/inventory.ts';
+import { affected } from './affected.ts';
 import { numberArray, textArray, timeArray } from './arrays.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
@@ -27,7 +32,7 @@ export class PgIngestRepository implements IngestRepository {
 
   writeBatch(items: readonly IngestItem[], diff: InventoryDiffer): Promise<IngestWriteResult> {
     return this.w.transaction(async (tx, apply) => {
-      const result: IngestWriteResult = { samplesWritten: 0, inventoriesWritten: 0, changesWritten: 0 };
+      const result = emptyResult();
       for (const rows of chunks(byPrimaryKey(items.flatMap((i) => i.samples)), UNNEST_CHUNK)) result.samplesWritten += await insertSamples(tx, rows);
       for (const rows of chunks(bySeries(newestPerSeries(items)), UNNEST_CHUNK)) await upsertLatest(tx, rows);
 
@@ -45,11 +50,7 @@ export class PgIngestRepository implements IngestRepository {
       const events: NewEvent[] = [];
       for (const item of inventories) {
         if (!exists.has(`${item.tenantId}/${item.agentId}`)) continue;
-        const changed = await writeInventory(tx, item, diff);
-        if (!changed) continue;
-        result.inventoriesWritten++;
-        result.changesWritten += changed.changes;
-        events.push(...changed.events);
+        tally(result, events, await writeInventory(tx, item, diff));
       }
       if (events.length > 0) await apply({ events });
       return result;
@@ -65,7 +66,7 @@ async function insertSamples(tx: PgTx, rows: TelemetryRow[]): Promise<number> {
       ${timeArray(rows.map((s) => s.ts))}::timestamptz[], ${numberArray(rows.map((s) => s.value))}::float8[],
       ${textArray(rows.map((s) => JSON.stringify(s.labels)))}::jsonb[], ${textArray(rows.map((s) => s.labelsKey))}::text[])
     on conflict do nothing`);
-  return (res as unknown as { count: number }).count;
+  return affected(res);
 }
 
 /** Rows must be one per series (an upsert cannot touch a row twice). Strictly newer only: on a tie the stored sample stays. */
@@ -82,17 +83,12 @@ async function upsertLatest(tx: PgTx, rows: TelemetryRow[]): Promise<void> {
 }
 
 /** Diffs the item's snapshot against the stored one (which an earlier item of the batch may have just written) and stores it. */
-async function writeInventory(tx: PgTx, item: ItemWithInventory, diff: InventoryDiffer): Promise<{ changes: number; events: NewEvent[] } | null> {
+async function writeInventory(tx: PgTx, item: ItemWithInventory, diff: InventoryDiffer): Promise<InventoryDiff | null> {
   const { tenantId, agentId, inventory } = item;
-  const [row] = await tx
-    .select()
-    .from(inventorySnapshots)
-    .where(and(eq(inventorySnapshots.agentId, agentId), eq(inventorySnapshots.tenantId, tenantId)))
-    .for('update');
-  const previous: StoredInventory | null = row ?? null;
-  const d = diff(previous, item);
+  const [previous] = await tx.select().from(inventorySnapshots).where(snapshotOf(inventorySnapshots, tenantId, agentId)).for('update');
+  const d = diff(previous ?? null, item);
   if (!d) return null;
-  const snapshot = { collectedAt: inventory.collectedAt, receivedAt: item.receivedAt, snapshot: inventory.snapshot, hash: inventory.hash };
+  const snapshot = snapshotColumns(item);
   await tx
     .insert(inventorySnapshots)
     .values({ agentId, tenantId, ...snapshot })
@@ -109,8 +105,6 @@ async function writeInventory(tx: PgTx, item: ItemWithInventory, diff: Inventory
       select ${tenantId}::uuid, ${agentId}::uuid, name, version from unnest(${textArray(rows.map((p) => p.name))}::text[], ${textArray(rows.map((p) => p.version))}::text[]) as p(name, version)
       on conflict (agent_id, name) do update set version = excluded.version, tenant_id = excluded.tenant_id`);
   }
-  for (const rows of chunks(d.changes, 1000)) {
-    await tx.insert(inventoryChanges).values(rows.map((c) => ({ ...c, before: c.before ?? null, after: c.after ?? null })));
-  }
-  return { changes: d.changes.length, events: d.events };
+  for (const rows of chunks(changeRows(d), 1000)) await tx.insert(inventoryChanges).values(rows);
+  return d;
 }

@@ -1,8 +1,10 @@
-import { and, asc, count, desc, eq, gt, lt, sql } from 'drizzle-orm';
-import type { InventoryChange, InventoryRepository, SoftwareFilter, SoftwareInstall, SoftwareVersionCount, StoredInventory } from '../ingest-types.ts';
-import type { Page, PageRequest } from '../types.ts';
-import { toPage } from '../shared/paging.ts';
-import { toPageBy } from '../shared/ingest.ts';
+import { count, sql } from 'drizzle-orm';
+import type { InventoryChange, SoftwareFilter, SoftwareInstall, SoftwareVersionCount, StoredInventory } from '../../domain/inventory.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { InventoryRepository } from '../ports/inventory.ts';
+import { byAgentsThenVersion, changeList, installList, packageRows, snapshotOf } from '../shared/inventory.ts';
+import { toPage, toPageBy } from '../shared/paging.ts';
+import { affected } from './affected.ts';
 import type { PgPool } from './db.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 
@@ -22,6 +24,8 @@ const changeColumns = {
   createdAt: inventoryChanges.createdAt,
 };
 
+const installColumns = { agentId: inventorySoftware.agentId, name: inventorySoftware.name, version: inventorySoftware.version };
+
 export class PgInventoryRepository implements InventoryRepository {
   private readonly pool: PgPool;
 
@@ -30,66 +34,26 @@ export class PgInventoryRepository implements InventoryRepository {
   }
 
   get(tenantId: string, agentId: string): Promise<StoredInventory | null> {
-    return this.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(inventorySnapshots)
-            .where(and(eq(inventorySnapshots.tenantId, tenantId), eq(inventorySnapshots.agentId, agentId)))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.pool.run(async (db) => (await db.select().from(inventorySnapshots).where(snapshotOf(inventorySnapshots, tenantId, agentId)).limit(1))[0] ?? null);
   }
 
   listChanges(tenantId: string, agentId: string, page: PageRequest): Promise<Page<InventoryChange>> {
-    return this.pool.run(async (db) => {
-      const rows = await db
-        .select(changeColumns)
-        .from(inventoryChanges)
-        .where(and(eq(inventoryChanges.tenantId, tenantId), eq(inventoryChanges.agentId, agentId), page.afterId ? lt(inventoryChanges.id, page.afterId) : undefined))
-        .orderBy(desc(inventoryChanges.id))
-        .limit(page.limit + 1);
-      return toPage(rows, page.limit);
-    });
+    const q = changeList(inventoryChanges, tenantId, agentId, page);
+    return this.pool.run(async (db) => toPage(await db.select(changeColumns).from(inventoryChanges).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 
   softwareVersions(tenantId: string, filter: SoftwareFilter): Promise<SoftwareVersionCount[]> {
-    // One row per agent and package (primary key), so counting rows counts agents.
     const agents = count();
-    return this.pool.run((db) =>
-      db
-        .select({ version: inventorySoftware.version, agents })
-        .from(inventorySoftware)
-        .where(and(eq(inventorySoftware.tenantId, tenantId), eq(inventorySoftware.name, filter.name)))
-        .groupBy(inventorySoftware.version)
-        .orderBy(desc(agents), asc(inventorySoftware.version)),
-    );
+    const where = packageRows(inventorySoftware, tenantId, filter);
+    return this.pool.run((db) => db.select({ version: inventorySoftware.version, agents }).from(inventorySoftware).where(where).groupBy(inventorySoftware.version).orderBy(...byAgentsThenVersion(agents, inventorySoftware)));
   }
 
   softwareInstalls(tenantId: string, filter: SoftwareFilter, page: PageRequest): Promise<Page<SoftwareInstall>> {
-    return this.pool.run(async (db) => {
-      const rows = await db
-        .select({ agentId: inventorySoftware.agentId, name: inventorySoftware.name, version: inventorySoftware.version })
-        .from(inventorySoftware)
-        .where(
-          and(
-            eq(inventorySoftware.tenantId, tenantId),
-            eq(inventorySoftware.name, filter.name),
-            filter.version !== undefined ? eq(inventorySoftware.version, filter.version) : undefined,
-            page.afterId ? gt(inventorySoftware.agentId, page.afterId) : undefined,
-          ),
-        )
-        .orderBy(asc(inventorySoftware.agentId))
-        .limit(page.limit + 1);
-      return toPageBy(rows, page.limit, (r) => r.agentId);
-    });
+    const q = installList(inventorySoftware, tenantId, filter, page);
+    return this.pool.run(async (db) => toPageBy(await db.select(installColumns).from(inventorySoftware).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit, (r) => r.agentId));
   }
 
   pruneChanges(cutoff: Date): Promise<number> {
-    return this.pool.run(async (db) => {
-      const res = await db.execute(sql`delete from ${inventoryChanges} where ${inventoryChanges.createdAt} < ${cutoff.toISOString()}::timestamptz`);
-      return (res as unknown as { count: number }).count;
-    });
+    return this.pool.run(async (db) => affected(await db.execute(sql`delete from ${inventoryChanges} where ${inventoryChanges.createdAt} < ${cutoff.toISOString()}::timestamptz`)));
   }
 }

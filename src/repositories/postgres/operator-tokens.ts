@@ -1,7 +1,12 @@
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
-import type { OperatorToken, OperatorTokenRecord, OperatorTokenRepository, Page, PageRequest, WriteEffects } from '../types.ts';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { WriteEffects } from '../../domain/event.ts';
+import type { OperatorTokenRecord } from '../../domain/operator-token.ts';
+import { done, NOT_FOUND } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { OperatorTokenRepository } from '../ports/operator-token.ts';
 import { toPage } from '../shared/paging.ts';
-import { withoutSecret } from '../shared/mappers.ts';
+import { revocableList } from '../shared/revocable.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { operatorTokens } from './schema.ts';
 import type { PgWriter } from './transaction.ts';
 
@@ -23,40 +28,23 @@ export class PgOperatorTokenRepository implements OperatorTokenRepository {
     return this.w.pool.run(async (db) => (await db.select().from(operatorTokens).where(eq(operatorTokens.secretHash, secretHash)).limit(1))[0] ?? null);
   }
 
-  findById(tenantId: string, id: string): Promise<OperatorToken | null> {
-    return this.w.pool.run(async (db) => {
-      const [row] = await db.select().from(operatorTokens).where(and(eq(operatorTokens.tenantId, tenantId), eq(operatorTokens.id, id))).limit(1);
-      return row ? withoutSecret(row) : null;
-    });
+  findById(tenantId: string, id: string): Promise<OperatorTokenRecord | null> {
+    return this.w.pool.run(async (db) => (await db.select().from(operatorTokens).where(tenantRow(operatorTokens, tenantId, id)).limit(1))[0] ?? null);
   }
 
-  list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorToken>> {
-    return this.w.pool.run(async (db) => {
-      const rows = await db
-        .select()
-        .from(operatorTokens)
-        .where(
-          and(
-            eq(operatorTokens.tenantId, tenantId),
-            page.afterId ? gt(operatorTokens.id, page.afterId) : undefined,
-            includeRevoked ? undefined : isNull(operatorTokens.revokedAt),
-          ),
-        )
-        .orderBy(asc(operatorTokens.id))
-        .limit(page.limit + 1);
-      return toPage(rows.map(withoutSecret), page.limit);
-    });
+  list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorTokenRecord>> {
+    const q = revocableList(operatorTokens, tenantId, page, includeRevoked);
+    return this.w.pool.run(async (db) => toPage(await db.select().from(operatorTokens).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 
-  revoke(tenantId: string, id: string, at: Date, effects: WriteEffects): Promise<OperatorToken | null> {
+  revoke(tenantId: string, id: string, at: Date, effects: WriteEffects) {
     return this.w.transaction(async (tx, apply) => {
-      const where = and(eq(operatorTokens.tenantId, tenantId), eq(operatorTokens.id, id));
-      const [current] = await tx.select().from(operatorTokens).where(where).for('update');
-      if (!current) return null;
-      if (current.revokedAt) return withoutSecret(current);
-      await tx.update(operatorTokens).set({ revokedAt: at }).where(where);
-      await apply(effects);
-      return withoutSecret({ ...current, revokedAt: at });
+      const where = tenantRow(operatorTokens, tenantId, id);
+      // The conditional update takes the row lock: a concurrent revoke waits, then matches nothing (written once).
+      const [revoked] = await tx.update(operatorTokens).set({ revokedAt: at }).where(and(where, isNull(operatorTokens.revokedAt))).returning();
+      if (revoked) await apply(effects);
+      const token = revoked ?? (await tx.select().from(operatorTokens).where(where))[0];
+      return token ? done(token) : NOT_FOUND;
     });
   }
 

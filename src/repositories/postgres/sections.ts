@@ -1,9 +1,12 @@
-import { and, asc, eq, gt, ne } from 'drizzle-orm';
-import { NameTakenError } from '../../services/errors.ts';
-import type { Page, PageRequest, Section, SectionRepository, SectionWriteOutcome, WriteEffects } from '../types.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import { done, NAME_TAKEN, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { Section } from '../../domain/section.ts';
+import type { SectionRepository } from '../ports/section.ts';
 import { toPage } from '../shared/paging.ts';
-import { SECTION_NAME_UNIQUE } from '../shared/tenancy-mappers.ts';
-import { isUniqueViolation } from '../shared/unique-violation.ts';
+import { SECTION_NAME_UNIQUE, sectionList, sectionNamed } from '../shared/section.ts';
+import { tenantRow } from '../shared/conditions.ts';
+import { nameTakenOnViolation } from '../shared/unique-violation.ts';
 import { sections } from './schema.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
 
@@ -14,67 +17,56 @@ export class PgSectionRepository implements SectionRepository {
     this.w = writer;
   }
 
-  async create(section: Section, effects: WriteEffects): Promise<void> {
-    try {
-      await this.w.transaction(async (tx, apply) => {
-        if (await nameTaken(tx, section.tenantId, section.name)) throw new NameTakenError('section', section.name);
+  create(section: Section, effects: WriteEffects) {
+    // Two creates racing past the check: the unique index stops the second (name_taken as well).
+    return nameTakenOnViolation(SECTION_NAME_UNIQUE, () =>
+      this.w.transaction(async (tx, apply) => {
+        if (await nameTaken(tx, section.tenantId, section.name)) return NAME_TAKEN;
         await tx.insert(sections).values(section);
         await apply(effects);
-      });
-    } catch (err) {
-      // Two creates racing past the check: the unique index stops the second.
-      throw isUniqueViolation(err, SECTION_NAME_UNIQUE) ? new NameTakenError('section', section.name) : err;
-    }
+        return done();
+      }),
+    );
   }
 
   findById(tenantId: string, id: string): Promise<Section | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(sections).where(and(eq(sections.tenantId, tenantId), eq(sections.id, id))).limit(1))[0] ?? null);
+    return this.w.pool.run(async (db) => (await db.select().from(sections).where(tenantRow(sections, tenantId, id)).limit(1))[0] ?? null);
   }
 
   list(tenantId: string, page: PageRequest): Promise<Page<Section>> {
-    return this.w.pool.run(async (db) => {
-      const rows = await db
-        .select()
-        .from(sections)
-        .where(and(eq(sections.tenantId, tenantId), page.afterId ? gt(sections.id, page.afterId) : undefined))
-        .orderBy(asc(sections.id))
-        .limit(page.limit + 1);
-      return toPage(rows, page.limit);
-    });
+    const q = sectionList(sections, tenantId, page);
+    return this.w.pool.run(async (db) => toPage(await db.select().from(sections).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 
-  async update(next: Section, expectedVersion: number, effects: WriteEffects): Promise<SectionWriteOutcome> {
-    try {
-      return await this.w.transaction(async (tx, apply): Promise<SectionWriteOutcome> => {
-        const where = and(eq(sections.tenantId, next.tenantId), eq(sections.id, next.id));
+  update(next: Section, expectedVersion: number, effects: WriteEffects) {
+    return nameTakenOnViolation(SECTION_NAME_UNIQUE, () =>
+      this.w.transaction(async (tx, apply) => {
+        const where = tenantRow(sections, next.tenantId, next.id);
         const [current] = await tx.select({ version: sections.version, name: sections.name }).from(sections).where(where).for('update');
-        if (!current) return { kind: 'not-found' };
-        if (current.version !== expectedVersion) return { kind: 'stale', currentVersion: current.version };
-        if (next.name !== current.name && (await nameTaken(tx, next.tenantId, next.name, next.id))) throw new NameTakenError('section', next.name);
+        if (!current) return NOT_FOUND;
+        if (current.version !== expectedVersion) return versionConflict(current.version);
+        if (next.name !== current.name && (await nameTaken(tx, next.tenantId, next.name, next.id))) return NAME_TAKEN;
         await tx.update(sections).set({ name: next.name, description: next.description, version: next.version, updatedAt: next.updatedAt }).where(where);
         await apply(effects);
-        return { kind: 'done' };
-      });
-    } catch (err) {
-      throw isUniqueViolation(err, SECTION_NAME_UNIQUE) ? new NameTakenError('section', next.name) : err;
-    }
+        return done();
+      }),
+    );
   }
 
-  delete(tenantId: string, id: string, expectedVersion: number, effects: WriteEffects): Promise<SectionWriteOutcome> {
-    return this.w.transaction(async (tx, apply): Promise<SectionWriteOutcome> => {
-      const where = and(eq(sections.tenantId, tenantId), eq(sections.id, id));
+  delete(tenantId: string, id: string, expectedVersion: number, effects: WriteEffects) {
+    return this.w.transaction(async (tx, apply) => {
+      const where = tenantRow(sections, tenantId, id);
       const [current] = await tx.select({ version: sections.version }).from(sections).where(where).for('update');
-      if (!current) return { kind: 'not-found' };
-      if (current.version !== expectedVersion) return { kind: 'stale', currentVersion: current.version };
+      if (!current) return NOT_FOUND;
+      if (current.version !== expectedVersion) return versionConflict(current.version);
       // Foreign keys do the rest: agents.section_id becomes null, enrollment secrets of the section go.
       await tx.delete(sections).where(where);
       await apply(effects);
-      return { kind: 'done' };
+      return done();
     });
   }
 }
 
 async function nameTaken(tx: PgTx, tenantId: string, name: string, exceptId?: string): Promise<boolean> {
-  const where = and(eq(sections.tenantId, tenantId), eq(sections.name, name), exceptId ? ne(sections.id, exceptId) : undefined);
-  return (await tx.select({ id: sections.id }).from(sections).where(where).limit(1)).length > 0;
+  return (await tx.select({ id: sections.id }).from(sections).where(sectionNamed(sections, tenantId, name, exceptId)).limit(1)).length > 0;
 }

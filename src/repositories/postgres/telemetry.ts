@@ -6,8 +6,10 @@
  * moved into their day's partition when it is created, and deleted by age.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryRepository, TelemetryStorageMode } from '../ingest-types.ts';
-import { checkRange, DAY_MS, partitionDay, partitionName, utcDays } from '../shared/ingest.ts';
+import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode } from '../../domain/telemetry.ts';
+import type { TelemetryRepository } from '../ports/telemetry.ts';
+import { checkRange, DAY_MS, partitionDay, partitionName, toPoint, utcDays } from '../shared/telemetry.ts';
+import { affected } from './affected.ts';
 import type { PgDb, PgPool } from './db.ts';
 import type { PgTx } from './transaction.ts';
 
@@ -29,7 +31,6 @@ const AGGREGATE: Record<TelemetryAggregate, SQL> = {
   last: sql`(array_agg(value order by ts desc))[1]`,
 };
 
-const affected = (res: unknown) => (res as { count: number }).count;
 const iso = (d: Date) => d.toISOString();
 
 export class PgTelemetryRepository implements TelemetryRepository {
@@ -56,7 +57,7 @@ export class PgTelemetryRepository implements TelemetryRepository {
             and tenant_id = ${q.tenantId}::uuid
           group by 1
         ) b order by b.bucket`);
-      return rows.map((r) => ({ ts: new Date(r.bucket), value: r.value, count: r.count }));
+      return rows.map(toPoint);
     });
   }
 

@@ -1,9 +1,13 @@
-import { asc, eq, gt } from 'drizzle-orm';
-import { NameTakenError } from '../../services/errors.ts';
-import type { OperatorTokenRecord, Page, PageRequest, Tenant, TenantRepository, WriteEffects } from '../types.ts';
+import { eq } from 'drizzle-orm';
+import type { WriteEffects } from '../../domain/event.ts';
+import type { OperatorTokenRecord } from '../../domain/operator-token.ts';
+import { ALREADY_DONE, done, NAME_TAKEN } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { Tenant } from '../../domain/tenant.ts';
+import type { TenantRepository } from '../ports/tenant.ts';
 import { toPage } from '../shared/paging.ts';
-import { TENANT_NAME_UNIQUE } from '../shared/tenancy-mappers.ts';
-import { isUniqueViolation } from '../shared/unique-violation.ts';
+import { TENANT_NAME_UNIQUE, tenantList } from '../shared/tenant.ts';
+import { nameTakenOnViolation } from '../shared/unique-violation.ts';
 import { operatorTokens, tenants } from './schema.ts';
 import type { PgWriter } from './transaction.ts';
 
@@ -25,39 +29,31 @@ export class PgTenantRepository implements TenantRepository {
   }
 
   list(page: PageRequest): Promise<Page<Tenant>> {
-    return this.w.pool.run(async (db) => {
-      const rows = await db
-        .select()
-        .from(tenants)
-        .where(page.afterId ? gt(tenants.id, page.afterId) : undefined)
-        .orderBy(asc(tenants.id))
-        .limit(page.limit + 1);
-      return toPage(rows, page.limit);
-    });
+    const q = tenantList(tenants, page);
+    return this.w.pool.run(async (db) => toPage(await db.select().from(tenants).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 
-  async create(tenant: Tenant, effects: WriteEffects): Promise<void> {
-    try {
-      await this.w.transaction(async (tx, apply) => {
-        if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, tenant.name)).limit(1)).length > 0) throw new NameTakenError('tenant', tenant.name);
+  create(tenant: Tenant, effects: WriteEffects) {
+    // Two creates racing past the check: the unique constraint stops the second (name_taken as well).
+    return nameTakenOnViolation(TENANT_NAME_UNIQUE, () =>
+      this.w.transaction(async (tx, apply) => {
+        if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, tenant.name)).limit(1)).length > 0) return NAME_TAKEN;
         await tx.insert(tenants).values(tenant);
         await apply(effects);
-      });
-    } catch (err) {
-      // Two creates racing past the check: the unique constraint stops the second.
-      throw isUniqueViolation(err, TENANT_NAME_UNIQUE) ? new NameTakenError('tenant', tenant.name) : err;
-    }
+        return done();
+      }),
+    );
   }
 
-  bootstrap(tenant: Tenant, token: OperatorTokenRecord, effects: WriteEffects): Promise<boolean> {
+  bootstrap(tenant: Tenant, token: OperatorTokenRecord, effects: WriteEffects) {
     return this.w.transaction(async (tx, apply) => {
       // Serialises concurrent first starts; the loser sees the tenant and does nothing.
       await tx.execute(`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`);
-      if ((await tx.select({ id: tenants.id }).from(tenants).limit(1)).length > 0) return false;
+      if ((await tx.select({ id: tenants.id }).from(tenants).limit(1)).length > 0) return ALREADY_DONE;
       await tx.insert(tenants).values(tenant);
       await tx.insert(operatorTokens).values(token);
       await apply(effects);
-      return true;
+      return done();
     });
   }
 }

@@ -4,7 +4,7 @@
  * tenant's counter row until commit, so one tenant's offsets are assigned and committed in order.
  */
 import { sql } from 'drizzle-orm';
-import type { CommittedEvents, WriteEffects } from '../types.ts';
+import type { CommittedEvents, WriteEffects } from '../../domain/event.ts';
 import { byTenant, type CommitListeners } from '../shared/commit-listeners.ts';
 import type { PgDb, PgPool } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';

@@ -1,4 +1,4 @@
-import type { CommitListener, CommittedEvents, NewEvent } from '../types.ts';
+import type { CommitListener, CommittedEvents, NewEvent } from '../../domain/event.ts';
 
 /** Fan-out of "events committed" to listeners; a throwing listener cannot undo a commit, so it is contained. */
 export class CommitListeners {

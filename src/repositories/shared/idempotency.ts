@@ -1,4 +1,4 @@
-import type { IdempotencyClaim, IdempotencyOutcome } from '../types.ts';
+import type { IdempotencyClaim, IdempotencyOutcome } from '../../domain/idempotency.ts';
 
 interface ExistingClaim {
   requestHash: string;

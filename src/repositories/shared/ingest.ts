@@ -1,7 +1,8 @@
-/** Dialect-independent pieces of the ingestion write and the telemetry storage maintenance. */
-import type { IngestItem, InventorySubmission, SoftwarePackage, TelemetryAggregate, TelemetryRangeQuery, TelemetryRow } from '../ingest-types.ts';
-
-export const DAY_MS = 86_400_000;
+/** Dialect-independent pieces of the ingestion write: batch ordering and the inventory rows to write. */
+import type { InventoryDiff, InventorySubmission, SoftwarePackage } from '../../domain/inventory.ts';
+import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
+import type { NewEvent } from '../../domain/event.ts';
+import type { TelemetryRow } from '../../domain/telemetry.ts';
 
 export type ItemWithInventory = IngestItem & { inventory: InventorySubmission };
 
@@ -53,44 +54,20 @@ export function chunks<T>(rows: readonly T[], size: number): T[][] {
   return out;
 }
 
-const AGGREGATES: readonly TelemetryAggregate[] = ['avg', 'min', 'max', 'last'];
-
-/** Validates a range query; false when it cannot contain any sample (empty or inverted interval). */
-export function checkRange(q: TelemetryRangeQuery): boolean {
-  if (!Number.isSafeInteger(q.stepMs) || q.stepMs <= 0) throw new RangeError(`stepMs must be a positive integer, got ${q.stepMs}`);
-  if (!AGGREGATES.includes(q.agg)) throw new RangeError(`unknown aggregate ${String(q.agg)}`);
-  if (Number.isNaN(q.from.getTime()) || Number.isNaN(q.to.getTime())) throw new RangeError('from and to must be valid dates');
-  return q.to.getTime() > q.from.getTime();
+/** The snapshot columns an item writes (insert, or replace the agent's current snapshot). */
+export function snapshotColumns(item: ItemWithInventory): { collectedAt: Date; receivedAt: Date; snapshot: Record<string, unknown>; hash: string } {
+  return { collectedAt: item.inventory.collectedAt, receivedAt: item.receivedAt, snapshot: item.inventory.snapshot, hash: item.inventory.hash };
 }
 
-/** Start (00:00 UTC) of each UTC day from the day of `from` through the day of `until`. */
-export function utcDays(from: Date, until: Date, max = 3660): Date[] {
-  const days: Date[] = [];
-  for (let t = Math.floor(from.getTime() / DAY_MS) * DAY_MS; t <= until.getTime(); t += DAY_MS) {
-    if (days.length >= max) throw new RangeError(`refusing to prepare more than ${max} days`);
-    days.push(new Date(t));
-  }
-  return days;
+/** Change rows as stored: an absent side (installed, removed) is a SQL null. */
+export const changeRows = (diff: InventoryDiff) => diff.changes.map((c) => ({ ...c, before: c.before ?? null, after: c.after ?? null }));
+
+/** Counts one written inventory into the batch's result and collects its events (written once, after the loop). */
+export function tally(result: IngestWriteResult, events: NewEvent[], written: InventoryDiff | null): void {
+  if (!written) return;
+  result.inventoriesWritten++;
+  result.changesWritten += written.changes.length;
+  events.push(...written.events);
 }
 
-export const PARTITION_PREFIX = 'telemetry_samples_p';
-
-/** `telemetry_samples_pYYYYMMDD` for the UTC day starting at `day`. */
-export function partitionName(day: Date): string {
-  return PARTITION_PREFIX + day.toISOString().slice(0, 10).replaceAll('-', '');
-}
-
-/** The UTC day a daily partition holds, from its name; null for any other table. */
-export function partitionDay(name: string): Date | null {
-  const m = /^telemetry_samples_p(\d{4})(\d{2})(\d{2})$/.exec(name);
-  if (!m) return null;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return Number.isNaN(t) ? null : new Date(t);
-}
-
-/** Like toPage, for rows whose cursor is another key than `id` (limit+1 rows in, the extra one trimmed). */
-export function toPageBy<T>(rows: T[], limit: number, key: (row: T) => string): { items: T[]; lastId: string | null } {
-  if (rows.length <= limit) return { items: rows, lastId: null };
-  const items = rows.slice(0, limit);
-  return { items, lastId: key(items[items.length - 1]!) };
-}
+export const emptyResult = (): IngestWriteResult => ({ samplesWritten: 0, inventoriesWritten: 0, changesWritten: 0 });

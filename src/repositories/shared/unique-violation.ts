@@ -2,6 +2,8 @@
  * Recognises a unique-constraint violation from either driver, through Drizzle's query-error wrapper:
  * Postgres reports the constraint's name (SQLSTATE 23505), SQLite the table and columns in its message.
  */
+import { NAME_TAKEN, type NameTaken } from '../../domain/outcomes.ts';
+
 export interface UniqueTarget {
   /** Postgres constraint or unique index name, e.g. `sections_tenant_name_key`. */
   constraint: string;
@@ -16,4 +18,18 @@ export function isUniqueViolation(err: unknown, target: UniqueTarget): boolean {
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' && e.message.includes(target.columns)) return true;
   }
   return false;
+}
+
+/**
+ * Runs a write that checks the name itself first; a concurrent write of the same name that got past that
+ * check is stopped by the unique index, and both answer `name_taken`. Works for SQLite's synchronous
+ * transactions and Postgres' async ones alike.
+ */
+export async function nameTakenOnViolation<T>(target: UniqueTarget, write: () => T | Promise<T>): Promise<T | NameTaken> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err, target)) return NAME_TAKEN;
+    throw err;
+  }
 }

@@ -1,12 +1,17 @@
-import { and, asc, eq, gt, isNotNull, lt, or, sql } from 'drizzle-orm';
-import type { Agent, AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, AgentRepository, UpdateResult } from '../agent-types.ts';
-import type { Page, PageRequest, WriteEffects } from '../types.ts';
-import { toAgent } from '../shared/mappers.ts';
+import { eq, sql } from 'drizzle-orm';
+import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord } from '../../domain/agent.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { AgentRepository } from '../ports/agent.ts';
+import { agentList, keyHashMatches, keyMatchColumns, silentSince, withHardwareId } from '../shared/agent.ts';
 import { toPage } from '../shared/paging.ts';
-import { likePattern } from '../shared/like.ts';
-import { keyMatchColumns } from '../shared/agent-columns.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
+
+/** Tags are a JSON array in a text column. */
+const hasTag = (tag: string) => sql`exists (select 1 from json_each(${agents.tags}) where json_each.value = ${tag})`;
 
 export class SqliteAgentRepository implements AgentRepository {
   private readonly w: SqliteWriter;
@@ -15,15 +20,11 @@ export class SqliteAgentRepository implements AgentRepository {
 
   constructor(writer: SqliteWriter) {
     this.w = writer;
-    this.byKeyHash = writer.db
-      .select(keyMatchColumns(agents))
-      .from(agents)
-      .where(or(eq(agents.keyHash, sql.placeholder('hash')), and(eq(agents.previousKeyHash, sql.placeholder('hash')), gt(agents.previousKeyExpiresAt, sql.placeholder('now')))))
-      .prepare();
+    this.byKeyHash = writer.db.select(keyMatchColumns(agents)).from(agents).where(keyHashMatches(agents)).prepare();
   }
 
   async findById(tenantId: string, id: string): Promise<AgentRecord | null> {
-    return this.w.db.select().from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.id, id))).get() ?? null;
+    return this.w.db.select().from(agents).where(tenantRow(agents, tenantId, id)).get() ?? null;
   }
 
   async findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null> {
@@ -31,30 +32,12 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null> {
-    return this.w.db.select().from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.hardwareId, hardwareId))).get() ?? null;
+    return this.w.db.select().from(agents).where(withHardwareId(agents, tenantId, hardwareId)).get() ?? null;
   }
 
-  async list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<Agent>> {
-    const q = filter.q ? likePattern(filter.q.toLowerCase()) : undefined;
-    const rows = this.w.db
-      .select()
-      .from(agents)
-      .where(
-        and(
-          eq(agents.tenantId, tenantId),
-          page.afterId ? gt(agents.id, page.afterId) : undefined,
-          filter.status ? eq(agents.status, filter.status) : undefined,
-          filter.online !== undefined ? eq(agents.online, filter.online) : undefined,
-          filter.os ? eq(agents.os, filter.os) : undefined,
-          filter.sectionId ? eq(agents.sectionId, filter.sectionId) : undefined,
-          filter.tag ? sql`exists (select 1 from json_each(${agents.tags}) where json_each.value = ${filter.tag})` : undefined,
-          q ? sql`(lower(${agents.hostname}) like ${q} escape '\\' or lower(${agents.name}) like ${q} escape '\\')` : undefined,
-        ),
-      )
-      .orderBy(asc(agents.id))
-      .limit(page.limit + 1)
-      .all();
-    return toPage(rows.map(toAgent), page.limit);
+  async list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
+    const q = agentList(agents, tenantId, filter, page, hasTag);
+    return toPage(this.w.db.select().from(agents).where(q.where).orderBy(q.orderBy).limit(q.limit).all(), page.limit);
   }
 
   async insert(agent: AgentRecord, effects: WriteEffects): Promise<void> {
@@ -64,12 +47,12 @@ export class SqliteAgentRepository implements AgentRepository {
     }, 'deferred');
   }
 
-  async update(tenantId: string, id: string, changes: AgentChanges, at: Date, effects: (before: AgentRecord, after: AgentRecord) => WriteEffects, expectedVersion?: number): Promise<UpdateResult> {
-    return this.w.transaction((tx, apply): UpdateResult => {
-      const where = and(eq(agents.tenantId, tenantId), eq(agents.id, id));
+  async update(tenantId: string, id: string, changes: AgentChanges, at: Date, effects: (before: AgentRecord, after: AgentRecord) => WriteEffects, expectedVersion?: number) {
+    return this.w.transaction((tx, apply) => {
+      const where = tenantRow(agents, tenantId, id);
       const before = tx.select().from(agents).where(where).get();
-      if (!before) return { kind: 'not_found' };
-      if (expectedVersion !== undefined && before.version !== expectedVersion) return { kind: 'version_conflict', currentVersion: before.version };
+      if (!before) return NOT_FOUND;
+      if (expectedVersion !== undefined && before.version !== expectedVersion) return versionConflict(before.version);
       const after = tx
         .update(agents)
         .set({ ...changes, version: before.version + 1, updatedAt: at })
@@ -77,18 +60,16 @@ export class SqliteAgentRepository implements AgentRepository {
         .returning()
         .get()!;
       apply(effects(before, after));
-      return { kind: 'updated', agent: after };
+      return done(after);
     });
   }
 
-  async delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects): Promise<boolean> {
+  async delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects) {
     return this.w.transaction((tx, apply) => {
-      const where = and(eq(agents.tenantId, tenantId), eq(agents.id, id));
-      const before = tx.select().from(agents).where(where).get();
-      if (!before) return false;
-      tx.delete(agents).where(where).run();
+      const before = tx.delete(agents).where(tenantRow(agents, tenantId, id)).returning().get();
+      if (!before) return NOT_FOUND;
       apply(effects(before));
-      return true;
+      return done();
     });
   }
 
@@ -109,12 +90,7 @@ export class SqliteAgentRepository implements AgentRepository {
 
   async markOffline(cutoff: Date, at: Date, limit: number, effects: (agent: AgentRecord) => WriteEffects): Promise<AgentRecord[]> {
     return this.w.transaction((tx, apply) => {
-      const silent = tx
-        .select()
-        .from(agents)
-        .where(and(eq(agents.online, true), isNotNull(agents.lastSeenAt), lt(agents.lastSeenAt, cutoff)))
-        .limit(limit)
-        .all();
+      const silent = tx.select().from(agents).where(silentSince(agents, cutoff)).limit(limit).all();
       for (const agent of silent) {
         tx.update(agents).set({ online: false, onlineChangedAt: at }).where(eq(agents.id, agent.id)).run();
         apply(effects(agent));

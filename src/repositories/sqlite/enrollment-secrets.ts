@@ -1,8 +1,12 @@
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
-import { NotFoundError } from '../../services/errors.ts';
-import type { EnrollmentSecret, EnrollmentSecretRecord, EnrollmentSecretRepository, Page, PageRequest, WriteEffects } from '../types.ts';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { EnrollmentSecretRecord } from '../../domain/enrollment-secret.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import { done, NOT_FOUND } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { EnrollmentSecretRepository } from '../ports/enrollment-secret.ts';
 import { toPage } from '../shared/paging.ts';
-import { withoutSecretHash } from '../shared/tenancy-mappers.ts';
+import { revocableList } from '../shared/revocable.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { enrollmentSecrets, sections } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
 
@@ -13,18 +17,12 @@ export class SqliteEnrollmentSecretRepository implements EnrollmentSecretReposit
     this.w = writer;
   }
 
-  async create(secret: EnrollmentSecretRecord, effects: WriteEffects): Promise<void> {
-    this.w.transaction((tx, apply) => {
-      if (secret.sectionId !== null) {
-        const section = tx
-          .select({ id: sections.id })
-          .from(sections)
-          .where(and(eq(sections.tenantId, secret.tenantId), eq(sections.id, secret.sectionId)))
-          .get();
-        if (!section) throw new NotFoundError('section', secret.sectionId);
-      }
+  async create(secret: EnrollmentSecretRecord, effects: WriteEffects) {
+    return this.w.transaction((tx, apply) => {
+      if (secret.sectionId !== null && !tx.select({ id: sections.id }).from(sections).where(tenantRow(sections, secret.tenantId, secret.sectionId)).get()) return NOT_FOUND;
       tx.insert(enrollmentSecrets).values(secret).run();
       apply(effects);
+      return done();
     });
   }
 
@@ -32,37 +30,22 @@ export class SqliteEnrollmentSecretRepository implements EnrollmentSecretReposit
     return this.w.db.select().from(enrollmentSecrets).where(eq(enrollmentSecrets.secretHash, secretHash)).get() ?? null;
   }
 
-  async findById(tenantId: string, id: string): Promise<EnrollmentSecret | null> {
-    const row = this.w.db.select().from(enrollmentSecrets).where(and(eq(enrollmentSecrets.tenantId, tenantId), eq(enrollmentSecrets.id, id))).get();
-    return row ? withoutSecretHash(row) : null;
+  async findById(tenantId: string, id: string): Promise<EnrollmentSecretRecord | null> {
+    return this.w.db.select().from(enrollmentSecrets).where(tenantRow(enrollmentSecrets, tenantId, id)).get() ?? null;
   }
 
-  async list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<EnrollmentSecret>> {
-    const rows = this.w.db
-      .select()
-      .from(enrollmentSecrets)
-      .where(
-        and(
-          eq(enrollmentSecrets.tenantId, tenantId),
-          page.afterId ? gt(enrollmentSecrets.id, page.afterId) : undefined,
-          includeRevoked ? undefined : isNull(enrollmentSecrets.revokedAt),
-        ),
-      )
-      .orderBy(asc(enrollmentSecrets.id))
-      .limit(page.limit + 1)
-      .all();
-    return toPage(rows.map(withoutSecretHash), page.limit);
+  async list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<EnrollmentSecretRecord>> {
+    const q = revocableList(enrollmentSecrets, tenantId, page, includeRevoked);
+    return toPage(this.w.db.select().from(enrollmentSecrets).where(q.where).orderBy(q.orderBy).limit(q.limit).all(), page.limit);
   }
 
-  async revoke(tenantId: string, id: string, at: Date, effects: WriteEffects): Promise<EnrollmentSecret | null> {
+  async revoke(tenantId: string, id: string, at: Date, effects: WriteEffects) {
     return this.w.transaction((tx, apply) => {
-      const where = and(eq(enrollmentSecrets.tenantId, tenantId), eq(enrollmentSecrets.id, id));
-      const current = tx.select().from(enrollmentSecrets).where(where).get();
-      if (!current) return null;
-      if (current.revokedAt) return withoutSecretHash(current);
-      tx.update(enrollmentSecrets).set({ revokedAt: at }).where(where).run();
-      apply(effects);
-      return withoutSecretHash({ ...current, revokedAt: at });
+      const where = tenantRow(enrollmentSecrets, tenantId, id);
+      const revoked = tx.update(enrollmentSecrets).set({ revokedAt: at }).where(and(where, isNull(enrollmentSecrets.revokedAt))).returning().get();
+      if (revoked) apply(effects);
+      const secret = revoked ?? tx.select().from(enrollmentSecrets).where(where).get();
+      return secret ? done(secret) : NOT_FOUND;
     });
   }
 

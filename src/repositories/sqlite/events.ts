@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, inArray, lt, lte, min } from 'drizzle-orm';
-import type { EventPage, EventRepository } from '../types.ts';
-import { toStoredEvent } from '../shared/mappers.ts';
+import { and, eq, lt, lte, min } from 'drizzle-orm';
+import type { EventPage } from '../../domain/event.ts';
+import type { EventRepository } from '../ports/event.ts';
+import { eventsAfter, toEventPage } from '../shared/event.ts';
 import type { SqliteDb } from './db.ts';
 import { eventOffsets, events } from './schema.ts';
 
@@ -12,14 +13,8 @@ export class SqliteEventRepository implements EventRepository {
   }
 
   async list(tenantId: string, afterOffset: number, limit: number, types?: readonly string[]): Promise<EventPage> {
-    const rows = this.db
-      .select()
-      .from(events)
-      .where(and(eq(events.tenantId, tenantId), gt(events.seq, afterOffset), types?.length ? inArray(events.type, [...types]) : undefined))
-      .orderBy(asc(events.seq))
-      .limit(limit + 1)
-      .all();
-    return { events: rows.slice(0, limit).map(toStoredEvent), hasMore: rows.length > limit };
+    const q = eventsAfter(events, tenantId, afterOffset, limit, types);
+    return toEventPage(this.db.select().from(events).where(q.where).orderBy(q.orderBy).limit(q.limit).all(), limit);
   }
 
   async bounds(tenantId: string): Promise<{ oldest: number | null; latest: number }> {

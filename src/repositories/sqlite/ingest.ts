@@ -5,9 +5,12 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import type { IngestItem, IngestRepository, IngestWriteResult, InventoryDiffer, StoredInventory } from '../ingest-types.ts';
-import type { NewEvent } from '../types.ts';
-import { chunks, hasInventory, newestPerSeries, softwareChanges, type ItemWithInventory } from '../shared/ingest.ts';
+import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
+import type { IngestRepository } from '../ports/ingest.ts';
+import type { InventoryDiff, InventoryDiffer } from '../../domain/inventory.ts';
+import type { NewEvent } from '../../domain/event.ts';
+import { changeRows, chunks, emptyResult, hasInventory, newestPerSeries, snapshotColumns, softwareChanges, tally, type ItemWithInventory } from '../shared/ingest.ts';
+import { snapshotOf } from '../shared/inventory.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
@@ -47,7 +50,7 @@ export class SqliteIngestRepository implements IngestRepository {
   async writeBatch(items: readonly IngestItem[], diff: InventoryDiffer): Promise<IngestWriteResult> {
     const { insertSample, upsertLatest, agentExists } = this.stmts;
     return this.w.transaction((tx, apply) => {
-      const result: IngestWriteResult = { samplesWritten: 0, inventoriesWritten: 0, changesWritten: 0 };
+      const result = emptyResult();
       for (const item of items) {
         for (const s of item.samples) {
           result.samplesWritten += insertSample.run(s.tenantId, s.agentId, s.metric, s.ts.getTime(), s.value, JSON.stringify(s.labels), s.labelsKey).changes;
@@ -61,11 +64,7 @@ export class SqliteIngestRepository implements IngestRepository {
         if (!hasInventory(item)) continue;
         // An agent deleted since it was authenticated: its inventory has nowhere to go (and would break the foreign key).
         if (!agentExists.get(item.agentId, item.tenantId)) continue;
-        const changed = writeInventory(tx, item, diff);
-        if (!changed) continue;
-        result.inventoriesWritten++;
-        result.changesWritten += changed.changes;
-        events.push(...changed.events);
+        tally(result, events, writeInventory(tx, item, diff));
       }
       if (events.length > 0) apply({ events });
       return result;
@@ -74,17 +73,11 @@ export class SqliteIngestRepository implements IngestRepository {
 }
 
 /** Diffs the item's snapshot against the stored one (which an earlier item of the batch may have just written) and stores it. */
-function writeInventory(tx: SqliteTx, item: ItemWithInventory, diff: InventoryDiffer): { changes: number; events: NewEvent[] } | null {
+function writeInventory(tx: SqliteTx, item: ItemWithInventory, diff: InventoryDiffer): InventoryDiff | null {
   const { tenantId, agentId, inventory } = item;
-  const previous: StoredInventory | null =
-    tx
-      .select()
-      .from(inventorySnapshots)
-      .where(and(eq(inventorySnapshots.agentId, agentId), eq(inventorySnapshots.tenantId, tenantId)))
-      .get() ?? null;
-  const d = diff(previous, item);
+  const d = diff(tx.select().from(inventorySnapshots).where(snapshotOf(inventorySnapshots, tenantId, agentId)).get() ?? null, item);
   if (!d) return null;
-  const snapshot = { collectedAt: inventory.collectedAt, receivedAt: item.receivedAt, snapshot: inventory.snapshot, hash: inventory.hash };
+  const snapshot = snapshotColumns(item);
   tx.insert(inventorySnapshots)
     .values({ agentId, tenantId, ...snapshot })
     .onConflictDoUpdate({ target: inventorySnapshots.agentId, set: snapshot })
@@ -110,10 +103,6 @@ function writeInventory(tx: SqliteTx, item: ItemWithInventory, diff: InventoryDi
       .onConflictDoUpdate({ target: [inventorySoftware.agentId, inventorySoftware.name], set: { version: sql`excluded.version`, tenantId: sql`excluded.tenant_id` } })
       .run();
   }
-  for (const rows of chunks(d.changes, 200)) {
-    tx.insert(inventoryChanges)
-      .values(rows.map((c) => ({ ...c, before: c.before ?? null, after: c.after ?? null })))
-      .run();
-  }
-  return { changes: d.changes.length, events: d.events };
+  for (const rows of chunks(changeRows(d), 200)) tx.insert(inventoryChanges).values(rows).run();
+  return d;
 }

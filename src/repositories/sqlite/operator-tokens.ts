@@ -1,7 +1,12 @@
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
-import type { OperatorToken, OperatorTokenRecord, OperatorTokenRepository, Page, PageRequest, WriteEffects } from '../types.ts';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { WriteEffects } from '../../domain/event.ts';
+import type { OperatorTokenRecord } from '../../domain/operator-token.ts';
+import { done, NOT_FOUND } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { OperatorTokenRepository } from '../ports/operator-token.ts';
 import { toPage } from '../shared/paging.ts';
-import { withoutSecret } from '../shared/mappers.ts';
+import { revocableList } from '../shared/revocable.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import { operatorTokens } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
 
@@ -23,37 +28,22 @@ export class SqliteOperatorTokenRepository implements OperatorTokenRepository {
     return this.w.db.select().from(operatorTokens).where(eq(operatorTokens.secretHash, secretHash)).get() ?? null;
   }
 
-  async findById(tenantId: string, id: string): Promise<OperatorToken | null> {
-    const row = this.w.db.select().from(operatorTokens).where(and(eq(operatorTokens.tenantId, tenantId), eq(operatorTokens.id, id))).get();
-    return row ? withoutSecret(row) : null;
+  async findById(tenantId: string, id: string): Promise<OperatorTokenRecord | null> {
+    return this.w.db.select().from(operatorTokens).where(tenantRow(operatorTokens, tenantId, id)).get() ?? null;
   }
 
-  async list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorToken>> {
-    const rows = this.w.db
-      .select()
-      .from(operatorTokens)
-      .where(
-        and(
-          eq(operatorTokens.tenantId, tenantId),
-          page.afterId ? gt(operatorTokens.id, page.afterId) : undefined,
-          includeRevoked ? undefined : isNull(operatorTokens.revokedAt),
-        ),
-      )
-      .orderBy(asc(operatorTokens.id))
-      .limit(page.limit + 1)
-      .all();
-    return toPage(rows.map(withoutSecret), page.limit);
+  async list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorTokenRecord>> {
+    const q = revocableList(operatorTokens, tenantId, page, includeRevoked);
+    return toPage(this.w.db.select().from(operatorTokens).where(q.where).orderBy(q.orderBy).limit(q.limit).all(), page.limit);
   }
 
-  async revoke(tenantId: string, id: string, at: Date, effects: WriteEffects): Promise<OperatorToken | null> {
+  async revoke(tenantId: string, id: string, at: Date, effects: WriteEffects) {
     return this.w.transaction((tx, apply) => {
-      const where = and(eq(operatorTokens.tenantId, tenantId), eq(operatorTokens.id, id));
-      const current = tx.select().from(operatorTokens).where(where).get();
-      if (!current) return null;
-      if (current.revokedAt) return withoutSecret(current);
-      tx.update(operatorTokens).set({ revokedAt: at }).where(where).run();
-      apply(effects);
-      return withoutSecret({ ...current, revokedAt: at });
+      const where = tenantRow(operatorTokens, tenantId, id);
+      const revoked = tx.update(operatorTokens).set({ revokedAt: at }).where(and(where, isNull(operatorTokens.revokedAt))).returning().get();
+      if (revoked) apply(effects);
+      const token = revoked ?? tx.select().from(operatorTokens).where(where).get();
+      return token ? done(token) : NOT_FOUND;
     });
   }
 

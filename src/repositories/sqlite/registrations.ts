@@ -1,7 +1,12 @@
-import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import type { AgentRecord, NewRegistration, Registration, RegistrationRepository } from '../agent-types.ts';
-import type { Page, PageRequest, WriteEffects } from '../types.ts';
+import { eq, sql } from 'drizzle-orm';
+import type { AgentRecord } from '../../domain/agent.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import { ALREADY_DONE, done, NOT_FOUND } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { NewRegistration, PendingRegistration, Registration } from '../../domain/registration.ts';
+import type { RegistrationRepository } from '../ports/registration.ts';
 import { toPage } from '../shared/paging.ts';
+import { expiredUnclaimed, keyUndelivered, pendingList, toPending } from '../shared/registration.ts';
 import { agentRegistrations, agents } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
 
@@ -16,17 +21,17 @@ export class SqliteRegistrationRepository implements RegistrationRepository {
     return this.w.db.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, agentId)).get() ?? null;
   }
 
-  async register(reg: NewRegistration, at: Date): Promise<'created' | 'renewed' | 'claimed'> {
+  async register(reg: NewRegistration, at: Date) {
     return this.w.transaction((tx) => {
-      if (tx.select({ id: agents.id }).from(agents).where(eq(agents.id, reg.agentId)).get()) return 'claimed';
+      if (tx.select({ id: agents.id }).from(agents).where(eq(agents.id, reg.agentId)).get()) return ALREADY_DONE;
       const existing = tx.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, reg.agentId)).get();
-      if (existing?.claimedAt) return 'claimed';
+      if (existing?.claimedAt) return ALREADY_DONE;
       if (existing) {
         tx.update(agentRegistrations).set({ ...reg, pollCount: 0, updatedAt: at }).where(eq(agentRegistrations.agentId, reg.agentId)).run();
-        return 'renewed';
+        return done('renewed' as const);
       }
       tx.insert(agentRegistrations).values({ ...reg, pollCount: 0, createdAt: at, updatedAt: at }).run();
-      return 'created';
+      return done('created' as const);
     });
   }
 
@@ -40,47 +45,34 @@ export class SqliteRegistrationRepository implements RegistrationRepository {
     return (row?.n ?? 1) - 1;
   }
 
-  async claim(agentId: string, agent: AgentRecord, at: Date, effects: WriteEffects): Promise<'claimed' | 'already_claimed' | 'missing'> {
+  async claim(agentId: string, agent: AgentRecord, at: Date, effects: WriteEffects) {
     return this.w.transaction((tx, apply) => {
       const reg = tx.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, agentId)).get();
-      if (!reg) return 'missing';
-      if (reg.claimedAt || tx.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)).get()) return 'already_claimed';
+      if (!reg) return NOT_FOUND;
+      if (reg.claimedAt || tx.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)).get()) return ALREADY_DONE;
       tx.update(agentRegistrations).set({ claimedAt: at, tenantId: agent.tenantId, updatedAt: at }).where(eq(agentRegistrations.agentId, agentId)).run();
       tx.insert(agents).values(agent).run();
       apply(effects);
-      return 'claimed';
+      return done();
     });
   }
 
-  async deliverKey(agentId: string, keyHash: string, keyPrefix: string, at: Date): Promise<boolean> {
+  async deliverKey(agentId: string, keyHash: string, keyPrefix: string, at: Date) {
     return this.w.transaction((tx) => {
-      const won = tx
-        .update(agentRegistrations)
-        .set({ keyDeliveredAt: at, updatedAt: at })
-        .where(and(eq(agentRegistrations.agentId, agentId), isNull(agentRegistrations.keyDeliveredAt), sql`${agentRegistrations.claimedAt} is not null`))
-        .run().changes;
-      if (won === 0) return false;
+      const won = tx.update(agentRegistrations).set({ keyDeliveredAt: at, updatedAt: at }).where(keyUndelivered(agentRegistrations, agentId)).run().changes;
+      if (won === 0) return ALREADY_DONE;
       tx.update(agents).set({ keyHash, keyPrefix, updatedAt: at }).where(eq(agents.id, agentId)).run();
-      return true;
+      return done();
     });
   }
 
-  async listPending(now: Date, page: PageRequest): Promise<Page<Registration & { id: string }>> {
-    const rows = this.w.db
-      .select()
-      .from(agentRegistrations)
-      .where(and(isNull(agentRegistrations.claimedAt), gt(agentRegistrations.expiresAt, now), page.afterId ? gt(agentRegistrations.agentId, page.afterId) : undefined))
-      .orderBy(asc(agentRegistrations.agentId))
-      .limit(page.limit + 1)
-      .all();
-    return toPage(
-      rows.map((r) => ({ ...r, id: r.agentId })),
-      page.limit,
-    );
+  async listPending(now: Date, page: PageRequest): Promise<Page<PendingRegistration>> {
+    const q = pendingList(agentRegistrations, now, page);
+    return toPage(this.w.db.select().from(agentRegistrations).where(q.where).orderBy(q.orderBy).limit(q.limit).all().map(toPending), page.limit);
   }
 
   async pruneExpired(before: Date): Promise<number> {
-    return this.w.db.delete(agentRegistrations).where(and(isNull(agentRegistrations.claimedAt), lt(agentRegistrations.expiresAt, before))).run().changes;
+    return this.w.db.delete(agentRegistrations).where(expiredUnclaimed(agentRegistrations, before)).run().changes;
   }
 
   async remove(agentId: string): Promise<void> {

@@ -4,8 +4,9 @@
  */
 import type Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryRepository, TelemetryStorageMode } from '../ingest-types.ts';
-import { checkRange } from '../shared/ingest.ts';
+import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode } from '../../domain/telemetry.ts';
+import type { TelemetryRepository } from '../ports/telemetry.ts';
+import { checkRange, toPoint } from '../shared/telemetry.ts';
 import type { SqliteDb } from './db.ts';
 
 interface RangeParams {
@@ -75,7 +76,7 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
       step: BigInt(q.stepMs),
     };
     const rows = this.stmt(RANGE_SQL[q.agg]).all(params) as RangeRow[];
-    return rows.map((r) => ({ ts: new Date(r.bucket), value: r.value, count: r.count }));
+    return rows.map(toPoint);
   }
 
   async latest(tenantId: string, agentId: string): Promise<LatestSample[]> {

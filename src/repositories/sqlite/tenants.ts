@@ -1,9 +1,13 @@
-import { asc, eq, gt } from 'drizzle-orm';
-import { NameTakenError } from '../../services/errors.ts';
-import type { OperatorTokenRecord, Page, PageRequest, Tenant, TenantRepository, WriteEffects } from '../types.ts';
+import { eq } from 'drizzle-orm';
+import type { WriteEffects } from '../../domain/event.ts';
+import type { OperatorTokenRecord } from '../../domain/operator-token.ts';
+import { ALREADY_DONE, done, NAME_TAKEN } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { Tenant } from '../../domain/tenant.ts';
+import type { TenantRepository } from '../ports/tenant.ts';
 import { toPage } from '../shared/paging.ts';
-import { TENANT_NAME_UNIQUE } from '../shared/tenancy-mappers.ts';
-import { isUniqueViolation } from '../shared/unique-violation.ts';
+import { TENANT_NAME_UNIQUE, tenantList } from '../shared/tenant.ts';
+import { nameTakenOnViolation } from '../shared/unique-violation.ts';
 import { operatorTokens, tenants } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
 
@@ -23,35 +27,28 @@ export class SqliteTenantRepository implements TenantRepository {
   }
 
   async list(page: PageRequest): Promise<Page<Tenant>> {
-    const rows = this.w.db
-      .select()
-      .from(tenants)
-      .where(page.afterId ? gt(tenants.id, page.afterId) : undefined)
-      .orderBy(asc(tenants.id))
-      .limit(page.limit + 1)
-      .all();
-    return toPage(rows, page.limit);
+    const q = tenantList(tenants, page);
+    return toPage(this.w.db.select().from(tenants).where(q.where).orderBy(q.orderBy).limit(q.limit).all(), page.limit);
   }
 
-  async create(tenant: Tenant, effects: WriteEffects): Promise<void> {
-    try {
+  create(tenant: Tenant, effects: WriteEffects) {
+    return nameTakenOnViolation(TENANT_NAME_UNIQUE, () =>
       this.w.transaction((tx, apply) => {
-        if (tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, tenant.name)).get()) throw new NameTakenError('tenant', tenant.name);
+        if (tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, tenant.name)).get()) return NAME_TAKEN;
         tx.insert(tenants).values(tenant).run();
         apply(effects);
-      });
-    } catch (err) {
-      throw isUniqueViolation(err, TENANT_NAME_UNIQUE) ? new NameTakenError('tenant', tenant.name) : err;
-    }
+        return done();
+      }),
+    );
   }
 
-  async bootstrap(tenant: Tenant, token: OperatorTokenRecord, effects: WriteEffects): Promise<boolean> {
+  async bootstrap(tenant: Tenant, token: OperatorTokenRecord, effects: WriteEffects) {
     return this.w.transaction((tx, apply) => {
-      if (tx.select({ id: tenants.id }).from(tenants).limit(1).get()) return false;
+      if (tx.select({ id: tenants.id }).from(tenants).limit(1).get()) return ALREADY_DONE;
       tx.insert(tenants).values(tenant).run();
       tx.insert(operatorTokens).values(token).run();
       apply(effects);
-      return true;
+      return done();
     });
   }
 }

@@ -4,7 +4,7 @@
  * and listeners hear about the events only after the commit.
  */
 import { sql } from 'drizzle-orm';
-import type { CommittedEvents, WriteEffects } from '../types.ts';
+import type { CommittedEvents, WriteEffects } from '../../domain/event.ts';
 import { byTenant, type CommitListeners } from '../shared/commit-listeners.ts';
 import type { SqliteDb } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';

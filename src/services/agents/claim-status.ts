@@ -18,7 +18,7 @@ export async function getClaimStatus({ ctx, input }: { ctx: ServiceContext; inpu
   const now = ctx.now();
   if (reg.claimedAt && !reg.keyDeliveredAt) {
     const { key, keyHash, keyPrefix } = issueAgentKey();
-    if (await ctx.repos.registrations.deliverKey(agentId, keyHash, keyPrefix, now)) {
+    if ((await ctx.repos.registrations.deliverKey(agentId, keyHash, keyPrefix, now)).kind === 'done') {
       ctx.log.info({ agentId }, 'agent key delivered');
       return { status: 'claimed', apiKey: key, configUrl: `/agent/${agentId}/configuration` };
     }

@@ -4,7 +4,8 @@
  * (without a key: the key is made when the agent next polls).
  */
 import type { BodyOf } from '../../operation-types.ts';
-import type { AgentRecord } from '../../repositories/types.ts';
+import type { Agent } from '../../domain/agent.ts';
+import { publicAgent } from '../../domain/secrets.ts';
 import { auditEntry } from '../audit/entry.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
@@ -15,7 +16,7 @@ import { requireSection } from './section-check.ts';
 
 export type ClaimInput = BodyOf<'claimAgent'>;
 
-export async function claimAgent({ ctx, input }: { ctx: ServiceContext; input: ClaimInput }): Promise<AgentRecord> {
+export async function claimAgent({ ctx, input }: { ctx: ServiceContext; input: ClaimInput }): Promise<Agent> {
   const principal = requireOperator(ctx);
   const { agentId } = input;
   const now = ctx.now();
@@ -45,8 +46,8 @@ export async function claimAgent({ ctx, input }: { ctx: ServiceContext; input: C
     audit: auditEntry(ctx, { tenantId: principal.tenantId, action: 'agent.claim', resourceType: 'agent', resourceId: agentId, after: agentSnapshot(agent) }),
     events: [newEvent(ctx, { tenantId: principal.tenantId, type: 'agent_claimed', resourceType: 'agent', resourceId: agentId, data: { hostname: agent.hostname, name: agent.name } })],
   });
-  if (outcome === 'missing') throw new NotFoundError('pending registration', agentId);
-  if (outcome === 'already_claimed') throw new ConflictError(`agent ${agentId} is already claimed`, { kind: 'already-claimed' });
+  if (outcome.kind === 'not_found') throw new NotFoundError('pending registration', agentId);
+  if (outcome.kind === 'already_done') throw new ConflictError(`agent ${agentId} is already claimed`, { kind: 'already-claimed' });
   ctx.log.info({ agentId, tenantId: principal.tenantId }, 'agent claimed');
-  return agent;
+  return publicAgent(agent);
 }

@@ -7,11 +7,11 @@ import { agentSnapshot } from './records.ts';
 
 export async function deleteAgent({ ctx, input }: { ctx: ServiceContext; input: { agentId: string } }): Promise<void> {
   const { tenantId } = requireOperator(ctx);
-  const deleted = await ctx.repos.agents.delete(tenantId, input.agentId, (before) => ({
+  const outcome = await ctx.repos.agents.delete(tenantId, input.agentId, (before) => ({
     audit: auditEntry(ctx, { tenantId, action: 'agent.delete', resourceType: 'agent', resourceId: before.id, before: agentSnapshot(before) }),
     events: [newEvent(ctx, { tenantId, type: 'agent_deleted', resourceType: 'agent', resourceId: before.id, data: { hostname: before.hostname } })],
   }));
-  if (!deleted) throw new NotFoundError('agent', input.agentId);
+  if (outcome.kind === 'not_found') throw new NotFoundError('agent', input.agentId);
   // A Smotra agent may register again after being deleted.
   await ctx.repos.registrations.remove(input.agentId);
 }

@@ -3,7 +3,7 @@
  * enrolled in the tenant re-issues that agent's key (and reactivates it) instead of creating a duplicate.
  */
 import type { BodyOf } from '../../operation-types.ts';
-import type { AgentRecord } from '../../repositories/types.ts';
+import type { AgentRecord } from '../../domain/agent.ts';
 import { auditEntry } from '../audit/entry.ts';
 import type { ServiceContext } from '../context.ts';
 import { UnauthorizedError } from '../errors.ts';
@@ -39,7 +39,7 @@ export async function enrollAgent({ ctx, input }: { ctx: ServiceContext; input: 
       audit: auditEntry(ctx, { tenantId, action: 'agent.re_enroll', resourceType: 'agent', resourceId: existing.id, before: agentSnapshot(before), after: agentSnapshot(after) }),
       events: [newEvent(ctx, { tenantId, type: 'key_rotated', resourceType: 'agent', resourceId: existing.id, data: { reason: 're_enroll' } })],
     }));
-    if (result.kind === 'updated') return { agentId: existing.id, apiKey: key, acceptedCapabilities, reEnrolled: true };
+    if (result.kind === 'done') return { agentId: existing.id, apiKey: key, acceptedCapabilities, reEnrolled: true };
   }
   const agent: AgentRecord = newAgentRecord(
     { id: newId(), tenantId, sectionId: secret.sectionId, name: input.hostname, ...facts, hardwareId: input.hardwareId ?? null, tags: input.tags ?? [], enrolledVia: 'secret', keyHash, keyPrefix },

@@ -1,6 +1,6 @@
 /** One agent of the caller's tenant (another tenant's agent is unknown: 404). */
-import type { Agent } from '../../repositories/types.ts';
-import { toAgent } from '../../repositories/shared/mappers.ts';
+import type { Agent } from '../../domain/agent.ts';
+import { publicAgent } from '../../domain/secrets.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 
@@ -8,5 +8,5 @@ export async function getAgent({ ctx, input }: { ctx: ServiceContext; input: { a
   const { tenantId } = requireOperator(ctx);
   const agent = await ctx.repos.agents.findById(tenantId, input.agentId);
   if (!agent) throw new NotFoundError('agent', input.agentId);
-  return toAgent(agent);
+  return publicAgent(agent);
 }

@@ -1,6 +1,7 @@
 /** Smotra self-registrations waiting for an operator's claim. */
 import type { QueryOf } from '../../operation-types.ts';
-import type { Page, Registration } from '../../repositories/types.ts';
+import type { Page } from '../../domain/paging.ts';
+import type { Registration } from '../../domain/registration.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { pageRequest } from '../paging.ts';
 

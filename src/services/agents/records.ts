@@ -1,9 +1,9 @@
 /** Shared pieces of the agent services (not verbs): a new agent row, key issuing, snapshots and change effects for audit and events. */
-import type { Agent, AgentRecord } from '../../repositories/types.ts';
-import { toAgent } from '../../repositories/shared/mappers.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import type { ServiceContext } from '../context.ts';
 import { newEvent } from '../events/new-event.ts';
+import type { Agent, AgentRecord } from '../../domain/agent.ts';
+import { publicAgent } from '../../domain/secrets.ts';
 import { displayPrefix, generateSecret, hashSecret } from '../secrets.ts';
 
 export type NewAgentFields = Pick<AgentRecord, 'id' | 'tenantId' | 'sectionId' | 'name' | 'hostname' | 'enrolledVia'> & Partial<AgentRecord>;
@@ -43,7 +43,7 @@ export function issueAgentKey(): { key: string; keyHash: string; keyPrefix: stri
 
 /** Audit/event view of an agent: never key hashes, never heartbeat internals. */
 export function agentSnapshot(agent: AgentRecord | Agent): Record<string, unknown> {
-  const { latestStatus: _s, ...rest } = 'keyHash' in agent ? toAgent(agent) : agent;
+  const { latestStatus: _s, ...rest } = 'keyHash' in agent ? publicAgent(agent) : agent;
   return snapshot(rest);
 }
 

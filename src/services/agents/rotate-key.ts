@@ -17,6 +17,6 @@ export async function rotateAgentKey({ ctx, graceSec }: { ctx: ServiceContext; g
     audit: auditEntry(ctx, { tenantId, action: 'agent.rotate_key', resourceType: 'agent', resourceId: agentId, before: { keyPrefix: current.keyPrefix }, after: { keyPrefix } }),
     events: [newEvent(ctx, { tenantId, type: 'key_rotated', resourceType: 'agent', resourceId: agentId, data: { reason: 'rotation', previousKeyValidUntil: previousKeyValidUntil.toISOString() } })],
   }));
-  if (result.kind !== 'updated') throw new NotFoundError('agent', agentId);
+  if (result.kind !== 'done') throw new NotFoundError('agent', agentId);
   return { apiKey: key, previousKeyValidUntil };
 }

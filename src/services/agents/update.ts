@@ -1,6 +1,6 @@
 /** Operators edit an agent (name, tags, section) with optimistic concurrency: If-Match (412) or body `version` (409). */
-import type { Agent, AgentChanges } from '../../repositories/types.ts';
-import { toAgent } from '../../repositories/shared/mappers.ts';
+import type { Agent, AgentChanges } from '../../domain/agent.ts';
+import { publicAgent } from '../../domain/secrets.ts';
 import { checkVersion, VersionConflictError, type Expectation } from '../concurrency.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
@@ -22,5 +22,5 @@ export async function updateAgent({ ctx, input }: { ctx: ServiceContext; input: 
   const result = await ctx.repos.agents.update(tenantId, input.agentId, input.changes, ctx.now(), agentChangeEffects(ctx, 'agent.update'), current.version);
   if (result.kind === 'not_found') throw new NotFoundError('agent', input.agentId);
   if (result.kind === 'version_conflict') throw new VersionConflictError(result.currentVersion);
-  return toAgent(result.agent);
+  return publicAgent(result.value);
 }

@@ -1,5 +1,5 @@
 /** Builds an audit row for a mutation from the request context. Callers pass before/after already stripped of secrets. */
-import type { AuditEntry } from '../../repositories/types.ts';
+import type { AuditEntry } from '../../domain/audit.ts';
 import { principalId, type ServiceContext } from '../context.ts';
 import { newId } from '../ids.ts';
 

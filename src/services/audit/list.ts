@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditFilter } from '../../repositories/types.ts';
+import type { AuditEntry, AuditFilter } from '../../domain/audit.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { pageRequest, type ListInput, type ListResult } from '../paging.ts';
 

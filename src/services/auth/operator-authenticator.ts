@@ -5,7 +5,8 @@
  * answers synchronously (no promise), which is what nearly every operator request is.
  */
 import type { Logger } from '../../observability/logger.ts';
-import type { OperatorTokenRecord, Repositories } from '../../repositories/types.ts';
+import type { OperatorTokenRecord } from '../../domain/operator-token.ts';
+import type { Repositories } from '../../repositories/types.ts';
 import type { OperatorPrincipal } from '../context.ts';
 import { UnauthorizedError } from '../errors.ts';
 import { hashSecret, looksLikeSecret, sameHash } from '../secrets.ts';

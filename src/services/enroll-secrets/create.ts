@@ -1,7 +1,7 @@
-import type { EnrollmentSecret } from '../../repositories/types.ts';
+import type { EnrollmentSecret } from '../../domain/enrollment-secret.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
-import { ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { newEvent } from '../events/new-event.ts';
 import { newId } from '../ids.ts';
 import { displayPrefix, generateSecret, hashSecret } from '../secrets.ts';
@@ -14,8 +14,8 @@ export interface CreateEnrollSecretInput {
 
 /**
  * Issues an enrollment secret for the caller's tenant or one of its sections. The secret is returned
- * once; only its hash is stored. A section of another tenant is reported missing (by the repository,
- * inside the writing transaction).
+ * once; only its hash is stored. A section of another tenant is missing (the repository checks it inside
+ * the writing transaction).
  */
 export async function createEnrollSecret({ ctx, input }: { ctx: ServiceContext; input: CreateEnrollSecretInput }): Promise<{ enrollSecret: EnrollmentSecret; secret: string }> {
   const principal = requirePrincipal(ctx);
@@ -44,7 +44,8 @@ export async function createEnrollSecret({ ctx, input }: { ctx: ServiceContext; 
     resourceId: enrollSecret.id,
     data: { name: enrollSecret.name, prefix: enrollSecret.prefix, sectionId: enrollSecret.sectionId },
   });
-  await ctx.repos.enrollmentSecrets.create({ ...enrollSecret, secretHash: hashSecret(secret) }, { audit, events: [event] });
+  const outcome = await ctx.repos.enrollmentSecrets.create({ ...enrollSecret, secretHash: hashSecret(secret) }, { audit, events: [event] });
+  if (outcome.kind === 'not_found') throw new NotFoundError('section', input.sectionId);
   ctx.log.info({ enrollSecretId: enrollSecret.id, sectionId: enrollSecret.sectionId }, 'enrollment secret created');
   return { enrollSecret, secret };
 }

@@ -1,4 +1,5 @@
-import type { EnrollmentSecret } from '../../repositories/types.ts';
+import type { EnrollmentSecret } from '../../domain/enrollment-secret.ts';
+import { publicEnrollmentSecret } from '../../domain/secrets.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 
@@ -6,5 +7,5 @@ export async function getEnrollSecret({ ctx, input }: { ctx: ServiceContext; inp
   const principal = requirePrincipal(ctx);
   const secret = await ctx.repos.enrollmentSecrets.findById(principal.tenantId, input.id);
   if (!secret) throw new NotFoundError('enrollment secret', input.id);
-  return secret;
+  return publicEnrollmentSecret(secret);
 }

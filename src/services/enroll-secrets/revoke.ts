@@ -1,3 +1,4 @@
+import { publicEnrollmentSecret } from '../../domain/secrets.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
@@ -6,8 +7,9 @@ import { newEvent } from '../events/new-event.ts';
 /** Revokes an enrollment secret of the caller's tenant; revoking a revoked one changes nothing. */
 export async function revokeEnrollSecret({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<void> {
   const principal = requirePrincipal(ctx);
-  const current = await ctx.repos.enrollmentSecrets.findById(principal.tenantId, input.id);
-  if (!current) throw new NotFoundError('enrollment secret', input.id);
+  const record = await ctx.repos.enrollmentSecrets.findById(principal.tenantId, input.id);
+  if (!record) throw new NotFoundError('enrollment secret', input.id);
+  const current = publicEnrollmentSecret(record);
   if (current.revokedAt) return;
   const now = ctx.now();
   const audit = auditEntry(ctx, {
@@ -19,7 +21,7 @@ export async function revokeEnrollSecret({ ctx, input }: { ctx: ServiceContext; 
     after: snapshot({ ...current, revokedAt: now }),
   });
   const event = newEvent(ctx, { tenantId: current.tenantId, type: 'enroll_secret_revoked', resourceType: 'enroll_secret', resourceId: current.id, data: { prefix: current.prefix } });
-  const revoked = await ctx.repos.enrollmentSecrets.revoke(current.tenantId, current.id, now, { audit, events: [event] });
-  if (!revoked) throw new NotFoundError('enrollment secret', input.id);
+  const outcome = await ctx.repos.enrollmentSecrets.revoke(current.tenantId, current.id, now, { audit, events: [event] });
+  if (outcome.kind === 'not_found') throw new NotFoundError('enrollment secret', input.id);
   ctx.log.info({ enrollSecretId: current.id }, 'enrollment secret revoked');
 }

@@ -2,7 +2,8 @@
  * The event feed's runtime: commits wake local waiters at once and are fanned out to other instances
  * (when NATS is configured); wake-ups from other instances arrive through `remoteCommitted`.
  */
-import type { CommittedEvents, Repositories } from '../../repositories/types.ts';
+import type { CommittedEvents } from '../../domain/event.ts';
+import type { Repositories } from '../../repositories/types.ts';
 import { EventNotifier } from './notifier.ts';
 
 export interface FeedObserver {

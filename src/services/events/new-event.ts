@@ -1,5 +1,5 @@
 /** Builds an event for the feed; it is written by the repository in the same transaction as its change. */
-import type { EventType, NewEvent } from '../../repositories/types.ts';
+import type { EventType, NewEvent } from '../../domain/event.ts';
 import type { ServiceContext } from '../context.ts';
 
 export function newEvent(ctx: ServiceContext, e: { tenantId: string; type: EventType; resourceType: string; resourceId: string | null; data?: Record<string, unknown> }): NewEvent {

@@ -2,7 +2,7 @@
  * Reading the feed: one page after an offset, optionally parking until something arrives. The waiter is
  * registered before the query, so an event committed between the query and parking still wakes it.
  */
-import type { EventPage } from '../../repositories/types.ts';
+import type { EventPage } from '../../domain/event.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import type { EventNotifier } from './notifier.ts';
 import { checkRetained } from './retention.ts';

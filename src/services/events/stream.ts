@@ -4,7 +4,7 @@
  * and parking still wakes it. Checked against retention before the stream starts (410 as a response,
  * not as a broken stream).
  */
-import type { StoredEvent } from '../../repositories/types.ts';
+import type { StoredEvent } from '../../domain/event.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import type { EventNotifier, Waiter } from './notifier.ts';
 import { checkRetained } from './retention.ts';

@@ -8,7 +8,7 @@
  */
 import type { Logger } from '../../observability/logger.ts';
 import type { IngestMetrics } from '../../observability/ingest-metrics.ts';
-import type { IngestItem, IngestWriteResult } from '../../repositories/types.ts';
+import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
 import { UnavailableError } from '../errors.ts';
 import { itemRows, type BatchWriter, type IngestSink } from './sink.ts';
 

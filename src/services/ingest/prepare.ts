@@ -4,8 +4,10 @@
  * hashed so that an identical resubmission is recognised.
  */
 import { createHash } from 'node:crypto';
-import type { IngestItem, InventorySubmission, SoftwarePackage, TelemetryRow } from '../../repositories/types.ts';
 import type { BodyOf } from '../../operation-types.ts';
+import type { IngestItem } from '../../domain/ingest.ts';
+import type { InventorySubmission, SoftwarePackage } from '../../domain/inventory.ts';
+import type { TelemetryRow } from '../../domain/telemetry.ts';
 import { ValidationError } from '../errors.ts';
 
 export type SubmissionInput = BodyOf<'submitInventory'>;

@@ -3,7 +3,7 @@
  * acknowledged by JetStream) and rejects with UnavailableError (503 + Retry-After) when the pipeline is
  * full, shutting down or cannot store it; it never drops an item silently.
  */
-import type { IngestItem, IngestWriteResult } from '../../repositories/types.ts';
+import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
 
 export interface IngestSink {
   submit(item: IngestItem): Promise<void>;

@@ -4,7 +4,8 @@
  * OS sections are compared as whole values. The first snapshot of an agent is its baseline: no changes,
  * one `inventory_changed` event saying so. Runs inside the write transaction (see IngestRepository).
  */
-import type { InventoryChange, InventoryDiff, InventoryDiffer, NewEvent } from '../../repositories/types.ts';
+import type { InventoryChange, InventoryDiff, InventoryDiffer } from '../../domain/inventory.ts';
+import type { NewEvent } from '../../domain/event.ts';
 import { newId } from '../ids.ts';
 import { stableJson } from '../ingest/prepare.ts';
 

@@ -1,6 +1,7 @@
 /** Fleet-wide software: which versions of a package the tenant's agents run, and which agents (paged). */
 import type { QueryOf } from '../../operation-types.ts';
-import type { Page, SoftwareInstall, SoftwareVersionCount } from '../../repositories/types.ts';
+import type { SoftwareInstall, SoftwareVersionCount } from '../../domain/inventory.ts';
+import type { Page } from '../../domain/paging.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { pageRequest } from '../paging.ts';
 

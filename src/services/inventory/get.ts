@@ -1,5 +1,5 @@
 /** An agent's current inventory snapshot. */
-import type { StoredInventory } from '../../repositories/types.ts';
+import type { StoredInventory } from '../../domain/inventory.ts';
 import { getAgent } from '../agents/get.ts';
 import type { ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';

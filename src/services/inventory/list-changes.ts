@@ -1,6 +1,7 @@
 /** An agent's inventory change history, newest first, paged. */
 import type { PathOf, QueryOf } from '../../operation-types.ts';
-import type { InventoryChange, Page } from '../../repositories/types.ts';
+import type { InventoryChange } from '../../domain/inventory.ts';
+import type { Page } from '../../domain/paging.ts';
 import { getAgent } from '../agents/get.ts';
 import type { ServiceContext } from '../context.ts';
 import { pageRequest } from '../paging.ts';

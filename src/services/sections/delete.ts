@@ -23,7 +23,7 @@ export async function deleteSection({ ctx, input }: { ctx: ServiceContext; input
       ctx.log.info({ sectionId: current.id }, 'section deleted');
       return;
     }
-    if (outcome.kind === 'not-found') throw new NotFoundError('section', input.id);
+    if (outcome.kind === 'not_found') throw new NotFoundError('section', input.id);
     if (attempt >= ATTEMPTS) throw new VersionConflictError(outcome.currentVersion);
   }
 }

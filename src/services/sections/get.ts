@@ -1,4 +1,4 @@
-import type { Section } from '../../repositories/types.ts';
+import type { Section } from '../../domain/section.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 

@@ -1,5 +1,5 @@
 import type { QueryOf } from '../../operation-types.ts';
-import type { Section } from '../../repositories/types.ts';
+import type { Section } from '../../domain/section.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { pageRequest, type ListResult } from '../paging.ts';
 

@@ -1,8 +1,8 @@
-import type { Section } from '../../repositories/types.ts';
+import type { Section } from '../../domain/section.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import { checkVersion, VersionConflictError, type Expectation } from '../concurrency.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
-import { NotFoundError } from '../errors.ts';
+import { NameTakenError, NotFoundError } from '../errors.ts';
 import { newEvent } from '../events/new-event.ts';
 
 export interface UpdateSectionInput extends Expectation {
@@ -37,7 +37,8 @@ export async function updateSection({ ctx, input }: { ctx: ServiceContext; input
       ctx.log.info({ sectionId: next.id, version: next.version }, 'section updated');
       return next;
     }
-    if (outcome.kind === 'not-found') throw new NotFoundError('section', input.id);
+    if (outcome.kind === 'not_found') throw new NotFoundError('section', input.id);
+    if (outcome.kind === 'name_taken') throw new NameTakenError('section', name);
     if (attempt >= ATTEMPTS) throw new VersionConflictError(outcome.currentVersion);
   }
 }

@@ -1,5 +1,5 @@
 /** The latest value of each metric (and label set) an agent reported. */
-import type { LatestSample } from '../../repositories/types.ts';
+import type { LatestSample } from '../../domain/telemetry.ts';
 import { getAgent } from '../agents/get.ts';
 import type { ServiceContext } from '../context.ts';
 

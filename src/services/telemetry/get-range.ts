@@ -4,7 +4,7 @@
  * `maxPoints` buckets cover the range (rounded up to a whole second).
  */
 import type { PathOf, QueryOf } from '../../operation-types.ts';
-import type { TelemetryAggregate, TelemetryPoint } from '../../repositories/types.ts';
+import type { TelemetryAggregate, TelemetryPoint } from '../../domain/telemetry.ts';
 import type { ServiceContext } from '../context.ts';
 import { ValidationError } from '../errors.ts';
 import { getAgent } from '../agents/get.ts';

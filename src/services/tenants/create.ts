@@ -1,6 +1,7 @@
-import type { Tenant } from '../../repositories/types.ts';
+import type { Tenant } from '../../domain/tenant.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import type { ServiceContext } from '../context.ts';
+import { NameTakenError } from '../errors.ts';
 import { newEvent } from '../events/new-event.ts';
 import { newId } from '../ids.ts';
 import { requireSystem } from './system-only.ts';
@@ -14,7 +15,8 @@ export async function createTenant({ ctx, input }: { ctx: ServiceContext; input:
   const tenant: Tenant = { id: newId(), name: input.name, createdAt: ctx.now() };
   const audit = auditEntry(ctx, { tenantId: tenant.id, action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id, after: snapshot(tenant) });
   const event = newEvent(ctx, { tenantId: tenant.id, type: 'tenant_created', resourceType: 'tenant', resourceId: tenant.id, data: { name: tenant.name } });
-  await ctx.repos.tenants.create(tenant, { audit, events: [event] });
+  const outcome = await ctx.repos.tenants.create(tenant, { audit, events: [event] });
+  if (outcome.kind === 'name_taken') throw new NameTakenError('tenant', tenant.name);
   ctx.log.info({ tenantId: tenant.id, name: tenant.name }, 'tenant created');
   return tenant;
 }

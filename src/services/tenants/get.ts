@@ -1,4 +1,4 @@
-import type { Tenant } from '../../repositories/types.ts';
+import type { Tenant } from '../../domain/tenant.ts';
 import type { ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { requireSystem } from './system-only.ts';

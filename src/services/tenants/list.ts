@@ -1,5 +1,5 @@
 import type { QueryOf } from '../../operation-types.ts';
-import type { Tenant } from '../../repositories/types.ts';
+import type { Tenant } from '../../domain/tenant.ts';
 import type { ServiceContext } from '../context.ts';
 import { pageRequest, type ListResult } from '../paging.ts';
 import { requireSystem } from './system-only.ts';

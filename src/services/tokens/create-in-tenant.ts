@@ -1,4 +1,4 @@
-import type { OperatorToken } from '../../repositories/types.ts';
+import type { OperatorToken } from '../../domain/operator-token.ts';
 import type { ServiceContext } from '../context.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { requireSystem } from '../tenants/system-only.ts';

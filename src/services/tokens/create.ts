@@ -1,4 +1,4 @@
-import type { OperatorToken, Role } from '../../repositories/types.ts';
+import type { OperatorToken, Role } from '../../domain/operator-token.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { issueToken } from './issue.ts';

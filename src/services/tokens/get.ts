@@ -1,4 +1,5 @@
-import type { OperatorToken } from '../../repositories/types.ts';
+import type { OperatorToken } from '../../domain/operator-token.ts';
+import { publicToken } from '../../domain/secrets.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 
@@ -6,5 +7,5 @@ export async function getToken({ ctx, input }: { ctx: ServiceContext; input: { i
   const principal = requirePrincipal(ctx);
   const token = await ctx.repos.operatorTokens.findById(principal.tenantId, input.id);
   if (!token) throw new NotFoundError('token', input.id);
-  return token;
+  return publicToken(token);
 }

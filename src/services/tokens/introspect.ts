@@ -1,5 +1,5 @@
-import type { OperatorToken } from '../../repositories/types.ts';
-import { withoutSecret } from '../../repositories/shared/mappers.ts';
+import type { OperatorToken } from '../../domain/operator-token.ts';
+import { publicToken } from '../../domain/secrets.ts';
 import type { OperatorAuthenticator } from '../auth/operator-authenticator.ts';
 import { requirePrincipal, type ServiceContext } from '../context.ts';
 
@@ -11,5 +11,5 @@ export async function introspectToken({ ctx, input, authenticator }: { ctx: Serv
   if (!record || record.tenantId !== principal.tenantId) return { active: false };
   const now = ctx.now();
   const active = !record.revokedAt && !(record.expiresAt && record.expiresAt <= now);
-  return active ? { active, token: withoutSecret(record) } : { active: false };
+  return active ? { active, token: publicToken(record) } : { active: false };
 }

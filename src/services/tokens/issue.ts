@@ -1,5 +1,5 @@
 /** Issues an operator token in a tenant: the common core of the API's createToken and the CLI. */
-import type { OperatorToken, Role } from '../../repositories/types.ts';
+import type { OperatorToken, Role } from '../../domain/operator-token.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import type { ServiceContext } from '../context.ts';
 import { newEvent } from '../events/new-event.ts';

@@ -17,8 +17,8 @@ export async function revokeToken({ ctx, input, authenticator }: { ctx: ServiceC
     after: { revokedAt: now.toISOString() },
   });
   const event = newEvent(ctx, { tenantId: principal.tenantId, type: 'token_revoked', resourceType: 'token', resourceId: input.id });
-  const token = await ctx.repos.operatorTokens.revoke(principal.tenantId, input.id, now, { audit, events: [event] });
-  if (!token) throw new NotFoundError('token', input.id);
-  authenticator.invalidate(token.id);
-  ctx.log.info({ tokenId: token.id }, 'operator token revoked');
+  const outcome = await ctx.repos.operatorTokens.revoke(principal.tenantId, input.id, now, { audit, events: [event] });
+  if (outcome.kind === 'not_found') throw new NotFoundError('token', input.id);
+  authenticator.invalidate(outcome.value.id);
+  ctx.log.info({ tokenId: outcome.value.id }, 'operator token revoked');
 }

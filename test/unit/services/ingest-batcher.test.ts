@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { registerIngestMetrics } from '../../../src/observability/ingest-metrics.ts';
-import type { IngestItem } from '../../../src/repositories/types.ts';
+import type { IngestItem } from '../../../src/domain/ingest.ts';
 import { IngestBatcher, type BatcherOptions } from '../../../src/services/ingest/batcher.ts';
 import { UnavailableError } from '../../../src/services/errors.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IngestItem, InventorySubmission, StoredInventory } from '../../../src/repositories/types.ts';
+import type { IngestItem } from '../../../src/domain/ingest.ts';
+import type { InventorySubmission, StoredInventory } from '../../../src/domain/inventory.ts';
 import { prepareSubmission, type SubmissionInput } from '../../../src/services/ingest/prepare.ts';
 import { diffInventory } from '../../../src/services/inventory/diff.ts';
 

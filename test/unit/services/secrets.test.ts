@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayPrefix, generateSecret, hashSecret, looksLikeSecret, sameHash } from '../../../src/services/secrets.ts';
-import { decodeCursor, encodeCursor } from '../../../src/repositories/shared/cursor.ts';
+import { decodeCursor, encodeCursor } from '../../../src/domain/cursor.ts';
 
 describe('secrets', () => {
   it('are prefixed, 43 base62 characters, and unique', () => {

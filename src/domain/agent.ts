@@ -1,0 +1,55 @@
+/** Agents as operators see them, and as stored (with key hashes and heartbeat internals). */
+
+export type AgentStatus = 'active' | 'revoked';
+
+export interface Agent {
+  id: string;
+  tenantId: string;
+  sectionId: string | null;
+  name: string;
+  hostname: string;
+  os: string | null;
+  arch: string | null;
+  agentVersion: string | null;
+  hardwareId: string | null;
+  capabilities: string[];
+  tags: string[];
+  ipAddresses: unknown[] | null;
+  status: AgentStatus;
+  enrolledVia: 'secret' | 'claim';
+  keyPrefix: string | null;
+  online: boolean;
+  lastSeenAt: Date | null;
+  latestStatus: Record<string, unknown> | null;
+  statusReportedAt: Date | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An agent with its stored secrets and heartbeat details, as repositories return it: only services see this. */
+export interface AgentRecord extends Agent {
+  keyHash: string | null;
+  previousKeyHash: string | null;
+  previousKeyExpiresAt: Date | null;
+  latestHeartbeat: Record<string, unknown> | null;
+  onlineChangedAt: Date | null;
+}
+
+export interface AgentFilter {
+  status?: AgentStatus;
+  online?: boolean;
+  os?: string;
+  tag?: string;
+  sectionId?: string;
+  /** Case-insensitive substring of hostname or name. */
+  q?: string;
+}
+
+/** Fields an operator or the server may change; `version` and `updatedAt` are bumped by the repository. */
+export type AgentChanges = Partial<
+  Pick<AgentRecord, 'name' | 'tags' | 'sectionId' | 'status' | 'keyHash' | 'keyPrefix' | 'previousKeyHash' | 'previousKeyExpiresAt' | 'hostname' | 'os' | 'arch' | 'agentVersion' | 'capabilities'>
+>;
+
+/** The columns agent-key authentication reads (no JSON columns to decode on the hot path). */
+export type AgentKeyMatch = Pick<AgentRecord, 'id' | 'tenantId' | 'status' | 'online' | 'lastSeenAt' | 'keyHash' | 'previousKeyHash' | 'previousKeyExpiresAt'>;

@@ -1,0 +1,61 @@
+/** The tenant's event feed: types, events as written and as stored, and what a commit announces. */
+import type { AuditEntry } from './audit.ts';
+
+/** Event types of the feed. Features add theirs here as they land. */
+export const EVENT_TYPES = [
+  'agent_registered',
+  'agent_claimed',
+  'agent_updated',
+  'agent_deleted',
+  'agent_online',
+  'agent_offline',
+  'key_rotated',
+  'inventory_changed',
+  'policy_changed',
+  'command_created',
+  'command_execution_updated',
+  'tenant_created',
+  'token_created',
+  'token_revoked',
+  'section_created',
+  'section_updated',
+  'section_deleted',
+  'enroll_secret_created',
+  'enroll_secret_revoked',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface NewEvent {
+  tenantId: string;
+  type: EventType;
+  resourceType: string;
+  resourceId: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface StoredEvent extends NewEvent {
+  /** Position in the tenant's feed: 1, 2, 3, … without gaps, in commit order. */
+  offset: number;
+}
+
+export interface EventPage {
+  events: StoredEvent[];
+  hasMore: boolean;
+}
+
+/** What a mutation writes besides its own rows, in the same transaction. */
+export interface WriteEffects {
+  audit?: AuditEntry;
+  events?: NewEvent[];
+}
+
+/** Told after a transaction that published events has committed (wakes long polls, fans out to NATS). */
+export interface CommittedEvents {
+  tenantId: string;
+  lastOffset: number;
+  /** How many events this commit added for the tenant. */
+  count: number;
+}
+
+export type CommitListener = (committed: CommittedEvents[]) => void;

@@ -1,0 +1,32 @@
+import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord } from '../../domain/agent.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import type { Done, NotFound, VersionConflict } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+
+/** Returns records (with key hashes); services strip them (domain/secrets.ts) before handing an agent on. */
+export interface AgentRepository {
+  findById(tenantId: string, id: string): Promise<AgentRecord | null>;
+  /**
+   * The agent whose current key — or previous key, still in its grace period at `now` — hashes to this.
+   * Only what authentication needs: it runs on every agent request.
+   */
+  findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null>;
+  findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null>;
+  list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>>;
+  insert(agent: AgentRecord, effects: WriteEffects): Promise<void>;
+  /** Applies changes when the agent is at `expectedVersion` (any version when omitted); bumps the version. */
+  update(
+    tenantId: string,
+    id: string,
+    changes: AgentChanges,
+    at: Date,
+    effects: (before: AgentRecord, after: AgentRecord) => WriteEffects,
+    expectedVersion?: number,
+  ): Promise<Done<AgentRecord> | NotFound | VersionConflict>;
+  delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects): Promise<Done | NotFound>;
+  /** Heartbeat write (coalesced by the caller). `online` flips it back online, with its effects. */
+  recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: WriteEffects | null): Promise<void>;
+  saveStatus(id: string, status: Record<string, unknown>, at: Date): Promise<void>;
+  /** Marks agents silent since before `cutoff` offline (at most `limit`), with effects per agent. Returns them. */
+  markOffline(cutoff: Date, at: Date, limit: number, effects: (agent: AgentRecord) => WriteEffects): Promise<AgentRecord[]>;
+}

@@ -1,0 +1,58 @@
+/** Agent query parts shared by both dialects (each passes its own table). */
+import { and, eq, gt, isNotNull, lt, sql, type Column, type SQL } from 'drizzle-orm';
+import { allOf, anyOf } from './conditions.ts';
+import type { AgentFilter } from '../../domain/agent.ts';
+import type { PageRequest } from '../../domain/paging.ts';
+import { likePattern } from './like.ts';
+import { ascendingPage, type ListQuery } from './paging.ts';
+
+type KeyMatchColumn = 'id' | 'tenantId' | 'status' | 'online' | 'lastSeenAt' | 'keyHash' | 'previousKeyHash' | 'previousKeyExpiresAt';
+
+/** What agent-key authentication reads: no JSON columns, so nothing to decode on the hot path. */
+export function keyMatchColumns<T extends Record<KeyMatchColumn, unknown>>(t: T): Pick<T, KeyMatchColumn> {
+  return {
+    id: t.id,
+    tenantId: t.tenantId,
+    status: t.status,
+    online: t.online,
+    lastSeenAt: t.lastSeenAt,
+    keyHash: t.keyHash,
+    previousKeyHash: t.previousKeyHash,
+    previousKeyExpiresAt: t.previousKeyExpiresAt,
+  };
+}
+
+/** The agent whose current key, or previous key still in its grace period, hashes to the `hash` placeholder (at `now`). */
+export function keyHashMatches(t: Record<'keyHash' | 'previousKeyHash' | 'previousKeyExpiresAt', Column>): SQL {
+  return anyOf(eq(t.keyHash, sql.placeholder('hash')), allOf(eq(t.previousKeyHash, sql.placeholder('hash')), gt(t.previousKeyExpiresAt, sql.placeholder('now'))));
+}
+
+/** The tenant's agent with this hardware id (re-enrollment of the same machine). */
+export function withHardwareId(t: Record<'tenantId' | 'hardwareId', Column>, tenantId: string, hardwareId: string): SQL {
+  return allOf(eq(t.tenantId, tenantId), eq(t.hardwareId, hardwareId));
+}
+
+type ListColumn = 'id' | 'tenantId' | 'status' | 'online' | 'os' | 'sectionId' | 'hostname' | 'name';
+
+/**
+ * The tenant's agents matching the filter, oldest first. Whether an agent has a tag is a JSON query each
+ * dialect writes its own way (`hasTag`).
+ */
+export function agentList(t: Record<ListColumn, Column>, tenantId: string, filter: AgentFilter, page: PageRequest, hasTag: (tag: string) => SQL): ListQuery {
+  const q = filter.q ? likePattern(filter.q.toLowerCase()) : undefined;
+  const where = and(
+    eq(t.tenantId, tenantId),
+    filter.status ? eq(t.status, filter.status) : undefined,
+    filter.online !== undefined ? eq(t.online, filter.online) : undefined,
+    filter.os ? eq(t.os, filter.os) : undefined,
+    filter.sectionId ? eq(t.sectionId, filter.sectionId) : undefined,
+    filter.tag ? hasTag(filter.tag) : undefined,
+    q ? sql`(lower(${t.hostname}) like ${q} escape '\\' or lower(${t.name}) like ${q} escape '\\')` : undefined,
+  );
+  return ascendingPage(t.id, page, where);
+}
+
+/** Online agents not heard from since before `cutoff`: the offline sweep's candidates. */
+export function silentSince(t: Record<'online' | 'lastSeenAt', Column>, cutoff: Date): SQL {
+  return allOf(eq(t.online, true), isNotNull(t.lastSeenAt), lt(t.lastSeenAt, cutoff));
+}
