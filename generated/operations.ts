@@ -7,6 +7,7 @@ export type OperationId =
   | 'enrollAgent'
   | 'registerAgent'
   | 'getClaimStatus'
+  | 'getAgentConfiguration'
   | 'sendHeartbeat'
   | 'submitInventory'
   | 'sendStatusReport'
@@ -18,6 +19,7 @@ export type OperationId =
   | 'deleteAgent'
   | 'getAgent'
   | 'updateAgent'
+  | 'getEffectiveConfiguration'
   | 'getAgentInventory'
   | 'listInventoryChanges'
   | 'revokeAgentKey'
@@ -30,6 +32,12 @@ export type OperationId =
   | 'getEnrollSecret'
   | 'listEvents'
   | 'streamEvents'
+  | 'listPolicies'
+  | 'createPolicy'
+  | 'previewPolicy'
+  | 'deletePolicy'
+  | 'getPolicy'
+  | 'updatePolicy'
   | 'listSections'
   | 'createSection'
   | 'deleteSection'
@@ -78,6 +86,8 @@ export interface OperationDescriptor {
   readonly rateLimitClass: RateLimitClass;
   /** `x-long-poll`: exempt from the request timeout. */
   readonly longPoll: boolean;
+  /** `x-agent-key-cache`: agent keys are verified from memory (invalidated through the event feed). */
+  readonly agentKeyCache: boolean;
   readonly hasBody: boolean;
   readonly bodyContentTypes: readonly string[];
 }
@@ -99,6 +109,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -120,6 +131,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -135,6 +147,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -152,6 +165,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -169,6 +183,30 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getAgentConfiguration",
+    "method": "GET",
+    "path": "/api/v1/agent/{agentId}/configuration",
+    "honoPath": "/api/v1/agent/:agentId/configuration",
+    "tag": "configuration",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "agentKeyCache": true,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -191,6 +229,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -215,6 +254,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -239,6 +279,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -263,6 +304,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -286,6 +328,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -308,6 +351,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -332,6 +376,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -356,6 +401,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -377,6 +423,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -400,6 +447,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -422,10 +470,35 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
     ]
+  },
+  {
+    "operationId": "getEffectiveConfiguration",
+    "method": "GET",
+    "path": "/api/v1/agents/{agentId}/effective-configuration",
+    "honoPath": "/api/v1/agents/:agentId/effective-configuration",
+    "tag": "configuration",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
   },
   {
     "operationId": "getAgentInventory",
@@ -447,6 +520,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -470,6 +544,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -491,6 +566,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -514,6 +590,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -537,6 +614,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -558,6 +636,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -579,6 +658,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -600,6 +680,7 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -623,6 +704,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -644,6 +726,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -667,6 +750,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": true,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -690,8 +774,153 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": true,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
+  },
+  {
+    "operationId": "listPolicies",
+    "method": "GET",
+    "path": "/api/v1/policies",
+    "honoPath": "/api/v1/policies",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createPolicy",
+    "method": "POST",
+    "path": "/api/v1/policies",
+    "honoPath": "/api/v1/policies",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": true,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "previewPolicy",
+    "method": "POST",
+    "path": "/api/v1/policies/preview",
+    "honoPath": "/api/v1/policies/preview",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "deletePolicy",
+    "method": "DELETE",
+    "path": "/api/v1/policies/{policyId}",
+    "honoPath": "/api/v1/policies/:policyId",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getPolicy",
+    "method": "GET",
+    "path": "/api/v1/policies/{policyId}",
+    "honoPath": "/api/v1/policies/:policyId",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "updatePolicy",
+    "method": "PATCH",
+    "path": "/api/v1/policies/{policyId}",
+    "honoPath": "/api/v1/policies/:policyId",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
   },
   {
     "operationId": "listSections",
@@ -713,6 +942,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -734,6 +964,7 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -757,6 +988,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -780,6 +1012,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -801,6 +1034,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -826,6 +1060,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -847,6 +1082,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -868,6 +1104,7 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -891,6 +1128,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -912,6 +1150,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -933,6 +1172,7 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -956,6 +1196,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -979,6 +1220,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1000,6 +1242,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1015,6 +1258,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1030,6 +1274,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1045,6 +1290,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1060,6 +1306,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1075,6 +1322,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1090,6 +1338,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1105,6 +1354,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1120,6 +1370,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   }

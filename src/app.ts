@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerOperations(app, api, {
     contract: deps.contract,
     handlers,
-    auth: { operator: deps.authenticator, agent: new AgentAuthenticator(deps.repos) },
+    auth: { operator: deps.authenticator, agent: new AgentAuthenticator(deps.repos, deps.configuration.keys) },
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
     rateLimiter: deps.rateLimiter,

@@ -3,11 +3,13 @@ import { adminHandlers } from './admin.ts';
 import { agentHandlers } from './agent.ts';
 import { fleetHandlers } from './agents.ts';
 import { auditHandlers } from './audit.ts';
+import { configurationHandlers } from './configuration.ts';
 import type { HandlerDeps } from './deps.ts';
 import { enrollSecretHandlers } from './enroll-secrets.ts';
 import { eventHandlers } from './events.ts';
 import { inventoryHandlers } from './inventory.ts';
 import { metaHandlers } from './meta.ts';
+import { policyHandlers } from './policies.ts';
 import { sectionHandlers } from './sections.ts';
 import { systemHandlers } from './system.ts';
 import { telemetryHandlers } from './telemetry.ts';
@@ -32,5 +34,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     ...eventHandlers(deps),
     ...inventoryHandlers(deps),
     ...telemetryHandlers(deps),
+    ...policyHandlers(deps),
+    ...configurationHandlers(deps),
   } satisfies HandlerMap;
 }

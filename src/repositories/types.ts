@@ -7,6 +7,7 @@ import type { PoolStats } from '../observability/metrics.ts';
 import type { AgentRepository, RegistrationRepository } from './agent-types.ts';
 import type { EnrollmentSecretRepository, SectionRepository } from './tenancy-types.ts';
 import type { IngestRepository, InventoryRepository, TelemetryRepository } from './ingest-types.ts';
+import type { PolicyRepository } from './ports/policies.ts';
 
 export * from './agent-types.ts';
 export * from './tenancy-types.ts';
@@ -104,6 +105,8 @@ export interface CommittedEvents {
   lastOffset: number;
   /** How many events this commit added for the tenant. */
   count: number;
+  /** The distinct event types of the commit; absent when unknown (then listeners assume any type). */
+  types?: readonly string[];
 }
 
 export type CommitListener = (committed: CommittedEvents[]) => void;
@@ -217,6 +220,7 @@ export interface Repositories {
   readonly ingest: IngestRepository;
   readonly inventory: InventoryRepository;
   readonly telemetry: TelemetryRepository;
+  readonly policies: PolicyRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */

@@ -1,5 +1,6 @@
 /** Postgres schema. Keep in parity with sqlite/schema.ts (the parity test compares them). */
 import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey, boolean, doublePrecision } from 'drizzle-orm/pg-core';
+import type { PolicyBody } from '../../domain/policy.ts';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
@@ -276,4 +277,26 @@ export const inventoryChanges = pgTable(
     createdAt: time('created_at').notNull(),
   },
   (t) => [index('inventory_changes_agent_idx').on(t.tenantId, t.agentId, t.id), index('inventory_changes_created_idx').on(t.createdAt)],
+);
+
+/** Policies (issue 16): `target` is a section id, a tag or an agent id depending on `scope` (null for tenant). */
+export const policies = pgTable(
+  'policies',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    scope: text('scope', { enum: ['tenant', 'section', 'tag', 'agent'] }).notNull(),
+    target: text('target'),
+    priority: integer('priority').notNull(),
+    enabled: boolean('enabled').notNull(),
+    body: jsonb('body').$type<PolicyBody>().notNull(),
+    version: integer('version').notNull(),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [index('policies_tenant_scope_idx').on(t.tenantId, t.scope, t.target)],
 );

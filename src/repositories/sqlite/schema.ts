@@ -1,5 +1,6 @@
 /** SQLite schema. Times are epoch milliseconds; ids are UUIDv7 text (time-ordered). Keep in parity with postgres/schema.ts. */
 import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import type { PolicyBody } from '../../domain/policy.ts';
 
 const time = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -275,4 +276,26 @@ export const inventoryChanges = sqliteTable(
     createdAt: time('created_at').notNull(),
   },
   (t) => [index('inventory_changes_agent_idx').on(t.tenantId, t.agentId, t.id), index('inventory_changes_created_idx').on(t.createdAt)],
+);
+
+/** Policies (issue 16): `target` is a section id, a tag or an agent id depending on `scope` (null for tenant). */
+export const policies = sqliteTable(
+  'policies',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    scope: text('scope', { enum: ['tenant', 'section', 'tag', 'agent'] }).notNull(),
+    target: text('target'),
+    priority: integer('priority').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    body: text('body', { mode: 'json' }).$type<PolicyBody>().notNull(),
+    version: integer('version').notNull(),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [index('policies_tenant_scope_idx').on(t.tenantId, t.scope, t.target)],
 );
