@@ -4,6 +4,7 @@ import { agentHandlers } from './agent.ts';
 import { fleetHandlers } from './agents.ts';
 import { auditHandlers } from './audit.ts';
 import type { HandlerDeps } from './deps.ts';
+import { endpointHandlers } from './endpoints.ts';
 import { enrollSecretHandlers } from './enroll-secrets.ts';
 import { eventHandlers } from './events.ts';
 import { inventoryHandlers } from './inventory.ts';
@@ -32,5 +33,6 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     ...eventHandlers(deps),
     ...inventoryHandlers(deps),
     ...telemetryHandlers(deps),
+    ...endpointHandlers(deps),
   } satisfies HandlerMap;
 }

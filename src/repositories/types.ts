@@ -7,6 +7,7 @@ import type { PoolStats } from '../observability/metrics.ts';
 import type { AgentRepository, RegistrationRepository } from './agent-types.ts';
 import type { EnrollmentSecretRepository, SectionRepository } from './tenancy-types.ts';
 import type { IngestRepository, InventoryRepository, TelemetryRepository } from './ingest-types.ts';
+import type { EndpointRepository } from './ports/endpoints.ts';
 
 export * from './agent-types.ts';
 export * from './tenancy-types.ts';
@@ -75,6 +76,11 @@ export const EVENT_TYPES = [
   'section_deleted',
   'enroll_secret_created',
   'enroll_secret_revoked',
+  'endpoint_created',
+  'endpoint_updated',
+  'endpoint_deleted',
+  'endpoint_unreachable',
+  'endpoint_reachable',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -217,6 +223,7 @@ export interface Repositories {
   readonly ingest: IngestRepository;
   readonly inventory: InventoryRepository;
   readonly telemetry: TelemetryRepository;
+  readonly endpoints: EndpointRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */
