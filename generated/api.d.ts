@@ -1011,6 +1011,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List monitored endpoints
+         * @description Endpoints of the caller's tenant, oldest first, optionally only those of one origin.
+         */
+        get: operations["listEndpoints"];
+        put?: never;
+        /**
+         * Create a monitored endpoint
+         * @description Creates a managed endpoint at version 1. Agents and the section named in `assignment` must exist in the
+         *     caller's tenant (404 otherwise). `tcpconnect` and `udpconnect` need a `port`; `httpget` needs an
+         *     `http(s)://` URL.
+         */
+        post: operations["createEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /** Get a monitored endpoint */
+        get: operations["getEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a monitored endpoint
+         * @description Deletes the endpoint definition. Stored results stay (they age out with retention); results that
+         *     arrive later for its id make it reappear as an agent-local endpoint. `If-Match` makes the delete conditional.
+         */
+        delete: operations["deleteEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a monitored endpoint
+         * @description Changes the given fields and increments `version`. Conditional with `If-Match` (412) or the body's
+         *     `version` (409 `version-conflict` with `currentVersion`). Describing an agent-local endpoint (address,
+         *     check type…) keeps its origin; link it to a managed endpoint with `POST …/link`.
+         */
+        patch: operations["updateEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/endpoints/{endpointId}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link an agent-local endpoint to a managed one
+         * @description Declares that the agent-local endpoint (an id an agent configured on its own) is the managed endpoint
+         *     `targetId`: its past and future results count in the managed endpoint's status and reports. Linking a
+         *     managed endpoint, or to an endpoint that is not managed, is a 400; a target of another
+         *     tenant is a 404.
+         */
+        post: operations["linkEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1830,8 +1911,8 @@ export interface components {
             scope: components["schemas"]["PolicyScope"];
             target?: components["schemas"]["PolicyTarget"];
             priority?: components["schemas"]["PolicyPriority"];
-            /** @default true */
-            enabled: boolean;
+            /** @description Disabled policies are kept but merged into no configuration. Absent means enabled. */
+            enabled?: boolean;
             body: components["schemas"]["PolicyBody"];
         };
         PolicyPreviewRequest: {
@@ -1901,6 +1982,104 @@ export interface components {
             nextOffset: number;
             /** @description More matching events follow right away. */
             hasMore: boolean;
+        };
+        /**
+         * @description How agents check the endpoint, named as the Smotra agent names its `check_type` variants.
+         * @enum {string}
+         */
+        EndpointCheckType: "ping" | "tcpconnect" | "httpget" | "udpconnect" | "traceroute";
+        /**
+         * @description A monitored endpoint. `managed` endpoints are created by operators and flow into the configuration of the
+         *     agents assigned to them. `agent_local` endpoints appear when an agent reports results for an endpoint id
+         *     the server does not know (one the agent configured locally); they can be linked to a managed endpoint.
+         */
+        Endpoint: {
+            id: components["schemas"]["Uuid"];
+            tenantId: components["schemas"]["Uuid"];
+            name: string;
+            /** @description Host, IP or URL; for an agent-local endpoint that nobody described yet, its id. */
+            address: string;
+            /** @description Null only for an agent-local endpoint known from `plugin` results, a kind endpoints cannot declare. */
+            checkType: components["schemas"]["EndpointCheckType"] | null;
+            port: number | null;
+            intervalSec: number;
+            timeoutSec: number;
+            tags: string[];
+            enabled: boolean;
+            assignment: {
+                agentIds: components["schemas"]["Uuid"][];
+                sectionId: components["schemas"]["Uuid"] | null;
+                tags: string[];
+            };
+            /** @enum {string} */
+            origin: "managed" | "agent_local";
+            /** @description The agent whose results made this agent-local endpoint appear (null for managed ones). */
+            reportedBy: components["schemas"]["Uuid"] | null;
+            /** @description The managed endpoint this agent-local one is linked to; its results count for that endpoint. */
+            linkedEndpointId: components["schemas"]["Uuid"] | null;
+            /** @description Incremented by every change; the ETag is `"<version>"`. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        EndpointPage: {
+            items: components["schemas"]["Endpoint"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description A host name, an IPv4/IPv6 address, or an `http(s)://` URL (for `httpget`).
+         * @example example.com
+         * @example 192.0.2.10
+         * @example https://example.com/health
+         */
+        EndpointAddress: string;
+        /**
+         * @description Which agents check the endpoint: an agent is assigned when its id is listed, when it is in the section,
+         *     or when it carries at least one of the tags. Referenced agents and sections must exist in the caller's
+         *     tenant. An empty assignment assigns the endpoint to no agent.
+         */
+        EndpointAssignment: {
+            agentIds?: components["schemas"]["Uuid"][];
+            sectionId?: components["schemas"]["Uuid"] | null;
+            tags?: components["schemas"]["AgentTags"];
+        };
+        EndpointCreate: {
+            name: components["schemas"]["DisplayName"];
+            address: components["schemas"]["EndpointAddress"];
+            checkType: components["schemas"]["EndpointCheckType"];
+            /** @description Required for `tcpconnect` and `udpconnect`; optional otherwise. */
+            port?: number | null;
+            /** @description Seconds between checks (60 when absent). */
+            intervalSec?: number;
+            /** @description Seconds a check may take (5 when absent). */
+            timeoutSec?: number;
+            tags?: components["schemas"]["AgentTags"];
+            /** @description Disabled endpoints stay defined but are left out of agents' configuration (true when absent). */
+            enabled?: boolean;
+            assignment?: components["schemas"]["EndpointAssignment"];
+        };
+        /** @description The fields to change; absent fields keep their value. */
+        EndpointUpdate: {
+            name?: components["schemas"]["DisplayName"];
+            address?: components["schemas"]["EndpointAddress"];
+            checkType?: components["schemas"]["EndpointCheckType"];
+            port?: number | null;
+            intervalSec?: number;
+            timeoutSec?: number;
+            tags?: components["schemas"]["AgentTags"];
+            enabled?: boolean;
+            assignment?: components["schemas"]["EndpointAssignment"];
+            /** @description The version you read; when it is no longer the current one the change is refused with 409 `version-conflict`. */
+            version?: number;
+        };
+        EndpointLink: {
+            /** @description The managed endpoint of the same tenant the agent-local endpoint stands for. */
+            targetId: components["schemas"]["Uuid"];
+            /** @description The agent-local endpoint's version you read (409 `version-conflict` when it changed). */
+            version?: number;
         };
     };
     responses: {
@@ -2085,6 +2264,7 @@ export interface components {
         PolicyId: components["schemas"]["Uuid"];
         /** @description Only these event types (comma-separated or repeated). */
         EventTypes: string[];
+        EndpointId: components["schemas"]["Uuid"];
     };
     requestBodies: never;
     headers: {
@@ -3908,6 +4088,206 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                origin?: "managed" | "agent_local";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeats with the same key and body replay the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location?: string;
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["CreateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint; `ETag` carries its version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as it is now; `ETag` carries its new version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["UpdateConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    linkEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointLink"];
+            };
+        };
+        responses: {
+            /** @description The agent-local endpoint, now linked; `ETag` carries its new version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["UpdateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -26,6 +26,12 @@ export type OperationId =
   | 'getTelemetry'
   | 'getLatestTelemetry'
   | 'listAuditEntries'
+  | 'listEndpoints'
+  | 'createEndpoint'
+  | 'deleteEndpoint'
+  | 'getEndpoint'
+  | 'updateEndpoint'
+  | 'linkEndpoint'
   | 'listEnrollSecrets'
   | 'createEnrollSecret'
   | 'revokeEnrollSecret'
@@ -639,6 +645,152 @@ export const operationTable = [
     "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
+  },
+  {
+    "operationId": "listEndpoints",
+    "method": "GET",
+    "path": "/api/v1/endpoints",
+    "honoPath": "/api/v1/endpoints",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createEndpoint",
+    "method": "POST",
+    "path": "/api/v1/endpoints",
+    "honoPath": "/api/v1/endpoints",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": true,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "deleteEndpoint",
+    "method": "DELETE",
+    "path": "/api/v1/endpoints/{endpointId}",
+    "honoPath": "/api/v1/endpoints/:endpointId",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getEndpoint",
+    "method": "GET",
+    "path": "/api/v1/endpoints/{endpointId}",
+    "honoPath": "/api/v1/endpoints/:endpointId",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "updateEndpoint",
+    "method": "PATCH",
+    "path": "/api/v1/endpoints/{endpointId}",
+    "honoPath": "/api/v1/endpoints/:endpointId",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "linkEndpoint",
+    "method": "POST",
+    "path": "/api/v1/endpoints/{endpointId}/link",
+    "honoPath": "/api/v1/endpoints/:endpointId/link",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
   },
   {
     "operationId": "listEnrollSecrets",

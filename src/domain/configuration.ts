@@ -11,7 +11,8 @@ export interface ConfigurationEndpoint {
   port: number | null;
   enabled: boolean;
   tags: string[];
-  check_type: string;
+  /** Absent for an endpoint whose check type is unknown. */
+  check_type?: string;
   interval_secs: number | null;
   timeout_secs: number | null;
 }

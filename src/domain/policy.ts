@@ -55,7 +55,8 @@ export interface PolicyFilter {
 
 /** Something a policy names that must exist in its tenant. `path` locates it in the request body. */
 export interface PolicyReference {
-  kind: 'section' | 'agent' | 'tag' | 'endpoint';
+  /** `tag`: a policy target, carried by an agent; `endpoint-tag`: an endpoint selector, carried by an endpoint. */
+  kind: 'section' | 'agent' | 'tag' | 'endpoint' | 'endpoint-tag';
   id: string;
   path: string;
 }
@@ -67,10 +68,11 @@ export type PolicyWriteOutcome =
   | { kind: 'stale'; currentVersion: number }
   | { kind: 'missing-reference'; reference: PolicyReference };
 
-/** The references a policy makes: its target (unless tenant-wide) and the endpoints its body names. */
+/** The references a policy makes: its target (unless tenant-wide) and the endpoints (ids, tags) its body selects. */
 export function policyReferences(p: Pick<Policy, 'scope' | 'target' | 'body'>): PolicyReference[] {
   const refs: PolicyReference[] = [];
   if (p.scope !== 'tenant' && p.target !== null) refs.push({ kind: p.scope, id: p.target, path: 'body/target' });
   (p.body.endpoints?.ids ?? []).forEach((id, i) => refs.push({ kind: 'endpoint', id, path: `body/body/endpoints/ids/${i}` }));
+  (p.body.endpoints?.tags ?? []).forEach((tag, i) => refs.push({ kind: 'endpoint-tag', id: tag, path: `body/body/endpoints/tags/${i}` }));
   return refs;
 }

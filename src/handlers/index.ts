@@ -5,6 +5,7 @@ import { fleetHandlers } from './agents.ts';
 import { auditHandlers } from './audit.ts';
 import { configurationHandlers } from './configuration.ts';
 import type { HandlerDeps } from './deps.ts';
+import { endpointHandlers } from './endpoints.ts';
 import { enrollSecretHandlers } from './enroll-secrets.ts';
 import { eventHandlers } from './events.ts';
 import { inventoryHandlers } from './inventory.ts';
@@ -36,5 +37,6 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     ...telemetryHandlers(deps),
     ...policyHandlers(deps),
     ...configurationHandlers(deps),
+    ...endpointHandlers(deps),
   } satisfies HandlerMap;
 }

@@ -8,6 +8,7 @@ import type { AgentRepository, RegistrationRepository } from './agent-types.ts';
 import type { EnrollmentSecretRepository, SectionRepository } from './tenancy-types.ts';
 import type { IngestRepository, InventoryRepository, TelemetryRepository } from './ingest-types.ts';
 import type { PolicyRepository } from './ports/policies.ts';
+import type { EndpointRepository } from './ports/endpoints.ts';
 
 export * from './agent-types.ts';
 export * from './tenancy-types.ts';
@@ -76,6 +77,11 @@ export const EVENT_TYPES = [
   'section_deleted',
   'enroll_secret_created',
   'enroll_secret_revoked',
+  'endpoint_created',
+  'endpoint_updated',
+  'endpoint_deleted',
+  'endpoint_unreachable',
+  'endpoint_reachable',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -221,6 +227,7 @@ export interface Repositories {
   readonly inventory: InventoryRepository;
   readonly telemetry: TelemetryRepository;
   readonly policies: PolicyRepository;
+  readonly endpoints: EndpointRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */

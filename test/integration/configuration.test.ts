@@ -152,6 +152,54 @@ describe.each(dialects())('effective configuration on %s', (dialect) => {
     });
   });
 
+  describe('endpoints', () => {
+    it('lists assigned and policy-selected endpoints in the Smotra shape; endpoint changes invalidate the cached document', async () => {
+      await deleteAll();
+      const createEndpoint = async (body: Record<string, unknown>) => {
+        const res = await s.client.POST('/api/v1/endpoints', { body: body as never });
+        expect(res.response.status, JSON.stringify(res.error)).toBe(201);
+        return res.data!;
+      };
+      const assigned = await createEndpoint({ name: 'web check', address: 'example.org', checkType: 'tcpconnect', port: 443, tags: ['https'], assignment: { tags: ['web'] } });
+      const byId = await createEndpoint({ name: 'dns', address: '192.0.2.53', checkType: 'ping', assignment: {} });
+      const byTag = await createEndpoint({ name: 'site', address: 'https://example.com/', checkType: 'httpget', tags: ['probe'], assignment: {} });
+      await createEndpoint({ name: 'unrelated', address: 'example.net', checkType: 'ping', tags: ['other'], assignment: {} });
+      const first = await agentGet();
+      const etag = first.headers.get('etag')!;
+      const doc1 = (await first.json()) as { endpoints: Record<string, unknown>[] };
+      expectSmotraAgentConfig(doc1 as never);
+      expect(doc1.endpoints).toEqual([{ id: assigned.id, address: 'example.org', port: 443, enabled: true, tags: ['https'], check_type: 'tcpconnect', interval_secs: 60, timeout_secs: 5 }]);
+
+      await createPolicy({ name: 'probes', scope: 'tenant', body: { endpoints: { ids: [byId.id], tags: ['probe'] } } });
+      const second = await agentGet(etag);
+      expect(second.status).toBe(200);
+      const doc2 = (await second.json()) as { endpoints: { id: string }[] };
+      expect(doc2.endpoints.map((e) => e.id).sort()).toEqual([assigned.id, byId.id, byTag.id].sort());
+      const etag2 = second.headers.get('etag')!;
+      expect((await agentGet(etag2)).status).toBe(304);
+
+      const upd = await s.client.PATCH('/api/v1/endpoints/{endpointId}', { params: { path: { endpointId: assigned.id } }, body: { address: 'example.io' } as never });
+      expect(upd.response.status).toBe(200);
+      const third = await agentGet(etag2);
+      expect(third.status).toBe(200);
+      expect(((await third.json()) as { endpoints: { id: string; address: string }[] }).endpoints.find((e) => e.id === assigned.id)!.address).toBe('example.io');
+      await s.client.DELETE('/api/v1/endpoints/{endpointId}', { params: { path: { endpointId: assigned.id } } });
+      const fourth = await agentGet(third.headers.get('etag')!);
+      expect(fourth.status).toBe(200);
+      expect(((await fourth.json()) as { endpoints: { id: string }[] }).endpoints.map((e) => e.id)).not.toContain(assigned.id);
+    });
+
+    it('policies may name only endpoints and endpoint tags of the tenant', async () => {
+      const other = await tenantWithToken(s.repos, 'admin');
+      const foreign = s.clientFor(other.secret);
+      const theirs = (await foreign.POST('/api/v1/endpoints', { body: { name: 'x', address: 'example.org', checkType: 'ping', tags: ['theirs'], assignment: {} } })).data!;
+      for (const body of [{ endpoints: { ids: [theirs.id] } }, { endpoints: { tags: ['theirs'] } }]) {
+        const res = await s.client.POST('/api/v1/policies', { body: { name: 'x', scope: 'tenant', body } });
+        expect(res.response.status).toBe(404);
+      }
+    });
+  });
+
   describe('preview', () => {
     it('returns the effective document and its diff for a draft, saving nothing', async () => {
       await deleteAll();

@@ -4,7 +4,7 @@ import type { PolicyRepository, PolicySubject } from '../ports/policies.ts';
 import { applicableWhere, firstMissingAsync, policyListWhere, policyOrder } from '../shared/policies.ts';
 import { toPage } from '../shared/paging.ts';
 import type { Page, PageRequest, WriteEffects } from '../types.ts';
-import { agents, policies, sections } from './schema.ts';
+import { agents, monitoredEndpoints, policies, sections } from './schema.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
 
 export class PgPolicyRepository implements PolicyRepository {
@@ -76,7 +76,10 @@ async function referenceExists(tx: PgTx, tenantId: string, ref: PolicyReference)
     case 'tag':
       return (await tx.select({ id: agents.id }).from(agents).where(and(eq(agents.tenantId, tenantId), sql`${agents.tags} @> ${JSON.stringify([ref.id])}::jsonb`)).limit(1)).length > 0;
     case 'endpoint':
-      // No monitored endpoints are stored yet: a named endpoint cannot exist.
-      return false;
+      return (await tx.select({ id: monitoredEndpoints.id }).from(monitoredEndpoints).where(and(eq(monitoredEndpoints.tenantId, tenantId), eq(monitoredEndpoints.id, ref.id))).limit(1)).length > 0;
+    case 'endpoint-tag':
+      return (
+        (await tx.select({ id: monitoredEndpoints.id }).from(monitoredEndpoints).where(and(eq(monitoredEndpoints.tenantId, tenantId), sql`${monitoredEndpoints.tags} @> ${JSON.stringify([ref.id])}::jsonb`)).limit(1)).length > 0
+      );
   }
 }

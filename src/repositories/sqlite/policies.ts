@@ -4,7 +4,7 @@ import type { PolicyRepository, PolicySubject } from '../ports/policies.ts';
 import { applicableWhere, firstMissing, policyListWhere, policyOrder } from '../shared/policies.ts';
 import { toPage } from '../shared/paging.ts';
 import type { Page, PageRequest, WriteEffects } from '../types.ts';
-import { agents, policies, sections } from './schema.ts';
+import { agents, monitoredEndpoints, policies, sections } from './schema.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
 export class SqlitePolicyRepository implements PolicyRepository {
@@ -81,7 +81,15 @@ function referenceExists(tx: SqliteTx, tenantId: string, ref: PolicyReference): 
           .get() !== undefined
       );
     case 'endpoint':
-      // No monitored endpoints are stored yet: a named endpoint cannot exist.
-      return false;
+      return tx.select({ id: monitoredEndpoints.id }).from(monitoredEndpoints).where(and(eq(monitoredEndpoints.tenantId, tenantId), eq(monitoredEndpoints.id, ref.id))).get() !== undefined;
+    case 'endpoint-tag':
+      return (
+        tx
+          .select({ id: monitoredEndpoints.id })
+          .from(monitoredEndpoints)
+          .where(and(eq(monitoredEndpoints.tenantId, tenantId), sql`exists (select 1 from json_each(${monitoredEndpoints.tags}) where json_each.value = ${ref.id})`))
+          .limit(1)
+          .get() !== undefined
+      );
   }
 }

@@ -16,6 +16,9 @@ export const CONFIGURATION_EVENT_TYPES: ReadonlySet<string> = new Set([
   'key_rotated',
   'section_updated',
   'section_deleted',
+  'endpoint_created',
+  'endpoint_updated',
+  'endpoint_deleted',
 ]);
 
 export class ConfigurationRuntime {

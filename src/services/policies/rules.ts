@@ -22,7 +22,13 @@ export function normaliseTarget(scope: PolicyScope, target: string | null | unde
   return id;
 }
 
-const REFERENCE_NAMES: Record<PolicyReference['kind'], string> = { section: 'section', agent: 'agent', tag: 'tag (carried by no agent of the tenant)', endpoint: 'endpoint' };
+const REFERENCE_NAMES: Record<PolicyReference['kind'], string> = {
+  section: 'section',
+  agent: 'agent',
+  tag: 'tag (carried by no agent of the tenant)',
+  endpoint: 'endpoint',
+  'endpoint-tag': 'endpoint tag (carried by no endpoint of the tenant)',
+};
 
 /** Turns a repository outcome into the service's answer: nothing on success, a domain error otherwise. */
 export function raiseForOutcome(outcome: PolicyWriteOutcome, policyId: string): 'done' | 'stale' {
