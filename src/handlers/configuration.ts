@@ -1,4 +1,5 @@
 /** Tag `configuration`: the agent's own read (ETag / 304 from memory) and the operator's view with provenance. */
+import { requestHeader } from '../http/headers.ts';
 import { getEffectiveConfiguration } from '../services/configuration/effective.ts';
 import { readAgentConfiguration, type AgentConfigurationAnswer } from '../services/configuration/read.ts';
 import { serviceContext } from './context.ts';
@@ -11,7 +12,7 @@ export function configurationHandlers({ repos, configuration }: HandlerDeps): Pi
   return {
     // Not async: a cached document answers without a promise.
     getAgentConfiguration: (c, _input, res) => {
-      const answer = readAgentConfiguration({ ctx: serviceContext(c, repos), input: { ifNoneMatch: c.req.header('if-none-match') }, cache: configuration.documents });
+      const answer = readAgentConfiguration({ ctx: serviceContext(c, repos), input: { ifNoneMatch: requestHeader(c, 'if-none-match') }, cache: configuration.documents });
       return answer instanceof Promise ? answer.then((a) => respond(res, a)) : respond(res, answer);
     },
     getEffectiveConfiguration: async (c, { params }, res) => {

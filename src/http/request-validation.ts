@@ -25,6 +25,8 @@ export interface OperationValidator {
   validate(req: RawRequest): Record<string, unknown>;
   /** Which parameter locations the operation declares: the caller may skip collecting the others. */
   readonly checks: { readonly path: boolean; readonly query: boolean; readonly header: boolean };
+  /** Lower-case names of the declared header parameters: only those need collecting. */
+  readonly headerNames: readonly string[];
 }
 
 const EMPTY = Object.freeze({});
@@ -39,11 +41,13 @@ export function createValidator(contract: Contract, operationId: string): Operat
   const bodyValidator = hasJsonBody ? validators[0] : undefined;
   const paramsValidator = validators[hasJsonBody ? 1 : 0]!;
   const checks = { path: parameters.some((p) => p.in === 'path'), query: parameters.some((p) => p.in === 'query'), header: parameters.some((p) => p.in === 'header') };
+  const headerNames = parameters.filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
   // Nothing declared to check: skip the work entirely (most GETs of the root router).
-  if (parameters.length === 0 && !bodyValidator) return { validate: () => ({}), checks };
+  if (parameters.length === 0 && !bodyValidator) return { validate: () => ({}), checks, headerNames };
 
   return {
     checks,
+    headerNames,
     validate(req) {
       const errors: ErrorObject[] = [];
       if (bodyValidator && !bodyValidator({ requestBody: req.body })) errors.push(...bodyValidator.errors!);

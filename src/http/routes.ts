@@ -16,6 +16,7 @@ import type { IdempotencyGuard } from './idempotency.ts';
 import type { RequestScope } from './request-context.ts';
 import { createValidator } from './request-validation.ts';
 import { Deadlines } from './timeout.ts';
+import { requestHeader } from './headers.ts';
 
 export interface RouteOptions {
   contract: Contract;
@@ -66,7 +67,7 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bod
     const body = op.hasBody ? await readJsonBody(c, bodyLimitBytes, op.bodyContentTypes) : undefined;
     // Only what the operation declares is collected from the request (each costs a parse).
     const params = validator.checks.path ? (c.req.param() as Record<string, string>) : NONE;
-    const headers = validator.checks.header ? c.req.header() : NONE;
+    const headers = validator.checks.header ? declaredHeaders(c, validator.headerNames) : NONE;
     // Undeclared query parameters are still collected, so that the validator refuses them.
     const rawQuery = validator.checks.query || c.req.url.includes('?') ? (c.req.queries() as Record<string, string[]>) : NONE;
     const query = validator.validate({ params, headers, query: rawQuery, body });
@@ -74,4 +75,14 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, auth, bod
     const execute = () => deadlines.run(() => handler(c as never, input, responder(c)));
     return op.idempotent ? idempotency.run(c, op, body, execute) : execute();
   };
+}
+
+/** Only the headers the operation declares (building every header through Hono's Fetch wrapper costs more). */
+function declaredHeaders(c: Context<AppEnv>, names: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    const value = requestHeader(c, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  return headers;
 }

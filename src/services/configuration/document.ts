@@ -83,6 +83,7 @@ export function canonicalJson(value: unknown): string {
 /** True when `ifNoneMatch` (a list of ETags, weak or strong, or `*`) names `etag`. */
 export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch === etag) return true; // the usual case: the one tag the agent was given
   for (const raw of ifNoneMatch.split(',')) {
     const tag = raw.trim().replace(/^W\//, '');
     if (tag === '*' || tag === etag) return true;
