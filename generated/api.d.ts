@@ -3899,7 +3899,10 @@ export interface operations {
     getPolicy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you have; 304 while the policy is still at that version. */
+                "If-None-Match"?: string;
+            };
             path: {
                 policyId: components["parameters"]["PolicyId"];
             };
@@ -3916,6 +3919,14 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Policy"];
                 };
+            };
+            /** @description Unchanged since the ETag sent in `If-None-Match`. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -1,6 +1,8 @@
 /** Tag `policies`: policies of the caller's tenant (optimistic concurrency) and previews of their effect. */
 import type { Policy } from '../domain/policy.ts';
+import { requestHeader } from '../http/headers.ts';
 import { etagOf } from '../services/concurrency.ts';
+import { matchesEtag } from '../services/configuration/document.ts';
 import { previewPolicy } from '../services/configuration/preview.ts';
 import { createPolicy } from '../services/policies/create.ts';
 import { deletePolicy } from '../services/policies/delete.ts';
@@ -28,7 +30,9 @@ export function policyHandlers({ repos }: HandlerDeps): Pick<HandlerMap, 'listPo
     },
     getPolicy: async (c, { params }, res) => {
       const policy = await getPolicy({ ctx: serviceContext(c, repos), input: { id: params.policyId } });
-      return res.json(200, presentPolicy(policy), { etag: etagOf(policy.version) });
+      const etag = etagOf(policy.version);
+      if (matchesEtag(requestHeader(c, 'if-none-match'), etag)) return res.empty(304, { etag });
+      return res.json(200, presentPolicy(policy), { etag });
     },
     updatePolicy: async (c, { params, body }, res) => {
       const policy = await updatePolicy({ ctx: serviceContext(c, repos), input: { ...body, id: params.policyId, ifMatch: c.req.header('if-match') } });

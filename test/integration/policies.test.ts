@@ -32,6 +32,9 @@ describe.each(dialects())('policies on %s', (dialect) => {
       }
       const got = await s.client.GET('/api/v1/policies/{policyId}', { params: { path: { policyId: made[3]!.id } } });
       expect(got.data).toEqual(made[3]);
+      const unchanged = await s.fetch(`/api/v1/policies/${made[3]!.id}`, { headers: { authorization: `Bearer ${s.adminToken}`, 'if-none-match': '"1"' } });
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.headers.get('etag')).toBe('"1"');
       const tags = await s.client.GET('/api/v1/policies', { params: { query: { scope: 'tag' } } });
       expect(tags.data!.items.map((p) => p.id)).toEqual([made[2]!.id]);
       const byTarget = await s.client.GET('/api/v1/policies', { params: { query: { target: sectionId } } });
