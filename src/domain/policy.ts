@@ -76,3 +76,10 @@ export function policyReferences(p: Pick<Policy, 'scope' | 'target' | 'body'>): 
   (p.body.endpoints?.tags ?? []).forEach((tag, i) => refs.push({ kind: 'endpoint-tag', id: tag, path: `body/body/endpoints/tags/${i}` }));
   return refs;
 }
+
+/** The references of `next` that `current` did not make: an update checks only these, so a policy whose
+ * target has since been deleted can still be disabled or edited. */
+export function addedReferences(current: Pick<Policy, 'scope' | 'target' | 'body'>, next: Pick<Policy, 'scope' | 'target' | 'body'>): PolicyReference[] {
+  const known = new Set(policyReferences(current).map((r) => `${r.kind}:${r.id}`));
+  return policyReferences(next).filter((r) => !known.has(`${r.kind}:${r.id}`));
+}

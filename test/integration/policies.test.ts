@@ -131,6 +131,17 @@ describe.each(dialects())('policies on %s', (dialect) => {
     });
   });
 
+  it('a policy whose target was deleted can still be edited and disabled, but not pointed at another missing target', async () => {
+    const gone = (await s.client.POST('/api/v1/sections', { body: { name: `short-lived-${dialect}` } })).data!.id;
+    const p = (await s.client.POST('/api/v1/policies', { body: { name: 'orphan', scope: 'section', target: gone, body: {} } })).data!;
+    await s.client.DELETE('/api/v1/sections/{sectionId}', { params: { path: { sectionId: gone } } });
+    const disabled = await patch(p.id, { enabled: false });
+    expect(disabled.response.status).toBe(200);
+    expect(disabled.data).toMatchObject({ enabled: false, target: gone, version: 2 });
+    const moved = await patch(p.id, { target: '0198f0a2-6c1e-7b3a-9f00-3c2d4e5f6a7b' });
+    expect(moved.response.status).toBe(404);
+  });
+
   describe('security', () => {
     it('viewers read, only admins write; other tenants see nothing', async () => {
       const p = (await s.client.POST('/api/v1/policies', { body: { name: 'sec', scope: 'tenant', body: {} } })).data!;

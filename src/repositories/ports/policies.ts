@@ -18,7 +18,7 @@ export interface PolicyRepository {
   findById(tenantId: string, id: string): Promise<Policy | null>;
   /** Oldest first (by id). */
   list(tenantId: string, filter: PolicyFilter, page: PageRequest): Promise<Page<Policy>>;
-  /** Replaces the policy with `next` when it is still at `expectedVersion` and its references exist. */
+  /** Replaces the policy with `next` when it is still at `expectedVersion` and the references it adds exist. */
   update(next: Policy, expectedVersion: number, effects: WriteEffects): Promise<PolicyWriteOutcome>;
   delete(tenantId: string, id: string, expectedVersion: number, effects: WriteEffects): Promise<PolicyWriteOutcome>;
   /** The enabled policies of the tenant that apply to the subject, in no particular order. */

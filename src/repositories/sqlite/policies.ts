@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { policyReferences, type Policy, type PolicyFilter, type PolicyReference, type PolicyWriteOutcome } from '../../domain/policy.ts';
+import { addedReferences, policyReferences, type Policy, type PolicyFilter, type PolicyReference, type PolicyWriteOutcome } from '../../domain/policy.ts';
 import type { PolicyRepository, PolicySubject } from '../ports/policies.ts';
 import { applicableWhere, firstMissing, policyListWhere, policyOrder } from '../shared/policies.ts';
 import { toPage } from '../shared/paging.ts';
@@ -36,10 +36,10 @@ export class SqlitePolicyRepository implements PolicyRepository {
   async update(next: Policy, expectedVersion: number, effects: WriteEffects): Promise<PolicyWriteOutcome> {
     return this.w.transaction((tx, apply): PolicyWriteOutcome => {
       const where = and(eq(policies.tenantId, next.tenantId), eq(policies.id, next.id));
-      const current = tx.select({ version: policies.version }).from(policies).where(where).get();
+      const current = tx.select({ version: policies.version, scope: policies.scope, target: policies.target, body: policies.body }).from(policies).where(where).get();
       if (!current) return { kind: 'not-found' };
       if (current.version !== expectedVersion) return { kind: 'stale', currentVersion: current.version };
-      const missing = firstMissing(policyReferences(next), (ref) => referenceExists(tx, next.tenantId, ref));
+      const missing = firstMissing(addedReferences(current, next), (ref) => referenceExists(tx, next.tenantId, ref));
       if (missing) return { kind: 'missing-reference', reference: missing };
       const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
       tx.update(policies).set(changes).where(where).run();
