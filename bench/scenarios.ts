@@ -77,7 +77,7 @@ export function steps(ctx: RunContext): Step[] {
         path: `/api/v1/agent/${ctx.fleet[0]!.id}/configuration`,
         headers: {},
         expectedStatus: 304,
-        next: rotate(await configurationVariants(agentryUrl, ctx.fleet)),
+        cycle: await configurationVariants(agentryUrl, ctx.fleet),
       }),
     },
     ...rangeSteps(ctx, auth),
