@@ -624,6 +624,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent/{agentId}/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The agent's configuration (Smotra `AgentConfig`)
+         * @description The agent's effective configuration: its policies merged (tenant → section → tag → agent, by priority
+         *     within a scope), in the shape the Smotra agent's `AgentConfig` model parses, plus agentry's keys.
+         *     `ETag` is the content hash; with `If-None-Match` the answer is 304 while nothing changed. Documents
+         *     are compiled once and kept in memory on every instance until a policy, the agent, its section or an
+         *     endpoint changes, so a 304 costs no database query.
+         */
+        get: operations["getAgentConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -846,6 +872,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agents/{agentId}/effective-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * An agent's effective configuration, with provenance
+         * @description The document the agent receives, the policies merged into it (in merge order), and for every key of the
+         *     merged policy body the policy that set it (scope, target, priority) and the lower-priority values it
+         *     overrode.
+         */
+        get: operations["getEffectiveConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List policies
+         * @description Policies of the caller's tenant, oldest first, optionally only of one scope and/or target.
+         */
+        get: operations["listPolicies"];
+        put?: never;
+        /**
+         * Create a policy
+         * @description Creates a policy at version 1. The target must exist in the caller's tenant (404 otherwise): a section or
+         *     agent id, or a tag that an agent or endpoint of the tenant carries. Endpoints the body names by id must
+         *     exist too. Emits `policy_changed`; agents' configurations change at once.
+         */
+        post: operations["createPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a policy's effect on one agent
+         * @description Computes the agent's effective configuration as if the draft policy were stored (added, or replacing
+         *     `policyId`), and its difference from the current one. Nothing is saved and no event is emitted.
+         */
+        post: operations["previewPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{policyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policyId: components["parameters"]["PolicyId"];
+            };
+            cookie?: never;
+        };
+        /** Get a policy */
+        get: operations["getPolicy"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a policy
+         * @description Deletes the policy; agents' configurations lose what it set. `If-Match` makes the delete conditional
+         *     (412 when the policy changed since you read it). Emits `policy_changed`.
+         */
+        delete: operations["deletePolicy"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a policy
+         * @description Changes the policy and increments `version`. To make the change conditional, send the ETag you read in
+         *     `If-Match` (412 when it no longer matches) or the version in the body's `version` (409
+         *     `version-conflict` with `currentVersion`). References are checked as on create (404). Emits
+         *     `policy_changed`.
+         */
+        patch: operations["updatePolicy"];
+        trace?: never;
+    };
     "/api/v1/software": {
         parameters: {
             query?: never;
@@ -904,6 +1032,87 @@ export interface paths {
         get: operations["streamEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List monitored endpoints
+         * @description Endpoints of the caller's tenant, oldest first, optionally only those of one origin.
+         */
+        get: operations["listEndpoints"];
+        put?: never;
+        /**
+         * Create a monitored endpoint
+         * @description Creates a managed endpoint at version 1. Agents and the section named in `assignment` must exist in the
+         *     caller's tenant (404 otherwise). `tcpconnect` and `udpconnect` need a `port`; `httpget` needs an
+         *     `http(s)://` URL.
+         */
+        post: operations["createEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /** Get a monitored endpoint */
+        get: operations["getEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a monitored endpoint
+         * @description Deletes the endpoint definition. Stored results stay (they age out with retention); results that
+         *     arrive later for its id make it reappear as an agent-local endpoint. `If-Match` makes the delete conditional.
+         */
+        delete: operations["deleteEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a monitored endpoint
+         * @description Changes the given fields and increments `version`. Conditional with `If-Match` (412) or the body's
+         *     `version` (409 `version-conflict` with `currentVersion`). Describing an agent-local endpoint (address,
+         *     check type…) keeps its origin; link it to a managed endpoint with `POST …/link`.
+         */
+        patch: operations["updateEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/endpoints/{endpointId}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link an agent-local endpoint to a managed one
+         * @description Declares that the agent-local endpoint (an id an agent configured on its own) is the managed endpoint
+         *     `targetId`: its past and future results count in the managed endpoint's status and reports. Linking a
+         *     managed endpoint, or to an endpoint that is not managed, is a 400; a target of another
+         *     tenant is a 404.
+         */
+        post: operations["linkEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1450,6 +1659,76 @@ export interface components {
              */
             snapshot: "accepted" | "none";
         };
+        /** @description A monitored endpoint as the Smotra agent's `Endpoint` model reads it, plus how to check it. */
+        AgentConfigurationEndpoint: {
+            id: components["schemas"]["Uuid"];
+            address: string;
+            port: number | null;
+            enabled: boolean;
+            tags: string[];
+            check_type?: string;
+            interval_secs?: number | null;
+            timeout_secs?: number | null;
+        };
+        /**
+         * @description An agent's effective configuration, in the shape the Smotra agent's `AgentConfig` model parses
+         *     (snake_case, every required field present, `url` and `api_key` null: the agent keeps its own), extended
+         *     with agentry's own keys under `agentry`. `version` is an integer taken from the content hash
+         *     (`config_hash`), so it changes whenever the content does.
+         */
+        AgentConfiguration: {
+            version: number;
+            /** @description SHA-256 of the canonical JSON of the rest of the document. */
+            config_hash: string;
+            agent_id: components["schemas"]["Uuid"];
+            agent_name: string;
+            tags: string[];
+            monitoring: {
+                interval_secs: number;
+                timeout_secs: number;
+                ping_count: number;
+                max_concurrent: number;
+                traceroute_on_failure: boolean;
+                traceroute_max_hops: number;
+            };
+            server: {
+                url: null;
+                api_key: null;
+                report_interval_secs: number;
+                heartbeat_interval_secs: number;
+                verify_tls: boolean;
+                timeout_secs: number;
+                retry_attempts: number;
+            };
+            storage: {
+                cache_dir: string;
+                max_cached_results: number;
+                max_cache_age_secs: number;
+            };
+            self_upgrade: {
+                enabled: boolean;
+                github_repo_url: string;
+                check_interval_secs: number;
+            };
+            endpoints: components["schemas"]["AgentConfigurationEndpoint"][];
+            /** @description agentry's own keys (the Smotra agent ignores them). */
+            agentry: {
+                collection_interval_secs: number;
+                collectors: string[];
+                commands: {
+                    allowed_types: string[];
+                    max_output_bytes: number;
+                    max_runtime_secs: number;
+                };
+                endpoint_selectors: {
+                    ids: string[];
+                    tags: string[];
+                };
+                settings: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         Agent: {
             /** Format: uuid */
             id: string;
@@ -1549,6 +1828,151 @@ export interface components {
                 ts: string;
             }[];
         };
+        /**
+         * @description What the policy applies to. `tenant`: every agent of the tenant (no target); `section`: the agents of one
+         *     section (target: its id); `tag`: agents carrying a tag (target: the tag); `agent`: one agent (target: its id).
+         *     Effective configurations merge the scopes in this order, so a later scope overrides an earlier one.
+         * @enum {string}
+         */
+        PolicyScope: "tenant" | "section" | "tag" | "agent";
+        /** @description Where a value came from. `kind` is `default` for the built-in defaults, `policy` otherwise. */
+        PolicySource: {
+            /** @enum {string} */
+            kind: "default" | "policy";
+            policyId: string | null;
+            name: string | null;
+            scope: components["schemas"]["PolicyScope"] | null;
+            target: string | null;
+            priority: number | null;
+        };
+        /** @description Which policy set one key of the merged policy body, and the lower-priority values it overrode (latest first). */
+        ConfigurationProvenance: {
+            /**
+             * @description Dotted path in the policy body, e.g. `monitoring.intervalSecs`.
+             * @example monitoring.intervalSecs
+             */
+            path: string;
+            value: unknown;
+            source: components["schemas"]["PolicySource"];
+            overridden: {
+                value: unknown;
+                source: components["schemas"]["PolicySource"];
+            }[];
+        };
+        EffectiveConfiguration: {
+            agentId: components["schemas"]["Uuid"];
+            /** @description The ETag the agent receives with this document. */
+            etag: string;
+            configuration: components["schemas"]["AgentConfiguration"];
+            /** @description The enabled policies that apply to the agent, in the order they were merged. */
+            policies: components["schemas"]["PolicySource"][];
+            /** @description One entry per key of the merged policy body (defaults included). */
+            provenance: components["schemas"]["ConfigurationProvenance"][];
+        };
+        /** @description Null for `tenant`; a section or agent id for `section` and `agent`; a tag for `tag`. */
+        PolicyTarget: string | null;
+        /** @description Within one scope, policies apply in ascending priority, so the highest priority wins (ties by creation order). */
+        PolicyPriority: number;
+        /**
+         * @description What a policy sets. Every key is optional; keys a policy leaves out keep the value of lower scopes or
+         *     priorities (or the default). Objects merge key by key, arrays and scalars replace.
+         */
+        PolicyBody: {
+            /** @description Smotra `server.heartbeat_interval_secs`. */
+            heartbeatIntervalSecs?: number;
+            /** @description Smotra `server.report_interval_secs`. */
+            reportIntervalSecs?: number;
+            /** @description How often agentry agents collect inventory and telemetry. */
+            collectionIntervalSecs?: number;
+            /** @description The collectors to run (replaces the list of lower policies). */
+            collectors?: string[];
+            monitoring?: {
+                intervalSecs?: number;
+                timeoutSecs?: number;
+                pingCount?: number;
+                maxConcurrent?: number;
+                tracerouteOnFailure?: boolean;
+                tracerouteMaxHops?: number;
+            };
+            /** @description Monitored endpoints to check, besides those assigned to the agent directly. */
+            endpoints?: {
+                ids?: components["schemas"]["Uuid"][];
+                /** @description Every endpoint carrying one of these tags. */
+                tags?: string[];
+            };
+            commands?: {
+                allowedTypes?: ("run_command" | "update_agent" | "update_package")[];
+                maxOutputBytes?: number;
+                maxRuntimeSecs?: number;
+            };
+            /** @description Free-form settings for everything else (merged key by key like the rest). */
+            settings?: {
+                [key: string]: unknown;
+            };
+        };
+        Policy: {
+            id: components["schemas"]["Uuid"];
+            tenantId: components["schemas"]["Uuid"];
+            name: components["schemas"]["DisplayName"];
+            description: string | null;
+            scope: components["schemas"]["PolicyScope"];
+            target: components["schemas"]["PolicyTarget"];
+            priority: components["schemas"]["PolicyPriority"];
+            enabled: boolean;
+            body: components["schemas"]["PolicyBody"];
+            /** @description Incremented by every change; the ETag is `"<version>"`. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PolicyPage: {
+            items: components["schemas"]["Policy"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        PolicyCreate: {
+            name: components["schemas"]["DisplayName"];
+            description?: string;
+            scope: components["schemas"]["PolicyScope"];
+            target?: components["schemas"]["PolicyTarget"];
+            priority?: components["schemas"]["PolicyPriority"];
+            /** @description Disabled policies are kept but merged into no configuration. Absent means enabled. */
+            enabled?: boolean;
+            body: components["schemas"]["PolicyBody"];
+        };
+        PolicyPreviewRequest: {
+            agentId: components["schemas"]["Uuid"];
+            /** @description Preview a change to this existing policy (the draft replaces it); without it the draft is added. */
+            policyId?: components["schemas"]["Uuid"];
+            policy: components["schemas"]["PolicyCreate"];
+        };
+        PolicyPreview: {
+            agentId: components["schemas"]["Uuid"];
+            current: components["schemas"]["EffectiveConfiguration"];
+            preview: components["schemas"]["EffectiveConfiguration"];
+            /** @description Changed keys of the configuration document, by dotted path. */
+            diff: {
+                path: string;
+                /** @enum {string} */
+                change: "added" | "removed" | "changed";
+                before?: unknown;
+                after?: unknown;
+            }[];
+        };
+        /** @description The fields to change; absent fields keep their value. `body` replaces the whole body. */
+        PolicyUpdate: {
+            name?: components["schemas"]["DisplayName"];
+            description?: string | null;
+            scope?: components["schemas"]["PolicyScope"];
+            target?: components["schemas"]["PolicyTarget"];
+            priority?: components["schemas"]["PolicyPriority"];
+            enabled?: boolean;
+            body?: components["schemas"]["PolicyBody"];
+            /** @description The version you read; when it is no longer the current one the change is refused with 409 `version-conflict`. */
+            version?: number;
+        };
         SoftwareUsage: {
             name: string;
             /** @description Every installed version of the package with how many agents have it, most agents first (not narrowed by `version`). */
@@ -1585,6 +2009,104 @@ export interface components {
             nextOffset: number;
             /** @description More matching events follow right away. */
             hasMore: boolean;
+        };
+        /**
+         * @description How agents check the endpoint, named as the Smotra agent names its `check_type` variants.
+         * @enum {string}
+         */
+        EndpointCheckType: "ping" | "tcpconnect" | "httpget" | "udpconnect" | "traceroute";
+        /**
+         * @description A monitored endpoint. `managed` endpoints are created by operators and flow into the configuration of the
+         *     agents assigned to them. `agent_local` endpoints appear when an agent reports results for an endpoint id
+         *     the server does not know (one the agent configured locally); they can be linked to a managed endpoint.
+         */
+        Endpoint: {
+            id: components["schemas"]["Uuid"];
+            tenantId: components["schemas"]["Uuid"];
+            name: string;
+            /** @description Host, IP or URL; for an agent-local endpoint that nobody described yet, its id. */
+            address: string;
+            /** @description Null only for an agent-local endpoint known from `plugin` results, a kind endpoints cannot declare. */
+            checkType: components["schemas"]["EndpointCheckType"] | null;
+            port: number | null;
+            intervalSec: number;
+            timeoutSec: number;
+            tags: string[];
+            enabled: boolean;
+            assignment: {
+                agentIds: components["schemas"]["Uuid"][];
+                sectionId: components["schemas"]["Uuid"] | null;
+                tags: string[];
+            };
+            /** @enum {string} */
+            origin: "managed" | "agent_local";
+            /** @description The agent whose results made this agent-local endpoint appear (null for managed ones). */
+            reportedBy: components["schemas"]["Uuid"] | null;
+            /** @description The managed endpoint this agent-local one is linked to; its results count for that endpoint. */
+            linkedEndpointId: components["schemas"]["Uuid"] | null;
+            /** @description Incremented by every change; the ETag is `"<version>"`. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        EndpointPage: {
+            items: components["schemas"]["Endpoint"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description A host name, an IPv4/IPv6 address, or an `http(s)://` URL (for `httpget`).
+         * @example example.com
+         * @example 192.0.2.10
+         * @example https://example.com/health
+         */
+        EndpointAddress: string;
+        /**
+         * @description Which agents check the endpoint: an agent is assigned when its id is listed, when it is in the section,
+         *     or when it carries at least one of the tags. Referenced agents and sections must exist in the caller's
+         *     tenant. An empty assignment assigns the endpoint to no agent.
+         */
+        EndpointAssignment: {
+            agentIds?: components["schemas"]["Uuid"][];
+            sectionId?: components["schemas"]["Uuid"] | null;
+            tags?: components["schemas"]["AgentTags"];
+        };
+        EndpointCreate: {
+            name: components["schemas"]["DisplayName"];
+            address: components["schemas"]["EndpointAddress"];
+            checkType: components["schemas"]["EndpointCheckType"];
+            /** @description Required for `tcpconnect` and `udpconnect`; optional otherwise. */
+            port?: number | null;
+            /** @description Seconds between checks (60 when absent). */
+            intervalSec?: number;
+            /** @description Seconds a check may take (5 when absent). */
+            timeoutSec?: number;
+            tags?: components["schemas"]["AgentTags"];
+            /** @description Disabled endpoints stay defined but are left out of agents' configuration (true when absent). */
+            enabled?: boolean;
+            assignment?: components["schemas"]["EndpointAssignment"];
+        };
+        /** @description The fields to change; absent fields keep their value. */
+        EndpointUpdate: {
+            name?: components["schemas"]["DisplayName"];
+            address?: components["schemas"]["EndpointAddress"];
+            checkType?: components["schemas"]["EndpointCheckType"];
+            port?: number | null;
+            intervalSec?: number;
+            timeoutSec?: number;
+            tags?: components["schemas"]["AgentTags"];
+            enabled?: boolean;
+            assignment?: components["schemas"]["EndpointAssignment"];
+            /** @description The version you read; when it is no longer the current one the change is refused with 409 `version-conflict`. */
+            version?: number;
+        };
+        EndpointLink: {
+            /** @description The managed endpoint of the same tenant the agent-local endpoint stands for. */
+            targetId: components["schemas"]["Uuid"];
+            /** @description The agent-local endpoint's version you read (409 `version-conflict` when it changed). */
+            version?: number;
         };
     };
     responses: {
@@ -1766,8 +2288,10 @@ export interface components {
         IfMatch: string;
         EnrollSecretId: components["schemas"]["Uuid"];
         AgentId: string;
+        PolicyId: components["schemas"]["Uuid"];
         /** @description Only these event types (comma-separated or repeated). */
         EventTypes: string[];
+        EndpointId: components["schemas"]["Uuid"];
     };
     requestBodies: never;
     headers: {
@@ -1783,6 +2307,8 @@ export interface components {
         IdempotentReplayed: "true";
         /** @description The resource's version as an entity tag, `"<version>"`. Send it back in `If-Match` to make a write conditional. */
         ETag: string;
+        /** @description The configuration's content hash as an entity tag, `"cfg-<hex>"`. Send it back in `If-None-Match` to get 304 while nothing changed. */
+        ConfigurationETag: string;
     };
     pathItems: never;
 }
@@ -2846,6 +3372,45 @@ export interface operations {
             503: components["responses"]["IngestBackPressure"];
         };
     };
+    getAgentConfiguration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the document the agent has (or a comma-separated list, or `*`). */
+                "If-None-Match"?: string;
+            };
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ConfigurationETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentConfiguration"];
+                };
+            };
+            /** @description Unchanged since the ETag sent in `If-None-Match`. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ConfigurationETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listAgents: {
         parameters: {
             query?: {
@@ -3268,6 +3833,242 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    getEffectiveConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The effective configuration and its provenance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectiveConfiguration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listPolicies: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                scope?: components["schemas"]["PolicyScope"];
+                /** @description A section id, tag or agent id. */
+                target?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of policies. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeats with the same key and body replay the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location?: string;
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["CreateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    previewPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The current and the previewed configuration, and what changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you have; 304 while the policy is still at that version. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                policyId: components["parameters"]["PolicyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy; `ETag` carries its version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description Unchanged since the ETag sent in `If-None-Match`. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deletePolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                policyId: components["parameters"]["PolicyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updatePolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                policyId: components["parameters"]["PolicyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description The policy as it is now; `ETag` carries its new version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["UpdateConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listSoftware: {
         parameters: {
             query: {
@@ -3364,6 +4165,206 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                origin?: "managed" | "agent_local";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeats with the same key and body replay the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location?: string;
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["CreateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint; `ETag` carries its version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (`"<version>"`, or a comma-separated list of them, or `*`); the write is refused with 412 when the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as it is now; `ETag` carries its new version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["UpdateConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    linkEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointLink"];
+            };
+        };
+        responses: {
+            /** @description The agent-local endpoint, now linked; `ETag` carries its new version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["UpdateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };

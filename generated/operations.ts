@@ -7,6 +7,7 @@ export type OperationId =
   | 'enrollAgent'
   | 'registerAgent'
   | 'getClaimStatus'
+  | 'getAgentConfiguration'
   | 'sendHeartbeat'
   | 'submitInventory'
   | 'sendStatusReport'
@@ -18,18 +19,31 @@ export type OperationId =
   | 'deleteAgent'
   | 'getAgent'
   | 'updateAgent'
+  | 'getEffectiveConfiguration'
   | 'getAgentInventory'
   | 'listInventoryChanges'
   | 'revokeAgentKey'
   | 'getTelemetry'
   | 'getLatestTelemetry'
   | 'listAuditEntries'
+  | 'listEndpoints'
+  | 'createEndpoint'
+  | 'deleteEndpoint'
+  | 'getEndpoint'
+  | 'updateEndpoint'
+  | 'linkEndpoint'
   | 'listEnrollSecrets'
   | 'createEnrollSecret'
   | 'revokeEnrollSecret'
   | 'getEnrollSecret'
   | 'listEvents'
   | 'streamEvents'
+  | 'listPolicies'
+  | 'createPolicy'
+  | 'previewPolicy'
+  | 'deletePolicy'
+  | 'getPolicy'
+  | 'updatePolicy'
   | 'listSections'
   | 'createSection'
   | 'deleteSection'
@@ -79,6 +93,8 @@ export interface OperationDescriptor {
   readonly rateLimitClass: RateLimitClass;
   /** `x-long-poll`: exempt from the request timeout. */
   readonly longPoll: boolean;
+  /** `x-agent-key-cache`: agent keys are verified from memory (invalidated through the event feed). */
+  readonly agentKeyCache: boolean;
   readonly hasBody: boolean;
   readonly bodyContentTypes: readonly string[];
 }
@@ -100,6 +116,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -121,6 +138,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -136,6 +154,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -153,6 +172,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -170,6 +190,30 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getAgentConfiguration",
+    "method": "GET",
+    "path": "/api/v1/agent/{agentId}/configuration",
+    "honoPath": "/api/v1/agent/:agentId/configuration",
+    "tag": "configuration",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "agentKeyCache": true,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -192,6 +236,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -216,6 +261,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -240,6 +286,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -264,6 +311,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -287,6 +335,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -309,6 +358,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -333,6 +383,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -357,6 +408,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -378,6 +430,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -401,6 +454,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -423,10 +477,35 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
     ]
+  },
+  {
+    "operationId": "getEffectiveConfiguration",
+    "method": "GET",
+    "path": "/api/v1/agents/{agentId}/effective-configuration",
+    "honoPath": "/api/v1/agents/:agentId/effective-configuration",
+    "tag": "configuration",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
   },
   {
     "operationId": "getAgentInventory",
@@ -448,6 +527,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -471,6 +551,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -492,6 +573,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -515,6 +597,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -538,6 +621,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -559,8 +643,155 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
+  },
+  {
+    "operationId": "listEndpoints",
+    "method": "GET",
+    "path": "/api/v1/endpoints",
+    "honoPath": "/api/v1/endpoints",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createEndpoint",
+    "method": "POST",
+    "path": "/api/v1/endpoints",
+    "honoPath": "/api/v1/endpoints",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": true,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "deleteEndpoint",
+    "method": "DELETE",
+    "path": "/api/v1/endpoints/{endpointId}",
+    "honoPath": "/api/v1/endpoints/:endpointId",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getEndpoint",
+    "method": "GET",
+    "path": "/api/v1/endpoints/{endpointId}",
+    "honoPath": "/api/v1/endpoints/:endpointId",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "updateEndpoint",
+    "method": "PATCH",
+    "path": "/api/v1/endpoints/{endpointId}",
+    "honoPath": "/api/v1/endpoints/:endpointId",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "linkEndpoint",
+    "method": "POST",
+    "path": "/api/v1/endpoints/{endpointId}/link",
+    "honoPath": "/api/v1/endpoints/:endpointId/link",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
   },
   {
     "operationId": "listEnrollSecrets",
@@ -580,6 +811,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -601,6 +833,7 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -624,6 +857,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -645,6 +879,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -668,6 +903,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": true,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -691,8 +927,153 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": true,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
+  },
+  {
+    "operationId": "listPolicies",
+    "method": "GET",
+    "path": "/api/v1/policies",
+    "honoPath": "/api/v1/policies",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createPolicy",
+    "method": "POST",
+    "path": "/api/v1/policies",
+    "honoPath": "/api/v1/policies",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": true,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "previewPolicy",
+    "method": "POST",
+    "path": "/api/v1/policies/preview",
+    "honoPath": "/api/v1/policies/preview",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "deletePolicy",
+    "method": "DELETE",
+    "path": "/api/v1/policies/{policyId}",
+    "honoPath": "/api/v1/policies/:policyId",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getPolicy",
+    "method": "GET",
+    "path": "/api/v1/policies/{policyId}",
+    "honoPath": "/api/v1/policies/:policyId",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "updatePolicy",
+    "method": "PATCH",
+    "path": "/api/v1/policies/{policyId}",
+    "honoPath": "/api/v1/policies/:policyId",
+    "tag": "policies",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
   },
   {
     "operationId": "listSections",
@@ -714,6 +1095,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -735,6 +1117,7 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -758,6 +1141,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -781,6 +1165,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -802,6 +1187,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -827,6 +1213,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -848,6 +1235,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -869,6 +1257,7 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -892,6 +1281,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -913,6 +1303,7 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -936,6 +1327,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -957,6 +1349,7 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -980,6 +1373,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1003,6 +1397,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1024,6 +1419,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1039,6 +1435,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1054,6 +1451,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1069,6 +1467,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1084,6 +1483,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1099,6 +1499,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1114,6 +1515,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1129,6 +1531,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1144,6 +1547,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
+    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   }

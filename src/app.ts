@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     contract: deps.contract,
     handlers,
     repos: deps.repos,
-    auth: { operator: deps.authenticator, agent: new AgentAuthenticator(deps.repos) },
+    auth: { operator: deps.authenticator, agent: new AgentAuthenticator(deps.repos, deps.configuration.keys) },
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
     rateLimiter: deps.rateLimiter,

@@ -24,6 +24,7 @@ import { serverVersion } from './version.ts';
 import { randomUUID } from 'node:crypto';
 import { startEventFanout } from './messaging/event-fanout.ts';
 import { registerFeatureMetrics } from './observability/feature-metrics.ts';
+import { ConfigurationRuntime } from './services/configuration/runtime.ts';
 import { EventFeed } from './services/events/feed.ts';
 import { eventRetentionJob } from './workers/event-retention.ts';
 import { idempotencyCleanupJob } from './workers/idempotency-cleanup.ts';
@@ -69,7 +70,9 @@ export async function buildApp(config: Config, options: StartOptions) {
     const ingest = await startIngestPipeline(config.ingest, repos, messaging, metrics.registry, logger, config.database.poolSize);
     const background = startBackground(config, repos, metrics, messaging, logger);
     const { feed, featureMetrics, shutdown } = background;
-    const app = createApp({ config, contract, repos, metrics, authenticator, readinessChecks, serverVersion, rateLimiter, feed, featureMetrics, ingest, shutdown: shutdown.signal, logger, handlerOverrides: options.handlerOverrides });
+    const configuration = new ConfigurationRuntime(config.agents.configurationCacheSec);
+    feed.onCommit((c) => configuration.observe(c));
+    const app = createApp({ config, contract, repos, metrics, authenticator, readinessChecks, serverVersion, rateLimiter, feed, configuration, featureMetrics, ingest, shutdown: shutdown.signal, logger, handlerOverrides: options.handlerOverrides });
     /** Ends long-lived responses and background work, writes what ingestion queued, then closes NATS and the database. */
     const dispose = async () => {
       await background.stop();

@@ -63,6 +63,8 @@ export interface Config {
     claimExpiryHours: number;
     /** Poll interval suggested to enrolled agents. */
     pollIntervalSec: number;
+    /** Longest a compiled configuration (and a verified key on its route) is kept in memory; events drop them at once. */
+    configurationCacheSec: number;
   };
   idempotency: {
     /** How long an Idempotency-Key and its response are kept. */
@@ -151,7 +153,7 @@ export const defaultConfig: Config = {
   log: { level: 'info', requests: true },
   auth: { cacheTtlMs: 10_000, lastUsedWriteIntervalMs: 60_000 },
   events: { retentionHours: 24 * 7, retentionMaxPerTenant: 1_000_000, pruneIntervalSec: 60, sseHeartbeatSec: 15 },
-  agents: { heartbeatWriteIntervalSec: 30, offlineAfterSec: 900, offlineCheckIntervalSec: 30, keyRotationGraceSec: 300, claimExpiryHours: 24, pollIntervalSec: 60 },
+  agents: { heartbeatWriteIntervalSec: 30, offlineAfterSec: 900, offlineCheckIntervalSec: 30, keyRotationGraceSec: 300, claimExpiryHours: 24, pollIntervalSec: 60, configurationCacheSec: 300 },
   idempotency: { ttlHours: 24, lockTimeoutSec: 60, pruneIntervalSec: 300 },
   ingest: {
     maxBatchSize: 1000,
@@ -251,6 +253,7 @@ export const configSchema = {
         keyRotationGraceSec: { type: 'integer', minimum: 0 },
         claimExpiryHours: positiveInt,
         pollIntervalSec: positiveInt,
+        configurationCacheSec: positiveInt,
       },
     },
     idempotency: {

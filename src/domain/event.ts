@@ -22,6 +22,11 @@ export const EVENT_TYPES = [
   'section_deleted',
   'enroll_secret_created',
   'enroll_secret_revoked',
+  'endpoint_created',
+  'endpoint_updated',
+  'endpoint_deleted',
+  'endpoint_unreachable',
+  'endpoint_reachable',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -56,6 +61,8 @@ export interface CommittedEvents {
   lastOffset: number;
   /** How many events this commit added for the tenant. */
   count: number;
+  /** The distinct event types of the commit; absent when unknown (then listeners assume any type). */
+  types?: readonly string[];
 }
 
 export type CommitListener = (committed: CommittedEvents[]) => void;

@@ -8,6 +8,7 @@ import type { IngestSink } from '../services/ingest/sink.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Repositories } from '../repositories/types.ts';
 import type { OperatorAuthenticator } from '../services/auth/operator-authenticator.ts';
+import type { ConfigurationRuntime } from '../services/configuration/runtime.ts';
 import type { EventFeed } from '../services/events/feed.ts';
 import type { Check } from '../observability/readiness.ts';
 
@@ -22,6 +23,8 @@ export interface HandlerDeps {
   /** null when rate limiting is off. */
   rateLimiter: RateLimiter | null;
   feed: EventFeed;
+  /** Compiled agent configurations and verified keys kept in memory, invalidated through the feed. */
+  configuration: ConfigurationRuntime;
   featureMetrics: FeatureMetrics;
   /** The ingestion pipeline: batcher (database) or JetStream. */
   ingest: { sink: IngestSink; metrics: IngestMetrics };

@@ -6,12 +6,15 @@
 import { adminHandlers } from './admin.ts';
 import { agentApiHandlers } from './agent-api.ts';
 import { auditHandlers } from './audit.ts';
+import { configurationHandlers } from './configuration.ts';
 import type { HandlerDeps } from './deps.ts';
+import { endpointHandlers } from './endpoints.ts';
 import { enrollmentHandlers } from './enrollment.ts';
 import { eventHandlers } from './events.ts';
 import { fleetHandlers } from './fleet.ts';
 import { inventoryHandlers } from './inventory.ts';
 import { metaHandlers } from './meta.ts';
+import { policyHandlers } from './policies.ts';
 import { sectionHandlers } from './sections.ts';
 import { systemHandlers } from './system.ts';
 import { telemetryHandlers } from './telemetry.ts';
@@ -35,6 +38,9 @@ const handlersByTag: { [T in Tag]: (deps: HandlerDeps) => TagHandlers<T> } = {
   inventory: inventoryHandlers,
   telemetry: telemetryHandlers,
   events: eventHandlers,
+  policies: policyHandlers,
+  configuration: configurationHandlers,
+  endpoints: endpointHandlers,
 };
 
 export function createHandlers(deps: HandlerDeps): HandlerMap {
@@ -53,5 +59,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     ...h.inventory(deps),
     ...h.telemetry(deps),
     ...h.events(deps),
+    ...h.policies(deps),
+    ...h.configuration(deps),
+    ...h.endpoints(deps),
   } satisfies HandlerMap;
 }

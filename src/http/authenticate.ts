@@ -23,7 +23,7 @@ export function authenticate(c: Context<AppEnv>, op: OperationDescriptor, auth: 
   if (op.security.length === 0) return null;
   const accepted = op.security.flat();
   const agentHeader = accepted.includes('agentKeyHeader') ? requestHeader(c, 'x-agent-api-key') : undefined;
-  if (agentHeader !== undefined) return auth.agent.authenticate(agentHeader.trim()).then((agent) => authorizeAgent(c, op, agent));
+  if (agentHeader !== undefined) return agentPrincipal(c, op, auth, agentHeader.trim());
   const header = requestHeader(c, 'authorization');
   if (header === undefined) {
     if (op.authOptional) return null;
@@ -32,10 +32,17 @@ export function authenticate(c: Context<AppEnv>, op: OperationDescriptor, auth: 
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new UnauthorizedError('the Authorization header must be "Bearer <token>"');
   const token = match[1]!;
-  if (token.startsWith('agk_') && accepted.includes('agentKeyBearer')) return auth.agent.authenticate(token).then((agent) => authorizeAgent(c, op, agent));
+  if (token.startsWith('agk_') && accepted.includes('agentKeyBearer')) return agentPrincipal(c, op, auth, token);
   if (!accepted.includes('operatorToken')) throw new UnauthorizedError('this operation takes an agent key');
   const principal = auth.operator.authenticate(token);
   return principal instanceof Promise ? principal.then((p) => authorizeOperator(op, p)) : authorizeOperator(op, principal);
+}
+
+/** Operations marked `x-agent-key-cache` verify the key from memory when they can (synchronously). */
+function agentPrincipal(c: Context<AppEnv>, op: OperationDescriptor, auth: Authenticators, key: string): Principal | Promise<Principal> {
+  if (!op.agentKeyCache) return auth.agent.authenticate(key).then((agent) => authorizeAgent(c, op, agent));
+  const agent = auth.agent.authenticateCached(key);
+  return agent instanceof Promise ? agent.then((a) => authorizeAgent(c, op, a)) : authorizeAgent(c, op, agent);
 }
 
 function authorizeOperator(op: OperationDescriptor, principal: OperatorPrincipal): OperatorPrincipal {

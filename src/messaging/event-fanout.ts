@@ -1,7 +1,8 @@
 /**
  * Carries "events committed" between instances over NATS core subjects (`agentry.events.<tenantId>`), so a
  * write on one instance wakes long polls and streams on every other. The events themselves are durable in
- * the database; a lost message only delays a wake-up until the waiter's deadline.
+ * the database; a lost message only delays a wake-up until the waiter's deadline. Each message also names
+ * the commit's event types, so that caches on other instances know what to invalidate.
  */
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from '../observability/logger.ts';
@@ -19,9 +20,9 @@ export function startEventFanout(nc: NatsConnection, instanceId: string, onRemot
     callback: (err, msg) => {
       if (err) return log.warn({ err }, 'event fan-out subscription error');
       try {
-        const body = msg.json<{ origin: string; lastOffset: number; count: number }>();
+        const body = msg.json<{ origin: string; lastOffset: number; count: number; types?: string[] }>();
         if (body.origin === instanceId) return;
-        onRemote({ tenantId: msg.subject.slice(PREFIX.length), lastOffset: body.lastOffset, count: body.count });
+        onRemote({ tenantId: msg.subject.slice(PREFIX.length), lastOffset: body.lastOffset, count: body.count, types: Array.isArray(body.types) ? body.types : undefined });
       } catch (e) {
         log.warn({ err: e }, 'malformed event fan-out message');
       }
@@ -30,7 +31,7 @@ export function startEventFanout(nc: NatsConnection, instanceId: string, onRemot
   return {
     publish(committed) {
       if (nc.isClosed()) return;
-      for (const c of committed) nc.publish(PREFIX + c.tenantId, JSON.stringify({ origin: instanceId, lastOffset: c.lastOffset, count: c.count }));
+      for (const c of committed) nc.publish(PREFIX + c.tenantId, JSON.stringify({ origin: instanceId, lastOffset: c.lastOffset, count: c.count, types: c.types }));
     },
     close: () => sub.unsubscribe(),
   };

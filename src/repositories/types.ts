@@ -19,6 +19,8 @@ import type { RegistrationRepository } from './ports/registration.ts';
 import type { SectionRepository } from './ports/section.ts';
 import type { TelemetryRepository } from './ports/telemetry.ts';
 import type { TenantRepository } from './ports/tenant.ts';
+import type { PolicyRepository } from './ports/policies.ts';
+import type { EndpointRepository } from './ports/endpoints.ts';
 
 export interface Repositories {
   readonly dialect: 'sqlite' | 'postgres';
@@ -34,6 +36,8 @@ export interface Repositories {
   readonly ingest: IngestRepository;
   readonly inventory: InventoryRepository;
   readonly telemetry: TelemetryRepository;
+  readonly policies: PolicyRepository;
+  readonly endpoints: EndpointRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */

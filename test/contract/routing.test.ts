@@ -63,6 +63,12 @@ describe('each operation reaches its own handler', () => {
     claimAgent: { agentId: id, claimToken: 't' },
     bulkAgents: { action: 'delete', agentIds: [id] },
     updateAgent: { name: 'n' },
+    createPolicy: { name: 'Probe', scope: 'tenant', body: {} },
+    updatePolicy: {},
+    previewPolicy: { agentId: id, policy: { name: 'Probe', scope: 'tenant', body: {} } },
+    createEndpoint: { name: 'Probe', address: '127.0.0.1', checkType: 'ping' },
+    updateEndpoint: {},
+    linkEndpoint: { targetId: id },
   };
   const queries: Partial<Record<OperationId, string>> = { getTelemetry: '?metric=cpu', listSoftware: '?name=openssl' };
   const reached: string[] = [];

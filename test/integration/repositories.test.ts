@@ -126,15 +126,15 @@ describe.each(dialects())('repositories on %s', (dialect) => {
   });
   it('assigns consecutive per-tenant event offsets in the writing transaction, and tells listeners after commit', async () => {
     const t = tenantRow();
-    const heard: { tenantId: string; lastOffset: number; count: number }[] = [];
+    const heard: { tenantId: string; lastOffset: number; count: number; types?: readonly string[] }[] = [];
     repos.onEventsCommitted((c) => heard.push(...c.filter((x) => x.tenantId === t.id)));
     const ev = (type: 'tenant_created' | 'token_created') => ({ tenantId: t.id, type, resourceType: 'x', resourceId: null, data: { n: 1 }, createdAt: new Date() });
     await repos.tenants.create(t, { audit: auditRow(t.id), events: [ev('tenant_created')] });
     const { secret: _s, ...token } = tokenRow(t.id);
     await repos.operatorTokens.create(token, { events: [ev('token_created'), ev('token_created')] });
     expect(heard).toEqual([
-      { tenantId: t.id, lastOffset: 1, count: 1 },
-      { tenantId: t.id, lastOffset: 3, count: 2 },
+      { tenantId: t.id, lastOffset: 1, count: 1, types: ['tenant_created'] },
+      { tenantId: t.id, lastOffset: 3, count: 2, types: ['token_created'] },
     ]);
     const page = await repos.events.list(t.id, 0, 10);
     expect(page.events.map((e) => [e.offset, e.type])).toEqual([[1, 'tenant_created'], [2, 'token_created'], [3, 'token_created']]);

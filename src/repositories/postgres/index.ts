@@ -11,9 +11,11 @@ import { PgIdempotencyRepository } from './idempotency.ts';
 import { PgIngestRepository } from './ingest.ts';
 import { PgInventoryRepository } from './inventory.ts';
 import { PgTelemetryRepository } from './telemetry.ts';
+import { PgPolicyRepository } from './policies.ts';
 import { PgOperatorTokenRepository } from './operator-tokens.ts';
 import { PgSectionRepository } from './sections.ts';
 import { PgTenantRepository } from './tenants.ts';
+import { PgEndpointRepository } from './endpoints.ts';
 import { PgWriter } from './transaction.ts';
 
 export async function createPostgresRepositories(url: string, poolSize: number, options: { migrate: boolean }): Promise<Repositories> {
@@ -40,6 +42,8 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     ingest: new PgIngestRepository(writer),
     inventory: new PgInventoryRepository(pool),
     telemetry: new PgTelemetryRepository(pool),
+    policies: new PgPolicyRepository(writer),
+    endpoints: new PgEndpointRepository(writer),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       await pool.run((db) => db.execute(sql`select 1`));

@@ -1,5 +1,6 @@
 /** Postgres schema. Keep in parity with sqlite/schema.ts (the parity test compares them). */
 import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey, boolean, doublePrecision } from 'drizzle-orm/pg-core';
+import type { PolicyBody } from '../../domain/policy.ts';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
@@ -276,4 +277,98 @@ export const inventoryChanges = pgTable(
     createdAt: time('created_at').notNull(),
   },
   (t) => [index('inventory_changes_agent_idx').on(t.tenantId, t.agentId, t.id), index('inventory_changes_created_idx').on(t.createdAt)],
+);
+
+/**
+ * Monitored endpoints. The key is (tenant, id): an agent-local endpoint takes the id the agent reported,
+ * which must not collide with another tenant's endpoint. Assignment is kept as JSON lists; agents' endpoint
+ * lists are compiled rarely and cached, so they are filtered in code.
+ */
+export const monitoredEndpoints = pgTable(
+  'monitored_endpoints',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull(),
+    name: text('name').notNull(),
+    address: text('address').notNull(),
+    checkType: text('check_type', { enum: ['ping', 'tcpconnect', 'httpget', 'udpconnect', 'traceroute'] }),
+    port: integer('port'),
+    intervalSec: integer('interval_sec').notNull(),
+    timeoutSec: integer('timeout_sec').notNull(),
+    tags: jsonb('tags').$type<string[]>().notNull(),
+    enabled: boolean('enabled').notNull(),
+    assignedAgentIds: jsonb('assigned_agent_ids').$type<string[]>().notNull(),
+    assignedSectionId: uuid('assigned_section_id'),
+    assignedTags: jsonb('assigned_tags').$type<string[]>().notNull(),
+    origin: text('origin', { enum: ['managed', 'agent_local'] }).notNull(),
+    reportedBy: uuid('reported_by'),
+    linkedEndpointId: uuid('linked_endpoint_id'),
+    version: integer('version').notNull(),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'monitored_endpoints_pkey', columns: [t.tenantId, t.id] }), index('monitored_endpoints_linked_idx').on(t.tenantId, t.linkedEndpointId)],
+);
+
+/**
+ * Check results, one row per result id (the agent's UUIDv7: a re-sent result is stored once). The
+ * (endpoint, ts) index covers the report's columns. No foreign keys: results of deleted agents or
+ * endpoints are left to retention.
+ */
+export const checkResults = pgTable(
+  'check_results',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull(),
+    agentId: uuid('agent_id').notNull(),
+    endpointId: uuid('endpoint_id').notNull(),
+    checkType: text('check_type', { enum: ['ping', 'traceroute', 'tcpconnect', 'udpconnect', 'httpget', 'plugin'] }).notNull(),
+    ts: time('ts').notNull(),
+    reachable: boolean('reachable').notNull(),
+    latencyMs: doublePrecision('latency_ms'),
+    result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+    receivedAt: time('received_at').notNull(),
+  },
+  (t) => [index('check_results_endpoint_ts_idx').on(t.endpointId, t.ts, t.tenantId, t.agentId, t.reachable, t.latencyMs)],
+);
+
+/** The newest result per agent and endpoint (replaced only by a newer one): endpoint status reads this. */
+export const endpointStates = pgTable(
+  'endpoint_states',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    agentId: uuid('agent_id').notNull(),
+    endpointId: uuid('endpoint_id').notNull(),
+    reachable: boolean('reachable').notNull(),
+    latencyMs: doublePrecision('latency_ms'),
+    checkType: text('check_type', { enum: ['ping', 'traceroute', 'tcpconnect', 'udpconnect', 'httpget', 'plugin'] }).notNull(),
+    resultId: uuid('result_id').notNull(),
+    checkedAt: time('checked_at').notNull(),
+    changedAt: time('changed_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'endpoint_states_pkey', columns: [t.agentId, t.endpointId] }), index('endpoint_states_endpoint_idx').on(t.tenantId, t.endpointId)],
+);
+
+/** Policies (issue 16): `target` is a section id, a tag or an agent id depending on `scope` (null for tenant). */
+export const policies = pgTable(
+  'policies',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    scope: text('scope', { enum: ['tenant', 'section', 'tag', 'agent'] }).notNull(),
+    target: text('target'),
+    priority: integer('priority').notNull(),
+    enabled: boolean('enabled').notNull(),
+    body: jsonb('body').$type<PolicyBody>().notNull(),
+    version: integer('version').notNull(),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [index('policies_tenant_scope_idx').on(t.tenantId, t.scope, t.target)],
 );

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { CommittedEvents, WriteEffects } from '../../domain/event.ts';
-import { byTenant, type CommitListeners } from '../shared/commit-listeners.ts';
+import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
 import type { PgDb, PgPool } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
 
@@ -46,7 +46,7 @@ async function writeEffects(tx: PgTx, effects: WriteEffects): Promise<CommittedE
       .returning({ lastSeq: eventOffsets.lastSeq });
     const first = row!.lastSeq - batch.length + 1;
     await tx.insert(events).values(batch.map((e, i) => ({ ...e, seq: first + i })));
-    committed.push({ tenantId, lastOffset: row!.lastSeq, count: batch.length });
+    committed.push({ tenantId, lastOffset: row!.lastSeq, count: batch.length, types: distinctTypes(batch) });
   }
   return committed;
 }

@@ -30,3 +30,7 @@ export function byTenant(events: readonly NewEvent[]): Map<string, NewEvent[]> {
   }
   return groups;
 }
+
+export function distinctTypes(events: readonly NewEvent[]): string[] {
+  return [...new Set(events.map((e) => e.type))];
+}

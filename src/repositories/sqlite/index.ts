@@ -12,9 +12,11 @@ import { SqliteIdempotencyRepository } from './idempotency.ts';
 import { SqliteIngestRepository } from './ingest.ts';
 import { SqliteInventoryRepository } from './inventory.ts';
 import { SqliteTelemetryRepository } from './telemetry.ts';
+import { SqlitePolicyRepository } from './policies.ts';
 import { SqliteOperatorTokenRepository } from './operator-tokens.ts';
 import { SqliteSectionRepository } from './sections.ts';
 import { SqliteTenantRepository } from './tenants.ts';
+import { SqliteEndpointRepository } from './endpoints.ts';
 import { SqliteWriter } from './transaction.ts';
 
 export function createSqliteRepositories(url: string, busyTimeoutMs: number, options: { migrate: boolean }): Repositories {
@@ -38,6 +40,8 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     ingest: new SqliteIngestRepository(writer),
     inventory: new SqliteInventoryRepository(db),
     telemetry: new SqliteTelemetryRepository(db),
+    policies: new SqlitePolicyRepository(writer),
+    endpoints: new SqliteEndpointRepository(writer),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       db.get(sql`select 1`);

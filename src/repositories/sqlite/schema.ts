@@ -1,5 +1,6 @@
 /** SQLite schema. Times are epoch milliseconds; ids are UUIDv7 text (time-ordered). Keep in parity with postgres/schema.ts. */
 import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import type { PolicyBody } from '../../domain/policy.ts';
 
 const time = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -275,4 +276,98 @@ export const inventoryChanges = sqliteTable(
     createdAt: time('created_at').notNull(),
   },
   (t) => [index('inventory_changes_agent_idx').on(t.tenantId, t.agentId, t.id), index('inventory_changes_created_idx').on(t.createdAt)],
+);
+
+/**
+ * Monitored endpoints. The key is (tenant, id): an agent-local endpoint takes the id the agent reported,
+ * which must not collide with another tenant's endpoint. Assignment is kept as JSON lists; agents' endpoint
+ * lists are compiled rarely and cached, so they are filtered in code.
+ */
+export const monitoredEndpoints = sqliteTable(
+  'monitored_endpoints',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    address: text('address').notNull(),
+    checkType: text('check_type', { enum: ['ping', 'tcpconnect', 'httpget', 'udpconnect', 'traceroute'] }),
+    port: integer('port'),
+    intervalSec: integer('interval_sec').notNull(),
+    timeoutSec: integer('timeout_sec').notNull(),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    assignedAgentIds: text('assigned_agent_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    assignedSectionId: text('assigned_section_id'),
+    assignedTags: text('assigned_tags', { mode: 'json' }).$type<string[]>().notNull(),
+    origin: text('origin', { enum: ['managed', 'agent_local'] }).notNull(),
+    reportedBy: text('reported_by'),
+    linkedEndpointId: text('linked_endpoint_id'),
+    version: integer('version').notNull(),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'monitored_endpoints_pkey', columns: [t.tenantId, t.id] }), index('monitored_endpoints_linked_idx').on(t.tenantId, t.linkedEndpointId)],
+);
+
+/**
+ * Check results, one row per result id (the agent's UUIDv7: a re-sent result is stored once). The
+ * (endpoint, ts) index covers the report's columns so that a report reads the index only. No foreign
+ * keys: results of deleted agents or endpoints are left to retention.
+ */
+export const checkResults = sqliteTable(
+  'check_results',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    agentId: text('agent_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    checkType: text('check_type', { enum: ['ping', 'traceroute', 'tcpconnect', 'udpconnect', 'httpget', 'plugin'] }).notNull(),
+    ts: time('ts').notNull(),
+    reachable: integer('reachable', { mode: 'boolean' }).notNull(),
+    latencyMs: real('latency_ms'),
+    result: text('result', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    receivedAt: time('received_at').notNull(),
+  },
+  (t) => [index('check_results_endpoint_ts_idx').on(t.endpointId, t.ts, t.tenantId, t.agentId, t.reachable, t.latencyMs)],
+);
+
+/** The newest result per agent and endpoint (replaced only by a newer one): endpoint status reads this. */
+export const endpointStates = sqliteTable(
+  'endpoint_states',
+  {
+    tenantId: text('tenant_id').notNull(),
+    agentId: text('agent_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    reachable: integer('reachable', { mode: 'boolean' }).notNull(),
+    latencyMs: real('latency_ms'),
+    checkType: text('check_type', { enum: ['ping', 'traceroute', 'tcpconnect', 'udpconnect', 'httpget', 'plugin'] }).notNull(),
+    resultId: text('result_id').notNull(),
+    checkedAt: time('checked_at').notNull(),
+    changedAt: time('changed_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'endpoint_states_pkey', columns: [t.agentId, t.endpointId] }), index('endpoint_states_endpoint_idx').on(t.tenantId, t.endpointId)],
+);
+
+/** Policies (issue 16): `target` is a section id, a tag or an agent id depending on `scope` (null for tenant). */
+export const policies = sqliteTable(
+  'policies',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    scope: text('scope', { enum: ['tenant', 'section', 'tag', 'agent'] }).notNull(),
+    target: text('target'),
+    priority: integer('priority').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    body: text('body', { mode: 'json' }).$type<PolicyBody>().notNull(),
+    version: integer('version').notNull(),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [index('policies_tenant_scope_idx').on(t.tenantId, t.scope, t.target)],
 );

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { CommittedEvents, WriteEffects } from '../../domain/event.ts';
-import { byTenant, type CommitListeners } from '../shared/commit-listeners.ts';
+import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
 import type { SqliteDb } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
 
@@ -44,7 +44,7 @@ function writeEffects(tx: SqliteTx, effects: WriteEffects): CommittedEvents[] {
     tx.insert(events)
       .values(batch.map((e, i) => ({ ...e, seq: first + i })))
       .run();
-    committed.push({ tenantId, lastOffset: lastSeq, count: batch.length });
+    committed.push({ tenantId, lastOffset: lastSeq, count: batch.length, types: distinctTypes(batch) });
   }
   return committed;
 }

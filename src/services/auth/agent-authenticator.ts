@@ -1,12 +1,15 @@
 /**
  * Verifies agent keys. Looked up by hash on every request, deliberately without a cache: a revoked or
  * rotated-out key must fail on its very next request on every instance. The stored hash is compared again
- * in constant time; during a rotation the previous key works until its grace period ends.
+ * in constant time; during a rotation the previous key works until its grace period ends. The one
+ * exception is `authenticateCached`, for operations that opt in (`x-agent-key-cache`): it answers from
+ * AgentKeyCache, which the event feed invalidates on every instance when a key is rotated or revoked.
  */
 import type { Repositories } from '../../repositories/types.ts';
 import type { AgentPrincipal } from '../context.ts';
 import { UnauthorizedError } from '../errors.ts';
 import { hashSecret, looksLikeSecret, sameHash } from '../secrets.ts';
+import type { AgentKeyCache } from './agent-key-cache.ts';
 
 export interface AuthenticatedAgent {
   principal: AgentPrincipal;
@@ -16,19 +19,43 @@ export interface AuthenticatedAgent {
 
 export class AgentAuthenticator {
   private readonly repos: Repositories;
+  private readonly cache: AgentKeyCache | undefined;
 
-  constructor(repos: Repositories) {
+  constructor(repos: Repositories, cache?: AgentKeyCache) {
     this.repos = repos;
+    this.cache = cache;
   }
 
   async authenticate(key: string, now = new Date()): Promise<AuthenticatedAgent> {
     if (!looksLikeSecret(key, 'agk')) throw new UnauthorizedError('not an agent key');
+    return (await this.verify(hashSecret(key), now)).agent;
+  }
+
+  /** Like authenticate, answered from memory (synchronously) when the key was verified recently. */
+  authenticateCached(key: string): AuthenticatedAgent | Promise<AuthenticatedAgent> {
+    const cache = this.cache;
+    if (!cache) return this.authenticate(key);
+    if (!looksLikeSecret(key, 'agk')) throw new UnauthorizedError('not an agent key');
     const hash = hashSecret(key);
+    const hit = cache.get(hash);
+    if (hit !== undefined) return hit;
+    const generation = cache.generation();
+    return this.verify(hash, new Date()).then(({ agent, validUntil }) => {
+      cache.store(hash, agent, generation, validUntil);
+      return agent;
+    });
+  }
+
+  /** The agent the key belongs to, and until when the key is valid (a previous key's grace period ends). */
+  private async verify(hash: string, now: Date): Promise<{ agent: AuthenticatedAgent; validUntil: number }> {
     const agent = await this.repos.agents.findByKeyHash(hash, now);
     if (!agent) throw new UnauthorizedError('unknown or revoked agent key');
     const current = agent.keyHash !== null && sameHash(agent.keyHash, hash);
     const previous = !current && agent.previousKeyHash !== null && sameHash(agent.previousKeyHash, hash) && (agent.previousKeyExpiresAt?.getTime() ?? 0) > now.getTime();
     if ((!current && !previous) || agent.status !== 'active') throw new UnauthorizedError('unknown or revoked agent key');
-    return { principal: { type: 'agent', agentId: agent.id, tenantId: agent.tenantId }, online: agent.online, lastSeenAt: agent.lastSeenAt };
+    return {
+      agent: { principal: { type: 'agent', agentId: agent.id, tenantId: agent.tenantId }, online: agent.online, lastSeenAt: agent.lastSeenAt },
+      validUntil: current ? Infinity : agent.previousKeyExpiresAt!.getTime(),
+    };
   }
 }

@@ -13,6 +13,7 @@ export interface FeedObserver {
 export class EventFeed {
   readonly notifier = new EventNotifier();
   private readonly forward: ((committed: CommittedEvents[]) => void)[] = [];
+  private readonly observers: ((c: CommittedEvents) => void)[] = [];
   private streams = 0;
 
   constructor(repos: Repositories, observer?: FeedObserver) {
@@ -20,6 +21,7 @@ export class EventFeed {
       for (const c of committed) {
         this.notifier.committed(c.tenantId, c.lastOffset);
         observer?.published(c.count);
+        for (const o of this.observers) o(c);
       }
       for (const f of this.forward) f(committed);
     });
@@ -30,8 +32,14 @@ export class EventFeed {
     this.forward.push(send);
   }
 
+  /** Tells `listener` of every commit, on this instance or (through the fan-out) on another. */
+  onCommit(listener: (c: CommittedEvents) => void): void {
+    this.observers.push(listener);
+  }
+
   remoteCommitted(c: CommittedEvents): void {
     this.notifier.committed(c.tenantId, c.lastOffset);
+    for (const o of this.observers) o(c);
   }
 
   /** Open event streams, for the gauge. */

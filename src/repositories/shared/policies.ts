@@ -1,0 +1,48 @@
+/** Dialect-neutral parts of the policy repositories: filters, the applicability condition, references. */
+import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import type { PolicyFilter, PolicyReference } from '../../domain/policy.ts';
+import type { PolicySubject } from '../ports/policies.ts';
+import type { PageRequest } from '../../domain/paging.ts';
+import type { policies as pgPolicies } from '../postgres/schema.ts';
+import type { policies as sqlitePolicies } from '../sqlite/schema.ts';
+
+type PolicyTable = typeof sqlitePolicies | typeof pgPolicies;
+
+export function policyListWhere(t: PolicyTable, tenantId: string, filter: PolicyFilter, page: PageRequest): SQL | undefined {
+  return and(
+    eq(t.tenantId, tenantId),
+    filter.scope ? eq(t.scope, filter.scope) : undefined,
+    filter.target !== undefined ? eq(t.target, filter.target) : undefined,
+    page.afterId ? gt(t.id, page.afterId) : undefined,
+  );
+}
+
+export const policyOrder = (t: PolicyTable) => asc(t.id);
+
+/** Enabled, and tenant-wide or aimed at the subject's section, one of its tags, or the agent itself. */
+export function applicableWhere(t: PolicyTable, tenantId: string, s: PolicySubject): SQL | undefined {
+  return and(
+    eq(t.tenantId, tenantId),
+    eq(t.enabled, true),
+    or(
+      eq(t.scope, 'tenant'),
+      s.sectionId ? and(eq(t.scope, 'section'), eq(t.target, s.sectionId)) : undefined,
+      s.tags.length > 0 ? and(eq(t.scope, 'tag'), inArray(t.target, [...s.tags])) : undefined,
+      and(eq(t.scope, 'agent'), eq(t.target, s.agentId)),
+    ),
+  );
+}
+
+/**
+ * The first reference `exists` says is missing, checking each distinct one once. `exists` runs inside the
+ * write's transaction, so a reference cannot vanish between the check and the write.
+ */
+export function firstMissing(refs: readonly PolicyReference[], exists: (ref: PolicyReference) => boolean): PolicyReference | null {
+  for (const ref of refs) if (!exists(ref)) return ref;
+  return null;
+}
+
+export async function firstMissingAsync(refs: readonly PolicyReference[], exists: (ref: PolicyReference) => Promise<boolean>): Promise<PolicyReference | null> {
+  for (const ref of refs) if (!(await exists(ref))) return ref;
+  return null;
+}
