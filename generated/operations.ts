@@ -10,6 +10,7 @@ export type OperationId =
   | 'sendHeartbeat'
   | 'submitInventory'
   | 'sendStatusReport'
+  | 'submitResults'
   | 'rotateAgentKey'
   | 'listAgents'
   | 'bulkAgents'
@@ -30,12 +31,14 @@ export type OperationId =
   | 'getEndpoint'
   | 'updateEndpoint'
   | 'linkEndpoint'
+  | 'getEndpointStatus'
   | 'listEnrollSecrets'
   | 'createEnrollSecret'
   | 'revokeEnrollSecret'
   | 'getEnrollSecret'
   | 'listEvents'
   | 'streamEvents'
+  | 'getResultsReport'
   | 'listSections'
   | 'createSection'
   | 'deleteSection'
@@ -231,6 +234,30 @@ export const operationTable = [
     "method": "POST",
     "path": "/api/v1/agent/{agentId}/report",
     "honoPath": "/api/v1/agent/:agentId/report",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "submitResults",
+    "method": "POST",
+    "path": "/api/v1/agent/{agentId}/results",
+    "honoPath": "/api/v1/agent/:agentId/results",
     "tag": "agent",
     "security": [
       [
@@ -708,6 +735,29 @@ export const operationTable = [
     ]
   },
   {
+    "operationId": "getEndpointStatus",
+    "method": "GET",
+    "path": "/api/v1/endpoints/{endpointId}/status",
+    "honoPath": "/api/v1/endpoints/:endpointId/status",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "listEnrollSecrets",
     "method": "GET",
     "path": "/api/v1/enroll-secrets",
@@ -836,6 +886,29 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": true,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getResultsReport",
+    "method": "GET",
+    "path": "/api/v1/results/report",
+    "honoPath": "/api/v1/results/report",
+    "tag": "results",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
     "hasBody": false,
     "bodyContentTypes": []
   },

@@ -9,6 +9,7 @@ import { enrollSecretHandlers } from './enroll-secrets.ts';
 import { eventHandlers } from './events.ts';
 import { inventoryHandlers } from './inventory.ts';
 import { metaHandlers } from './meta.ts';
+import { resultHandlers } from './results.ts';
 import { sectionHandlers } from './sections.ts';
 import { systemHandlers } from './system.ts';
 import { telemetryHandlers } from './telemetry.ts';
@@ -34,5 +35,6 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     ...inventoryHandlers(deps),
     ...telemetryHandlers(deps),
     ...endpointHandlers(deps),
+    ...resultHandlers(deps),
   } satisfies HandlerMap;
 }

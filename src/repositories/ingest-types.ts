@@ -3,6 +3,7 @@
  * inventory reads (current snapshot, change history, fleet-wide software) and the telemetry reads and
  * storage maintenance (partitions ahead, retention).
  */
+import type { CheckResultRow, EndpointState } from '../domain/check-result.ts';
 import type { NewEvent, Page, PageRequest } from './types.ts';
 
 /** One metric sample as stored. `labelsKey` is the canonical form of `labels` and part of the sample's identity. */
@@ -37,6 +38,8 @@ export interface IngestItem {
   receivedAt: Date;
   samples: TelemetryRow[];
   inventory: InventorySubmission | null;
+  /** Check results (Smotra result batches); absent on inventory and telemetry submissions. */
+  results?: CheckResultRow[];
 }
 
 export interface StoredInventory {
@@ -83,16 +86,28 @@ export interface IngestWriteResult {
   samplesWritten: number;
   inventoriesWritten: number;
   changesWritten: number;
+  /** Check results newly stored (one already stored under its id is skipped). */
+  resultsWritten?: number;
 }
+
+/**
+ * The business rule on reachability, passed in by the service like InventoryDiffer: told the stored state of
+ * an agent + endpoint (null before its first result) and the newer one about to replace it, it returns the
+ * event to publish in the same transaction (`endpoint_unreachable` / `endpoint_reachable`), or null.
+ * `managedEndpointId` is the managed endpoint an agent-local endpoint is linked to, when it is.
+ */
+export type ReachabilityRule = (previous: EndpointState | null, next: EndpointState, managedEndpointId: string | null) => NewEvent | null;
 
 export interface IngestRepository {
   /**
    * Writes every item in one transaction: samples (insert, skipping any already stored), the latest value
    * per agent + metric + labels (replaced only by a strictly newer sample, so it stays the stored sample with
    * the greatest time), inventory snapshots (replacing the current one when newer) with their
-   * software rows, change history and events. Idempotent: writing the same items again stores nothing new.
+   * software rows, change history and events; check results (insert, skipping ids already stored), an
+   * agent-local endpoint for every endpoint id the tenant does not know, the current state per agent +
+   * endpoint (replaced only by a newer result) and reachability events. Idempotent: writing the same items again stores nothing new.
    */
-  writeBatch(items: readonly IngestItem[], diff: InventoryDiffer): Promise<IngestWriteResult>;
+  writeBatch(items: readonly IngestItem[], diff: InventoryDiffer, reachability?: ReachabilityRule): Promise<IngestWriteResult>;
 }
 
 export type TelemetryAggregate = 'avg' | 'min' | 'max' | 'last';

@@ -8,6 +8,7 @@ import type { AgentRepository, RegistrationRepository } from './agent-types.ts';
 import type { EnrollmentSecretRepository, SectionRepository } from './tenancy-types.ts';
 import type { IngestRepository, InventoryRepository, TelemetryRepository } from './ingest-types.ts';
 import type { EndpointRepository } from './ports/endpoints.ts';
+import type { ResultRepository } from './ports/results.ts';
 
 export * from './agent-types.ts';
 export * from './tenancy-types.ts';
@@ -224,6 +225,7 @@ export interface Repositories {
   readonly inventory: InventoryRepository;
   readonly telemetry: TelemetryRepository;
   readonly endpoints: EndpointRepository;
+  readonly results: ResultRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */

@@ -15,6 +15,7 @@ import { PgOperatorTokenRepository } from './operator-tokens.ts';
 import { PgSectionRepository } from './sections.ts';
 import { PgTenantRepository } from './tenants.ts';
 import { PgEndpointRepository } from './endpoints.ts';
+import { PgResultRepository } from './results.ts';
 import { PgWriter } from './transaction.ts';
 
 export async function createPostgresRepositories(url: string, poolSize: number, options: { migrate: boolean }): Promise<Repositories> {
@@ -42,6 +43,7 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     inventory: new PgInventoryRepository(pool),
     telemetry: new PgTelemetryRepository(pool),
     endpoints: new PgEndpointRepository(writer),
+    results: new PgResultRepository(pool),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       await pool.run((db) => db.execute(sql`select 1`));

@@ -5,7 +5,8 @@
  * serialised per agent across instances by a transaction-level advisory lock taken before anything is read.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { IngestItem, IngestRepository, IngestWriteResult, InventoryDiffer, StoredInventory, TelemetryRow } from '../ingest-types.ts';
+import type { IngestItem, IngestRepository, IngestWriteResult, InventoryDiffer, ReachabilityRule, StoredInventory, TelemetryRow } from '../ingest-types.ts';
+import { writeCheckResults } from './check-results-write.ts';
 import type { NewEvent } from '../types.ts';
 import { byPrimaryKey, bySeries, chunks, hasInventory, newestPerSeries, softwareChanges, type ItemWithInventory } from '../shared/ingest.ts';
 import { numberArray, textArray, timeArray } from './arrays.ts';
@@ -25,14 +26,19 @@ export class PgIngestRepository implements IngestRepository {
     this.w = writer;
   }
 
-  writeBatch(items: readonly IngestItem[], diff: InventoryDiffer): Promise<IngestWriteResult> {
+  writeBatch(items: readonly IngestItem[], diff: InventoryDiffer, reachability?: ReachabilityRule): Promise<IngestWriteResult> {
     return this.w.transaction(async (tx, apply) => {
       const result: IngestWriteResult = { samplesWritten: 0, inventoriesWritten: 0, changesWritten: 0 };
       for (const rows of chunks(byPrimaryKey(items.flatMap((i) => i.samples)), UNNEST_CHUNK)) result.samplesWritten += await insertSamples(tx, rows);
       for (const rows of chunks(bySeries(newestPerSeries(items)), UNNEST_CHUNK)) await upsertLatest(tx, rows);
+      const checks = await writeCheckResults(tx, items, reachability);
+      if (checks.written > 0) result.resultsWritten = checks.written;
 
       const inventories = items.filter(hasInventory);
-      if (inventories.length === 0) return result;
+      if (inventories.length === 0) {
+        if (checks.events.length > 0) await apply({ events: checks.events });
+        return result;
+      }
       const agentIds = [...new Set(inventories.map((i) => i.agentId))];
       // Lock order is the hash order: two batches with the same agents in another order do not deadlock.
       await tx.execute(
@@ -42,7 +48,8 @@ export class PgIngestRepository implements IngestRepository {
       // makes a concurrent delete wait for this transaction instead of racing it.
       const live = await tx.execute<{ id: string; tenant_id: string }>(sql`select id, tenant_id from agents where id = any(${textArray(agentIds)}::uuid[]) for key share`);
       const exists = new Set(live.map((r) => `${r.tenant_id}/${r.id}`));
-      const events: NewEvent[] = [];
+      // One apply per transaction: the tenants' event counters are then locked once, in one order.
+      const events: NewEvent[] = checks.events;
       for (const item of inventories) {
         if (!exists.has(`${item.tenantId}/${item.agentId}`)) continue;
         const changed = await writeInventory(tx, item, diff);

@@ -5,7 +5,8 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import type { IngestItem, IngestRepository, IngestWriteResult, InventoryDiffer, StoredInventory } from '../ingest-types.ts';
+import type { IngestItem, IngestRepository, IngestWriteResult, InventoryDiffer, ReachabilityRule, StoredInventory } from '../ingest-types.ts';
+import { SqliteCheckResultWriter } from './check-results-write.ts';
 import type { NewEvent } from '../types.ts';
 import { chunks, hasInventory, newestPerSeries, softwareChanges, type ItemWithInventory } from '../shared/ingest.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
@@ -15,6 +16,7 @@ interface Statements {
   insertSample: Database.Statement<[string, string, string, number, number, string, string]>;
   upsertLatest: Database.Statement<[string, string, string, string, string, number, number]>;
   agentExists: Database.Statement<[string, string], { one: number }>;
+  results: SqliteCheckResultWriter;
 }
 
 export class SqliteIngestRepository implements IngestRepository {
@@ -40,12 +42,13 @@ export class SqliteIngestRepository implements IngestRepository {
          where excluded.ts > telemetry_latest.ts`,
       ),
       agentExists: client.prepare('select 1 as one from agents where id = ? and tenant_id = ?'),
+      results: new SqliteCheckResultWriter(client),
     };
     return this.statements;
   }
 
-  async writeBatch(items: readonly IngestItem[], diff: InventoryDiffer): Promise<IngestWriteResult> {
-    const { insertSample, upsertLatest, agentExists } = this.stmts;
+  async writeBatch(items: readonly IngestItem[], diff: InventoryDiffer, reachability?: ReachabilityRule): Promise<IngestWriteResult> {
+    const { insertSample, upsertLatest, agentExists, results } = this.stmts;
     return this.w.transaction((tx, apply) => {
       const result: IngestWriteResult = { samplesWritten: 0, inventoriesWritten: 0, changesWritten: 0 };
       for (const item of items) {
@@ -56,7 +59,9 @@ export class SqliteIngestRepository implements IngestRepository {
       for (const s of newestPerSeries(items)) {
         upsertLatest.run(s.tenantId, s.agentId, s.metric, s.labelsKey, JSON.stringify(s.labels), s.ts.getTime(), s.value);
       }
-      const events: NewEvent[] = [];
+      const checks = results.write(items, reachability);
+      if (checks.written > 0) result.resultsWritten = checks.written;
+      const events: NewEvent[] = checks.events;
       for (const item of items) {
         if (!hasInventory(item)) continue;
         // An agent deleted since it was authenticated: its inventory has nowhere to go (and would break the foreign key).
