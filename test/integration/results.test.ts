@@ -90,9 +90,17 @@ describe.each(dialects())('results on %s', (dialect) => {
     expect(again).toMatchObject({ accepted: 0, duplicates_skipped: 3 });
     const mixed = await submit(agent, [...items.slice(0, 1), resultItem(agent.agentId, e.id, variants.ping([6]), ago(1000)), items[1]!, items[1]!]);
     expect(mixed).toMatchObject({ accepted: 1, duplicates_skipped: 3 });
-    const report = (await s.client.GET('/api/v1/results/report', { params: { query: { endpointId: e.id, aggregation: '1d', from: ago(86_400_000).toISOString() } } })).data;
-    if (typeof report !== 'object') throw new Error('expected a JSON report');
-    expect(report.buckets.reduce((n, b) => n + b.checks, 0)).toBe(4);
+    // Minute-aligned (read from the rollups) and not (read from the result rows): each result counted once.
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const ranges: [number, number][] = [
+      [day - 86_400_000, day + 86_400_000],
+      [Date.now() - 86_400_000, Date.now() + 1],
+    ];
+    for (const [from, to] of ranges) {
+      const report = (await s.client.GET('/api/v1/results/report', { params: { query: { endpointId: e.id, aggregation: '1d', from: new Date(from).toISOString(), to: new Date(to).toISOString() } } })).data;
+      if (typeof report !== 'object') throw new Error('expected a JSON report');
+      expect(report.buckets.reduce((n, b) => n + b.checks, 0)).toBe(4);
+    }
   });
 
   it('skips malformed items, results of another agent and out-of-window timestamps, counting each; stores the rest', async () => {

@@ -1,6 +1,6 @@
 /**
  * The check-result part of the Postgres ingestion write, inside the batch's transaction: results with one
- * `insert … select from unnest(arrays)` (skipping ids already stored), agent-local endpoints for ids the
+ * `insert … select from unnest(arrays)` (skipping ids already stored) and their per-minute rollups, agent-local endpoints for ids the
  * tenant does not know, the current state per agent + endpoint (rows locked in key order, so concurrent
  * batches do not deadlock) and the reachability events.
  */
@@ -9,7 +9,7 @@ import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domai
 import type { IngestItem, ReachabilityRule } from '../ingest-types.ts';
 import type { NewEvent } from '../types.ts';
 import { chunks } from '../shared/ingest.ts';
-import { localEndpointName, newestStates, nextState, reportedEndpoints, resultsOf } from '../shared/check-results.ts';
+import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, type MinuteRollup } from '../shared/check-results.ts';
 import { textArray, timeArray } from './arrays.ts';
 import type { PgTx } from './transaction.ts';
 
@@ -18,9 +18,12 @@ const UNNEST_CHUNK = 5_000;
 export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], reachability: ReachabilityRule | undefined): Promise<{ written: number; events: NewEvent[] }> {
   const results = resultsOf(items);
   if (results.length === 0) return { written: 0, events: [] };
-  let written = 0;
   const byId = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const rows of chunks(byId, UNNEST_CHUNK)) written += await insertResults(tx, rows);
+  const storedIds = new Set<string>();
+  for (const rows of chunks(byId, UNNEST_CHUNK)) for (const id of await insertResults(tx, rows)) storedIds.add(id);
+  const written = storedIds.size;
+  const rollups = minuteRollups(results.filter((r) => storedIds.has(r.id)));
+  for (const rows of chunks(rollups, UNNEST_CHUNK)) await upsertMinutes(tx, rows);
   const reported = reportedEndpoints(results);
   await tx.execute(sql`
     insert into monitored_endpoints (tenant_id, id, name, address, check_type, port, interval_sec, timeout_sec, tags, enabled,
@@ -87,16 +90,30 @@ async function linkOf(tx: PgTx, s: EndpointState): Promise<string | null> {
   return rows[0]?.linked ?? null;
 }
 
-async function insertResults(tx: PgTx, rows: CheckResultRow[]): Promise<number> {
-  const res = await tx.execute(sql`
+/** Returns the ids newly stored. */
+async function insertResults(tx: PgTx, rows: CheckResultRow[]): Promise<string[]> {
+  const res = await tx.execute<{ id: string }>(sql`
     insert into check_results (id, tenant_id, agent_id, endpoint_id, check_type, ts, reachable, latency_ms, result, received_at)
     select * from unnest(
       ${textArray(rows.map((r) => r.id))}::uuid[], ${textArray(rows.map((r) => r.tenantId))}::uuid[], ${textArray(rows.map((r) => r.agentId))}::uuid[],
       ${textArray(rows.map((r) => r.endpointId))}::uuid[], ${textArray(rows.map((r) => r.checkType))}::text[], ${timeArray(rows.map((r) => r.ts))}::timestamptz[],
       ${textArray(rows.map((r) => (r.reachable ? 't' : 'f')))}::boolean[], ${nullableNumbers(rows.map((r) => r.latencyMs))}::float8[],
       ${textArray(rows.map((r) => JSON.stringify(r.result)))}::jsonb[], ${timeArray(rows.map((r) => r.receivedAt))}::timestamptz[])
-    on conflict do nothing`);
-  return (res as unknown as { count: number }).count;
+    on conflict do nothing
+    returning id`);
+  return res.map((r) => r.id);
+}
+
+/** Rows in key order, one per key; latencies are appended (bytea concatenation). */
+async function upsertMinutes(tx: PgTx, rows: MinuteRollup[]): Promise<void> {
+  await tx.execute(sql`
+    insert into check_result_minutes (tenant_id, endpoint_id, minute, agent_id, checks, successes, latencies)
+    select * from unnest(
+      ${textArray(rows.map((m) => m.tenantId))}::uuid[], ${textArray(rows.map((m) => m.endpointId))}::uuid[], ${timeArray(rows.map((m) => m.minute))}::timestamptz[],
+      ${textArray(rows.map((m) => m.agentId))}::uuid[], ${textArray(rows.map((m) => String(m.checks)))}::int[], ${textArray(rows.map((m) => String(m.successes)))}::int[],
+      ${textArray(rows.map((m) => '\\x' + m.latencies.toString('hex')))}::bytea[])
+    on conflict (endpoint_id, minute, agent_id) do update set checks = check_result_minutes.checks + excluded.checks,
+      successes = check_result_minutes.successes + excluded.successes, latencies = check_result_minutes.latencies || excluded.latencies`);
 }
 
 async function upsertStates(tx: PgTx, rows: EndpointState[]): Promise<void> {

@@ -1,10 +1,13 @@
 /**
- * Check-result reads on Postgres. The report aggregates in SQL, with exact nearest-rank percentiles
- * (`percentile_disc`), over epoch-aligned buckets.
+ * Check-result reads on Postgres. A minute-aligned report (buckets always are) is aggregated in code from
+ * the per-minute rollups (~60× fewer rows than results); any other range in SQL from the result rows, with
+ * exact nearest-rank percentiles (`percentile_disc`). Both give the same figures.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
 import type { ReportQuery, ResultRepository } from '../ports/results.ts';
+import { MINUTE_MS } from '../shared/check-results.ts';
+import { aggregateMinutes } from '../shared/report.ts';
 import { textArray } from './arrays.ts';
 import type { PgPool } from './db.ts';
 import { checkResults, endpointStates } from './schema.ts';
@@ -48,6 +51,19 @@ export class PgResultRepository implements ResultRepository {
 
   report(q: ReportQuery): Promise<ReportBucket[]> {
     if (q.endpointIds.length === 0) return Promise.resolve([]);
+    const agent = q.agentId ? sql` and agent_id = ${q.agentId}` : sql``;
+    if (q.from.getTime() % MINUTE_MS === 0 && q.to.getTime() % MINUTE_MS === 0) {
+      return this.pool.run(async (db) => {
+        const rows = await db.execute<{ m: string; checks: number; successes: number; latencies: Buffer }>(sql`
+          select (extract(epoch from minute) * 1000)::bigint as m, checks, successes, latencies from check_result_minutes
+          where endpoint_id = any(${textArray(q.endpointIds)}::uuid[]) and minute >= ${q.from.toISOString()}::timestamptz and minute < ${q.to.toISOString()}::timestamptz
+            and tenant_id = ${q.tenantId}${agent}`);
+        return aggregateMinutes(
+          rows.map((r) => [Number(r.m), r.checks, r.successes, r.latencies] as const),
+          q.stepMs,
+        );
+      });
+    }
     const ok = sql`where reachable and latency_ms is not null`;
     return this.pool.run(async (db) => {
       const rows = await db.execute<BucketRow>(sql`
@@ -60,7 +76,7 @@ export class PgResultRepository implements ResultRepository {
           max(latency_ms) filter (${ok}) as max
         from ${checkResults}
         where endpoint_id = any(${textArray(q.endpointIds)}::uuid[]) and ts >= ${q.from.toISOString()}::timestamptz and ts < ${q.to.toISOString()}::timestamptz
-          and tenant_id = ${q.tenantId}${q.agentId ? sql` and agent_id = ${q.agentId}` : sql``}
+          and tenant_id = ${q.tenantId}${agent}
         group by 1 order by 1`);
       return rows.map((r) => ({
         ts: new Date(Number(r.b) * q.stepMs),

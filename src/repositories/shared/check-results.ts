@@ -59,3 +59,49 @@ export function nextState(previous: EndpointState | null, next: EndpointState): 
 
 /** Name and address of an agent-local endpoint until an operator describes it: its id. */
 export const localEndpointName = (endpointId: string): string => `agent-local ${endpointId}`;
+
+export const MINUTE_MS = 60_000;
+
+/** A per-minute rollup row: what a batch adds to (endpoint, agent, minute). */
+export interface MinuteRollup {
+  tenantId: string;
+  endpointId: string;
+  agentId: string;
+  minute: Date;
+  checks: number;
+  successes: number;
+  /** Latencies of the reachable results that have one, as little-endian float64s. */
+  latencies: Buffer;
+}
+
+/** Rolls newly stored results up per (endpoint, minute, agent), in key order (row locks in one order). */
+export function minuteRollups(stored: readonly CheckResultRow[]): MinuteRollup[] {
+  const groups = new Map<string, { r: CheckResultRow; minute: number; checks: number; successes: number; latencies: number[] }>();
+  for (const r of stored) {
+    const minute = Math.floor(r.ts.getTime() / MINUTE_MS) * MINUTE_MS;
+    const key = `${r.endpointId}/${String(minute).padStart(15, '0')}/${r.agentId}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { r, minute, checks: 0, successes: 0, latencies: [] }));
+    g.checks++;
+    if (!r.reachable) continue;
+    g.successes++;
+    if (r.latencyMs !== null) g.latencies.push(r.latencyMs);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, g]) => ({
+      tenantId: g.r.tenantId,
+      endpointId: g.r.endpointId,
+      agentId: g.r.agentId,
+      minute: new Date(g.minute),
+      checks: g.checks,
+      successes: g.successes,
+      latencies: encodeLatencies(g.latencies),
+    }));
+}
+
+export function encodeLatencies(values: readonly number[]): Buffer {
+  const buf = Buffer.allocUnsafe(values.length * 8);
+  for (let i = 0; i < values.length; i++) buf.writeDoubleLE(values[i]!, i * 8);
+  return buf;
+}

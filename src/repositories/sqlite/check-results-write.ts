@@ -1,13 +1,13 @@
 /**
  * The check-result part of the SQLite ingestion write, inside the batch's immediate transaction: results
- * (skipping ids already stored), agent-local endpoints for ids the tenant does not know, the current
+ * (skipping ids already stored) and their per-minute rollups, agent-local endpoints for ids the tenant does not know, the current
  * state per agent + endpoint and the reachability events. Statements are prepared once (hot path).
  */
 import type Database from 'better-sqlite3';
-import type { EndpointState, ResultCheckType } from '../../domain/check-result.ts';
+import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domain/check-result.ts';
 import type { IngestItem, ReachabilityRule } from '../ingest-types.ts';
 import type { NewEvent } from '../types.ts';
-import { localEndpointName, newestStates, nextState, reportedEndpoints, resultsOf } from '../shared/check-results.ts';
+import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf } from '../shared/check-results.ts';
 
 interface StateRow {
   tenant_id: string;
@@ -25,6 +25,8 @@ export class SqliteCheckResultWriter {
   private readonly selectState: Database.Statement<[string, string], StateRow>;
   private readonly upsertState: Database.Statement<[string, string, string, number, number | null, string, string, number, number]>;
   private readonly linkOf: Database.Statement<[string, string], { linked: string | null }>;
+  private readonly selectMinute: Database.Statement<[string, number, string], { latencies: Buffer }>;
+  private readonly upsertMinute: Database.Statement<[string, string, number, string, number, number, Buffer]>;
 
   constructor(client: Database.Database) {
     this.insertResult = client.prepare(
@@ -46,15 +48,27 @@ export class SqliteCheckResultWriter {
          check_type = excluded.check_type, result_id = excluded.result_id, checked_at = excluded.checked_at, changed_at = excluded.changed_at`,
     );
     this.linkOf = client.prepare('select linked_endpoint_id as linked from monitored_endpoints where tenant_id = ? and id = ?');
+    this.selectMinute = client.prepare('select latencies from check_result_minutes where endpoint_id = ? and minute = ? and agent_id = ?');
+    // Latencies are appended in code (SQLite's || would turn the blobs into text).
+    this.upsertMinute = client.prepare(
+      `insert into check_result_minutes (tenant_id, endpoint_id, minute, agent_id, checks, successes, latencies) values (?, ?, ?, ?, ?, ?, ?)
+       on conflict (endpoint_id, minute, agent_id) do update set checks = checks + excluded.checks, successes = successes + excluded.successes, latencies = excluded.latencies`,
+    );
   }
 
   /** Runs inside the caller's transaction; returns the results newly stored and the events to publish. */
   write(items: readonly IngestItem[], reachability: ReachabilityRule | undefined): { written: number; events: NewEvent[] } {
     const results = resultsOf(items);
     if (results.length === 0) return { written: 0, events: [] };
-    let written = 0;
+    const stored: CheckResultRow[] = [];
     for (const r of results) {
-      written += this.insertResult.run(r.id, r.tenantId, r.agentId, r.endpointId, r.checkType, r.ts.getTime(), r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime()).changes;
+      const { changes } = this.insertResult.run(r.id, r.tenantId, r.agentId, r.endpointId, r.checkType, r.ts.getTime(), r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
+      if (changes > 0) stored.push(r);
+    }
+    for (const m of minuteRollups(stored)) {
+      const previous = this.selectMinute.get(m.endpointId, m.minute.getTime(), m.agentId)?.latencies;
+      const latencies = previous ? Buffer.concat([previous, m.latencies]) : m.latencies;
+      this.upsertMinute.run(m.tenantId, m.endpointId, m.minute.getTime(), m.agentId, m.checks, m.successes, latencies);
     }
     for (const e of reportedEndpoints(results)) {
       const name = localEndpointName(e.endpointId);
@@ -72,7 +86,7 @@ export class SqliteCheckResultWriter {
       const event = reachability(previous, state, managed);
       if (event) events.push(event);
     }
-    return { written, events };
+    return { written: stored.length, events };
   }
 }
 

@@ -1,13 +1,14 @@
 /**
- * Check-result reads on SQLite. The report reads (ts, reachable, latency) from the covering
- * (endpoint, ts, …) index in raw mode and aggregates in code: SQLite has no percentile function, and one
- * pass plus a sort per bucket is cheaper than window functions over the whole range.
+ * Check-result reads on SQLite. SQLite has no percentile function: reports aggregate in code, from the
+ * per-minute rollups when the range is minute-aligned (buckets always are), else from the result rows
+ * read in raw mode from the covering (endpoint, ts, …) index.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
 import type { ReportQuery, ResultRepository } from '../ports/results.ts';
 import { chunks } from '../shared/ingest.ts';
-import { aggregateReport } from '../shared/report.ts';
+import { aggregateMinutes, aggregateReport } from '../shared/report.ts';
+import { MINUTE_MS } from '../shared/check-results.ts';
 import type { SqliteDb } from './db.ts';
 import { checkResults, endpointStates } from './schema.ts';
 
@@ -45,6 +46,16 @@ export class SqliteResultRepository implements ResultRepository {
     if (q.endpointIds.length === 0) return [];
     const marks = q.endpointIds.map(() => '?').join(', ');
     const agent = q.agentId ? ' and agent_id = ?' : '';
+    if (q.from.getTime() % MINUTE_MS === 0 && q.to.getTime() % MINUTE_MS === 0) {
+      const minutes = this.db.$client
+        .prepare<unknown[], [number, number, number, Uint8Array]>(
+          `select minute, checks, successes, latencies from check_result_minutes where endpoint_id in (${marks}) and minute >= ? and minute < ? and tenant_id = ?${agent}`,
+        )
+        .raw(true);
+      const params: unknown[] = [...q.endpointIds, q.from.getTime(), q.to.getTime(), q.tenantId];
+      if (q.agentId) params.push(q.agentId);
+      return aggregateMinutes(minutes.all(...params), q.stepMs);
+    }
     const stmt = this.db.$client
       .prepare<unknown[], [number, number, number | null]>(
         `select ts, reachable, latency_ms from check_results indexed by check_results_endpoint_ts_idx

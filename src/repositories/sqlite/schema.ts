@@ -1,5 +1,5 @@
 /** SQLite schema. Times are epoch milliseconds; ids are UUIDv7 text (time-ordered). Keep in parity with postgres/schema.ts. */
-import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 const time = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -347,4 +347,23 @@ export const endpointStates = sqliteTable(
     changedAt: time('changed_at').notNull(),
   },
   (t) => [primaryKey({ name: 'endpoint_states_pkey', columns: [t.agentId, t.endpointId] }), index('endpoint_states_endpoint_idx').on(t.tenantId, t.endpointId)],
+);
+
+/**
+ * Check results rolled up per endpoint, agent and UTC minute, written with the results: counts, and the
+ * latencies of the reachable results as little-endian float64s (exact, so reports compute true
+ * percentiles from ~1/60 of the rows). Only results newly stored are added, so a re-sent one counts once.
+ */
+export const checkResultMinutes = sqliteTable(
+  'check_result_minutes',
+  {
+    tenantId: text('tenant_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    minute: time('minute').notNull(),
+    agentId: text('agent_id').notNull(),
+    checks: integer('checks').notNull(),
+    successes: integer('successes').notNull(),
+    latencies: blob('latencies', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'check_result_minutes_pkey', columns: [t.endpointId, t.minute, t.agentId] })],
 );
