@@ -90,8 +90,8 @@ async function seedPostgres(url: string, s: ResultSeed): Promise<void> {
     const rows = minuteRows(s);
     await sql`
       insert into check_result_minutes (tenant_id, endpoint_id, minute, agent_id, checks, successes, latencies)
-      select ${s.tenantId}::uuid, ${s.endpointId}::uuid, to_timestamp(m / 1000.0), ${s.agentId}::uuid, c, ok, l
-      from unnest(${rows.map((r) => r.minute)}::bigint[], ${rows.map((r) => r.checks)}::int[], ${rows.map((r) => r.successes)}::int[], ${rows.map((r) => r.latencies)}::bytea[]) as u(m, c, ok, l)`;
+      select ${s.tenantId}::uuid, ${s.endpointId}::uuid, to_timestamp(m / 1000.0), ${s.agentId}::uuid, c, ok, l::bytea
+      from unnest(${rows.map((r) => r.minute)}::bigint[], ${rows.map((r) => r.checks)}::int[], ${rows.map((r) => r.successes)}::int[], ${rows.map((r) => `\\x${r.latencies.toString('hex')}`)}::text[]) as u(m, c, ok, l)`;
     await sql`analyze check_results`;
     await sql`analyze check_result_minutes`;
   } finally {
