@@ -35,29 +35,24 @@ export async function submitResults({ ctx, input, sink, limits }: { ctx: Service
   const newest = now.getTime() + limits.maxFutureSkewSec * 1000;
   const skipped: SkippedCounts = { malformed: 0, agent_mismatch: 0, too_old: 0, in_future: 0 };
   const rows = new Map<string, CheckResultRow>();
+  // Why items were skipped, logged once per batch (the first few): a bad batch is re-sent every minute.
+  const reasons: { index: number; reason: string }[] = [];
+  const skip = (kind: keyof SkippedCounts, index: number, reason: string) => {
+    skipped[kind]++;
+    if (reasons.length < 10) reasons.push({ index, reason });
+  };
   let repeated = 0;
   input.results.forEach((item, index) => {
     const parsed = parseResult(item);
-    if ('malformed' in parsed) {
-      skipped.malformed++;
-      ctx.log.warn({ submissionId, index, reason: parsed.malformed }, 'malformed result skipped');
-      return;
-    }
-    if (parsed.agentId !== agent.agentId) {
-      skipped.agent_mismatch++;
-      ctx.log.warn({ submissionId, index, resultAgentId: parsed.agentId }, 'result of another agent skipped');
-      return;
-    }
-    if (parsed.ts < oldest || parsed.ts > newest) {
-      const reason = parsed.ts < oldest ? 'too_old' : 'in_future';
-      skipped[reason]++;
-      ctx.log.warn({ submissionId, index, reason, timestamp: new Date(parsed.ts).toISOString() }, 'result outside the accepted time window skipped');
-      return;
-    }
+    if ('malformed' in parsed) return skip('malformed', index, `malformed: ${parsed.malformed}`);
+    if (parsed.agentId !== agent.agentId) return skip('agent_mismatch', index, `agent_id ${parsed.agentId} is not this agent`);
+    if (parsed.ts < oldest) return skip('too_old', index, `timestamp older than ${limits.maxSampleAgeSec} s`);
+    if (parsed.ts > newest) return skip('in_future', index, `timestamp more than ${limits.maxFutureSkewSec} s ahead`);
     if (rows.has(parsed.id)) return void repeated++;
     const { ts, ...rest } = parsed;
     rows.set(parsed.id, { ...rest, tenantId: agent.tenantId, ts: new Date(ts), receivedAt: now });
   });
+  if (reasons.length > 0) ctx.log.warn({ submissionId, agentId: agent.agentId, skipped, first: reasons }, 'results skipped');
   // Counted before the write: a result that is in flight in another request at the same moment (the agent
   // re-sending while the first attempt is still being written) is counted as accepted by both; it is stored once.
   const stored = rows.size > 0 ? await ctx.repos.results.existingIds(agent.tenantId, [...rows.keys()]) : new Set<string>();
