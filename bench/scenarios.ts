@@ -9,6 +9,7 @@ import { HEARTBEAT, pool, type FleetAgent } from './fleet.ts';
 import { SAMPLES_PER_REQUEST, batchSummary, ingestScenario, scrape, waitForDrain, type IngestGauges } from './ingest.ts';
 import { metricsBody, rotate, type Scenario, type ScenarioStats } from './load.ts';
 import type { RunFacts } from './report.ts';
+import { reportStep, resultsStep } from './results.ts';
 import { rangeSteps } from './telemetry-range.ts';
 
 export interface Step {
@@ -80,7 +81,11 @@ export function steps(ctx: RunContext): Step[] {
         cycle: await configurationVariants(agentryUrl, ctx.fleet),
       }),
     },
+    // Smotra result batches: 100 ping results per request at 64 connections, 202 once durable.
+    resultsStep(ctx),
     ...rangeSteps(ctx, auth),
+    // One endpoint's reachability report over a day of 1M results at aggregation=5m.
+    reportStep(ctx, auth),
     // The same ingest load again with the table seeded: throughput should stay flat as the table grows.
     ...(ctx.seedRows > 0 ? [ingestStep(`ingest@${shortCount(ctx.seedRows)}`, ctx, emptyTable)] : []),
     fixed({ name: 'bare-post@end', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body: BARE_BODY }),

@@ -650,6 +650,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent/{agentId}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a batch of check results (Smotra)
+         * @description Accepts Smotra's `BatchMonitoringResults`. The answer (202, Smotra's acknowledgment) comes only once the
+         *     stored results are durable: committed by the ingestion batcher, or acknowledged by JetStream when NATS is
+         *     configured. Results are deduplicated by `id`: a re-sent batch stores nothing twice and counts its results
+         *     in `duplicates_skipped`. Unknown `endpoint_id`s are accepted and kept as agent-local endpoints (a 4xx
+         *     would make the agent resend the batch forever). Malformed items, results of another agent and results
+         *     stamped too far in the past or future are skipped and counted in `skipped`; only a body that is not a
+         *     batch at all is a 400.
+         */
+        post: operations["submitResults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -1113,6 +1141,51 @@ export interface paths {
          *     tenant is a 404.
          */
         post: operations["linkEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{endpointId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Current reachability of an endpoint, per agent
+         * @description The last result each agent reported for the endpoint (and for agent-local endpoints linked to it).
+         */
+        get: operations["getEndpointStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reachability report of an endpoint over time
+         * @description Results of `endpointId` (and of agent-local endpoints linked to it), optionally of one agent, in
+         *     [`from`, `to`), per bucket of `aggregation`: checks, successes, reachability % and latency avg, p50, p95
+         *     and max over the reachable results (nearest-rank percentiles). Answers `text/csv` when `format=csv` or
+         *     when `Accept` prefers `text/csv`. At most 10 000 buckets per report (400 otherwise).
+         */
+        get: operations["getResultsReport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1729,6 +1802,121 @@ export interface components {
                 };
             };
         };
+        SmotraCheckType: {
+            /** @constant */
+            type: "ping";
+            result: {
+                /** @description "" when DNS failed. */
+                resolved_ip: string;
+                successes: number;
+                failures: number;
+                /** @description Milliseconds per successful probe. */
+                success_latencies: number[];
+                error_details?: null | {
+                    errors?: string[];
+                };
+            };
+        } | {
+            /** @constant */
+            type: "traceroute";
+            result: {
+                hops: Record<string, never>[];
+                target_reached: boolean;
+                total_time_ms?: number | null;
+                errors?: string[] | null;
+            };
+        } | {
+            /** @constant */
+            type: "tcpconnect";
+            result: {
+                connected: boolean;
+                connect_time_ms?: number | null;
+                error?: string | null;
+                resolved_ip?: string | null;
+            };
+        } | {
+            /** @constant */
+            type: "udpconnect";
+            result: {
+                probe_successful: boolean;
+                response_time_ms?: number | null;
+                error?: string | null;
+                resolved_ip?: string | null;
+            };
+        } | {
+            /** @constant */
+            type: "httpget";
+            result: {
+                status_code?: number | null;
+                response_time_ms?: number | null;
+                response_size_bytes?: number | null;
+                error?: string | null;
+                success: boolean;
+            };
+        } | {
+            /** @constant */
+            type: "plugin";
+            result: {
+                plugin_name: string;
+                plugin_version?: string | null;
+                success: boolean;
+                response_time_ms?: number | null;
+                error?: string | null;
+                data?: unknown;
+            };
+        };
+        /**
+         * @description One check result as the Smotra agent sends it (`MonitoringResult`, snake_case). `check_type` is
+         *     `{"type": <variant>, "result": {…}}`; today's agent produces only `ping`. Extra fields are ignored.
+         */
+        SmotraMonitoringResult: {
+            /**
+             * Format: uuid
+             * @description Fresh UUIDv7 per result; results are deduplicated by it.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Must equal the path's agent id; a result for another agent is skipped.
+             */
+            agent_id: string;
+            /**
+             * Format: uuid
+             * @description The endpoint's id as the agent knows it; an unknown one becomes an agent-local endpoint.
+             */
+            endpoint_id: string;
+            check_type: components["schemas"]["SmotraCheckType"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 with an offset, when the check finished.
+             */
+            timestamp: string;
+        };
+        /**
+         * @description Smotra's `BatchMonitoringResults`. Items are checked one by one: an item that is not a well-formed
+         *     `SmotraMonitoringResult`, belongs to another agent, or is stamped too far in the past or future is
+         *     skipped and counted; the rest of the batch is stored.
+         */
+        SmotraResultsBatch: {
+            results: (components["schemas"]["SmotraMonitoringResult"] | unknown)[];
+        };
+        /** @description Smotra's `ResultsBatchAcknowledgment` (its four fields), plus agentry's per-reason counts of skipped items. */
+        SmotraResultsAck: {
+            submission_id: components["schemas"]["Uuid"];
+            /** @description Results newly stored by this request. */
+            accepted: number;
+            /** @description Results whose id was already stored (or repeated within the batch). */
+            duplicates_skipped: number;
+            /** Format: date-time */
+            received_at: string;
+            /** @description Items not stored, by reason (each is also logged). */
+            skipped: {
+                malformed: number;
+                agent_mismatch: number;
+                too_old: number;
+                in_future: number;
+            };
+        };
         Agent: {
             /** Format: uuid */
             id: string;
@@ -2107,6 +2295,57 @@ export interface components {
             targetId: components["schemas"]["Uuid"];
             /** @description The agent-local endpoint's version you read (409 `version-conflict` when it changed). */
             version?: number;
+        };
+        EndpointStatus: {
+            endpointId: components["schemas"]["Uuid"];
+            /** @description One entry per agent that reported results for the endpoint (or for agent-local endpoints linked to it), by agent id. */
+            agents: {
+                agentId: components["schemas"]["Uuid"];
+                /** @description The endpoint id the agent reported (differs from `endpointId` for a linked agent-local endpoint). */
+                reportedEndpointId: components["schemas"]["Uuid"];
+                reachable: boolean;
+                /** @description Latency of the last result (mean of a ping's successful probes); null when unreachable or not measured. */
+                latencyMs: number | null;
+                /** @enum {string} */
+                lastCheckType: "ping" | "traceroute" | "tcpconnect" | "udpconnect" | "httpget" | "plugin";
+                lastResultId: components["schemas"]["Uuid"];
+                /** Format: date-time */
+                lastCheckedAt: string;
+                /**
+                 * Format: date-time
+                 * @description When `reachable` last changed (or the first result).
+                 */
+                changedAt: string;
+            }[];
+        };
+        ResultsReport: {
+            endpointId: components["schemas"]["Uuid"];
+            /** @description The agent the report is limited to; null for all agents. */
+            agentId: components["schemas"]["Uuid"] | null;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @enum {string} */
+            aggregation: "1m" | "5m" | "15m" | "1h" | "6h" | "1d";
+            /** @description Non-empty buckets only, oldest first. */
+            buckets: {
+                /**
+                 * Format: date-time
+                 * @description Bucket start (aligned to the epoch in UTC).
+                 */
+                ts: string;
+                checks: number;
+                successes: number;
+                reachabilityPct: number;
+                /** @description Over the bucket's reachable results with a latency. */
+                latencyAvgMs: number | null;
+                /** @description Nearest-rank median: the ⌈0.5·n⌉-th smallest latency. */
+                latencyP50Ms: number | null;
+                /** @description Nearest-rank 95th percentile: the ⌈0.95·n⌉-th smallest latency. */
+                latencyP95Ms: number | null;
+                latencyMaxMs: number | null;
+            }[];
         };
     };
     responses: {
@@ -3411,6 +3650,39 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    submitResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmotraResultsBatch"];
+            };
+        };
+        responses: {
+            /** @description Accepted and durable. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmotraResultsAck"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["IngestBackPressure"];
+        };
+    };
     listAgents: {
         parameters: {
             query?: {
@@ -4365,6 +4637,68 @@ export interface operations {
             409: components["responses"]["UpdateConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getEndpointStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current state per agent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getResultsReport: {
+        parameters: {
+            query: {
+                endpointId: components["schemas"]["Uuid"];
+                agentId?: components["schemas"]["Uuid"];
+                /** @description Start (inclusive); defaults to 24 hours before `to`. */
+                from?: string;
+                /** @description End (exclusive); defaults to now. */
+                to?: string;
+                aggregation?: "1m" | "5m" | "15m" | "1h" | "6h" | "1d";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsReport"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };

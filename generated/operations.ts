@@ -11,6 +11,7 @@ export type OperationId =
   | 'sendHeartbeat'
   | 'submitInventory'
   | 'sendStatusReport'
+  | 'submitResults'
   | 'rotateAgentKey'
   | 'listAgents'
   | 'bulkAgents'
@@ -32,6 +33,7 @@ export type OperationId =
   | 'getEndpoint'
   | 'updateEndpoint'
   | 'linkEndpoint'
+  | 'getEndpointStatus'
   | 'listEnrollSecrets'
   | 'createEnrollSecret'
   | 'revokeEnrollSecret'
@@ -44,6 +46,7 @@ export type OperationId =
   | 'deletePolicy'
   | 'getPolicy'
   | 'updatePolicy'
+  | 'getResultsReport'
   | 'listSections'
   | 'createSection'
   | 'deleteSection'
@@ -272,6 +275,31 @@ export const operationTable = [
     "method": "POST",
     "path": "/api/v1/agent/{agentId}/report",
     "honoPath": "/api/v1/agent/:agentId/report",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "submitResults",
+    "method": "POST",
+    "path": "/api/v1/agent/{agentId}/results",
+    "honoPath": "/api/v1/agent/:agentId/results",
     "tag": "agent",
     "security": [
       [
@@ -794,6 +822,30 @@ export const operationTable = [
     ]
   },
   {
+    "operationId": "getEndpointStatus",
+    "method": "GET",
+    "path": "/api/v1/endpoints/{endpointId}/status",
+    "honoPath": "/api/v1/endpoints/:endpointId/status",
+    "tag": "endpoints",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "listEnrollSecrets",
     "method": "GET",
     "path": "/api/v1/enroll-secrets",
@@ -1074,6 +1126,30 @@ export const operationTable = [
     "bodyContentTypes": [
       "application/json"
     ]
+  },
+  {
+    "operationId": "getResultsReport",
+    "method": "GET",
+    "path": "/api/v1/results/report",
+    "honoPath": "/api/v1/results/report",
+    "tag": "results",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
   },
   {
     "operationId": "listSections",

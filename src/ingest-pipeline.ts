@@ -1,7 +1,7 @@
 /**
  * Chooses the ingestion pipeline: with NATS configured, JetStream (202 after the publish ack, a durable
  * consumer writes batches); otherwise the in-process batcher (202 after the group commit). Both write
- * through IngestRepository.writeBatch with the inventory differ.
+ * through IngestRepository.writeBatch with the inventory differ and the reachability rule (check results).
  */
 import type { Registry } from 'prom-client';
 import type { Config } from './config/schema.ts';
@@ -13,6 +13,7 @@ import type { Repositories } from './repositories/types.ts';
 import { IngestBatcher } from './services/ingest/batcher.ts';
 import type { BatchWriter, IngestSink } from './services/ingest/sink.ts';
 import { diffInventory } from './services/inventory/diff.ts';
+import { reachabilityEvent } from './services/results/reachability.ts';
 
 export interface IngestPipeline {
   sink: IngestSink;
@@ -22,7 +23,7 @@ export interface IngestPipeline {
 export async function startIngestPipeline(config: Config['ingest'], repos: Repositories, messaging: Messaging | undefined, registry: Registry, log: Logger, poolSize: number): Promise<IngestPipeline> {
   let sink: IngestSink | undefined;
   const metrics = registerIngestMetrics(registry, () => sink?.depth() ?? 0);
-  const write: BatchWriter = (items) => repos.ingest.writeBatch(items, diffInventory);
+  const write: BatchWriter = (items) => repos.ingest.writeBatch(items, diffInventory, reachabilityEvent);
   const pipelineLog = log.child({ component: 'ingest' });
   if (messaging) {
     // A message is one request; the consumer writes up to flushMaxRows / 10 of them per transaction

@@ -51,7 +51,7 @@ export interface ReportBucket {
 }
 
 /** Nearest-rank percentile of ascending `sorted`: the ⌈p·n⌉-th smallest value (SQL's percentile_disc). */
-export function nearestRank(sorted: readonly number[], p: number): number | null {
+export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 }

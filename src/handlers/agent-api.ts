@@ -7,6 +7,7 @@ import { rotateAgentKey } from '../services/agents/rotate-key.ts';
 import { saveStatusReport } from '../services/agents/status-report.ts';
 import { DomainError } from '../services/errors.ts';
 import { submitInventory } from '../services/ingest/submit.ts';
+import { submitResults } from '../services/results/submit.ts';
 import type { HandlerDeps } from './deps.ts';
 import type { TagHandlers } from './types.ts';
 
@@ -63,6 +64,17 @@ export function agentApiHandlers({ config, ingest }: HandlerDeps): TagHandlers<'
     rotateAgentKey: async (_input, res, ctx) => {
       const { apiKey, previousKeyValidUntil } = await rotateAgentKey({ ctx, graceSec: agents.keyRotationGraceSec });
       return res.json(200, { apiKey, previousKeyValidUntil: previousKeyValidUntil.toISOString() });
+    },
+
+    submitResults: async ({ body }, res, ctx) => {
+      const ack = await submitResults({ ctx, input: body, sink: ingest.sink, limits: config.ingest });
+      return res.json(202, {
+        submission_id: ack.submissionId,
+        accepted: ack.accepted,
+        duplicates_skipped: ack.duplicatesSkipped,
+        received_at: ack.receivedAt.toISOString(),
+        skipped: ack.skipped,
+      });
     },
   };
 }

@@ -7,6 +7,8 @@ import { getEndpoint } from '../services/endpoints/get.ts';
 import { linkEndpoint } from '../services/endpoints/link.ts';
 import { listEndpoints } from '../services/endpoints/list.ts';
 import { updateEndpoint } from '../services/endpoints/update.ts';
+import { getEndpointStatus } from '../services/results/read.ts';
+import { presentEndpointState } from './presenters/endpoint-state.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentPage } from './presenters/page.ts';
 import type { TagHandlers } from './types.ts';
@@ -33,6 +35,10 @@ export function endpointHandlers(_deps: HandlerDeps): TagHandlers<'endpoints'> {
     linkEndpoint: async ({ params, body }, res, ctx) => {
       const endpoint = await linkEndpoint({ ctx, input: { id: params.endpointId, targetId: body.targetId, version: body.version } });
       return res.json(200, presentEndpoint(endpoint), { etag: etagOf(endpoint.version) });
+    },
+    getEndpointStatus: async ({ params }, res, ctx) => {
+      const states = await getEndpointStatus({ ctx, input: { endpointId: params.endpointId } });
+      return res.json(200, { endpointId: params.endpointId, agents: states.map(presentEndpointState) });
     },
   };
 }

@@ -15,6 +15,7 @@ import { fleetHandlers } from './fleet.ts';
 import { inventoryHandlers } from './inventory.ts';
 import { metaHandlers } from './meta.ts';
 import { policyHandlers } from './policies.ts';
+import { resultHandlers } from './results.ts';
 import { sectionHandlers } from './sections.ts';
 import { systemHandlers } from './system.ts';
 import { telemetryHandlers } from './telemetry.ts';
@@ -41,6 +42,7 @@ const handlersByTag: { [T in Tag]: (deps: HandlerDeps) => TagHandlers<T> } = {
   policies: policyHandlers,
   configuration: configurationHandlers,
   endpoints: endpointHandlers,
+  results: resultHandlers,
 };
 
 export function createHandlers(deps: HandlerDeps): HandlerMap {
@@ -62,5 +64,6 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     ...h.policies(deps),
     ...h.configuration(deps),
     ...h.endpoints(deps),
+    ...h.results(deps),
   } satisfies HandlerMap;
 }

@@ -16,6 +16,15 @@ export function jsonResponse(c: Context, status: number, body: unknown, headers?
   return buildResponse(c, text, status, length, all);
 }
 
+/** A text body (CSV, …) with an explicit Content-Length. */
+export function textResponse(c: Context, status: number, text: string, contentType: string, headers?: Record<string, string>): Response {
+  const length = Buffer.byteLength(text);
+  const all = headersFor(c, headers);
+  all['content-type'] = contentType;
+  all['content-length'] = String(length);
+  return buildResponse(c, text, status, length, all);
+}
+
 /** A response without a body. */
 export function emptyResponse(c: Context, status: number, headers?: Record<string, string>): Response {
   return buildResponse(c, null, status, 0, headersFor(c, headers));

@@ -192,6 +192,7 @@ class StreamWriter {
       if (result.samplesWritten) this.metrics.rowsPersisted.inc({ kind: 'sample' }, result.samplesWritten);
       if (result.inventoriesWritten) this.metrics.rowsPersisted.inc({ kind: 'snapshot' }, result.inventoriesWritten);
       if (result.changesWritten) this.metrics.rowsPersisted.inc({ kind: 'change' }, result.changesWritten);
+      if (result.resultsWritten) this.metrics.rowsPersisted.inc({ kind: 'result' }, result.resultsWritten);
       for (const m of good) m.ack();
     } catch (err) {
       this.metrics.batchFailures.inc();

@@ -44,7 +44,7 @@ export function registerIngestMetrics(registry: Registry, depth: () => number | 
       buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
-    rowsPersisted: new Counter({ name: 'ingest_rows_persisted_total', help: 'Rows newly stored, by kind (sample, snapshot, change).', labelNames: ['kind'], registers: [registry] }),
+    rowsPersisted: new Counter({ name: 'ingest_rows_persisted_total', help: 'Rows newly stored, by kind (sample, snapshot, change, result).', labelNames: ['kind'], registers: [registry] }),
     samplesRejected: new Counter({ name: 'ingest_samples_rejected_total', help: 'Samples rejected one by one, by reason.', labelNames: ['reason'], registers: [registry] }),
     backPressure: new Counter({ name: 'ingest_refused_total', help: 'Ingestion requests answered 503, by reason.', labelNames: ['reason'], registers: [registry] }),
     batchFailures: new Counter({ name: 'ingest_batch_failures_total', help: 'Ingestion batches whose transaction failed.', registers: [registry] }),

@@ -21,6 +21,7 @@ import type { TelemetryRepository } from './ports/telemetry.ts';
 import type { TenantRepository } from './ports/tenant.ts';
 import type { PolicyRepository } from './ports/policies.ts';
 import type { EndpointRepository } from './ports/endpoints.ts';
+import type { ResultRepository } from './ports/results.ts';
 
 export interface Repositories {
   readonly dialect: 'sqlite' | 'postgres';
@@ -38,6 +39,7 @@ export interface Repositories {
   readonly telemetry: TelemetryRepository;
   readonly policies: PolicyRepository;
   readonly endpoints: EndpointRepository;
+  readonly results: ResultRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */

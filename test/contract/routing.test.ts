@@ -69,8 +69,9 @@ describe('each operation reaches its own handler', () => {
     createEndpoint: { name: 'Probe', address: '127.0.0.1', checkType: 'ping' },
     updateEndpoint: {},
     linkEndpoint: { targetId: id },
+    submitResults: { results: [] },
   };
-  const queries: Partial<Record<OperationId, string>> = { getTelemetry: '?metric=cpu', listSoftware: '?name=openssl' };
+  const queries: Partial<Record<OperationId, string>> = { getTelemetry: '?metric=cpu', listSoftware: '?name=openssl', getResultsReport: `?endpointId=${id}` };
   const reached: string[] = [];
   // One recorder for every operation: a loop cannot spell HandlerMap's per-operation handler types.
   const recorders = Object.fromEntries(

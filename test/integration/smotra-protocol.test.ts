@@ -34,7 +34,8 @@ describe.each(dialects())('Smotra agent protocol on %s', (dialect) => {
   let s: Server;
   let base: string; // the agent's server.url
   beforeAll(async () => {
-    s = await startTestServer({ dialect });
+    // The documented result batch is stamped 2026-07-21: widen the accepted window so that it is stored whatever today is.
+    s = await startTestServer({ dialect, config: (c) => Object.assign(c.ingest, { maxSampleAgeSec: 20 * 365 * 86_400, maxFutureSkewSec: 20 * 365 * 86_400 }) });
     base = `${s.url}/api/v1`;
   });
   afterAll(() => s.close());
@@ -111,6 +112,46 @@ describe.each(dialects())('Smotra agent protocol on %s', (dialect) => {
     expect((await raw(base, 'POST', `/agent/${agentId}/heartbeat`, { 'x-agent-api-key': 'agk_' + 'x'.repeat(43) }, heartbeat)).status).toBe(401);
     expect((await raw(base, 'POST', `/agent/${agentId}/heartbeat`, {}, heartbeat)).status).toBe(401);
     expect((await raw(base, 'POST', `/agent/0198f0a2-6c1e-7b3a-9f00-000000000000/heartbeat`, { 'x-agent-api-key': apiKey }, heartbeat)).status).toBe(403);
+  });
+
+  it('results batch exactly as §7 shows it: 202 with the acknowledgment, deduplicated, unknown endpoint kept', async () => {
+    const agentId = '0198f0a2-6c1e-7b3a-9f00-3c2d4e5f6a7b';
+    const claimToken = randomBytes(48).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 64);
+    const registration = `{"agentId":"${agentId}","claimTokenHash":"${createHash('sha256').update(claimToken).digest('hex')}","hostname":"host2","agentVersion":"0.1.0","ipAddresses":[{"ip":"10.0.0.6","iface":"eth0","family":"ipv4","recommended":true}]}`;
+    expect((await raw(base, 'POST', '/agent/register', {}, registration)).status).toBe(201);
+    expect((await s.client.POST('/api/v1/agents/claim', { body: { agentId, claimToken } })).response.status).toBe(200);
+    const claimed = JSON.parse((await raw(base, 'GET', `/agent/${agentId}/claim-status`, {})).text) as { status: string; apiKey: string };
+    expect(claimed.status).toBe('claimed');
+
+    // 7. POST BASE/agent/{id}/results — the body byte for byte as PROTOCOL-smotra.md §7 shows it (compact serde_json).
+    const batch = `{"results":[
+  {"id":"0198f0a3-0000-7000-8000-000000000001",
+   "agent_id":"0198f0a2-6c1e-7b3a-9f00-3c2d4e5f6a7b",
+   "endpoint_id":"019680be-0000-7000-8000-000000000001",
+   "check_type":{"type":"ping","result":{"resolved_ip":"127.0.0.1","successes":1,"failures":0,"success_latencies":[0.0],"error_details":null}},
+   "timestamp":"2026-07-21T10:00:01.5Z"}
+]}`;
+    const compact = JSON.stringify(JSON.parse(batch));
+    for (const body of [batch, compact]) expect(JSON.parse(body)).toEqual(JSON.parse(batch));
+    const first = await raw(base, 'POST', `/agent/${agentId}/results`, { 'x-agent-api-key': claimed.apiKey }, compact);
+    expect(first.status).toBe(202);
+    // ResultsBatchAcknowledgment: submission_id, accepted and received_at are required; duplicates_skipped optional.
+    const ack = JSON.parse(first.text) as { submission_id: string; accepted: number; duplicates_skipped: number; received_at: string };
+    expect(ack.submission_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(Number.isInteger(ack.accepted)).toBe(true);
+    expect(ack.received_at).toMatch(RFC3339_WITH_OFFSET);
+    expect(ack).toMatchObject({ accepted: 1, duplicates_skipped: 0 });
+    // The agent resends the head of its queue when it missed the answer: stored once, counted as a duplicate.
+    const again = await raw(base, 'POST', `/agent/${agentId}/results`, { 'x-agent-api-key': claimed.apiKey }, batch);
+    expect(again.status).toBe(202);
+    expect(JSON.parse(again.text)).toMatchObject({ accepted: 0, duplicates_skipped: 1 });
+
+    // The endpoint id was configured on the agent only: the operator sees it as an agent-local endpoint, reachable in 0 ms.
+    const endpointId = '019680be-0000-7000-8000-000000000001';
+    const { data: endpoint } = await s.client.GET('/api/v1/endpoints/{endpointId}', { params: { path: { endpointId } } });
+    expect(endpoint).toMatchObject({ id: endpointId, origin: 'agent_local', checkType: 'ping', reportedBy: agentId });
+    const { data: status } = await s.client.GET('/api/v1/endpoints/{endpointId}/status', { params: { path: { endpointId } } });
+    expect(status!.agents).toEqual([expect.objectContaining({ agentId, reachable: true, latencyMs: 0, lastCheckedAt: '2026-07-21T10:00:01.500Z', lastResultId: '0198f0a3-0000-7000-8000-000000000001' })]);
   });
 
   it('unknown ids poll 404; bad registrations are 400 and store nothing', async () => {

@@ -16,6 +16,7 @@ import { PgOperatorTokenRepository } from './operator-tokens.ts';
 import { PgSectionRepository } from './sections.ts';
 import { PgTenantRepository } from './tenants.ts';
 import { PgEndpointRepository } from './endpoints.ts';
+import { PgResultRepository } from './results.ts';
 import { PgWriter } from './transaction.ts';
 
 export async function createPostgresRepositories(url: string, poolSize: number, options: { migrate: boolean }): Promise<Repositories> {
@@ -44,6 +45,7 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     telemetry: new PgTelemetryRepository(pool),
     policies: new PgPolicyRepository(writer),
     endpoints: new PgEndpointRepository(writer),
+    results: new PgResultRepository(pool),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       await pool.run((db) => db.execute(sql`select 1`));

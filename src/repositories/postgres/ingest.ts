@@ -5,7 +5,7 @@
  * serialised per agent across instances by a transaction-level advisory lock taken before anything is read.
  */
 import { eq, sql } from 'drizzle-orm';
-import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
+import type { IngestItem, IngestWriteResult, ReachabilityRule } from '../../domain/ingest.ts';
 import type { IngestRepository } from '../ports/ingest.ts';
 import type { InventoryDiff, InventoryDiffer } from '../../domain/inventory.ts';
 import type { TelemetryRow } from '../../domain/telemetry.ts';
@@ -13,6 +13,7 @@ import type { NewEvent } from '../../domain/event.ts';
 import { byPrimaryKey, bySeries, changeRows, chunks, emptyResult, hasInventory, newestPerSeries, snapshotColumns, softwareChanges, tally, type ItemWithInventory } from '../shared/ingest.ts';
 import { snapshotOf } from '../shared/inventory.ts';
 import { affected } from './affected.ts';
+import { writeCheckResults } from './check-results-write.ts';
 import { numberArray, textArray, timeArray } from './arrays.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
@@ -30,14 +31,19 @@ export class PgIngestRepository implements IngestRepository {
     this.w = writer;
   }
 
-  writeBatch(items: readonly IngestItem[], diff: InventoryDiffer): Promise<IngestWriteResult> {
+  writeBatch(items: readonly IngestItem[], diff: InventoryDiffer, reachability?: ReachabilityRule): Promise<IngestWriteResult> {
     return this.w.transaction(async (tx, apply) => {
       const result = emptyResult();
       for (const rows of chunks(byPrimaryKey(items.flatMap((i) => i.samples)), UNNEST_CHUNK)) result.samplesWritten += await insertSamples(tx, rows);
       for (const rows of chunks(bySeries(newestPerSeries(items)), UNNEST_CHUNK)) await upsertLatest(tx, rows);
+      const checks = await writeCheckResults(tx, items, reachability);
+      if (checks.written > 0) result.resultsWritten = checks.written;
 
       const inventories = items.filter(hasInventory);
-      if (inventories.length === 0) return result;
+      if (inventories.length === 0) {
+        if (checks.events.length > 0) await apply({ events: checks.events });
+        return result;
+      }
       const agentIds = [...new Set(inventories.map((i) => i.agentId))];
       // Lock order is the hash order: two batches with the same agents in another order do not deadlock.
       await tx.execute(
@@ -47,7 +53,8 @@ export class PgIngestRepository implements IngestRepository {
       // makes a concurrent delete wait for this transaction instead of racing it.
       const live = await tx.execute<{ id: string; tenant_id: string }>(sql`select id, tenant_id from agents where id = any(${textArray(agentIds)}::uuid[]) for key share`);
       const exists = new Set(live.map((r) => `${r.tenant_id}/${r.id}`));
-      const events: NewEvent[] = [];
+      // One apply per transaction: the tenants' event counters are then locked once, in one order.
+      const events: NewEvent[] = checks.events;
       for (const item of inventories) {
         if (!exists.has(`${item.tenantId}/${item.agentId}`)) continue;
         tally(result, events, await writeInventory(tx, item, diff));

@@ -1,5 +1,5 @@
 /** Postgres schema. Keep in parity with sqlite/schema.ts (the parity test compares them). */
-import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey, boolean, doublePrecision } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey, boolean, doublePrecision, customType } from 'drizzle-orm/pg-core';
 import type { PolicyBody } from '../../domain/policy.ts';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
@@ -371,4 +371,25 @@ export const policies = pgTable(
     updatedAt: time('updated_at').notNull(),
   },
   (t) => [index('policies_tenant_scope_idx').on(t.tenantId, t.scope, t.target)],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Check results rolled up per endpoint, agent and UTC minute, written with the results: counts, and the
+ * latencies of the reachable results as little-endian float64s (exact, so reports compute true
+ * percentiles from ~1/60 of the rows). Only results newly stored are added, so a re-sent one counts once.
+ */
+export const checkResultMinutes = pgTable(
+  'check_result_minutes',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    endpointId: uuid('endpoint_id').notNull(),
+    minute: time('minute').notNull(),
+    agentId: uuid('agent_id').notNull(),
+    checks: integer('checks').notNull(),
+    successes: integer('successes').notNull(),
+    latencies: bytea('latencies').notNull(),
+  },
+  (t) => [primaryKey({ name: 'check_result_minutes_pkey', columns: [t.endpointId, t.minute, t.agentId] })],
 );

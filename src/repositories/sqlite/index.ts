@@ -17,6 +17,7 @@ import { SqliteOperatorTokenRepository } from './operator-tokens.ts';
 import { SqliteSectionRepository } from './sections.ts';
 import { SqliteTenantRepository } from './tenants.ts';
 import { SqliteEndpointRepository } from './endpoints.ts';
+import { SqliteResultRepository } from './results.ts';
 import { SqliteWriter } from './transaction.ts';
 
 export function createSqliteRepositories(url: string, busyTimeoutMs: number, options: { migrate: boolean }): Repositories {
@@ -42,6 +43,7 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     telemetry: new SqliteTelemetryRepository(db),
     policies: new SqlitePolicyRepository(writer),
     endpoints: new SqliteEndpointRepository(writer),
+    results: new SqliteResultRepository(db),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       db.get(sql`select 1`);

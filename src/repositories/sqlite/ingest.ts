@@ -5,12 +5,13 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
+import type { IngestItem, IngestWriteResult, ReachabilityRule } from '../../domain/ingest.ts';
 import type { IngestRepository } from '../ports/ingest.ts';
 import type { InventoryDiff, InventoryDiffer } from '../../domain/inventory.ts';
 import type { NewEvent } from '../../domain/event.ts';
 import { changeRows, chunks, emptyResult, hasInventory, newestPerSeries, snapshotColumns, softwareChanges, tally, type ItemWithInventory } from '../shared/ingest.ts';
 import { snapshotOf } from '../shared/inventory.ts';
+import { SqliteCheckResultWriter } from './check-results-write.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
@@ -18,6 +19,7 @@ interface Statements {
   insertSample: Database.Statement<[string, string, string, number, number, string, string]>;
   upsertLatest: Database.Statement<[string, string, string, string, string, number, number]>;
   agentExists: Database.Statement<[string, string], { one: number }>;
+  results: SqliteCheckResultWriter;
 }
 
 export class SqliteIngestRepository implements IngestRepository {
@@ -43,12 +45,13 @@ export class SqliteIngestRepository implements IngestRepository {
          where excluded.ts > telemetry_latest.ts`,
       ),
       agentExists: client.prepare('select 1 as one from agents where id = ? and tenant_id = ?'),
+      results: new SqliteCheckResultWriter(client),
     };
     return this.statements;
   }
 
-  async writeBatch(items: readonly IngestItem[], diff: InventoryDiffer): Promise<IngestWriteResult> {
-    const { insertSample, upsertLatest, agentExists } = this.stmts;
+  async writeBatch(items: readonly IngestItem[], diff: InventoryDiffer, reachability?: ReachabilityRule): Promise<IngestWriteResult> {
+    const { insertSample, upsertLatest, agentExists, results } = this.stmts;
     return this.w.transaction((tx, apply) => {
       const result = emptyResult();
       for (const item of items) {
@@ -59,7 +62,9 @@ export class SqliteIngestRepository implements IngestRepository {
       for (const s of newestPerSeries(items)) {
         upsertLatest.run(s.tenantId, s.agentId, s.metric, s.labelsKey, JSON.stringify(s.labels), s.ts.getTime(), s.value);
       }
-      const events: NewEvent[] = [];
+      const checks = results.write(items, reachability);
+      if (checks.written > 0) result.resultsWritten = checks.written;
+      const events: NewEvent[] = checks.events;
       for (const item of items) {
         if (!hasInventory(item)) continue;
         // An agent deleted since it was authenticated: its inventory has nowhere to go (and would break the foreign key).

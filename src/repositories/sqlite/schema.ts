@@ -1,5 +1,5 @@
 /** SQLite schema. Times are epoch milliseconds; ids are UUIDv7 text (time-ordered). Keep in parity with postgres/schema.ts. */
-import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import type { PolicyBody } from '../../domain/policy.ts';
 
 const time = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -370,4 +370,23 @@ export const policies = sqliteTable(
     updatedAt: time('updated_at').notNull(),
   },
   (t) => [index('policies_tenant_scope_idx').on(t.tenantId, t.scope, t.target)],
+);
+
+/**
+ * Check results rolled up per endpoint, agent and UTC minute, written with the results: counts, and the
+ * latencies of the reachable results as little-endian float64s (exact, so reports compute true
+ * percentiles from ~1/60 of the rows). Only results newly stored are added, so a re-sent one counts once.
+ */
+export const checkResultMinutes = sqliteTable(
+  'check_result_minutes',
+  {
+    tenantId: text('tenant_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    minute: time('minute').notNull(),
+    agentId: text('agent_id').notNull(),
+    checks: integer('checks').notNull(),
+    successes: integer('successes').notNull(),
+    latencies: blob('latencies', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'check_result_minutes_pkey', columns: [t.endpointId, t.minute, t.agentId] })],
 );

@@ -161,6 +161,7 @@ export class IngestBatcher implements IngestSink {
     if (result.samplesWritten) this.metrics.rowsPersisted.inc({ kind: 'sample' }, result.samplesWritten);
     if (result.inventoriesWritten) this.metrics.rowsPersisted.inc({ kind: 'snapshot' }, result.inventoriesWritten);
     if (result.changesWritten) this.metrics.rowsPersisted.inc({ kind: 'change' }, result.changesWritten);
+    if (result.resultsWritten) this.metrics.rowsPersisted.inc({ kind: 'result' }, result.resultsWritten);
     for (const p of batch) this.metrics.ackSeconds.observe((now - p.enqueuedAt) / 1000);
   }
 }

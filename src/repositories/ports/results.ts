@@ -1,0 +1,24 @@
+/** Port for reading check results: deduplication, the current state per agent, and reachability reports. */
+import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
+
+export interface ReportQuery {
+  tenantId: string;
+  /** The endpoint and the agent-local endpoints linked to it. */
+  endpointIds: readonly string[];
+  agentId?: string;
+  /** Inclusive. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  /** Bucket width; buckets are aligned to the epoch. */
+  stepMs: number;
+}
+
+export interface ResultRepository {
+  /** Which of `ids` are stored already for the tenant. */
+  existingIds(tenantId: string, ids: readonly string[]): Promise<Set<string>>;
+  /** Current state per agent for the endpoints, by agent id then endpoint id. */
+  states(tenantId: string, endpointIds: readonly string[]): Promise<EndpointState[]>;
+  /** Non-empty buckets, oldest first; latency figures over reachable results with a latency (nearest-rank percentiles). */
+  report(query: ReportQuery): Promise<ReportBucket[]>;
+}

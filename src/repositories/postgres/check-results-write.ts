@@ -1,0 +1,140 @@
+/**
+ * The check-result part of the Postgres ingestion write, inside the batch's transaction: results with one
+ * `insert … select from unnest(arrays)` (skipping ids already stored) and their per-minute rollups, agent-local endpoints for ids the
+ * tenant does not know, the current state per agent + endpoint (rows locked in key order, so concurrent
+ * batches do not deadlock) and the reachability events.
+ */
+import { sql } from 'drizzle-orm';
+import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domain/check-result.ts';
+import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
+import type { NewEvent } from '../../domain/event.ts';
+import { chunks } from '../shared/ingest.ts';
+import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, type MinuteRollup } from '../shared/check-results.ts';
+import { textArray, timeArray } from './arrays.ts';
+import type { PgTx } from './transaction.ts';
+
+const UNNEST_CHUNK = 5_000;
+
+export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], reachability: ReachabilityRule | undefined): Promise<{ written: number; events: NewEvent[] }> {
+  const results = resultsOf(items);
+  if (results.length === 0) return { written: 0, events: [] };
+  const byId = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const storedIds = new Set<string>();
+  for (const rows of chunks(byId, UNNEST_CHUNK)) for (const id of await insertResults(tx, rows)) storedIds.add(id);
+  const written = storedIds.size;
+  const rollups = minuteRollups(results.filter((r) => storedIds.has(r.id)));
+  for (const rows of chunks(rollups, UNNEST_CHUNK)) await upsertMinutes(tx, rows);
+  const reported = reportedEndpoints(results);
+  await tx.execute(sql`
+    insert into monitored_endpoints (tenant_id, id, name, address, check_type, port, interval_sec, timeout_sec, tags, enabled,
+      assigned_agent_ids, assigned_section_id, assigned_tags, origin, reported_by, linked_endpoint_id, version, created_at, updated_at)
+    select t, e, n, e::text, c, null, 60, 5, '[]'::jsonb, true, '[]'::jsonb, null, '[]'::jsonb, 'agent_local', a, null, 1, at, at
+    from unnest(${textArray(reported.map((e) => e.tenantId))}::uuid[], ${textArray(reported.map((e) => e.endpointId))}::uuid[],
+      ${textArray(reported.map((e) => localEndpointName(e.endpointId)))}::text[], ${nullableText(reported.map((e) => e.checkType))}::text[],
+      ${textArray(reported.map((e) => e.agentId))}::uuid[], ${timeArray(reported.map((e) => e.at))}::timestamptz[]) as u(t, e, n, c, a, at)
+    on conflict do nothing`);
+  const candidates = newestStates(results);
+  const stored = await tx.execute<StateRow>(sql`
+    select s.agent_id, s.endpoint_id, s.tenant_id, s.reachable, s.latency_ms, s.check_type, s.result_id, s.checked_at, s.changed_at, m.linked_endpoint_id
+    from endpoint_states s left join monitored_endpoints m on m.tenant_id = s.tenant_id and m.id = s.endpoint_id
+    where (s.agent_id, s.endpoint_id) in (select * from unnest(${textArray(candidates.map((c) => c.agentId))}::uuid[], ${textArray(candidates.map((c) => c.endpointId))}::uuid[]))
+    order by s.agent_id, s.endpoint_id
+    for update of s`);
+  const previousOf = new Map(stored.map((r) => [`${r.agent_id}/${r.endpoint_id}`, r]));
+  const events: NewEvent[] = [];
+  const next: EndpointState[] = [];
+  for (const candidate of candidates) {
+    const row = previousOf.get(`${candidate.agentId}/${candidate.endpointId}`);
+    const previous = row ? toState(row) : null;
+    const state = nextState(previous, candidate);
+    if (!state) continue;
+    next.push(state);
+    if (!reachability || (previous && previous.reachable === state.reachable)) continue;
+    const event = reachability(previous, state, row?.linked_endpoint_id ?? (await linkOf(tx, state)));
+    if (event) events.push(event);
+  }
+  if (next.length > 0) await upsertStates(tx, next);
+  return { written, events };
+}
+
+interface StateRow extends Record<string, unknown> {
+  agent_id: string;
+  endpoint_id: string;
+  tenant_id: string;
+  reachable: boolean;
+  latency_ms: number | null;
+  check_type: ResultCheckType;
+  result_id: string;
+  checked_at: string | Date;
+  changed_at: string | Date;
+  linked_endpoint_id: string | null;
+}
+
+function toState(r: StateRow): EndpointState {
+  return {
+    tenantId: r.tenant_id,
+    agentId: r.agent_id,
+    endpointId: r.endpoint_id,
+    reachable: r.reachable,
+    latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
+    checkType: r.check_type,
+    resultId: r.result_id,
+    checkedAt: new Date(r.checked_at),
+    changedAt: new Date(r.changed_at),
+  };
+}
+
+/** The managed endpoint a first-seen state's endpoint is linked to (rare: only when an event is due). */
+async function linkOf(tx: PgTx, s: EndpointState): Promise<string | null> {
+  const rows = await tx.execute<{ linked: string | null }>(sql`select linked_endpoint_id as linked from monitored_endpoints where tenant_id = ${s.tenantId} and id = ${s.endpointId}`);
+  return rows[0]?.linked ?? null;
+}
+
+/** Returns the ids newly stored. */
+async function insertResults(tx: PgTx, rows: CheckResultRow[]): Promise<string[]> {
+  const res = await tx.execute<{ id: string }>(sql`
+    insert into check_results (id, tenant_id, agent_id, endpoint_id, check_type, ts, reachable, latency_ms, result, received_at)
+    select * from unnest(
+      ${textArray(rows.map((r) => r.id))}::uuid[], ${textArray(rows.map((r) => r.tenantId))}::uuid[], ${textArray(rows.map((r) => r.agentId))}::uuid[],
+      ${textArray(rows.map((r) => r.endpointId))}::uuid[], ${textArray(rows.map((r) => r.checkType))}::text[], ${timeArray(rows.map((r) => r.ts))}::timestamptz[],
+      ${textArray(rows.map((r) => (r.reachable ? 't' : 'f')))}::boolean[], ${nullableNumbers(rows.map((r) => r.latencyMs))}::float8[],
+      ${textArray(rows.map((r) => JSON.stringify(r.result)))}::jsonb[], ${timeArray(rows.map((r) => r.receivedAt))}::timestamptz[])
+    on conflict do nothing
+    returning id`);
+  return res.map((r) => r.id);
+}
+
+/** Rows in key order, one per key; latencies are appended (bytea concatenation). */
+async function upsertMinutes(tx: PgTx, rows: MinuteRollup[]): Promise<void> {
+  await tx.execute(sql`
+    insert into check_result_minutes (tenant_id, endpoint_id, minute, agent_id, checks, successes, latencies)
+    select * from unnest(
+      ${textArray(rows.map((m) => m.tenantId))}::uuid[], ${textArray(rows.map((m) => m.endpointId))}::uuid[], ${timeArray(rows.map((m) => m.minute))}::timestamptz[],
+      ${textArray(rows.map((m) => m.agentId))}::uuid[], ${textArray(rows.map((m) => String(m.checks)))}::int[], ${textArray(rows.map((m) => String(m.successes)))}::int[],
+      ${textArray(rows.map((m) => '\\x' + m.latencies.toString('hex')))}::bytea[])
+    on conflict (endpoint_id, minute, agent_id) do update set checks = check_result_minutes.checks + excluded.checks,
+      successes = check_result_minutes.successes + excluded.successes, latencies = check_result_minutes.latencies || excluded.latencies`);
+}
+
+async function upsertStates(tx: PgTx, rows: EndpointState[]): Promise<void> {
+  await tx.execute(sql`
+    insert into endpoint_states (tenant_id, agent_id, endpoint_id, reachable, latency_ms, check_type, result_id, checked_at, changed_at)
+    select * from unnest(
+      ${textArray(rows.map((s) => s.tenantId))}::uuid[], ${textArray(rows.map((s) => s.agentId))}::uuid[], ${textArray(rows.map((s) => s.endpointId))}::uuid[],
+      ${textArray(rows.map((s) => (s.reachable ? 't' : 'f')))}::boolean[], ${nullableNumbers(rows.map((s) => s.latencyMs))}::float8[],
+      ${textArray(rows.map((s) => s.checkType))}::text[], ${textArray(rows.map((s) => s.resultId))}::uuid[],
+      ${timeArray(rows.map((s) => s.checkedAt))}::timestamptz[], ${timeArray(rows.map((s) => s.changedAt))}::timestamptz[])
+    on conflict (agent_id, endpoint_id) do update set tenant_id = excluded.tenant_id, reachable = excluded.reachable, latency_ms = excluded.latency_ms,
+      check_type = excluded.check_type, result_id = excluded.result_id, checked_at = excluded.checked_at, changed_at = excluded.changed_at
+      where excluded.checked_at > endpoint_states.checked_at`);
+}
+
+/** float8 array input with NULL for missing values. */
+function nullableNumbers(values: readonly (number | null)[]): string {
+  return '{' + values.map((v) => (v === null ? 'NULL' : String(v))).join(',') + '}';
+}
+
+/** text array input with NULL for missing values. */
+function nullableText(values: readonly (string | null)[]): string {
+  return '{' + values.map((v) => (v === null ? 'NULL' : `"${v}"`)).join(',') + '}';
+}

@@ -1,0 +1,107 @@
+/** Dialect-independent pieces of the check-result write and reads. */
+import type { CheckType } from '../../domain/endpoint.ts';
+import { CHECK_TYPES } from '../../domain/endpoint.ts';
+import type { CheckResultRow, EndpointState } from '../../domain/check-result.ts';
+import type { IngestItem } from '../../domain/ingest.ts';
+
+export const resultsOf = (items: readonly IngestItem[]): CheckResultRow[] => items.flatMap((i) => i.results ?? []);
+
+/** An endpoint id as some agent of a tenant reported it: the row an agent-local endpoint starts from. */
+export interface ReportedEndpoint {
+  tenantId: string;
+  endpointId: string;
+  agentId: string;
+  checkType: CheckType | null;
+  at: Date;
+}
+
+/** One entry per (tenant, endpoint id) reported in the batch, in key order (the first reporter wins). */
+export function reportedEndpoints(results: readonly CheckResultRow[]): ReportedEndpoint[] {
+  const seen = new Map<string, ReportedEndpoint>();
+  for (const r of results) {
+    const key = `${r.tenantId}/${r.endpointId}`;
+    if (seen.has(key)) continue;
+    const checkType = (CHECK_TYPES as readonly string[]).includes(r.checkType) ? (r.checkType as CheckType) : null;
+    seen.set(key, { tenantId: r.tenantId, endpointId: r.endpointId, agentId: r.agentId, checkType, at: r.receivedAt });
+  }
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+/** The newest result per agent + endpoint across the batch (ties: the first), in key order, as candidate states. */
+export function newestStates(results: readonly CheckResultRow[]): EndpointState[] {
+  const newest = new Map<string, CheckResultRow>();
+  for (const r of results) {
+    const key = `${r.agentId}/${r.endpointId}`;
+    const seen = newest.get(key);
+    if (!seen || r.ts.getTime() > seen.ts.getTime()) newest.set(key, r);
+  }
+  return [...newest.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, r]) => ({
+      tenantId: r.tenantId,
+      agentId: r.agentId,
+      endpointId: r.endpointId,
+      reachable: r.reachable,
+      latencyMs: r.latencyMs,
+      checkType: r.checkType,
+      resultId: r.id,
+      checkedAt: r.ts,
+      changedAt: r.ts,
+    }));
+}
+
+/** The state to store: `next` with `changedAt` carried over while reachability stays the same; null when `next` is not newer. */
+export function nextState(previous: EndpointState | null, next: EndpointState): EndpointState | null {
+  if (!previous) return next;
+  if (next.checkedAt.getTime() <= previous.checkedAt.getTime()) return null;
+  return previous.reachable === next.reachable ? { ...next, changedAt: previous.changedAt } : next;
+}
+
+/** Name and address of an agent-local endpoint until an operator describes it: its id. */
+export const localEndpointName = (endpointId: string): string => `agent-local ${endpointId}`;
+
+export const MINUTE_MS = 60_000;
+
+/** A per-minute rollup row: what a batch adds to (endpoint, agent, minute). */
+export interface MinuteRollup {
+  tenantId: string;
+  endpointId: string;
+  agentId: string;
+  minute: Date;
+  checks: number;
+  successes: number;
+  /** Latencies of the reachable results that have one, as little-endian float64s. */
+  latencies: Buffer;
+}
+
+/** Rolls newly stored results up per (endpoint, minute, agent), in key order (row locks in one order). */
+export function minuteRollups(stored: readonly CheckResultRow[]): MinuteRollup[] {
+  const groups = new Map<string, { r: CheckResultRow; minute: number; checks: number; successes: number; latencies: number[] }>();
+  for (const r of stored) {
+    const minute = Math.floor(r.ts.getTime() / MINUTE_MS) * MINUTE_MS;
+    const key = `${r.endpointId}/${String(minute).padStart(15, '0')}/${r.agentId}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { r, minute, checks: 0, successes: 0, latencies: [] }));
+    g.checks++;
+    if (!r.reachable) continue;
+    g.successes++;
+    if (r.latencyMs !== null) g.latencies.push(r.latencyMs);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, g]) => ({
+      tenantId: g.r.tenantId,
+      endpointId: g.r.endpointId,
+      agentId: g.r.agentId,
+      minute: new Date(g.minute),
+      checks: g.checks,
+      successes: g.successes,
+      latencies: encodeLatencies(g.latencies),
+    }));
+}
+
+export function encodeLatencies(values: readonly number[]): Buffer {
+  const buf = Buffer.allocUnsafe(values.length * 8);
+  for (let i = 0; i < values.length; i++) buf.writeDoubleLE(values[i]!, i * 8);
+  return buf;
+}

@@ -1,0 +1,117 @@
+/**
+ * Report aggregation in code: counts and exact nearest-rank percentiles per epoch-aligned bucket, from raw
+ * result rows (any range) or from per-minute rollups (minute-aligned ranges: ~60× fewer rows to read).
+ */
+import type { ReportBucket } from '../../domain/check-result.ts';
+
+interface Acc {
+  checks: number;
+  successes: number;
+  latencies: Float64Array[];
+  n: number;
+}
+
+/** Raw rows: (ts in epoch ms, reachable, latency). Latency figures cover reachable rows with a latency. */
+export function aggregateReport(rows: Iterable<readonly [ts: number, reachable: number | boolean, latency: number | null]>, stepMs: number): ReportBucket[] {
+  const buckets = new Map<number, { checks: number; successes: number; latencies: number[] }>();
+  for (const [ts, reachable, latency] of rows) {
+    const key = Math.floor(ts / stepMs);
+    let b = buckets.get(key);
+    if (!b) buckets.set(key, (b = { checks: 0, successes: 0, latencies: [] }));
+    b.checks++;
+    if (!reachable) continue;
+    b.successes++;
+    if (latency !== null) b.latencies.push(latency);
+  }
+  const accs = new Map<number, Acc>();
+  for (const [key, b] of buckets) accs.set(key, { checks: b.checks, successes: b.successes, latencies: [Float64Array.from(b.latencies)], n: b.latencies.length });
+  return finish(accs, stepMs);
+}
+
+/** Minute rollups: (minute start in epoch ms, checks, successes, latencies as little-endian float64s). */
+export function aggregateMinutes(rows: Iterable<readonly [minute: number, checks: number, successes: number, latencies: Uint8Array]>, stepMs: number): ReportBucket[] {
+  const accs = new Map<number, Acc>();
+  for (const [minute, checks, successes, latencies] of rows) {
+    const key = Math.floor(minute / stepMs);
+    let a = accs.get(key);
+    if (!a) accs.set(key, (a = { checks: 0, successes: 0, latencies: [], n: 0 }));
+    a.checks += checks;
+    a.successes += successes;
+    const values = toFloat64(latencies);
+    a.latencies.push(values);
+    a.n += values.length;
+  }
+  return finish(accs, stepMs);
+}
+
+/** The bytes as float64s (little-endian, as every platform Node supports stores them); copied only when not 8-byte aligned. */
+function toFloat64(bytes: Uint8Array): Float64Array {
+  const n = bytes.byteLength >> 3;
+  if (bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, n);
+  // new Uint8Array(…) copies (a Buffer's slice() would be another view of the same unaligned memory).
+  return new Float64Array(new Uint8Array(bytes).buffer, 0, n);
+}
+
+function finish(accs: Map<number, Acc>, stepMs: number): ReportBucket[] {
+  return [...accs.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([key, a]) => {
+      const values = new Float64Array(a.n);
+      let at = 0;
+      for (const part of a.latencies) {
+        values.set(part, at);
+        at += part.length;
+      }
+      const n = values.length;
+      let sum = 0;
+      let max = -Infinity;
+      for (let i = 0; i < n; i++) {
+        sum += values[i]!;
+        if (values[i]! > max) max = values[i]!;
+      }
+      // Nearest rank: the ⌈p·n⌉-th smallest. Selected, not sorted: linear time per bucket. p95 is searched
+      // above p50, which selection leaves with everything before it no greater and everything after no smaller.
+      const r50 = Math.max(0, Math.ceil(0.5 * n) - 1);
+      const r95 = Math.max(0, Math.ceil(0.95 * n) - 1);
+      if (n > 0) {
+        select(values, r50, 0, n - 1);
+        select(values, r95, r50, n - 1);
+      }
+      return {
+        ts: new Date(key * stepMs),
+        checks: a.checks,
+        successes: a.successes,
+        latencyAvgMs: n > 0 ? sum / n : null,
+        latencyP50Ms: n > 0 ? values[r50]! : null,
+        latencyP95Ms: n > 0 ? values[r95]! : null,
+        latencyMaxMs: n > 0 ? max : null,
+      };
+    });
+}
+
+/** Quickselect (Hoare partition, median-of-three pivot): puts the k-th smallest of a[lo..hi] at index k. */
+function select(a: Float64Array, k: number, lo: number, hi: number): void {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < a[lo]!) swap(a, mid, lo);
+    if (a[hi]! < a[lo]!) swap(a, hi, lo);
+    if (a[hi]! < a[mid]!) swap(a, hi, mid);
+    const pivot = a[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) swap(a, i++, j--);
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}

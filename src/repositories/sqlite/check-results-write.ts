@@ -1,0 +1,105 @@
+/**
+ * The check-result part of the SQLite ingestion write, inside the batch's immediate transaction: results
+ * (skipping ids already stored) and their per-minute rollups, agent-local endpoints for ids the tenant does not know, the current
+ * state per agent + endpoint and the reachability events. Statements are prepared once (hot path).
+ */
+import type Database from 'better-sqlite3';
+import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domain/check-result.ts';
+import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
+import type { NewEvent } from '../../domain/event.ts';
+import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf } from '../shared/check-results.ts';
+
+interface StateRow {
+  tenant_id: string;
+  reachable: number;
+  latency_ms: number | null;
+  check_type: ResultCheckType;
+  result_id: string;
+  checked_at: number;
+  changed_at: number;
+}
+
+export class SqliteCheckResultWriter {
+  private readonly insertResult: Database.Statement<[string, string, string, string, string, number, number, number | null, string, number]>;
+  private readonly insertLocalEndpoint: Database.Statement<[string, string, string, string, string | null, string, number, number]>;
+  private readonly selectState: Database.Statement<[string, string], StateRow>;
+  private readonly upsertState: Database.Statement<[string, string, string, number, number | null, string, string, number, number]>;
+  private readonly linkOf: Database.Statement<[string, string], { linked: string | null }>;
+  private readonly selectMinute: Database.Statement<[string, number, string], { latencies: Buffer }>;
+  private readonly upsertMinute: Database.Statement<[string, string, number, string, number, number, Buffer]>;
+
+  constructor(client: Database.Database) {
+    this.insertResult = client.prepare(
+      `insert into check_results (id, tenant_id, agent_id, endpoint_id, check_type, ts, reachable, latency_ms, result, received_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
+    );
+    this.insertLocalEndpoint = client.prepare(
+      `insert into monitored_endpoints (tenant_id, id, name, address, check_type, port, interval_sec, timeout_sec, tags, enabled,
+         assigned_agent_ids, assigned_section_id, assigned_tags, origin, reported_by, linked_endpoint_id, version, created_at, updated_at)
+       values (?, ?, ?, ?, ?, null, 60, 5, '[]', 1, '[]', null, '[]', 'agent_local', ?, null, 1, ?, ?) on conflict do nothing`,
+    );
+    this.selectState = client.prepare(
+      'select tenant_id, reachable, latency_ms, check_type, result_id, checked_at, changed_at from endpoint_states where agent_id = ? and endpoint_id = ?',
+    );
+    this.upsertState = client.prepare(
+      `insert into endpoint_states (tenant_id, agent_id, endpoint_id, reachable, latency_ms, check_type, result_id, checked_at, changed_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (agent_id, endpoint_id) do update set tenant_id = excluded.tenant_id, reachable = excluded.reachable, latency_ms = excluded.latency_ms,
+         check_type = excluded.check_type, result_id = excluded.result_id, checked_at = excluded.checked_at, changed_at = excluded.changed_at`,
+    );
+    this.linkOf = client.prepare('select linked_endpoint_id as linked from monitored_endpoints where tenant_id = ? and id = ?');
+    this.selectMinute = client.prepare('select latencies from check_result_minutes where endpoint_id = ? and minute = ? and agent_id = ?');
+    // Latencies are appended in code (SQLite's || would turn the blobs into text).
+    this.upsertMinute = client.prepare(
+      `insert into check_result_minutes (tenant_id, endpoint_id, minute, agent_id, checks, successes, latencies) values (?, ?, ?, ?, ?, ?, ?)
+       on conflict (endpoint_id, minute, agent_id) do update set checks = checks + excluded.checks, successes = successes + excluded.successes, latencies = excluded.latencies`,
+    );
+  }
+
+  /** Runs inside the caller's transaction; returns the results newly stored and the events to publish. */
+  write(items: readonly IngestItem[], reachability: ReachabilityRule | undefined): { written: number; events: NewEvent[] } {
+    const results = resultsOf(items);
+    if (results.length === 0) return { written: 0, events: [] };
+    const stored: CheckResultRow[] = [];
+    for (const r of results) {
+      const { changes } = this.insertResult.run(r.id, r.tenantId, r.agentId, r.endpointId, r.checkType, r.ts.getTime(), r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
+      if (changes > 0) stored.push(r);
+    }
+    for (const m of minuteRollups(stored)) {
+      const previous = this.selectMinute.get(m.endpointId, m.minute.getTime(), m.agentId)?.latencies;
+      const latencies = previous ? Buffer.concat([previous, m.latencies]) : m.latencies;
+      this.upsertMinute.run(m.tenantId, m.endpointId, m.minute.getTime(), m.agentId, m.checks, m.successes, latencies);
+    }
+    for (const e of reportedEndpoints(results)) {
+      const name = localEndpointName(e.endpointId);
+      this.insertLocalEndpoint.run(e.tenantId, e.endpointId, name, e.endpointId, e.checkType, e.agentId, e.at.getTime(), e.at.getTime());
+    }
+    const events: NewEvent[] = [];
+    for (const candidate of newestStates(results)) {
+      const row = this.selectState.get(candidate.agentId, candidate.endpointId);
+      const previous = row ? toState(candidate, row) : null;
+      const state = nextState(previous, candidate);
+      if (!state) continue;
+      this.upsertState.run(state.tenantId, state.agentId, state.endpointId, state.reachable ? 1 : 0, state.latencyMs, state.checkType, state.resultId, state.checkedAt.getTime(), state.changedAt.getTime());
+      if (!reachability || (previous && previous.reachable === state.reachable)) continue;
+      const managed = this.linkOf.get(state.tenantId, state.endpointId)?.linked ?? null;
+      const event = reachability(previous, state, managed);
+      if (event) events.push(event);
+    }
+    return { written: stored.length, events };
+  }
+}
+
+function toState(key: { agentId: string; endpointId: string }, r: StateRow): EndpointState {
+  return {
+    tenantId: r.tenant_id,
+    agentId: key.agentId,
+    endpointId: key.endpointId,
+    reachable: r.reachable === 1,
+    latencyMs: r.latency_ms,
+    checkType: r.check_type,
+    resultId: r.result_id,
+    checkedAt: new Date(r.checked_at),
+    changedAt: new Date(r.changed_at),
+  };
+}

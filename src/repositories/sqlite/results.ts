@@ -1,0 +1,69 @@
+/**
+ * Check-result reads on SQLite. SQLite has no percentile function: reports aggregate in code, from the
+ * per-minute rollups when the range is minute-aligned (buckets always are), else from the result rows
+ * read in raw mode from the covering (endpoint, ts, …) index.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
+import type { ReportQuery, ResultRepository } from '../ports/results.ts';
+import { chunks } from '../shared/ingest.ts';
+import { aggregateMinutes, aggregateReport } from '../shared/report.ts';
+import { MINUTE_MS } from '../shared/check-results.ts';
+import type { SqliteDb } from './db.ts';
+import { checkResults, endpointStates } from './schema.ts';
+
+export class SqliteResultRepository implements ResultRepository {
+  private readonly db: SqliteDb;
+
+  constructor(db: SqliteDb) {
+    this.db = db;
+  }
+
+  async existingIds(tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const part of chunks(ids, 500)) {
+      const rows = this.db
+        .select({ id: checkResults.id })
+        .from(checkResults)
+        .where(and(eq(checkResults.tenantId, tenantId), inArray(checkResults.id, part)))
+        .all();
+      for (const r of rows) found.add(r.id);
+    }
+    return found;
+  }
+
+  async states(tenantId: string, endpointIds: readonly string[]): Promise<EndpointState[]> {
+    if (endpointIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(endpointStates)
+      .where(and(eq(endpointStates.tenantId, tenantId), inArray(endpointStates.endpointId, [...endpointIds])))
+      .orderBy(asc(endpointStates.agentId), asc(endpointStates.endpointId))
+      .all();
+  }
+
+  async report(q: ReportQuery): Promise<ReportBucket[]> {
+    if (q.endpointIds.length === 0) return [];
+    const marks = q.endpointIds.map(() => '?').join(', ');
+    const agent = q.agentId ? ' and agent_id = ?' : '';
+    if (q.from.getTime() % MINUTE_MS === 0 && q.to.getTime() % MINUTE_MS === 0) {
+      const minutes = this.db.$client
+        .prepare<unknown[], [number, number, number, Uint8Array]>(
+          `select minute, checks, successes, latencies from check_result_minutes where endpoint_id in (${marks}) and minute >= ? and minute < ? and tenant_id = ?${agent}`,
+        )
+        .raw(true);
+      const params: unknown[] = [...q.endpointIds, q.from.getTime(), q.to.getTime(), q.tenantId];
+      if (q.agentId) params.push(q.agentId);
+      return aggregateMinutes(minutes.all(...params), q.stepMs);
+    }
+    const stmt = this.db.$client
+      .prepare<unknown[], [number, number, number | null]>(
+        `select ts, reachable, latency_ms from check_results indexed by check_results_endpoint_ts_idx
+         where endpoint_id in (${marks}) and ts >= ? and ts < ? and tenant_id = ?${agent}`,
+      )
+      .raw(true);
+    const params: unknown[] = [...q.endpointIds, q.from.getTime(), q.to.getTime(), q.tenantId];
+    if (q.agentId) params.push(q.agentId);
+    return aggregateReport(stmt.all(...params), q.stepMs);
+  }
+}

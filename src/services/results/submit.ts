@@ -1,0 +1,64 @@
+/**
+ * An agent submits a Smotra result batch. Items are checked one by one: malformed ones, results of another
+ * agent and results stamped outside the accepted time window are skipped, counted and logged; the rest go
+ * through the ingestion pipeline and the answer waits until they are durable. Results already stored (by
+ * id) or repeated within the batch count as duplicates. Endpoint ids the tenant does not know are kept:
+ * the write turns them into agent-local endpoints.
+ */
+import type { CheckResultRow } from '../../domain/check-result.ts';
+import { requireAgent, type ServiceContext } from '../context.ts';
+import type { IngestLimits } from '../ingest/prepare.ts';
+import type { IngestSink } from '../ingest/sink.ts';
+import { newId } from '../ids.ts';
+import { parseResult } from './parse.ts';
+
+export interface SkippedCounts {
+  malformed: number;
+  agent_mismatch: number;
+  too_old: number;
+  in_future: number;
+}
+
+export interface ResultsAck {
+  submissionId: string;
+  accepted: number;
+  duplicatesSkipped: number;
+  receivedAt: Date;
+  skipped: SkippedCounts;
+}
+
+export async function submitResults({ ctx, input, sink, limits }: { ctx: ServiceContext; input: { results: readonly unknown[] }; sink: IngestSink; limits: IngestLimits }): Promise<ResultsAck> {
+  const agent = requireAgent(ctx);
+  const now = ctx.now();
+  const submissionId = newId();
+  const oldest = now.getTime() - limits.maxSampleAgeSec * 1000;
+  const newest = now.getTime() + limits.maxFutureSkewSec * 1000;
+  const skipped: SkippedCounts = { malformed: 0, agent_mismatch: 0, too_old: 0, in_future: 0 };
+  const rows = new Map<string, CheckResultRow>();
+  // Why items were skipped, logged once per batch (the first few): a bad batch is re-sent every minute.
+  const reasons: { index: number; reason: string }[] = [];
+  const skip = (kind: keyof SkippedCounts, index: number, reason: string) => {
+    skipped[kind]++;
+    if (reasons.length < 10) reasons.push({ index, reason });
+  };
+  let repeated = 0;
+  input.results.forEach((item, index) => {
+    const parsed = parseResult(item);
+    if ('malformed' in parsed) return skip('malformed', index, `malformed: ${parsed.malformed}`);
+    if (parsed.agentId !== agent.agentId) return skip('agent_mismatch', index, `agent_id ${parsed.agentId} is not this agent`);
+    if (parsed.ts < oldest) return skip('too_old', index, `timestamp older than ${limits.maxSampleAgeSec} s`);
+    if (parsed.ts > newest) return skip('in_future', index, `timestamp more than ${limits.maxFutureSkewSec} s ahead`);
+    if (rows.has(parsed.id)) return void repeated++;
+    const { ts, ...rest } = parsed;
+    rows.set(parsed.id, { ...rest, tenantId: agent.tenantId, ts: new Date(ts), receivedAt: now });
+  });
+  if (reasons.length > 0) ctx.log.warn({ submissionId, agentId: agent.agentId, skipped, first: reasons }, 'results skipped');
+  // Counted before the write: a result that is in flight in another request at the same moment (the agent
+  // re-sending while the first attempt is still being written) is counted as accepted by both; it is stored once.
+  const stored = rows.size > 0 ? await ctx.repos.results.existingIds(agent.tenantId, [...rows.keys()]) : new Set<string>();
+  const fresh = [...rows.values()].filter((r) => !stored.has(r.id));
+  if (fresh.length > 0) await sink.submit({ tenantId: agent.tenantId, agentId: agent.agentId, receivedAt: now, samples: [], inventory: null, results: fresh });
+  const ack = { submissionId, accepted: fresh.length, duplicatesSkipped: stored.size + repeated, receivedAt: now, skipped };
+  ctx.log.debug({ ...ack, agentId: agent.agentId }, 'results accepted');
+  return ack;
+}
