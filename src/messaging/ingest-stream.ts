@@ -12,6 +12,7 @@ import type { IngestItem } from '../repositories/types.ts';
 import { UnavailableError } from '../services/errors.ts';
 import { itemRows, type BatchWriter, type IngestSink } from '../services/ingest/sink.ts';
 import { newId } from '../services/ids.ts';
+import { ConsumerDepth } from './consumer-depth.ts';
 import { decodeIngestItem, encodeIngestItem } from './ingest-codec.ts';
 
 export interface StreamOptions {
@@ -64,7 +65,8 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
   const messages = await consumer.consume({ max_messages: options.batchMessages * 2 });
   const writer = new StreamWriter(messages, write, options, metrics, log);
   writer.start();
-  return new StreamPublisher(js, subject, options, metrics, writer, async () => (await consumer.info(true)).num_pending + writer.buffered);
+  const depth = new ConsumerDepth(await nc.jetstreamManager({ timeout: 1000 }), options.streamName, DURABLE);
+  return new StreamPublisher(js, subject, options, metrics, writer, () => depth.read());
 }
 
 class StreamPublisher implements IngestSink {
@@ -134,10 +136,6 @@ class StreamWriter {
     this.options = options;
     this.metrics = metrics;
     this.log = log;
-  }
-
-  get buffered(): number {
-    return this.buffer.length;
   }
 
   start(): void {

@@ -22,7 +22,7 @@ export interface IngestMetrics {
 export function registerIngestMetrics(registry: Registry, depth: () => number | Promise<number>): IngestMetrics {
   new Gauge({
     name: 'ingest_queue_depth',
-    help: 'Ingestion rows queued for the database (batcher), or messages pending in the JetStream consumer.',
+    help: 'Ingestion rows queued for the database (batcher), or JetStream consumer messages not yet delivered or not yet acked (NaN while NATS does not answer).',
     registers: [registry],
     async collect() {
       this.set(await depth());
