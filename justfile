@@ -60,3 +60,7 @@ check: generate drift lint typecheck test-unit
 # Loopback benchmark against a bare Hono route measured in the same run (bounded time)
 bench *args:
     {{node}} bench/run.ts {{args}}
+
+# Fault injection under load (throwaway Postgres + NATS, two instances; a few minutes; --short for CI's version)
+chaos *args:
+    {{node}} chaos/run.ts {{args}}

@@ -39,8 +39,10 @@ export interface ChaosResult extends StoredCheck {
   faults: FaultOutcome[];
   survived: Record<string, string>;
   processes: { instance: string; before: ProcessGauges; after: ProcessGauges }[];
-  /** Stream messages below the consumer's ack floor after the drain (acked, still stored). */
+  /** Stream messages below the consumer's ack floor right after the drain (acked, still stored)... */
   belowAckFloor: number;
+  /** ...and how long the instances took to purge them (null: not within 25 s). */
+  purgedAfterMs: number | null;
   failures: string[];
 }
 
@@ -90,6 +92,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const after = await Promise.all(instances.map((i) => (i.alive() ? processGauges(i) : { rssBytes: Number.NaN, handles: Number.NaN, queueDepth: Number.NaN })));
     const stored = await checkStored(infra.databaseUrl, agents, load.base);
     const belowAckFloor = (await streamState(infra.nats.url, stream)).belowAckFloor;
+    const purgedAfterMs = await purgedWithin(infra, stream, 25_000);
     const result: ChaosResult = {
       seconds: Math.round((performance.now() - started) / 1000),
       byStatus: Object.fromEntries([...load.tally.byStatus].sort()),
@@ -99,6 +102,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       survived: Object.fromEntries(instances.map((i) => [i.name, i.exit() ?? 'alive'])),
       processes: instances.map((i, n) => ({ instance: i.name, before: before[n]!, after: after[n]! })),
       belowAckFloor,
+      purgedAfterMs,
       ...stored,
       lostAckedAt: stored.lostAckedAt.map((t) => Math.round(t - started)),
       failures: [],
@@ -124,6 +128,16 @@ async function drain(infra: Infra, instances: Instance[], stream: string): Promi
   return false;
 }
 
+/** Milliseconds until no message is left below the ack floor, or null after `limitMs`. */
+async function purgedWithin(infra: Infra, stream: string, limitMs: number): Promise<number | null> {
+  const started = performance.now();
+  while (performance.now() - started < limitMs) {
+    if ((await streamState(infra.nats.url, stream)).belowAckFloor === 0) return Math.round(performance.now() - started);
+    await sleep(500);
+  }
+  return null;
+}
+
 function judge(r: ChaosResult, drained: boolean): string[] {
   const failures: string[] = [];
   const count = (pred: (status: string) => boolean) => Object.entries(r.byStatus).reduce((n, [s, c]) => n + (pred(s) ? c : 0), 0);
@@ -136,6 +150,7 @@ function judge(r: ChaosResult, drained: boolean): string[] {
   if (r.lost > 0) failures.push(`${r.lost} acknowledged samples lost`);
   if (r.duplicated > 0) failures.push(`${r.duplicated} samples stored twice`);
   if (!drained) failures.push('the pipeline did not drain within 60 s');
+  if (r.purgedAfterMs === null) failures.push(`messages below the ack floor not purged within 25 s`);
   for (const [name, state] of Object.entries(r.survived)) if (state !== 'alive') failures.push(`instance ${name} died (${state})`);
   for (const f of r.faults) if (f.readyAfterMs === null || f.readyAfterMs > 5000) failures.push(`${f.fault} (${f.serving} serving): ready after ${f.readyAfterMs ?? '> 30000'} ms`);
   for (const p of r.processes) {

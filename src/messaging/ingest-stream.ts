@@ -12,6 +12,7 @@ import type { IngestItem } from '../repositories/types.ts';
 import { UnavailableError } from '../services/errors.ts';
 import { itemRows, type BatchWriter, type IngestSink } from '../services/ingest/sink.ts';
 import { newId } from '../services/ids.ts';
+import { startAckFloorPurge } from './ack-floor-purge.ts';
 import { ConsumerDepth } from './consumer-depth.ts';
 import { decodeIngestItem, encodeIngestItem } from './ingest-codec.ts';
 
@@ -27,6 +28,8 @@ export interface StreamOptions {
 }
 
 const DURABLE = 'agentry-ingest-writer';
+/** How often acknowledged messages left below the ack floor are looked for (see ack-floor-purge.ts). */
+const ACK_FLOOR_CHECK_MS = 10_000;
 const subjectOf = (stream: string) => `agentry.ingest.${stream.toLowerCase()}`;
 
 export async function startIngestStream(nc: NatsConnection, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger): Promise<IngestSink> {
@@ -65,8 +68,10 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
   const messages = await consumer.consume({ max_messages: options.batchMessages * 2 });
   const writer = new StreamWriter(messages, write, options, metrics, log);
   writer.start();
-  const depth = new ConsumerDepth(await nc.jetstreamManager({ timeout: 1000 }), options.streamName, DURABLE);
-  return new StreamPublisher(js, subject, options, metrics, writer, () => depth.read());
+  const quickJsm = await nc.jetstreamManager({ timeout: 1000 });
+  const depth = new ConsumerDepth(quickJsm, options.streamName, DURABLE);
+  const purge = startAckFloorPurge(quickJsm, options.streamName, DURABLE, ACK_FLOOR_CHECK_MS, (n) => metrics.ackFloorPurged.inc(n), log);
+  return new StreamPublisher(js, subject, options, metrics, writer, () => depth.read(), () => purge.stop());
 }
 
 class StreamPublisher implements IngestSink {
@@ -79,14 +84,16 @@ class StreamPublisher implements IngestSink {
   private readonly metrics: IngestMetrics;
   private readonly writer: StreamWriter;
   readonly depth: () => Promise<number>;
+  private readonly stopMaintenance: () => void;
 
-  constructor(js: JetStreamClient, subject: string, options: StreamOptions, metrics: IngestMetrics, writer: StreamWriter, depth: () => Promise<number>) {
+  constructor(js: JetStreamClient, subject: string, options: StreamOptions, metrics: IngestMetrics, writer: StreamWriter, depth: () => Promise<number>, stopMaintenance: () => void) {
     this.js = js;
     this.subject = subject;
     this.options = options;
     this.metrics = metrics;
     this.writer = writer;
     this.depth = depth;
+    this.stopMaintenance = stopMaintenance;
   }
 
   async submit(item: IngestItem): Promise<void> {
@@ -108,6 +115,7 @@ class StreamPublisher implements IngestSink {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopMaintenance();
     await Promise.allSettled([...this.inFlight]);
     await this.writer.stop();
   }
