@@ -38,7 +38,7 @@ export function report(r: ChaosResult): string {
     ...(r.lost > 0 ? [`  lost samples were acknowledged at ${r.lostAckedAt.join(', ')} ms; faults at ${r.faults.map((f) => `${f.fault} ${f.atMs.join('–')}`).join(', ')} ms`] : []),
     `processes: ${Object.entries(r.survived).map(([n, s]) => `${n} ${s}`).join(', ')}`,
     ...r.processes.map((p) => `  ${p.instance}: RSS ${mb(p.before.rssBytes)} → ${mb(p.after.rssBytes)} MB, handles ${p.before.handles} → ${p.after.handles}`),
-    `stream messages below the ack floor after the drain: ${r.belowAckFloor}, purged ${r.purgedAfterMs === null ? 'NOT within 25 s' : `within ${r.purgedAfterMs} ms`}`,
+    `acknowledged messages left below the ack floor: ${r.processes.reduce((n, p) => n + (p.after.ackFloorPurged || 0), 0)} purged during the run; ${r.belowAckFloor} after the drain, gone ${r.purgedAfterMs === null ? 'NOT within 25 s' : `within ${r.purgedAfterMs} ms`}`,
     ...r.serverErrors.map((e) => `  5xx: ${e}`),
     r.failures.length === 0 ? 'PASS' : `FAIL: ${r.failures.join('; ')}`,
     '',

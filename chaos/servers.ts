@@ -82,6 +82,8 @@ export interface ProcessGauges {
   rssBytes: number;
   handles: number;
   queueDepth: number;
+  /** Acknowledged messages this instance purged from below the ack floor so far. */
+  ackFloorPurged: number;
 }
 
 /** What the instance says of itself on /metrics (prom-client's process and Node gauges, the ingest queue). */
@@ -91,7 +93,7 @@ export async function processGauges(instance: Instance): Promise<ProcessGauges> 
     const line = text.split('\n').find((l) => l.startsWith(series + ' '));
     return line ? Number(line.slice(series.length + 1).split(' ')[0]) : Number.NaN;
   };
-  return { rssBytes: value('process_resident_memory_bytes'), handles: value('nodejs_active_handles_total'), queueDepth: value('ingest_queue_depth') };
+  return { rssBytes: value('process_resident_memory_bytes'), handles: value('nodejs_active_handles_total'), queueDepth: value('ingest_queue_depth'), ackFloorPurged: value('ingest_stream_ack_floor_purged_total') };
 }
 
 export async function stopInstance(instance: Instance): Promise<void> {
