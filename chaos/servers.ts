@@ -80,7 +80,10 @@ export async function readiness(instance: Instance): Promise<number> {
 
 export interface ProcessGauges {
   rssBytes: number;
+  /** Active resources keeping the event loop alive (timers, servers, pending requests), sockets excluded... */
   handles: number;
+  /** ...and the sockets, mostly the load generator's keep-alive connections (as many as it ever had at once). */
+  sockets: number;
   queueDepth: number;
   /** Acknowledged messages this instance purged from below the ack floor so far. */
   ackFloorPurged: number;
@@ -93,7 +96,13 @@ export async function processGauges(instance: Instance): Promise<ProcessGauges> 
     const line = text.split('\n').find((l) => l.startsWith(series + ' '));
     return line ? Number(line.slice(series.length + 1).split(' ')[0]) : Number.NaN;
   };
-  return { rssBytes: value('process_resident_memory_bytes'), handles: value('nodejs_active_handles_total'), queueDepth: value('ingest_queue_depth'), ackFloorPurged: value('ingest_stream_ack_floor_purged_total') };
+  let sockets = 0;
+  let other = 0;
+  for (const line of text.split('\n')) {
+    const m = /^nodejs_active_resources\{type="([^"]+)"\} (\d+)/.exec(line);
+    if (m) m[1] === 'TCPSocketWrap' ? (sockets += Number(m[2])) : (other += Number(m[2]));
+  }
+  return { rssBytes: value('process_resident_memory_bytes'), handles: other, sockets, queueDepth: value('ingest_queue_depth'), ackFloorPurged: value('ingest_stream_ack_floor_purged_total') };
 }
 
 export async function stopInstance(instance: Instance): Promise<void> {

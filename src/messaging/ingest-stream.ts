@@ -29,7 +29,7 @@ export interface StreamOptions {
 
 const DURABLE = 'agentry-ingest-writer';
 /** How often acknowledged messages left below the ack floor are looked for (see ack-floor-purge.ts). */
-const ACK_FLOOR_CHECK_MS = 10_000;
+const ACK_FLOOR_CHECK_MS = 5_000;
 const subjectOf = (stream: string) => `agentry.ingest.${stream.toLowerCase()}`;
 
 export async function startIngestStream(nc: NatsConnection, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger): Promise<IngestSink> {
