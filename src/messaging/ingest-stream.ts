@@ -12,6 +12,7 @@ import type { IngestItem } from '../repositories/types.ts';
 import { UnavailableError } from '../services/errors.ts';
 import { itemRows, type BatchWriter, type IngestSink } from '../services/ingest/sink.ts';
 import { newId } from '../services/ids.ts';
+import { transientDatabaseFault } from '../repositories/shared/transient-errors.ts';
 import { startAckFloorPurge } from './ack-floor-purge.ts';
 import { ConsumerDepth } from './consumer-depth.ts';
 import { decodeIngestItem, encodeIngestItem } from './ingest-codec.ts';
@@ -191,7 +192,7 @@ class StreamWriter {
     if (items.length === 0) return;
     const started = performance.now();
     try {
-      const result = await this.write(items);
+      const result = await writeWithin(this.write(items), this.options.streamAckWaitSec * 1000);
       this.metrics.flushSeconds.observe((performance.now() - started) / 1000);
       this.metrics.batchRequests.observe(items.length);
       this.metrics.batchRows.observe(items.reduce((n, i) => n + itemRows(i), 0));
@@ -201,6 +202,13 @@ class StreamWriter {
       for (const m of good) m.ack();
     } catch (err) {
       this.metrics.batchFailures.inc();
+      if (err instanceof WriteTimeout || transientDatabaseFault(err) !== null) {
+        // The database is unreachable (or the write hangs on a dead connection): every message would
+        // fail alike, so writing them one by one would only hammer it. All are redelivered after a pause.
+        this.log.warn({ err, messages: good.length }, 'ingestion batch from the stream not written: database unavailable; redelivering');
+        for (const m of good) m.nak(1000);
+        return;
+      }
       if (good.length > 1) {
         // Find the message that fails, so that the others are not held back with it.
         this.log.warn({ err, messages: good.length }, 'ingestion batch from the stream failed; writing its messages one by one');
@@ -215,3 +223,19 @@ class StreamWriter {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class WriteTimeout extends Error {}
+
+/**
+ * The write, or a WriteTimeout once JetStream would redeliver its messages anyway (the ack wait): a query
+ * on a connection the driver left waiting must not stall the consumer for good. A write that completes
+ * after all is harmless (writes are idempotent).
+ */
+async function writeWithin<T>(write: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([write, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new WriteTimeout(`batch write took over ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

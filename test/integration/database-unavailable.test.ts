@@ -17,7 +17,8 @@ afterAll(async () => {
 
 describe.runIf(inject('pgUrl') !== null)('Postgres unreachable', () => {
   it('answers 503 + Retry-After on operator, agent and ingest routes, logs no parameters, and recovers', async () => {
-    const cluster = await startPostgresCluster();
+    // Durable commits: the crash below must not take the enrolled agent with it.
+    const cluster = await startPostgresCluster({ durable: true });
     cleanups.push(() => cluster.stop());
     const s = await startTestServer({ databaseUrl: cluster.url, config: (c) => (c.rateLimits.enabled = false) });
     cleanups.push(() => s.close());
