@@ -65,3 +65,7 @@ bench *args:
 # Heap per parked event-feed reader (EventNotifier), printed rather than asserted
 bench-notifier *args:
     npm run --silent bench:notifier -- {{args}}
+
+# Fault injection under load (throwaway Postgres + NATS, two instances; a few minutes; --short for CI's version)
+chaos *args:
+    npm run --silent chaos -- {{args}}

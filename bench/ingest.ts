@@ -110,7 +110,8 @@ export interface Drain {
  * Waits for the pipeline to go quiet after the load: with JetStream the 202 comes at the publish ack and
  * the consumer may still be writing. Quiet = queue empty and the counter unchanged for 250 ms with at least
  * `expected` samples stored since `baseline` (more is normal: requests in flight when the load generator
- * stopped are stored but not counted by it); or unchanged for 2 s whatever the count; or timeoutMs.
+ * stopped are stored but not counted by it); or queue empty and unchanged for 2 s whatever the count; or
+ * timeoutMs.
  */
 export async function waitForDrain(origin: string, baseline: number, expected: number, timeoutMs = 300_000): Promise<Drain> {
   const started = performance.now();
@@ -126,7 +127,10 @@ export async function waitForDrain(origin: string, baseline: number, expected: n
     }
     const quietMs = now - changedAt;
     const complete = persisted >= expected;
-    if ((complete && g.queueDepth === 0 && quietMs >= 250) || quietMs >= 2000 || now - started > timeoutMs) {
+    // Drained only when the queue says so: with NATS, a fresh read of the consumer's pending and
+    // awaiting-ack counts (NaN while NATS does not answer), so a stalled writer is not taken for done.
+    const empty = g.queueDepth === 0;
+    if ((empty && complete && quietMs >= 250) || (empty && quietMs >= 2000) || now - started > timeoutMs) {
       return { seconds: (changedAt - started) / 1000, persisted, complete };
     }
     await new Promise((r) => setTimeout(r, 25));

@@ -67,7 +67,9 @@ export class IdempotencyGuard {
       // Errors become responses in app.onError; 4xx ones are final, so store those too.
       const mapped = problemFor(c, err);
       if (!mapped || mapped.status >= 500) {
-        await this.repos.idempotency.release(scope, key);
+        // With the database down the release fails too: the claim's lock then runs out by itself, and
+        // the original error (a 503 when the database is unavailable) is the one answered.
+        await this.repos.idempotency.release(scope, key).catch(() => undefined);
         throw err;
       }
       response = mapped;

@@ -19,6 +19,7 @@ import {
   ValidationError,
   type FieldError,
 } from '../services/errors.ts';
+import { transientDatabaseFault } from '../repositories/shared/transient-errors.ts';
 
 export const PROBLEM_BASE = 'https://agentry.dev/problems/';
 
@@ -67,8 +68,33 @@ export function problem(c: Context, status: number, detail: string, extra: Parti
   return jsonResponse(c, status, body, headers, 'application/problem+json');
 }
 
+/** How long clients are asked to wait when the database is unreachable or restarting. */
+export const DATABASE_RETRY_AFTER_SEC = 2;
+
+/** When a transient database fault was last answered (performance.now()); see `databaseFaultWithin`. */
+let lastDatabaseFaultAt = Number.NEGATIVE_INFINITY;
+
+/** Whether a request failed on an unreachable database in the last `ms`: a request timing out then is a 503, not a 504. */
+export function databaseFaultWithin(ms: number): boolean {
+  return performance.now() - lastDatabaseFaultAt <= ms;
+}
+
+/**
+ * The domain error for what a handler threw: errors of the database being unreachable or restarting
+ * (connection refused/reset/closed, SQLSTATE 08xxx and 57P01-57P03, SQLITE_BUSY past the busy timeout)
+ * become "unavailable", whatever the route; anything else is returned as it is.
+ */
+export function asDomainError(err: unknown): unknown {
+  if (err instanceof DomainError) return err;
+  const fault = transientDatabaseFault(err);
+  if (fault === null) return err;
+  lastDatabaseFaultAt = performance.now();
+  return new UnavailableError(`the database is unavailable (${fault}); retry later`, DATABASE_RETRY_AFTER_SEC);
+}
+
 /** Maps anything thrown by a handler or service to a problem response; `null` means "unexpected" (a 500). */
-export function problemFor(c: Context, err: unknown): Response | null {
+export function problemFor(c: Context, thrown: unknown): Response | null {
+  const err = asDomainError(thrown);
   if (err instanceof DomainError) {
     if (err instanceof ValidationError) return problem(c, 400, err.message, { errors: err.errors });
     if (err instanceof UnauthorizedError) return problem(c, 401, err.message, {}, { 'www-authenticate': 'Bearer' });

@@ -1,7 +1,9 @@
 /**
  * Registers every row of the generated operation table on Hono's router. Each route runs one composed
  * function (per-IP rate limit → auth → class rate limit → body → validation → handler) rather than a chain
- * of middleware, which keeps the hot path short. Dispatch is Hono's; openapi-backend is used only for its precompiled validators.
+ * of middleware, which keeps the hot path short. The request deadline covers all of it: a request stuck
+ * anywhere (authentication waiting on the database, a slow body, the handler) is answered at the deadline.
+ * Dispatch is Hono's; openapi-backend is used only for its precompiled validators.
  *
  * The route is the request edge: it hands the handler the validated input (path, query, the declared
  * headers, body) and the service context, built once here, so that handlers never read the raw request.
@@ -21,6 +23,9 @@ import type { IdempotencyGuard } from './idempotency.ts';
 import type { RequestScope } from './request-context.ts';
 import { createValidator } from './request-validation.ts';
 import { RequestServiceContext } from './service-context.ts';
+import { HTTPException } from 'hono/http-exception';
+import { UnavailableError } from '../services/errors.ts';
+import { DATABASE_RETRY_AFTER_SEC, databaseFaultWithin } from './problem.ts';
 import { Deadlines } from './timeout.ts';
 
 export interface RouteOptions {
@@ -44,13 +49,19 @@ const NONE = Object.freeze({}) as Record<string, never>;
 
 /** Registers root operations on `root` and /api/v1 operations on `api` (paths relative to the prefix). */
 export function registerOperations(root: Hono<AppEnv>, api: Hono<AppEnv>, options: RouteOptions): void {
-  // One deadline sweeper for every route; long polls opt out.
-  const deadlines = { normal: new Deadlines(options.requestTimeoutMs), none: new Deadlines(0) };
+  // One deadline sweeper for every route.
+  const deadlines = new Deadlines(options.requestTimeoutMs, expired);
   for (const op of operationTable as readonly OperationDescriptor[]) {
     const underApi = op.path === API_PREFIX || op.path.startsWith(API_PREFIX + '/');
     const router = underApi ? api : root;
     const path = underApi ? op.honoPath.slice(API_PREFIX.length) || '/' : op.honoPath;
-    router.on(op.method, path, options.scope(operationRoute(op, options, op.longPoll ? deadlines.none : deadlines.normal)));
+    router.on(op.method, path, options.scope(operationRoute(op, options, deadlines)));
+  }
+
+  /** Past the deadline: 503 when the database has been failing meanwhile (the likely cause), else 504. */
+  function expired(timeoutMs: number): unknown {
+    if (databaseFaultWithin(timeoutMs)) return new UnavailableError(`no answer within ${timeoutMs} ms: the database is unavailable; retry later`, DATABASE_RETRY_AFTER_SEC);
+    return new HTTPException(504, { message: `no answer within ${timeoutMs} ms` });
   }
 }
 
@@ -61,7 +72,8 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, repos, au
   const validator = createValidator(contract, op.operationId);
   if (op.idempotent && !validator.headerNames.includes('idempotency-key')) throw new Error(`${op.operationId} is x-idempotent but does not declare the Idempotency-Key header`);
 
-  return async (c: Context<AppEnv>) => {
+  /** Everything before the handler: the early answer (rate limited) or the handler's validated input. */
+  const prepare = async (c: Context<AppEnv>): Promise<Response | Prepared> => {
     c.set('operation', op);
     // The per-IP bucket comes before authentication, so that guessing tokens is limited too.
     const ipKey = rateLimiter ? ipBucketKey(c.get('clientIp')) : '';
@@ -83,10 +95,31 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, repos, au
     const query = validator.validate({ params, headers, query: rawQuery, body });
     // Validated against this operation's contract just above: the shape its handler's types describe.
     const input = { params, query, headers, body } as HandlerInput<never>;
-    const ctx = new RequestServiceContext(c, repos, principal);
-    const execute = () => deadlines.run(() => handler(input, responder(c), ctx, c));
-    return op.idempotent ? idempotency.run(c, op, body, headers['idempotency-key'], execute) : execute();
+    return { input, ctx: new RequestServiceContext(c, repos, principal), idempotencyKey: headers['idempotency-key'] };
   };
+  const execute = (c: Context<AppEnv>, { input, ctx, idempotencyKey }: Prepared) => {
+    const run = () => handler(input, responder(c), ctx, c);
+    return op.idempotent ? idempotency.run(c, op, input.body, idempotencyKey, run) : run();
+  };
+
+  // Long polls hold their answer on purpose: only what comes before their handler has a deadline.
+  if (op.longPoll) {
+    return async (c: Context<AppEnv>) => {
+      const prepared = await deadlines.run(() => prepare(c));
+      return prepared instanceof Response ? prepared : execute(c, prepared);
+    };
+  }
+  return (c: Context<AppEnv>) =>
+    deadlines.run(async () => {
+      const prepared = await prepare(c);
+      return prepared instanceof Response ? prepared : execute(c, prepared);
+    });
+}
+
+interface Prepared {
+  input: HandlerInput<never>;
+  ctx: RequestServiceContext;
+  idempotencyKey: string | undefined;
 }
 
 /** The header parameters the operation declares, those present, by lower-case name. */

@@ -1,5 +1,5 @@
 /**
- * Request deadlines: a handler that has not answered within the deadline fails with 504. Every routed
+ * Request deadlines: a request that has not been answered within the deadline fails with 504. Every routed
  * request passes through here, so instead of a timer and a Promise.race each, in-flight requests sit in
  * one set that a single coarse timer sweeps (the timer runs only while something is in flight). A deadline
  * fires up to one sweep interval late, which is nothing against a timeout measured in seconds.
@@ -16,10 +16,15 @@ export class Deadlines {
   private readonly timeoutMs: number;
   private readonly sweepMs: number;
   private timer: NodeJS.Timeout | undefined;
+  private readonly expired: (timeoutMs: number) => unknown;
 
-  /** `timeoutMs` 0 disables deadlines. */
-  constructor(timeoutMs: number) {
+  /**
+   * `timeoutMs` 0 disables deadlines. `expired` makes the rejection of work past its deadline (default:
+   * 504); it may name a failing dependency instead (a 503).
+   */
+  constructor(timeoutMs: number, expired: (timeoutMs: number) => unknown = gatewayTimeout) {
     this.timeoutMs = timeoutMs;
+    this.expired = expired;
     this.sweepMs = Math.min(250, Math.max(10, Math.floor(timeoutMs / 10)));
   }
 
@@ -55,11 +60,15 @@ export class Deadlines {
     for (const entry of this.pending) {
       if (entry.expiresAt > now) continue;
       this.pending.delete(entry);
-      entry.reject(new HTTPException(504, { message: `no answer within ${this.timeoutMs} ms` }));
+      entry.reject(this.expired(this.timeoutMs));
     }
     if (this.pending.size === 0) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
   }
+}
+
+function gatewayTimeout(timeoutMs: number): HTTPException {
+  return new HTTPException(504, { message: `no answer within ${timeoutMs} ms` });
 }

@@ -12,6 +12,9 @@ import type { IngestItem } from '../domain/ingest.ts';
 import { UnavailableError } from '../services/errors.ts';
 import { itemRows, type BatchWriter, type IngestSink } from '../services/ingest/sink.ts';
 import { newId } from '../services/ids.ts';
+import { transientDatabaseFault } from '../repositories/shared/transient-errors.ts';
+import { startAckFloorPurge } from './ack-floor-purge.ts';
+import { ConsumerDepth } from './consumer-depth.ts';
 import { decodeIngestItem, encodeIngestItem } from './ingest-codec.ts';
 
 export interface StreamOptions {
@@ -26,6 +29,8 @@ export interface StreamOptions {
 }
 
 const DURABLE = 'agentry-ingest-writer';
+/** How often acknowledged messages left below the ack floor are looked for (see ack-floor-purge.ts). */
+const ACK_FLOOR_CHECK_MS = 5_000;
 const subjectOf = (stream: string) => `agentry.ingest.${stream.toLowerCase()}`;
 
 export async function startIngestStream(nc: NatsConnection, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger): Promise<IngestSink> {
@@ -64,7 +69,10 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
   const messages = await consumer.consume({ max_messages: options.batchMessages * 2 });
   const writer = new StreamWriter(messages, write, options, metrics, log);
   writer.start();
-  return new StreamPublisher(js, subject, options, metrics, writer, async () => (await consumer.info(true)).num_pending + writer.buffered);
+  const quickJsm = await nc.jetstreamManager({ timeout: 1000 });
+  const depth = new ConsumerDepth(quickJsm, options.streamName, DURABLE);
+  const purge = startAckFloorPurge(quickJsm, options.streamName, DURABLE, ACK_FLOOR_CHECK_MS, (n) => metrics.ackFloorPurged.inc(n), log);
+  return new StreamPublisher(js, subject, options, metrics, writer, () => depth.read(), () => purge.stop());
 }
 
 class StreamPublisher implements IngestSink {
@@ -77,14 +85,16 @@ class StreamPublisher implements IngestSink {
   private readonly metrics: IngestMetrics;
   private readonly writer: StreamWriter;
   readonly depth: () => Promise<number>;
+  private readonly stopMaintenance: () => void;
 
-  constructor(js: JetStreamClient, subject: string, options: StreamOptions, metrics: IngestMetrics, writer: StreamWriter, depth: () => Promise<number>) {
+  constructor(js: JetStreamClient, subject: string, options: StreamOptions, metrics: IngestMetrics, writer: StreamWriter, depth: () => Promise<number>, stopMaintenance: () => void) {
     this.js = js;
     this.subject = subject;
     this.options = options;
     this.metrics = metrics;
     this.writer = writer;
     this.depth = depth;
+    this.stopMaintenance = stopMaintenance;
   }
 
   async submit(item: IngestItem): Promise<void> {
@@ -106,6 +116,7 @@ class StreamPublisher implements IngestSink {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopMaintenance();
     await Promise.allSettled([...this.inFlight]);
     await this.writer.stop();
   }
@@ -134,10 +145,6 @@ class StreamWriter {
     this.options = options;
     this.metrics = metrics;
     this.log = log;
-  }
-
-  get buffered(): number {
-    return this.buffer.length;
   }
 
   start(): void {
@@ -185,7 +192,7 @@ class StreamWriter {
     if (items.length === 0) return;
     const started = performance.now();
     try {
-      const result = await this.write(items);
+      const result = await writeWithin(this.write(items), this.options.streamAckWaitSec * 1000);
       this.metrics.flushSeconds.observe((performance.now() - started) / 1000);
       this.metrics.batchRequests.observe(items.length);
       this.metrics.batchRows.observe(items.reduce((n, i) => n + itemRows(i), 0));
@@ -196,6 +203,13 @@ class StreamWriter {
       for (const m of good) m.ack();
     } catch (err) {
       this.metrics.batchFailures.inc();
+      if (err instanceof WriteTimeout || transientDatabaseFault(err) !== null) {
+        // The database is unreachable (or the write hangs on a dead connection): every message would
+        // fail alike, so writing them one by one would only hammer it. All are redelivered after a pause.
+        this.log.warn({ err, messages: good.length }, 'ingestion batch from the stream not written: database unavailable; redelivering');
+        for (const m of good) m.nak(1000);
+        return;
+      }
       if (good.length > 1) {
         // Find the message that fails, so that the others are not held back with it.
         this.log.warn({ err, messages: good.length }, 'ingestion batch from the stream failed; writing its messages one by one');
@@ -210,3 +224,19 @@ class StreamWriter {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class WriteTimeout extends Error {}
+
+/**
+ * The write, or a WriteTimeout once JetStream would redeliver its messages anyway (the ack wait): a query
+ * on a connection the driver left waiting must not stall the consumer for good. A write that completes
+ * after all is harmless (writes are idempotent).
+ */
+async function writeWithin<T>(write: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([write, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new WriteTimeout(`batch write took over ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -16,13 +16,15 @@ export interface IngestMetrics {
   backPressure: Counter<'reason'>;
   /** Batches that failed and were retried request by request (or redelivered by JetStream). */
   batchFailures: Counter;
+  /** Acknowledged JetStream messages a NATS crash left below the consumer's ack floor, purged. */
+  ackFloorPurged: Counter;
 }
 
 /** `depth` reports queued rows (batcher) or pending stream messages (JetStream); it may be async. */
 export function registerIngestMetrics(registry: Registry, depth: () => number | Promise<number>): IngestMetrics {
   new Gauge({
     name: 'ingest_queue_depth',
-    help: 'Ingestion rows queued for the database (batcher), or messages pending in the JetStream consumer.',
+    help: 'Ingestion rows queued for the database (batcher), or JetStream consumer messages not yet delivered or not yet acked (NaN while NATS does not answer).',
     registers: [registry],
     async collect() {
       this.set(await depth());
@@ -48,5 +50,10 @@ export function registerIngestMetrics(registry: Registry, depth: () => number | 
     samplesRejected: new Counter({ name: 'ingest_samples_rejected_total', help: 'Samples rejected one by one, by reason.', labelNames: ['reason'], registers: [registry] }),
     backPressure: new Counter({ name: 'ingest_refused_total', help: 'Ingestion requests answered 503, by reason.', labelNames: ['reason'], registers: [registry] }),
     batchFailures: new Counter({ name: 'ingest_batch_failures_total', help: 'Ingestion batches whose transaction failed.', registers: [registry] }),
+    ackFloorPurged: new Counter({
+      name: 'ingest_stream_ack_floor_purged_total',
+      help: 'Acknowledged JetStream messages left in the stream below the consumer ack floor (after a NATS crash) and purged.',
+      registers: [registry],
+    }),
   };
 }

@@ -1,5 +1,9 @@
-/** pino JSON logger. Secrets are redacted by path so that a careless `log.info({ headers })` cannot leak them. */
+/**
+ * pino JSON logger. Secrets are redacted by path so that a careless `log.info({ headers })` cannot leak them,
+ * and errors are logged without the parameters of the query that failed.
+ */
 import { pino, type Logger } from 'pino';
+import { serializeError } from './error-serializer.ts';
 
 export type { Logger };
 
@@ -25,6 +29,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'agentry' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactPaths, censor: '[redacted]' },
+      serializers: { err: serializeError },
       formatters: { level: (label) => ({ level: label }) },
     },
     destination ?? pino.destination({ sync: false }),

@@ -1,4 +1,6 @@
 /** Readiness: each dependency is checked with a deadline; the answer names every failing one. */
+import { safeErrorMessage } from './error-serializer.ts';
+
 export interface CheckResult {
   status: 'ok' | 'failing';
   latencyMs?: number;
@@ -21,7 +23,7 @@ export async function runChecks(checks: Record<string, Check>, timeoutMs: number
         ]);
         return [name, { status: 'ok', latencyMs: Math.round((performance.now() - started) * 100) / 100 }];
       } catch (err) {
-        return [name, { status: 'failing', error: (err as Error).message }];
+        return [name, { status: 'failing', error: safeErrorMessage(err) }];
       } finally {
         clearTimeout(timer);
       }

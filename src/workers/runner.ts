@@ -3,6 +3,7 @@
  * again), timers unref'd so they never keep the process alive, and a stop that waits for running jobs.
  */
 import type { Logger } from '../observability/logger.ts';
+import { safeErrorMessage } from '../observability/error-serializer.ts';
 
 export interface Job {
   name: string;
@@ -31,7 +32,7 @@ export class WorkerRunner {
         .run()
         .then(() => void this.lastError.delete(job.name))
         .catch((err: unknown) => {
-          this.lastError.set(job.name, (err as Error).message);
+          this.lastError.set(job.name, safeErrorMessage(err));
           this.log.error({ err, job: job.name }, 'background job failed');
         })
         .finally(() => {

@@ -1,0 +1,42 @@
+/**
+ * The request deadline covers the whole request, not only the handler: a request whose body never
+ * finishes arriving (read before the handler, like authentication) is answered 504 at the deadline.
+ */
+import { request } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { enrollAgent, enrollmentSecret } from '../factories/agents-http.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+describe('request deadline', () => {
+  it('answers 504 when the body stalls before the handler runs', async () => {
+    const s = await startTestServer({ config: (c) => (c.server.requestTimeoutMs = 400) });
+    cleanups.push(() => s.close());
+    const { agentId, apiKey } = await enrollAgent(s.client, await enrollmentSecret(s.client));
+    const started = performance.now();
+    const { status, type } = await new Promise<{ status: number; type: string }>((resolve, reject) => {
+      const url = new URL(`${s.url}/api/v1/agent/${agentId}/heartbeat`);
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000', 'x-agent-api-key': apiKey } },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += String(d)));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, type: (JSON.parse(text) as { type: string }).type });
+            req.destroy();
+          });
+        },
+      );
+      req.on('error', reject);
+      // Part of the body, then nothing more.
+      req.write('{"timestamp":');
+    });
+    expect(status).toBe(504);
+    expect(type).toBe('https://agentry.dev/problems/timeout');
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
