@@ -39,7 +39,10 @@ function minuteRows(s: ResultSeed): MinuteRow[] {
   for (let i = 0; i < s.rows; i++) {
     const minute = Math.floor((t0 + Math.floor((i * 86_400_000) / s.rows)) / 60_000) * 60_000;
     let m = minutes.get(minute);
-    if (!m) minutes.set(minute, (m = { checks: 0, successes: 0, latencies: [] }));
+    if (!m) {
+      m = { checks: 0, successes: 0, latencies: [] };
+      minutes.set(minute, m);
+    }
     m.checks++;
     if (i % 50 === 0) continue;
     m.successes++;

@@ -99,15 +99,21 @@ export class Load {
       const ts = new Date(this.base + seq).toISOString();
       const samples = Array.from({ length: SAMPLES_PER_REQUEST }, (_, k) => ({ metric: METRIC, value: seq * SAMPLES_PER_REQUEST + k, ts, labels: { core: String(k) } }));
       const status = await this.send(this.target(agent), `/api/v1/agent/${agent.id}/inventory`, agent.key, { samples });
-      if (status === '202') agent.acked.push(seq), agent.ackedAt.push(performance.now());
-      else await sleep(status === '503' ? 200 : 300);
+      if (status === '202') {
+        agent.acked.push(seq);
+        agent.ackedAt.push(performance.now());
+      } else await sleep(status === '503' ? 200 : 300);
     }
   }
 
   private async heartbeatLoop(agent: Agent): Promise<void> {
     while (!this.stopped) {
       if (this.paused) await this.paused;
-      const body = { timestamp: new Date().toISOString(), health_status: 'healthy', metrics: { agent_uptime_secs: 1, cpu_usage_percent: 1.5, memory_usage_mb: 10, memory_total_mb: 100, system_uptime_secs: 100 } };
+      const body = {
+        timestamp: new Date().toISOString(),
+        health_status: 'healthy',
+        metrics: { agent_uptime_secs: 1, cpu_usage_percent: 1.5, memory_usage_mb: 10, memory_total_mb: 100, system_uptime_secs: 100 },
+      };
       await this.send(this.target(agent), `/api/v1/agent/${agent.id}/heartbeat`, agent.key, body);
       await sleep(HEARTBEAT_EVERY_MS);
     }

@@ -33,12 +33,19 @@ export function report(r: ChaosResult): string {
   const lines = [
     '',
     `chaos run: ${r.seconds} s`,
-    `requests by answer: ${Object.entries(r.byStatus).map(([s, n]) => `${s}: ${n}`).join(', ')} (slowest ${r.slowestMs} ms)`,
+    `requests by answer: ${Object.entries(r.byStatus)
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', ')} (slowest ${r.slowestMs} ms)`,
     `acknowledged samples: ${r.ackedSamples}; stored: ${r.storedSamples}; lost: ${r.lost}; duplicated: ${r.duplicated}`,
     `readiness back after: ${r.faults.map((f) => `${f.fault}/${f.serving}: ${f.readyAfterMs ?? '>30000'} ms`).join(', ')}`,
     ...(r.lost > 0 ? [`  lost samples were acknowledged at ${r.lostAckedAt.join(', ')} ms; faults at ${r.faults.map((f) => `${f.fault} ${f.atMs.join('–')}`).join(', ')} ms`] : []),
-    `processes: ${Object.entries(r.survived).map(([n, s]) => `${n} ${s}`).join(', ')}`,
-    ...r.processes.map((p) => `  ${p.instance}: RSS ${mb(p.before.rssBytes)} → ${mb(p.after.rssBytes)} MB, active resources other than sockets ${p.before.handles} → ${p.after.handles}, sockets ${p.before.sockets} → ${p.after.sockets}`),
+    `processes: ${Object.entries(r.survived)
+      .map(([n, s]) => `${n} ${s}`)
+      .join(', ')}`,
+    ...r.processes.map(
+      (p) =>
+        `  ${p.instance}: RSS ${mb(p.before.rssBytes)} → ${mb(p.after.rssBytes)} MB, active resources other than sockets ${p.before.handles} → ${p.after.handles}, sockets ${p.before.sockets} → ${p.after.sockets}`,
+    ),
     `acknowledged messages left below the ack floor: ${r.processes.reduce((n, p) => n + (p.after.ackFloorPurged || 0), 0)} purged during the run; ${r.belowAckFloor} after the drain, gone ${r.purgedAfterMs === null ? 'NOT within 25 s' : `within ${r.purgedAfterMs} ms`}`,
     ...r.serverErrors.map((e) => `  5xx: ${e}`),
     r.failures.length === 0 ? 'PASS' : `FAIL: ${r.failures.join('; ')}`,

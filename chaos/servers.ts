@@ -93,14 +93,16 @@ export interface ProcessGauges {
 export async function processGauges(instance: Instance): Promise<ProcessGauges> {
   const text = await (await fetch(`${instance.origin}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   const value = (series: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
     return line ? Number(line.slice(series.length + 1).split(' ')[0]) : Number.NaN;
   };
   let sockets = 0;
   let other = 0;
   for (const line of text.split('\n')) {
     const m = /^nodejs_active_resources\{type="([^"]+)"\} (\d+)/.exec(line);
-    if (m) m[1] === 'TCPSocketWrap' ? (sockets += Number(m[2])) : (other += Number(m[2]));
+    if (!m) continue;
+    if (m[1] === 'TCPSocketWrap') sockets += Number(m[2]);
+    else other += Number(m[2]);
   }
   return { rssBytes: value('process_resident_memory_bytes'), handles: other, sockets, queueDepth: value('ingest_queue_depth'), ackFloorPurged: value('ingest_stream_ack_floor_purged_total') };
 }

@@ -89,7 +89,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     options.log('load stopped; waiting for the pipeline to drain');
     const drained = await drain(infra, instances, stream);
     await sleep(1500);
-    const after = await Promise.all(instances.map((i) => (i.alive() ? processGauges(i) : { rssBytes: Number.NaN, handles: Number.NaN, sockets: Number.NaN, queueDepth: Number.NaN, ackFloorPurged: Number.NaN })));
+    const after = await Promise.all(
+      instances.map((i) => (i.alive() ? processGauges(i) : { rssBytes: Number.NaN, handles: Number.NaN, sockets: Number.NaN, queueDepth: Number.NaN, ackFloorPurged: Number.NaN })),
+    );
     const stored = await checkStored(infra.databaseUrl, agents, load.base);
     const belowAckFloor = (await streamState(infra.nats.url, stream)).belowAckFloor;
     const purgedAfterMs = await purgedWithin(infra, stream, 25_000);

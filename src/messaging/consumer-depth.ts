@@ -26,7 +26,10 @@ export class ConsumerDepth {
 
   read(): Promise<number> {
     if (performance.now() - this.readAt < MIN_INTERVAL_MS) return Promise.resolve(this.value);
-    return (this.reading ??= this.fetch().finally(() => (this.reading = undefined)));
+    this.reading ??= this.fetch().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
   }
 
   private async fetch(): Promise<number> {

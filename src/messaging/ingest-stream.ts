@@ -72,7 +72,15 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
   const quickJsm = await nc.jetstreamManager({ timeout: 1000 });
   const depth = new ConsumerDepth(quickJsm, options.streamName, DURABLE);
   const purge = startAckFloorPurge(quickJsm, options.streamName, DURABLE, ACK_FLOOR_CHECK_MS, (n) => metrics.ackFloorPurged.inc(n), log);
-  return new StreamPublisher(js, subject, options, metrics, writer, () => depth.read(), () => purge.stop());
+  return new StreamPublisher(
+    js,
+    subject,
+    options,
+    metrics,
+    writer,
+    () => depth.read(),
+    () => purge.stop(),
+  );
 }
 
 class StreamPublisher implements IngestSink {

@@ -38,7 +38,7 @@ function parameterTexts(err: Error): string[] {
       if (!Array.isArray(params) || params.length === 0) continue;
       lists.push(`params: ${String(params)}`);
       for (const value of params) {
-        const text = value instanceof Date ? '' : typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+        const text = value instanceof Date ? '' : typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
         if (text.length >= MIN_SECRET_LENGTH) values.push(text);
       }
     }

@@ -11,7 +11,15 @@ export const variants = {
   pingDown: (): Variant => ({ type: 'ping', result: { resolved_ip: '', successes: 0, failures: 1, success_latencies: [], error_details: { errors: ['Failed to resolve address: nxdomain'] } } }),
   traceroute: (reached: boolean, ms: number | null): Variant => ({
     type: 'traceroute',
-    result: { hops: [{ hop: 1, resolved_ip: null, latency_ms: null }, { hop: 2, resolved_ip: '192.0.2.1', latency_ms: 4.5 }], target_reached: reached, total_time_ms: ms, errors: null },
+    result: {
+      hops: [
+        { hop: 1, resolved_ip: null, latency_ms: null },
+        { hop: 2, resolved_ip: '192.0.2.1', latency_ms: 4.5 },
+      ],
+      target_reached: reached,
+      total_time_ms: ms,
+      errors: null,
+    },
   }),
   tcpconnect: (connected: boolean, ms: number | null): Variant => ({ type: 'tcpconnect', result: { connected, connect_time_ms: ms, error: connected ? null : 'connection refused', resolved_ip: '192.0.2.1' } }),
   udpconnect: (ok: boolean, ms: number | null): Variant => ({ type: 'udpconnect', result: { probe_successful: ok, response_time_ms: ms, error: null, resolved_ip: '192.0.2.1' } }),

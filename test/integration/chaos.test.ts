@@ -9,15 +9,20 @@ import { describe, expect, inject, it } from 'vitest';
 import { runChaos } from '../../chaos/suite.ts';
 
 describe.runIf(inject('pgUrl') !== null && inject('natsUrl') !== null)('fault injection (short)', () => {
-  it(
-    'survives NATS and Postgres faults under load with nothing lost, duplicated or unanswered',
-    async () => {
-      const lines: string[] = [];
-      const result = await runChaos({ short: true, agents: 12, faults: ['nats-kill', 'pg-crash', 'pg-freeze'], log: (l) => lines.push(l) });
-      const summary = JSON.stringify({ byStatus: result.byStatus, lost: result.lost, duplicated: result.duplicated, faults: result.faults, survived: result.survived, processes: result.processes, serverErrors: result.serverErrors, log: lines });
-      expect(result.ackedSamples, summary).toBeGreaterThan(1000);
-      expect(result.failures, summary).toEqual([]);
-    },
-    240_000,
-  );
+  it('survives NATS and Postgres faults under load with nothing lost, duplicated or unanswered', async () => {
+    const lines: string[] = [];
+    const result = await runChaos({ short: true, agents: 12, faults: ['nats-kill', 'pg-crash', 'pg-freeze'], log: (l) => lines.push(l) });
+    const summary = JSON.stringify({
+      byStatus: result.byStatus,
+      lost: result.lost,
+      duplicated: result.duplicated,
+      faults: result.faults,
+      survived: result.survived,
+      processes: result.processes,
+      serverErrors: result.serverErrors,
+      log: lines,
+    });
+    expect(result.ackedSamples, summary).toBeGreaterThan(1000);
+    expect(result.failures, summary).toEqual([]);
+  }, 240_000);
 });

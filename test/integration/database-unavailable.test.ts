@@ -29,8 +29,7 @@ describe.runIf(inject('pgUrl') !== null)('Postgres unreachable', () => {
       listAgents: () => fetch(`${s.url}/api/v1/agents`, { headers: admin }),
       createSection: () => fetch(`${s.url}/api/v1/sections`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ name: `s-${Math.random()}` }) }),
       heartbeat: () => fetch(`${s.url}/api/v1/agent/${agentId}/heartbeat`, { method: 'POST', headers: agent, body: JSON.stringify(heartbeatBody) }),
-      ingest: () =>
-        fetch(`${s.url}/api/v1/agent/${agentId}/inventory`, { method: 'POST', headers: agent, body: JSON.stringify({ samples: [{ metric: 'm', value: 1, ts: new Date().toISOString() }] }) }),
+      ingest: () => fetch(`${s.url}/api/v1/agent/${agentId}/inventory`, { method: 'POST', headers: agent, body: JSON.stringify({ samples: [{ metric: 'm', value: 1, ts: new Date().toISOString() }] }) }),
     };
     for (const [name, send] of Object.entries(requests)) expect((await send()).status, name).toBeLessThan(300);
 

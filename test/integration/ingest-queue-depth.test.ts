@@ -38,7 +38,9 @@ describe.runIf(inject('pgUrl') !== null && inject('natsUrl') !== null)('ingest_q
   it('matches the consumer after NATS is killed and restarted', async () => {
     const nats = await startNats();
     cleanups.push(() => nats.stop());
-    const s = await startTestServer({ dialect: 'postgres', config: (c) => {
+    const s = await startTestServer({
+      dialect: 'postgres',
+      config: (c) => {
         c.nats.url = nats.url;
         c.rateLimits.enabled = false;
         // Acks lost with the crash leave messages awaiting ack until the ack wait runs out, then they are

@@ -33,16 +33,15 @@ describe.runIf(natsUrl)('results through JetStream', () => {
     const agent = await enrollAgent(s.client, await enrollmentSecret(s.client));
     const endpointId = newId();
     const t = new Date(Date.now() - 60_000);
-    const items = [
-      variants.ping([4]),
-      variants.traceroute(true, 9),
-      variants.tcpconnect(true, 2),
-      variants.udpconnect(false, null),
-      variants.httpget(true, 30),
-      variants.plugin(false, null),
-    ].map((v, i) => resultItem(agent.agentId, endpointId, v, new Date(t.getTime() + i * 1000)));
+    const items = [variants.ping([4]), variants.traceroute(true, 9), variants.tcpconnect(true, 2), variants.udpconnect(false, null), variants.httpget(true, 30), variants.plugin(false, null)].map((v, i) =>
+      resultItem(agent.agentId, endpointId, v, new Date(t.getTime() + i * 1000)),
+    );
     const post = async () => {
-      const res = await s.fetch(`/api/v1/agent/${agent.agentId}/results`, { method: 'POST', headers: { 'x-agent-api-key': agent.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ results: items }) });
+      const res = await s.fetch(`/api/v1/agent/${agent.agentId}/results`, {
+        method: 'POST',
+        headers: { 'x-agent-api-key': agent.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ results: items }),
+      });
       expect(res.status).toBe(202);
       return (await res.json()) as { accepted: number; duplicates_skipped: number };
     };
@@ -55,6 +54,13 @@ describe.runIf(natsUrl)('results through JetStream', () => {
     expect(st).toMatchObject({ reachable: false, lastCheckType: 'plugin' });
     expect(await post()).toMatchObject({ accepted: 0, duplicates_skipped: 6 });
     const tenantId = (await s.client.GET('/api/v1')).data!.principal!.tenantId;
-    expect((await s.repos.results.existingIds(tenantId, items.map((i) => i.id))).size).toBe(6);
+    expect(
+      (
+        await s.repos.results.existingIds(
+          tenantId,
+          items.map((i) => i.id),
+        )
+      ).size,
+    ).toBe(6);
   });
 });

@@ -41,7 +41,11 @@ describe.each(dialects())('results report on %s', (dialect) => {
       [a, items.filter((i) => i.agent_id === a.agentId)],
       [b, items.filter((i) => i.agent_id === b.agentId)],
     ] as const) {
-      const res = await s.fetch(`/api/v1/agent/${agent.agentId}/results`, { method: 'POST', headers: { 'x-agent-api-key': agent.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ results: batch }) });
+      const res = await s.fetch(`/api/v1/agent/${agent.agentId}/results`, {
+        method: 'POST',
+        headers: { 'x-agent-api-key': agent.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ results: batch }),
+      });
       expect(res.status).toBe(202);
     }
   });

@@ -38,8 +38,7 @@ describe.each(dialects())('results on %s', (dialect) => {
     expect(res.status).toBe(202);
     return (await res.json()) as Ack;
   };
-  const managed = async (body: Record<string, unknown> = {}) =>
-    (await s.client.POST('/api/v1/endpoints', { body: { name: `target ${newId()}`, address: 'example.com', checkType: 'ping', ...body } })).data!;
+  const managed = async (body: Record<string, unknown> = {}) => (await s.client.POST('/api/v1/endpoints', { body: { name: `target ${newId()}`, address: 'example.com', checkType: 'ping', ...body } })).data!;
   const status = (endpointId: string) => s.client.GET('/api/v1/endpoints/{endpointId}/status', { params: { path: { endpointId } } });
   const ago = (ms: number) => new Date(Date.now() - ms);
 
@@ -57,7 +56,14 @@ describe.each(dialects())('results on %s', (dialect) => {
     ];
     const ack = await submit(agent, items);
     expect(ack).toEqual({ submission_id: expect.any(String), accepted: 6, duplicates_skipped: 0, received_at: expect.any(String), skipped: { malformed: 0, agent_mismatch: 0, too_old: 0, in_future: 0 } });
-    expect((await s.repos.results.existingIds(tenantId, items.map((i) => i.id))).size).toBe(6);
+    expect(
+      (
+        await s.repos.results.existingIds(
+          tenantId,
+          items.map((i) => i.id),
+        )
+      ).size,
+    ).toBe(6);
 
     const expected: [string, boolean, number | null, string][] = [
       [known.id, true, 20, 'ping'],
@@ -185,7 +191,7 @@ describe.each(dialects())('results on %s', (dialect) => {
       expect((await status(e.id)).data!.agents).toEqual([]);
     });
 
-    it("another tenant sees neither the endpoints, their status, their reports nor the agent-local endpoints", async () => {
+    it('another tenant sees neither the endpoints, their status, their reports nor the agent-local endpoints', async () => {
       const e = await managed();
       const localId = newId();
       await submit(agent, [resultItem(agent.agentId, e.id, variants.ping([1]), ago(1000)), resultItem(agent.agentId, localId, variants.ping([1]), ago(1000))]);

@@ -111,7 +111,7 @@ async function upsertMinutes(tx: PgTx, rows: MinuteRollup[]): Promise<void> {
     select * from unnest(
       ${textArray(rows.map((m) => m.tenantId))}::uuid[], ${textArray(rows.map((m) => m.endpointId))}::uuid[], ${timeArray(rows.map((m) => m.minute))}::timestamptz[],
       ${textArray(rows.map((m) => m.agentId))}::uuid[], ${textArray(rows.map((m) => String(m.checks)))}::int[], ${textArray(rows.map((m) => String(m.successes)))}::int[],
-      ${textArray(rows.map((m) => '\\x' + m.latencies.toString('hex')))}::bytea[])
+      ${textArray(rows.map((m) => `\\x${m.latencies.toString('hex')}`))}::bytea[])
     on conflict (endpoint_id, minute, agent_id) do update set checks = check_result_minutes.checks + excluded.checks,
       successes = check_result_minutes.successes + excluded.successes, latencies = check_result_minutes.latencies || excluded.latencies`);
 }
@@ -131,10 +131,10 @@ async function upsertStates(tx: PgTx, rows: EndpointState[]): Promise<void> {
 
 /** float8 array input with NULL for missing values. */
 function nullableNumbers(values: readonly (number | null)[]): string {
-  return '{' + values.map((v) => (v === null ? 'NULL' : String(v))).join(',') + '}';
+  return `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
 }
 
 /** text array input with NULL for missing values. */
 function nullableText(values: readonly (string | null)[]): string {
-  return '{' + values.map((v) => (v === null ? 'NULL' : `"${v}"`)).join(',') + '}';
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${v}"`)).join(',')}}`;
 }

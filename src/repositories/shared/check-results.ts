@@ -81,7 +81,10 @@ export function minuteRollups(stored: readonly CheckResultRow[]): MinuteRollup[]
     const minute = Math.floor(r.ts.getTime() / MINUTE_MS) * MINUTE_MS;
     const key = `${r.endpointId}/${String(minute).padStart(15, '0')}/${r.agentId}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { r, minute, checks: 0, successes: 0, latencies: [] }));
+    if (!g) {
+      g = { r, minute, checks: 0, successes: 0, latencies: [] };
+      groups.set(key, g);
+    }
     g.checks++;
     if (!r.reachable) continue;
     g.successes++;

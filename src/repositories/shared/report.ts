@@ -17,7 +17,10 @@ export function aggregateReport(rows: Iterable<readonly [ts: number, reachable: 
   for (const [ts, reachable, latency] of rows) {
     const key = Math.floor(ts / stepMs);
     let b = buckets.get(key);
-    if (!b) buckets.set(key, (b = { checks: 0, successes: 0, latencies: [] }));
+    if (!b) {
+      b = { checks: 0, successes: 0, latencies: [] };
+      buckets.set(key, b);
+    }
     b.checks++;
     if (!reachable) continue;
     b.successes++;
@@ -34,7 +37,10 @@ export function aggregateMinutes(rows: Iterable<readonly [minute: number, checks
   for (const [minute, checks, successes, latencies] of rows) {
     const key = Math.floor(minute / stepMs);
     let a = accs.get(key);
-    if (!a) accs.set(key, (a = { checks: 0, successes: 0, latencies: [], n: 0 }));
+    if (!a) {
+      a = { checks: 0, successes: 0, latencies: [], n: 0 };
+      accs.set(key, a);
+    }
     a.checks += checks;
     a.successes += successes;
     const values = toFloat64(latencies);

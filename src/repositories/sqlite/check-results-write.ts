@@ -38,9 +38,7 @@ export class SqliteCheckResultWriter {
          assigned_agent_ids, assigned_section_id, assigned_tags, origin, reported_by, linked_endpoint_id, version, created_at, updated_at)
        values (?, ?, ?, ?, ?, null, 60, 5, '[]', 1, '[]', null, '[]', 'agent_local', ?, null, 1, ?, ?) on conflict do nothing`,
     );
-    this.selectState = client.prepare(
-      'select tenant_id, reachable, latency_ms, check_type, result_id, checked_at, changed_at from endpoint_states where agent_id = ? and endpoint_id = ?',
-    );
+    this.selectState = client.prepare('select tenant_id, reachable, latency_ms, check_type, result_id, checked_at, changed_at from endpoint_states where agent_id = ? and endpoint_id = ?');
     this.upsertState = client.prepare(
       `insert into endpoint_states (tenant_id, agent_id, endpoint_id, reachable, latency_ms, check_type, result_id, checked_at, changed_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)

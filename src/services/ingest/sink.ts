@@ -20,5 +20,4 @@ export type BatchWriter = (items: readonly IngestItem[]) => Promise<IngestWriteR
  * Rows an item costs in the queue and in a transaction: its samples and results plus its snapshot (at least 1). A
  * snapshot also rewrites the agent's software rows; a hundred packages count as one more row.
  */
-export const itemRows = (item: IngestItem): number =>
-  Math.max(1, item.samples.length + (item.results?.length ?? 0) + (item.inventory ? 1 + item.inventory.software.length / 100 : 0));
+export const itemRows = (item: IngestItem): number => Math.max(1, item.samples.length + (item.results?.length ?? 0) + (item.inventory ? 1 + item.inventory.software.length / 100 : 0));

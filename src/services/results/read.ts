@@ -60,8 +60,6 @@ export const reachabilityPct = (b: ReportBucket): number => Math.round((b.succes
 /** The report as CSV: one line per bucket, empty fields where a latency is missing. */
 export function reportCsv(report: Report): string {
   const cell = (v: number | null) => (v === null ? '' : String(v));
-  const lines = report.buckets.map((b) =>
-    [b.ts.toISOString(), b.checks, b.successes, reachabilityPct(b), cell(b.latencyAvgMs), cell(b.latencyP50Ms), cell(b.latencyP95Ms), cell(b.latencyMaxMs)].join(','),
-  );
-  return [CSV_HEADER, ...lines].join('\r\n') + '\r\n';
+  const lines = report.buckets.map((b) => [b.ts.toISOString(), b.checks, b.successes, reachabilityPct(b), cell(b.latencyAvgMs), cell(b.latencyP50Ms), cell(b.latencyP95Ms), cell(b.latencyMaxMs)].join(','));
+  return `${[CSV_HEADER, ...lines].join('\r\n')}\r\n`;
 }

@@ -42,16 +42,31 @@ export async function submitResults({ ctx, input, sink, limits }: { ctx: Service
     if (reasons.length < 10) reasons.push({ index, reason });
   };
   let repeated = 0;
-  input.results.forEach((item, index) => {
+  for (const [index, item] of input.results.entries()) {
     const parsed = parseResult(item);
-    if ('malformed' in parsed) return skip('malformed', index, `malformed: ${parsed.malformed}`);
-    if (parsed.agentId !== agent.agentId) return skip('agent_mismatch', index, `agent_id ${parsed.agentId} is not this agent`);
-    if (parsed.ts < oldest) return skip('too_old', index, `timestamp older than ${limits.maxSampleAgeSec} s`);
-    if (parsed.ts > newest) return skip('in_future', index, `timestamp more than ${limits.maxFutureSkewSec} s ahead`);
-    if (rows.has(parsed.id)) return void repeated++;
+    if ('malformed' in parsed) {
+      skip('malformed', index, `malformed: ${parsed.malformed}`);
+      continue;
+    }
+    if (parsed.agentId !== agent.agentId) {
+      skip('agent_mismatch', index, `agent_id ${parsed.agentId} is not this agent`);
+      continue;
+    }
+    if (parsed.ts < oldest) {
+      skip('too_old', index, `timestamp older than ${limits.maxSampleAgeSec} s`);
+      continue;
+    }
+    if (parsed.ts > newest) {
+      skip('in_future', index, `timestamp more than ${limits.maxFutureSkewSec} s ahead`);
+      continue;
+    }
+    if (rows.has(parsed.id)) {
+      repeated++;
+      continue;
+    }
     const { ts, ...rest } = parsed;
     rows.set(parsed.id, { ...rest, tenantId: agent.tenantId, ts: new Date(ts), receivedAt: now });
-  });
+  }
   if (reasons.length > 0) ctx.log.warn({ submissionId, agentId: agent.agentId, skipped, first: reasons }, 'results skipped');
   // Counted before the write: a result that is in flight in another request at the same moment (the agent
   // re-sending while the first attempt is still being written) is counted as accepted by both; it is stored once.

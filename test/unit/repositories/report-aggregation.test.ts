@@ -5,14 +5,20 @@ import { encodeLatencies } from '../../../src/repositories/shared/check-results.
 import { aggregateMinutes, aggregateReport } from '../../../src/repositories/shared/report.ts';
 
 let seed = 7;
-const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+const rnd = () => {
+  seed = (seed * 16807) % 2147483647;
+  return seed / 2147483647;
+};
 
 describe('report aggregation', () => {
   it('p50/p95/max/avg match a sort-based reference on random buckets with ties', () => {
     for (let t = 0; t < 2000; t++) {
       const n = 1 + Math.floor(rnd() * 60);
       const values = Array.from({ length: n }, () => Math.floor(rnd() * 10) + (rnd() < 0.2 ? 0.5 : 0));
-      const [b] = aggregateReport(values.map((v, i) => [i, 1, v] as const), 1e9);
+      const [b] = aggregateReport(
+        values.map((v, i) => [i, 1, v] as const),
+        1e9,
+      );
       const sorted = [...values].sort((x, y) => x - y);
       expect([b!.latencyP50Ms, b!.latencyP95Ms, b!.latencyMaxMs]).toEqual([nearestRank(sorted, 0.5), nearestRank(sorted, 0.95), sorted.at(-1)]);
       expect(b!.latencyAvgMs).toBeCloseTo(values.reduce((x, y) => x + y, 0) / n, 9);
@@ -57,7 +63,7 @@ describe('report aggregation', () => {
       const fromRaw = aggregateReport(raw, step);
       const fromMinutes = aggregateMinutes(rolled, step);
       expect(fromMinutes.map(({ latencyAvgMs, ...rest }) => rest)).toEqual(fromRaw.map(({ latencyAvgMs, ...rest }) => rest));
-      fromMinutes.forEach((b, i) => expect(b.latencyAvgMs).toBeCloseTo(fromRaw[i]!.latencyAvgMs!, 9));
+      for (const [i, b] of fromMinutes.entries()) expect(b.latencyAvgMs).toBeCloseTo(fromRaw[i]!.latencyAvgMs!, 9);
     }
   });
 });
