@@ -50,7 +50,8 @@ export async function enrollFleet(origin: string, auth: Record<string, string>, 
     });
     if (res.status !== 201) throw new Error(`enroll ${i}: ${res.status} ${await res.text()}`);
     const { agentId, apiKey } = (await res.json()) as { agentId: string; apiKey: string };
-    const agent = (fleet[i] = { id: agentId, headers: { 'x-agent-api-key': apiKey } });
+    const agent = { id: agentId, headers: { 'x-agent-api-key': apiKey } };
+    fleet[i] = agent;
     const hb = await fetch(`${origin}/api/v1/agent/${agentId}/heartbeat`, { method: 'POST', headers: { ...agent.headers, 'content-type': 'application/json' }, body: HEARTBEAT });
     if (hb.status < 200 || hb.status > 299) throw new Error(`first heartbeat of agent ${i}: ${hb.status} ${await hb.text()}`);
     await hb.arrayBuffer();

@@ -99,8 +99,12 @@ export function markdownTable(results: ScenarioResult[]): string {
 export function factLines(facts: RunFacts, results: ScenarioResult[]): string[] {
   const s = facts.seeding;
   return [
-    `phases: ${Object.entries(facts.phases).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`,
-    ...(s ? [`seeding: ${s.rows} rows (${s.series} series of one agent + metric on ${s.day}) in ${s.seconds.toFixed(1)} s = ${fmt(s.rowsPerSec)} rows/s; statistics/checkpoint ${s.analyzeSeconds.toFixed(1)} s`] : []),
+    `phases: ${Object.entries(facts.phases)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+      .join(', ')}`,
+    ...(s
+      ? [`seeding: ${s.rows} rows (${s.series} series of one agent + metric on ${s.day}) in ${s.seconds.toFixed(1)} s = ${fmt(s.rowsPerSec)} rows/s; statistics/checkpoint ${s.analyzeSeconds.toFixed(1)} s`]
+      : []),
     ...results.flatMap((r) => r.notes.map((n) => `${r.name}: ${n}`)),
     ...facts.notes,
   ];
@@ -109,7 +113,7 @@ export function factLines(facts: RunFacts, results: ScenarioResult[]): string[] 
 export function writeResults(dir: string, params: Params, results: ScenarioResult[], facts: RunFacts, failures: string[]): void {
   const machine = machineFacts();
   const json = { date: new Date().toISOString(), machine, params, ...facts, scenarios: results, failures };
-  writeFileSync(join(dir, 'results.json'), JSON.stringify(json, null, 2) + '\n');
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
   const md = [
     `# agentry loopback benchmark`,
     ``,

@@ -70,19 +70,17 @@ async function main(): Promise<number> {
   const seedRows = integer('seed-rows', args['seed-rows'], 0);
   const rangeConnections = args['range-connections'].split(',').map((c) => integer('range-connections', c.trim(), 1));
   if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error(`--db must be sqlite or postgres, got ${args.db}`);
-  const tmp = (kept.dir = mkdtempSync(join(tmpdir(), 'agentry-bench-')));
+  const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-'));
+  kept.dir = tmp;
   onCleanup(() => (kept.keep ? undefined : rmSync(tmp, { recursive: true, force: true })));
 
   // The Postgres database must be empty: bootstrap only installs our admin token on first start.
-  const databaseUrl =
-    args.db === 'sqlite' ? `sqlite:${join(tmp, 'bench.db')}` : (args['database-url'] ?? (await phase('postgres', startPostgres)));
+  const databaseUrl = args.db === 'sqlite' ? `sqlite:${join(tmp, 'bench.db')}` : (args['database-url'] ?? (await phase('postgres', startPostgres)));
   const natsUrl = args.nats ? await phase('nats', startNats) : undefined;
 
   // The developer's shell configuration (AGENTRY_*, DATABASE_URL, PORT…) must not leak into the server
   // under test; only what is set here and what --env adds applies.
-  const baseEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)),
-  );
+  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
   const extraEnv = Object.fromEntries(
     args.env.map((kv) => {
       const i = kv.indexOf('=');

@@ -84,7 +84,10 @@ function seedSqlite(path: string, plan: SeedPlan): SeedResult {
     const tenants = new Map<string, string>();
     const tenant = (agentId: string) => {
       let t = tenants.get(agentId);
-      if (!t) tenants.set(agentId, (t = tenantOf.get(agentId)?.tenant_id ?? fail(`agent ${agentId} is not in the agents table`)));
+      if (!t) {
+        t = tenantOf.get(agentId)?.tenant_id ?? fail(`agent ${agentId} is not in the agents table`);
+        tenants.set(agentId, t);
+      }
       return t;
     };
     const chunk = db.transaction((series: SeedSeries[]) => {

@@ -14,7 +14,10 @@ const RANGE_P95_TARGET_MS = 50;
 export function rangeSteps(ctx: RunContext, auth: Record<string, string>): Step[] {
   let seeded: Promise<SeedPlan> | undefined;
   const seed = async (): Promise<SeedPlan> => {
-    const plan = planSeed(ctx.seedRows, ctx.fleet.map((a) => a.id));
+    const plan = planSeed(
+      ctx.seedRows,
+      ctx.fleet.map((a) => a.id),
+    );
     const day = plan.day.toISOString().slice(0, 10);
     console.log(`seeding ${plan.rows} telemetry rows (${plan.series.length} series: agent + metric, 10 s interval on ${day})…`);
     const r = await ctx.phase('seed', () => seedTelemetry(ctx.databaseUrl, plan));
@@ -29,7 +32,8 @@ export function rangeSteps(ctx: RunContext, auth: Record<string, string>): Step[
       name,
       build: async () => {
         if (ctx.seedRows === 0) return { skip: '--seed-rows 0: no seeded table to query' };
-        const plan = await (seeded ??= seed());
+        seeded ??= seed();
+        const plan = await seeded;
         const from = plan.day.toISOString();
         const to = new Date(plan.day.getTime() + 86_400_000).toISOString();
         // Full-day series only (the last one may be shorter), in a scattered order so that consecutive

@@ -12,12 +12,8 @@ type Empty = Record<never, never>;
 export type PathOf<K extends OperationId> = Params<K> extends { path: infer T } ? ([T] extends [undefined] ? Empty : NonNullable<T>) : Empty;
 export type QueryOf<K extends OperationId> = Params<K> extends { query?: infer T } ? ([T] extends [undefined] ? Empty : NonNullable<T>) : Empty;
 /** Declared header parameters by lower-case name (`'if-match'`, `'last-event-id'`, `'idempotency-key'`). */
-export type HeadersOf<K extends OperationId> =
-  Params<K> extends { header?: infer T } ? ([T] extends [undefined] ? Empty : { [N in keyof NonNullable<T> as Lowercase<N & string>]: NonNullable<T>[N] }) : Empty;
-export type BodyOf<K extends OperationId> = Op<K> extends { requestBody: { content: { 'application/json': infer B } } }
-  ? B
-  : Op<K> extends { requestBody?: { content: { 'application/json': infer B } } }
-    ? B | undefined
-    : undefined;
+export type HeadersOf<K extends OperationId> = Params<K> extends { header?: infer T } ? ([T] extends [undefined] ? Empty : { [N in keyof NonNullable<T> as Lowercase<N & string>]: NonNullable<T>[N] }) : Empty;
+export type BodyOf<K extends OperationId> =
+  Op<K> extends { requestBody: { content: { 'application/json': infer B } } } ? B : Op<K> extends { requestBody?: { content: { 'application/json': infer B } } } ? B | undefined : undefined;
 /** The JSON body the contract declares for a status of the operation. */
 export type JsonBodyOf<K extends OperationId, S extends number> = Op<K> extends { responses: { [P in S]: { content: { 'application/json': infer B } } } } ? B : never;

@@ -72,7 +72,23 @@ export async function buildApp(config: Config, options: StartOptions) {
     const { feed, featureMetrics, shutdown } = background;
     const configuration = new ConfigurationRuntime(config.agents.configurationCacheSec);
     feed.onCommit((c) => configuration.observe(c));
-    const app = createApp({ config, contract, repos, metrics, authenticator, readinessChecks, serverVersion, rateLimiter, feed, configuration, featureMetrics, ingest, shutdown: shutdown.signal, logger, handlerOverrides: options.handlerOverrides });
+    const app = createApp({
+      config,
+      contract,
+      repos,
+      metrics,
+      authenticator,
+      readinessChecks,
+      serverVersion,
+      rateLimiter,
+      feed,
+      configuration,
+      featureMetrics,
+      ingest,
+      shutdown: shutdown.signal,
+      logger,
+      handlerOverrides: options.handlerOverrides,
+    });
     /** Ends long-lived responses and background work, writes what ingestion queued, then closes NATS and the database. */
     const dispose = async () => {
       await background.stop();
@@ -93,7 +109,8 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
   const shutdown = new AbortController();
   let feedRef: EventFeed | undefined;
   const featureMetrics = registerFeatureMetrics(metrics.registry, () => feedRef);
-  const feed = (feedRef = new EventFeed(repos, { published: (n) => featureMetrics.eventsPublished.inc(n) }));
+  const feed = new EventFeed(repos, { published: (n) => featureMetrics.eventsPublished.inc(n) });
+  feedRef = feed;
   const fanout = messaging ? startEventFanout(messaging.connection, randomUUID(), (c) => feed.remoteCommitted(c), logger) : undefined;
   if (fanout) feed.forwardTo((committed) => fanout.publish(committed));
   const workers = new WorkerRunner(logger);
@@ -128,9 +145,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
         fetch: app.fetch,
         port: config.server.port,
         hostname: config.server.host,
-        ...(tls
-          ? { createServer: createHttpsServer, serverOptions: { cert: readFileSync(config.server.tlsCertFile!), key: readFileSync(config.server.tlsKeyFile!) } }
-          : {}),
+        ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: readFileSync(config.server.tlsCertFile!), key: readFileSync(config.server.tlsKeyFile!) } } : {}),
       },
       () => resolve(s),
     );
@@ -171,7 +186,5 @@ export async function startServer(config: Config, options: StartOptions): Promis
 }
 
 function printOnce(secret: string): void {
-  process.stdout.write(
-    `\n  Bootstrap admin token (shown once; store it now):\n\n    ${secret}\n\n  Use it as: Authorization: Bearer <token>\n\n`,
-  );
+  process.stdout.write(`\n  Bootstrap admin token (shown once; store it now):\n\n    ${secret}\n\n  Use it as: Authorization: Bearer <token>\n\n`);
 }

@@ -23,7 +23,7 @@ const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCas
 
 /** Lists every variable that may override a key, most specific last (so it wins). */
 export function envNames(key: string): string[] {
-  const canonical = 'AGENTRY_' + key.split('.').map(snake).join('_');
+  const canonical = `AGENTRY_${key.split('.').map(snake).join('_')}`;
   return [...(aliases[key] ?? []).filter((a) => a !== canonical), canonical];
 }
 
@@ -73,7 +73,11 @@ function convert(raw: string, schema: { type: string | readonly string[] }): unk
     if (/^(false|0|no|off)$/i.test(raw)) return false;
     return raw;
   }
-  if (types.includes('array')) return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (types.includes('array'))
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (types.includes('null') && /^(null|none)$/i.test(raw)) return null;
   return raw;
 }

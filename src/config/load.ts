@@ -30,7 +30,8 @@ export function loadConfig({ file, env = process.env }: LoadOptions = {}): Confi
   const sources = new Map<string, string>();
   for (const { key, variable, value } of readEnvOverrides(env)) {
     const [section, leaf] = key.split('.') as [string, string];
-    const target = (merged[section] ??= {}) as Record<string, unknown>;
+    merged[section] ??= {};
+    const target = merged[section] as Record<string, unknown>;
     target[leaf] = value;
     sources.set(key, variable);
   }

@@ -62,18 +62,14 @@ export interface PolicyReference {
 }
 
 /** What a conditional write of a policy found. */
-export type PolicyWriteOutcome =
-  | { kind: 'done' }
-  | { kind: 'not-found' }
-  | { kind: 'stale'; currentVersion: number }
-  | { kind: 'missing-reference'; reference: PolicyReference };
+export type PolicyWriteOutcome = { kind: 'done' } | { kind: 'not-found' } | { kind: 'stale'; currentVersion: number } | { kind: 'missing-reference'; reference: PolicyReference };
 
 /** The references a policy makes: its target (unless tenant-wide) and the endpoints (ids, tags) its body selects. */
 export function policyReferences(p: Pick<Policy, 'scope' | 'target' | 'body'>): PolicyReference[] {
   const refs: PolicyReference[] = [];
   if (p.scope !== 'tenant' && p.target !== null) refs.push({ kind: p.scope, id: p.target, path: 'body/target' });
-  (p.body.endpoints?.ids ?? []).forEach((id, i) => refs.push({ kind: 'endpoint', id, path: `body/body/endpoints/ids/${i}` }));
-  (p.body.endpoints?.tags ?? []).forEach((tag, i) => refs.push({ kind: 'endpoint-tag', id: tag, path: `body/body/endpoints/tags/${i}` }));
+  for (const [i, id] of (p.body.endpoints?.ids ?? []).entries()) refs.push({ kind: 'endpoint', id, path: `body/body/endpoints/ids/${i}` });
+  for (const [i, tag] of (p.body.endpoints?.tags ?? []).entries()) refs.push({ kind: 'endpoint-tag', id: tag, path: `body/body/endpoints/tags/${i}` });
   return refs;
 }
 

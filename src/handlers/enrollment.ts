@@ -19,8 +19,7 @@ export function enrollmentHandlers(_deps: HandlerDeps): TagHandlers<'enrollment'
       const { enrollSecret, secret } = await createEnrollSecret({ ctx, input });
       return res.json(201, { enrollSecret: presentEnrollSecret(enrollSecret), secret }, { location: `/api/v1/enroll-secrets/${enrollSecret.id}` });
     },
-    getEnrollSecret: async ({ params }, res, ctx) =>
-      res.json(200, presentEnrollSecret(await getEnrollSecret({ ctx, input: { id: params.secretId } }))),
+    getEnrollSecret: async ({ params }, res, ctx) => res.json(200, presentEnrollSecret(await getEnrollSecret({ ctx, input: { id: params.secretId } }))),
     revokeEnrollSecret: async ({ params }, res, ctx) => {
       await revokeEnrollSecret({ ctx, input: { id: params.secretId } });
       return res.empty(204);

@@ -7,8 +7,7 @@ import type { TagHandlers } from './types.ts';
 
 export function telemetryHandlers({ config }: HandlerDeps): TagHandlers<'telemetry'> {
   return {
-    getTelemetry: async ({ params, query }, res, ctx) =>
-      res.json(200, presentSeries(await getTelemetry({ ctx, input: { ...query, agentId: params.agentId }, serverMaxPoints: config.telemetry.maxPoints }))),
+    getTelemetry: async ({ params, query }, res, ctx) => res.json(200, presentSeries(await getTelemetry({ ctx, input: { ...query, agentId: params.agentId }, serverMaxPoints: config.telemetry.maxPoints }))),
     getLatestTelemetry: async ({ params }, res, ctx) => res.json(200, presentLatest(params.agentId, await getLatestTelemetry({ ctx, input: { agentId: params.agentId } }))),
   };
 }

@@ -34,7 +34,9 @@ export class IdempotencyGuard {
     const principal = c.get('principal');
     // Keys are per caller: two callers may use the same key for different things.
     const scope = principal ? `${principal.type}:${principalId(principal)}` : `ip:${c.get('clientIp') ?? 'unknown'}`;
-    const requestHash = createHash('sha256').update(`${op.operationId}\n${c.req.path}\n${JSON.stringify(body ?? null)}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${op.operationId}\n${c.req.path}\n${JSON.stringify(body ?? null)}`)
+      .digest('hex');
     const now = new Date();
     const outcome = await this.repos.idempotency.claim(
       {

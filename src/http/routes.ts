@@ -47,7 +47,7 @@ export function registerOperations(root: Hono<AppEnv>, api: Hono<AppEnv>, option
   // One deadline sweeper for every route; long polls opt out.
   const deadlines = { normal: new Deadlines(options.requestTimeoutMs), none: new Deadlines(0) };
   for (const op of operationTable as readonly OperationDescriptor[]) {
-    const underApi = op.path === API_PREFIX || op.path.startsWith(API_PREFIX + '/');
+    const underApi = op.path === API_PREFIX || op.path.startsWith(`${API_PREFIX}/`);
     const router = underApi ? api : root;
     const path = underApi ? op.honoPath.slice(API_PREFIX.length) || '/' : op.honoPath;
     router.on(op.method, path, options.scope(operationRoute(op, options, op.longPoll ? deadlines.none : deadlines.normal)));

@@ -10,7 +10,9 @@ function shape(config: ReturnType<typeof pgTable> | ReturnType<typeof sqliteTabl
     name: config.name,
     columns: config.columns.map((c) => ({ name: c.name, notNull: c.notNull, primary: c.primary, unique: c.isUnique })).sort((a, b) => a.name.localeCompare(b.name)),
     foreignKeys: config.foreignKeys.map((fk) => fk.getName()).sort(),
-    indexes: config.indexes.map((i) => ({ name: i.config.name, unique: i.config.unique ?? false, columns: i.config.columns.map((c) => (c as { name: string }).name) })).sort((a, b) => a.name!.localeCompare(b.name!)),
+    indexes: config.indexes
+      .map((i) => ({ name: i.config.name, unique: i.config.unique ?? false, columns: i.config.columns.map((c) => (c as { name: string }).name) }))
+      .sort((a, b) => a.name!.localeCompare(b.name!)),
   };
 }
 

@@ -18,4 +18,8 @@ export async function enrollAgent(client: AgentryClient, secret: string, overrid
   return data!;
 }
 
-export const heartbeatBody = { timestamp: new Date().toISOString(), health_status: 'healthy' as const, metrics: { agent_uptime_secs: 1, cpu_usage_percent: 1.5, memory_usage_mb: 10, memory_total_mb: 100, system_uptime_secs: 100 } };
+export const heartbeatBody = {
+  timestamp: new Date().toISOString(),
+  health_status: 'healthy' as const,
+  metrics: { agent_uptime_secs: 1, cpu_usage_percent: 1.5, memory_usage_mb: 10, memory_total_mb: 100, system_uptime_secs: 100 },
+};

@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { operationTable, type OperationDescriptor } from '../../generated/operations.ts';
 import { loadContract } from '../../src/http/contract.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: the dereferenced OpenAPI document is walked freely; its shape is checked by the assertions.
 type Obj = Record<string, any>;
 
 const contract = await loadContract();
@@ -20,7 +21,7 @@ const problemSchema = (definition.components.schemas as Obj).Problem;
 
 const matchers = (operationTable as readonly OperationDescriptor[]).map((op) => ({
   op,
-  regex: new RegExp('^' + op.path.replace(/\{[^}]+\}/g, '[^/]+') + '$'),
+  regex: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
 }));
 
 export function findOperation(method: string, path: string): OperationDescriptor | undefined {

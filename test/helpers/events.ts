@@ -16,8 +16,7 @@ export function sseReader(res: Response) {
       const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
       if (done) break;
       buffer += value;
-      let i;
-      while ((i = buffer.indexOf('\n\n')) >= 0) {
+      for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
         const block = buffer.slice(0, i);
         buffer = buffer.slice(i + 2);
         const frame: SseFrame = {};

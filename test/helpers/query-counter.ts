@@ -40,6 +40,8 @@ export function countRepositoryCalls(repos: Repositories): QueryCounter {
   return {
     calls,
     reset: () => void calls.splice(0),
-    restore: () => restores.forEach((r) => r()),
+    restore: () => {
+      for (const r of restores) r();
+    },
   };
 }

@@ -59,8 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     await assertResponseMatchesContract(input.method, input.url, res);
     return res;
   };
-  const clientFor = (token?: string) =>
-    createAgentryClient({ baseUrl: server.url, fetch: validatingFetch, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const clientFor = (token?: string) => createAgentryClient({ baseUrl: server.url, fetch: validatingFetch, headers: token ? { authorization: `Bearer ${token}` } : {} });
   return {
     ...server,
     config,

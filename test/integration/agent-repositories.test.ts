@@ -15,7 +15,6 @@ const event = (tenantId: string, type: EventType, resourceId: string | null, cre
 const LONG_AGO = new Date('2001-01-01T00:00:00.000Z');
 const CUTOFF = new Date('2002-01-01T00:00:00.000Z');
 
-
 describe.each(dialects())('agent repository on %s', (dialect) => {
   const suite = useRepositories(dialect);
   const tenant = () => suite.tenant();
@@ -170,9 +169,7 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
     it('lets exactly one of several concurrent updates at one version win', async () => {
       const t = await tenant();
       const a = await agent(t.id);
-      const results = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => suite.repos.agents.update(t.id, a.id, { name: `n${i}` }, new Date(), () => ({ events: [event(t.id, 'agent_updated', a.id)] }), 1)),
-      );
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => suite.repos.agents.update(t.id, a.id, { name: `n${i}` }, new Date(), () => ({ events: [event(t.id, 'agent_updated', a.id)] }), 1)));
       expect(results.filter((r) => r.kind === 'done')).toHaveLength(1);
       expect(results.filter((r) => r.kind === 'version_conflict')).toEqual(Array.from({ length: 5 }, () => ({ kind: 'version_conflict', currentVersion: 2 })));
       expect(await suite.repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 1 });
@@ -248,7 +245,12 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
       for (let i = 0; i < 10; i++) silent.push(await agent(t.id, { online: true, lastSeenAt: LONG_AGO }));
       const at = new Date();
       const pair = await Promise.all([suite.repos.agents.markOffline(CUTOFF, at, 100, offlineEffects), suite.repos.agents.markOffline(CUTOFF, at, 100, offlineEffects)]);
-      expect(pair.flat().map((a) => a.id).sort()).toEqual(silent.map((a) => a.id).sort());
+      expect(
+        pair
+          .flat()
+          .map((a) => a.id)
+          .sort(),
+      ).toEqual(silent.map((a) => a.id).sort());
 
       const more: AgentRecord[] = [];
       for (let i = 0; i < 10; i++) more.push(await agent(t.id, { online: true, lastSeenAt: LONG_AGO }));
@@ -264,5 +266,4 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
       expect(new Set(events.map((e) => e.resourceId)).size).toBe(20);
     });
   });
-
 });

@@ -17,7 +17,11 @@ describe.each(dialects())('agents on %s', (dialect) => {
 
   const asAgent = (key: string) => s.clientFor(key);
   const heartbeat = (id: string, key: string, header = true) =>
-    s.fetch(`/api/v1/agent/${id}/heartbeat`, { method: 'POST', headers: { 'content-type': 'application/json', ...(header ? { 'x-agent-api-key': key } : { authorization: `Bearer ${key}` }) }, body: JSON.stringify(heartbeatBody) });
+    s.fetch(`/api/v1/agent/${id}/heartbeat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(header ? { 'x-agent-api-key': key } : { authorization: `Bearer ${key}` }) },
+      body: JSON.stringify(heartbeatBody),
+    });
 
   describe('enrollment', () => {
     it('returns id, key, negotiated capabilities; the key works as header and as bearer', async () => {
@@ -44,13 +48,17 @@ describe.each(dialects())('agents on %s', (dialect) => {
     });
 
     it('refuses bad, revoked and malformed secrets with 401/400, creating nothing', async () => {
-      const bad = await s.client.POST('/api/v1/agent/enroll', { body: { enrollSecret: 'ens_' + 'x'.repeat(43), hostname: 'h', os: 'linux', arch: 'x', agentVersion: '1' } });
+      const bad = await s.client.POST('/api/v1/agent/enroll', { body: { enrollSecret: `ens_${'x'.repeat(43)}`, hostname: 'h', os: 'linux', arch: 'x', agentVersion: '1' } });
       expect(bad.response.status).toBe(401);
       const { data: made } = await s.client.POST('/api/v1/enroll-secrets', { body: { name: 'short-lived' } });
       await s.client.DELETE('/api/v1/enroll-secrets/{secretId}', { params: { path: { secretId: made!.enrollSecret.id } } });
       const revoked = await s.client.POST('/api/v1/agent/enroll', { body: { enrollSecret: made!.secret, hostname: 'h', os: 'linux', arch: 'x', agentVersion: '1' } });
       expect(revoked.response.status).toBe(401);
-      const malformed = await s.fetch('/api/v1/agent/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollSecret: secret, hostname: 'x'.repeat(300), os: 'linux', arch: 'x', agentVersion: '1', tags: Array.from({ length: 60 }, (_, i) => `t${i}`), colour: 1 }) });
+      const malformed = await s.fetch('/api/v1/agent/enroll', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ enrollSecret: secret, hostname: 'x'.repeat(300), os: 'linux', arch: 'x', agentVersion: '1', tags: Array.from({ length: 60 }, (_, i) => `t${i}`), colour: 1 }),
+      });
       expect(malformed.status).toBe(400);
       expect(((await malformed.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual(['body/colour', 'body/hostname', 'body/tags']);
     });

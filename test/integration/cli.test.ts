@@ -21,7 +21,11 @@ describe('agentry serve', () => {
     expect(((await me.json()) as { principal: { role: string } }).principal.role).toBe('system');
     // the token appears once on stdout and never in a log line
     expect(first.stdout().split(token!).length).toBe(2);
-    for (const line of first.stdout().split('\n').filter((l) => l.startsWith('{'))) expect(line).not.toContain(token!);
+    for (const line of first
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{')))
+      expect(line).not.toContain(token!);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.stdout()).toContain('shutdown complete');
@@ -35,7 +39,7 @@ describe('agentry serve', () => {
 
   it('uses AGENTRY_ADMIN_TOKEN as the first admin token', async () => {
     const port = await freePort();
-    const token = 'opk_' + 'A'.repeat(43);
+    const token = `opk_${'A'.repeat(43)}`;
     const p = runCli(['serve'], { cwd: dir, env: { PORT: String(port), AGENTRY_DATABASE_URL: `sqlite:${join(dir, 'admin.db')}`, AGENTRY_ADMIN_TOKEN: token } });
     await waitForHttp(`http://127.0.0.1:${port}/healthz`);
     const me = await fetch(`http://127.0.0.1:${port}/api/v1`, { headers: { authorization: `Bearer ${token}` } });

@@ -236,7 +236,7 @@ describe.each(dialects())('effective configuration on %s', (dialect) => {
   });
 
   describe('security', () => {
-    it('other tenants cannot see an agent\'s configuration; agent keys cannot call operator routes', async () => {
+    it("other tenants cannot see an agent's configuration; agent keys cannot call operator routes", async () => {
       const other = await tenantWithToken(s.repos, 'admin');
       const foreign = s.clientFor(other.secret);
       expect((await foreign.GET('/api/v1/agents/{agentId}/effective-configuration', { params: { path: { agentId: agent.agentId } } })).response.status).toBe(404);

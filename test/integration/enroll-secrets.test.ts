@@ -110,7 +110,7 @@ describe.each(dialects())('enrollment secrets on %s', (dialect) => {
       const got = await s.client.GET('/api/v1/enroll-secrets/{secretId}', { params: { path: { secretId: enrollSecret.id } } });
       expect(got.data!.lastUsedAt).toBe(at.toISOString());
       expect((await s.repos.enrollmentSecrets.findByHash(hashSecret(secret)))?.lastUsedAt?.toISOString()).toBe(at.toISOString());
-      expect(await s.repos.enrollmentSecrets.findByHash(hashSecret(secret + 'x'))).toBeNull();
+      expect(await s.repos.enrollmentSecrets.findByHash(hashSecret(`${secret}x`))).toBeNull();
     });
   });
 
@@ -150,7 +150,10 @@ describe.each(dialects())('enrollment secrets on %s', (dialect) => {
       for (const [body, path] of cases) {
         const res = await s.client.POST('/api/v1/enroll-secrets', { body: body as { name: string } });
         expect(res.response.status, JSON.stringify(body)).toBe(400);
-        expect(res.error!.errors!.map((e) => e.path), JSON.stringify(body)).toContain(path);
+        expect(
+          res.error!.errors!.map((e) => e.path),
+          JSON.stringify(body),
+        ).toContain(path);
       }
       for (const bad of ['nope', 'urn:uuid:01a207a2-0000-7000-8000-000000000000', '01A207A2-0000-7000-8000-000000000000']) {
         expect((await revoke(bad)).response.status, bad).toBe(400);

@@ -11,8 +11,7 @@ describe.each(dialects())('Idempotency-Key on %s', (dialect) => {
   });
   afterAll(() => s.close());
 
-  const create = (name: string, key?: string, token = s.adminToken) =>
-    s.clientFor(token).POST('/api/v1/tokens', { body: { name, role: 'viewer' }, headers: key ? { 'idempotency-key': key } : {} });
+  const create = (name: string, key?: string, token = s.adminToken) => s.clientFor(token).POST('/api/v1/tokens', { body: { name, role: 'viewer' }, headers: key ? { 'idempotency-key': key } : {} });
   const countNamed = async (name: string) => {
     const { data } = await s.client.GET('/api/v1/tokens', { params: { query: { limit: 1000 } } });
     return data!.items.filter((t) => t.name === name).length;

@@ -61,9 +61,7 @@ const differ: InventoryDiffer = (previous, next) => {
   for (const section of new Set([...Object.keys(hwBefore), ...Object.keys(hwAfter)])) {
     if (JSON.stringify(hwBefore[section]) !== JSON.stringify(hwAfter[section])) changes.push(change('hardware_changed', section, hwBefore[section] ?? null, hwAfter[section] ?? null));
   }
-  const events: NewEvent[] = [
-    { tenantId: next.tenantId, type: 'inventory_changed', resourceType: 'agent', resourceId: next.agentId, data: { changes: changes.length }, createdAt },
-  ];
+  const events: NewEvent[] = [{ tenantId: next.tenantId, type: 'inventory_changed', resourceType: 'agent', resourceId: next.agentId, data: { changes: changes.length }, createdAt }];
   return { changes, events };
 };
 
@@ -119,10 +117,7 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
         { metric: 'load', labels: { core: '1' }, value: 9, ts: t0 },
       ]);
       // Within one batch the newest sample of a series wins, whatever its position.
-      await suite.repos.ingest.writeBatch(
-        [item(t, a, [sample(t, a, 'load', plus(t0, 3 * MIN), 7)]), item(t, a, [sample(t, a, 'load', plus(t0, 2 * MIN), 6), sample(t, a, 'mem', plus(t0, MIN), 100)])],
-        differ,
-      );
+      await suite.repos.ingest.writeBatch([item(t, a, [sample(t, a, 'load', plus(t0, 3 * MIN), 7)]), item(t, a, [sample(t, a, 'load', plus(t0, 2 * MIN), 6), sample(t, a, 'mem', plus(t0, MIN), 100)])], differ);
       expect(await suite.repos.telemetry.latest(t, a)).toEqual([
         { metric: 'load', labels: {}, value: 7, ts: plus(t0, 3 * MIN) },
         { metric: 'load', labels: { core: '1' }, value: 9, ts: t0 },
@@ -189,7 +184,14 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
     it('writes concurrent deliveries of one batch once', async () => {
       const { t, a } = await tenantAndAgent();
       const t0 = at('2030-03-02T00:00:00.000Z');
-      const batch = [item(t, a, Array.from({ length: 200 }, (_, i) => sample(t, a, 'cpu', plus(t0, i * 1000), i)), submission(t0, [{ name: 'zsh', version: '5.9' }]))];
+      const batch = [
+        item(
+          t,
+          a,
+          Array.from({ length: 200 }, (_, i) => sample(t, a, 'cpu', plus(t0, i * 1000), i)),
+          submission(t0, [{ name: 'zsh', version: '5.9' }]),
+        ),
+      ];
       const results = await Promise.all([1, 2, 3].map(() => suite.repos.ingest.writeBatch(batch, differ)));
       expect(results.reduce((n, r) => n + r.samplesWritten, 0)).toBe(200);
       expect(results.reduce((n, r) => n + r.inventoriesWritten, 0)).toBe(1);
@@ -226,8 +228,28 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
 
     it('replaces the software rows with a newer snapshot, and skips a stale one', async () => {
       const { t, a } = await tenantAndAgent();
-      await suite.repos.ingest.writeBatch([item(t, a, [], submission(t1, [{ name: 'openssl', version: '1.0' }, { name: 'bash', version: '5.2' }]))], differ);
-      const newer = submission(t2, [{ name: 'openssl', version: '3' }, { name: 'vim', version: '9.1' }], { cpu: { cores: 8 } });
+      await suite.repos.ingest.writeBatch(
+        [
+          item(
+            t,
+            a,
+            [],
+            submission(t1, [
+              { name: 'openssl', version: '1.0' },
+              { name: 'bash', version: '5.2' },
+            ]),
+          ),
+        ],
+        differ,
+      );
+      const newer = submission(
+        t2,
+        [
+          { name: 'openssl', version: '3' },
+          { name: 'vim', version: '9.1' },
+        ],
+        { cpu: { cores: 8 } },
+      );
       expect(await suite.repos.ingest.writeBatch([item(t, a, [], newer)], differ)).toEqual({ samplesWritten: 0, inventoriesWritten: 1, changesWritten: 4 });
       const installs = async (name: string) => (await suite.repos.inventory.softwareInstalls(t, { name }, { limit: 10 })).items;
       expect(await installs('openssl')).toEqual([{ agentId: a, name: 'openssl', version: '3' }]);
@@ -275,7 +297,12 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
       await suite.repos.ingest.writeBatch([item(t, a, [], submission(t2, packages.slice(0, 3), {}))], differ);
       const all = (await suite.repos.inventory.listChanges(t, a, { limit: 100 })).items;
       expect(all).toHaveLength(7);
-      expect(all.map((c) => c.id)).toEqual(all.map((c) => c.id).sort().reverse());
+      expect(all.map((c) => c.id)).toEqual(
+        all
+          .map((c) => c.id)
+          .sort()
+          .reverse(),
+      );
       expect(all.slice(0, 2).map((c) => c.kind)).toEqual(['software_removed', 'software_removed']);
       const seen: string[] = [];
       let afterId: string | undefined;
@@ -295,7 +322,17 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
       const agents = (await Promise.all([1, 2, 3, 4].map(() => suite.agent(t)))).map((a) => a.id).sort();
       const versions = ['3.0', '3.0', '1.1', '2.0'];
       await suite.repos.ingest.writeBatch(
-        agents.map((id, i) => item(t, id, [], submission(t1, [{ name: 'openssl', version: versions[i]! }, { name: 'git', version: '2' }]))),
+        agents.map((id, i) =>
+          item(
+            t,
+            id,
+            [],
+            submission(t1, [
+              { name: 'openssl', version: versions[i]! },
+              { name: 'git', version: '2' },
+            ]),
+          ),
+        ),
         differ,
       );
       expect(await suite.repos.inventory.softwareVersions(t, { name: 'openssl' })).toEqual([
@@ -357,12 +394,9 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
 
   describe('storage maintenance', () => {
     const partitions = async () =>
-      (await raw()<{ name: string }[]>`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'telemetry_samples'::regclass`)
-        .map((r) => r.name)
-        .sort();
+      (await raw()<{ name: string }[]>`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'telemetry_samples'::regclass`).map((r) => r.name).sort();
     /** Rows of one day in the default partition (other tests' days have no partition: theirs are there too). */
-    const inDefault = async (day: Date) =>
-      Number((await raw()`select count(*) as n from telemetry_samples_default where ts >= ${day} and ts < ${plus(day, DAY)}`)[0]!.n);
+    const inDefault = async (day: Date) => Number((await raw()`select count(*) as n from telemetry_samples_default where ts >= ${day} and ts < ${plus(day, DAY)}`)[0]!.n);
 
     it('reports how samples are stored', async () => {
       expect(await suite.repos.telemetry.storageMode()).toBe(dialect === 'sqlite' ? 'table' : 'partitions');
@@ -376,10 +410,7 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
       await suite.repos.ingest.writeBatch([item(t, a, early)], differ);
       if (dialect === 'postgres') expect(await inDefault(day)).toBe(2);
 
-      const created = await Promise.all([
-        suite.repos.telemetry.prepare(plus(day, 5 * 3_600_000), at('2010-03-07T00:00:00.000Z')),
-        suite.repos.telemetry.prepare(day, at('2010-03-06T23:59:59.999Z')),
-      ]);
+      const created = await Promise.all([suite.repos.telemetry.prepare(plus(day, 5 * 3_600_000), at('2010-03-07T00:00:00.000Z')), suite.repos.telemetry.prepare(day, at('2010-03-06T23:59:59.999Z'))]);
       const names = ['telemetry_samples_p20100305', 'telemetry_samples_p20100306', 'telemetry_samples_p20100307'];
       if (dialect === 'sqlite') {
         expect(created).toEqual([[], []]);

@@ -116,10 +116,26 @@ describe.each(variants)('ingestion on $name', ({ dialect, nats }) => {
     const snapshot = (at: number, software: { name: string; version: string }[], kernel = '6.1.0') => ({
       snapshot: { collectedAt: new Date(at).toISOString(), hostname: 'h1', os: { name: 'debian', version: '12' }, kernel, cpu: { model: 'x', cores: 4 }, memory: { totalBytes: 8e9 }, software },
     });
-    const first = await submit(agent, snapshot(t0, [{ name: 'openssl', version: '3.0.1' }, { name: 'curl', version: '7.88' }]));
+    const first = await submit(
+      agent,
+      snapshot(t0, [
+        { name: 'openssl', version: '3.0.1' },
+        { name: 'curl', version: '7.88' },
+      ]),
+    );
     expect(await first.json()).toEqual({ accepted: 0, rejected: [], snapshot: 'accepted' });
     await submit(other, snapshot(t0, [{ name: 'openssl', version: '3.0.2' }]));
-    await submit(agent, snapshot(t0 + 10_000, [{ name: 'openssl', version: '3.0.2' }, { name: 'htop', version: '3.2' }], '6.1.1'));
+    await submit(
+      agent,
+      snapshot(
+        t0 + 10_000,
+        [
+          { name: 'openssl', version: '3.0.2' },
+          { name: 'htop', version: '3.2' },
+        ],
+        '6.1.1',
+      ),
+    );
     // An older snapshot arriving late changes nothing.
     await submit(agent, snapshot(t0 - 10_000, [], 'ancient'));
 
@@ -150,6 +166,11 @@ describe.each(variants)('ingestion on $name', ({ dialect, nats }) => {
     const { data: feed } = await s.client.GET('/api/v1/events', { params: { query: { types: ['inventory_changed'], limit: 100 } } });
     const mine = feed!.events.filter((e) => e.resourceId === agent.agentId);
     expect(mine.filter((e) => (e.data as { baseline?: boolean }).baseline)).toHaveLength(1);
-    expect(mine.map((e) => (e.data as { kind?: string }).kind).filter(Boolean).sort()).toEqual(['hardware_changed', 'software_installed', 'software_removed', 'software_upgraded']);
+    expect(
+      mine
+        .map((e) => (e.data as { kind?: string }).kind)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['hardware_changed', 'software_installed', 'software_removed', 'software_upgraded']);
   });
 });

@@ -15,7 +15,8 @@ describe.each(dialects())('policies on %s', (dialect) => {
   });
   afterAll(() => s.close());
 
-  const create = (body: Record<string, unknown>) => s.fetch('/api/v1/policies', { method: 'POST', headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const create = (body: Record<string, unknown>) =>
+    s.fetch('/api/v1/policies', { method: 'POST', headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const count = async () => (await s.client.GET('/api/v1/policies', { params: { query: { limit: 1000 } } })).data!.items.length;
   const patch = (policyId: string, body: Record<string, unknown>, ifMatch?: string) =>
     s.client.PATCH('/api/v1/policies/{policyId}', { params: { path: { policyId }, header: ifMatch === undefined ? {} : { 'If-Match': ifMatch } }, body });
@@ -23,7 +24,12 @@ describe.each(dialects())('policies on %s', (dialect) => {
   describe('happy path', () => {
     it('creates every scope at version 1, reads, lists with filters and pages', async () => {
       const made = [];
-      for (const [scope, target] of [['tenant', null], ['section', sectionId], ['tag', 'web'], ['agent', agentId.toUpperCase()]] as const) {
+      for (const [scope, target] of [
+        ['tenant', null],
+        ['section', sectionId],
+        ['tag', 'web'],
+        ['agent', agentId.toUpperCase()],
+      ] as const) {
         const res = await s.client.POST('/api/v1/policies', { body: { name: `${scope} policy`, scope, target, priority: 10, body: { monitoring: { intervalSecs: 30 }, settings: { team: scope } } } });
         expect(res.response.status).toBe(201);
         expect(res.response.headers.get('etag')).toBe('"1"');
@@ -107,7 +113,7 @@ describe.each(dialects())('policies on %s', (dialect) => {
       expect(await count()).toBe(before);
     });
 
-    it('404 for targets and endpoints that do not exist in the tenant, including another tenant\'s', async () => {
+    it("404 for targets and endpoints that do not exist in the tenant, including another tenant's", async () => {
       const other = await tenantWithToken(s.repos, 'admin');
       const otherClient = s.clientFor(other.secret);
       const otherSection = (await otherClient.POST('/api/v1/sections', { body: { name: 'elsewhere' } })).data!.id;

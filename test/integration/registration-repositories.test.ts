@@ -10,8 +10,6 @@ import { dialects } from '../helpers/server.ts';
 
 const event = (tenantId: string, type: EventType, resourceId: string | null, createdAt = new Date()): NewEvent => ({ tenantId, type, resourceType: 'agent', resourceId, data: {}, createdAt });
 
-
-
 describe.each(dialects())('registration repository on %s', (dialect) => {
   const suite = useRepositories(dialect);
   const tenant = () => suite.tenant();

@@ -109,7 +109,15 @@ describe.each(dialects())('repositories on %s', (dialect) => {
     await repos.tenants.create(other, { audit: auditRow(other.id, { action: 'tenant.create' }) });
     const base = Date.parse('2030-01-01T00:00:00Z');
     const rows = Array.from({ length: 5 }, (_, i) =>
-      auditRow(t.id, { action: i % 2 ? 'x.update' : 'x.create', resourceType: 'x', resourceId: `r${i}`, actorId: 'actor', createdAt: new Date(base + i * 1000), before: { n: i }, after: { n: i + 1, nested: { ok: true } } }),
+      auditRow(t.id, {
+        action: i % 2 ? 'x.update' : 'x.create',
+        resourceType: 'x',
+        resourceId: `r${i}`,
+        actorId: 'actor',
+        createdAt: new Date(base + i * 1000),
+        before: { n: i },
+        after: { n: i + 1, nested: { ok: true } },
+      }),
     );
     for (const row of rows) {
       const { secret: _s, ...token } = tokenRow(t.id);
@@ -137,7 +145,11 @@ describe.each(dialects())('repositories on %s', (dialect) => {
       { tenantId: t.id, lastOffset: 3, count: 2, types: ['token_created'] },
     ]);
     const page = await repos.events.list(t.id, 0, 10);
-    expect(page.events.map((e) => [e.offset, e.type])).toEqual([[1, 'tenant_created'], [2, 'token_created'], [3, 'token_created']]);
+    expect(page.events.map((e) => [e.offset, e.type])).toEqual([
+      [1, 'tenant_created'],
+      [2, 'token_created'],
+      [3, 'token_created'],
+    ]);
     expect(page.events[0]!.data).toEqual({ n: 1 });
     expect((await repos.events.list(t.id, 1, 10, ['tenant_created'])).events).toHaveLength(0);
     expect(await repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 3 });

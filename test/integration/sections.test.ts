@@ -207,7 +207,10 @@ describe.each(dialects())('sections on %s', (dialect) => {
       for (const [body, path] of creates) {
         const res = await s.client.POST('/api/v1/sections', { body: body as { name: string } });
         expect(res.response.status, JSON.stringify(body)).toBe(400);
-        expect(res.error!.errors!.map((e) => e.path), JSON.stringify(body)).toContain(path);
+        expect(
+          res.error!.errors!.map((e) => e.path),
+          JSON.stringify(body),
+        ).toContain(path);
       }
       const patches: [unknown, string][] = [
         [{ name: 'y'.repeat(101) }, 'body/name'],
@@ -218,9 +221,12 @@ describe.each(dialects())('sections on %s', (dialect) => {
       for (const [body, path] of patches) {
         const res = await patch(section.id, body as { name: string });
         expect(res.response.status, JSON.stringify(body)).toBe(400);
-        expect(res.error!.errors!.map((e) => e.path), JSON.stringify(body)).toContain(path);
+        expect(
+          res.error!.errors!.map((e) => e.path),
+          JSON.stringify(body),
+        ).toContain(path);
       }
-      const tooLongIfMatch = await patch(section.id, { description: 'x' }, '"' + '1'.repeat(300) + '"');
+      const tooLongIfMatch = await patch(section.id, { description: 'x' }, `"${'1'.repeat(300)}"`);
       expect(tooLongIfMatch.response.status).toBe(400);
       for (const bad of ['nope', '123', `${section.id}x`, `urn:uuid:${section.id}`, section.id.toUpperCase()]) {
         expect((await get(bad)).response.status, bad).toBe(400);

@@ -15,7 +15,13 @@ function raw(base: string, method: string, path: string, headers: Record<string,
   const url = new URL(base + path);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, method, path: url.pathname, headers: { host: url.host, accept: '*/*', ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: url.pathname,
+        headers: { host: url.host, accept: '*/*', ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+      },
       (res) => {
         let text = '';
         res.on('data', (d) => (text += String(d)));
@@ -40,8 +46,11 @@ describe.each(dialects())('Smotra agent protocol on %s', (dialect) => {
   afterAll(() => s.close());
 
   it('claim workflow, heartbeat and report, exactly as the agent speaks', async () => {
-    const agentId = '0198f0a2-6c1e-7b3a-9f00-' + randomBytes(6).toString('hex');
-    const claimToken = randomBytes(48).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 64);
+    const agentId = `0198f0a2-6c1e-7b3a-9f00-${randomBytes(6).toString('hex')}`;
+    const claimToken = randomBytes(48)
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 64);
     const claimTokenHash = createHash('sha256').update(claimToken).digest('hex');
 
     // 1. POST BASE/agent/register — compact serde_json, struct order.
@@ -70,7 +79,7 @@ describe.each(dialects())('Smotra agent protocol on %s', (dialect) => {
     // The operator sees it pending and claims it with the token from the agent's log.
     const { data: pendingList } = await s.client.GET('/api/v1/agents/pending', { params: { query: {} } });
     expect(pendingList!.items.map((i) => i.agentId)).toContain(agentId);
-    const wrong = await s.client.POST('/api/v1/agents/claim', { body: { agentId, claimToken: claimToken.slice(1) + 'x' } });
+    const wrong = await s.client.POST('/api/v1/agents/claim', { body: { agentId, claimToken: `${claimToken.slice(1)}x` } });
     expect(wrong.response.status).toBe(403);
     const claim = await s.client.POST('/api/v1/agents/claim', { body: { agentId, claimToken, name: 'edge-1' } });
     expect(claim.response.status).toBe(200);
@@ -108,7 +117,7 @@ describe.each(dialects())('Smotra agent protocol on %s', (dialect) => {
     expect(agent).toMatchObject({ id: agentId, name: 'edge-1', hostname: 'host1', online: true, status: 'active', enrolledVia: 'claim', latestStatus: { checks_performed: 3 } });
 
     // Wrong or missing key: 401; another agent's id: 403.
-    expect((await raw(base, 'POST', `/agent/${agentId}/heartbeat`, { 'x-agent-api-key': 'agk_' + 'x'.repeat(43) }, heartbeat)).status).toBe(401);
+    expect((await raw(base, 'POST', `/agent/${agentId}/heartbeat`, { 'x-agent-api-key': `agk_${'x'.repeat(43)}` }, heartbeat)).status).toBe(401);
     expect((await raw(base, 'POST', `/agent/${agentId}/heartbeat`, {}, heartbeat)).status).toBe(401);
     expect((await raw(base, 'POST', `/agent/0198f0a2-6c1e-7b3a-9f00-000000000000/heartbeat`, { 'x-agent-api-key': apiKey }, heartbeat)).status).toBe(403);
   });

@@ -18,7 +18,19 @@ function sectionRow(tenantId: string, overrides: Partial<Section> = {}): Section
 
 function secretRow(tenantId: string, overrides: Partial<EnrollmentSecretRecord> = {}): EnrollmentSecretRecord {
   const secret = generateSecret('ens');
-  return { id: newId(), tenantId, sectionId: null, name: 'secret', prefix: displayPrefix(secret), secretHash: hashSecret(secret), createdAt: new Date(), expiresAt: null, revokedAt: null, lastUsedAt: null, ...overrides };
+  return {
+    id: newId(),
+    tenantId,
+    sectionId: null,
+    name: 'secret',
+    prefix: displayPrefix(secret),
+    secretHash: hashSecret(secret),
+    createdAt: new Date(),
+    expiresAt: null,
+    revokedAt: null,
+    lastUsedAt: null,
+    ...overrides,
+  };
 }
 
 describe.each(dialects())('tenancy repositories on %s', (dialect) => {
@@ -52,10 +64,12 @@ describe.each(dialects())('tenancy repositories on %s', (dialect) => {
       expect(await repos.tenants.create(dup, { audit: auditRow(dup.id) })).toEqual({ kind: 'name_taken' });
       expect(await repos.tenants.findById(dup.id)).toBeNull();
       const name = `race-${newId().slice(-12)}`;
-      const results = await Promise.all([0, 1, 2, 3].map(() => {
-        const row = tenantRow({ name });
-        return repos.tenants.create(row, { audit: auditRow(row.id) });
-      }));
+      const results = await Promise.all(
+        [0, 1, 2, 3].map(() => {
+          const row = tenantRow({ name });
+          return repos.tenants.create(row, { audit: auditRow(row.id) });
+        }),
+      );
       expect(results.filter((r) => r.kind === 'done')).toHaveLength(1);
       expect(results.filter((r) => r.kind === 'name_taken')).toHaveLength(3);
     });

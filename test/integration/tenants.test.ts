@@ -119,7 +119,10 @@ describe.each(dialects())('tenants on %s', (dialect) => {
       for (const [body, path] of cases) {
         const res = await post(body);
         expect(res.response.status, JSON.stringify(body)).toBe(400);
-        expect(res.error!.errors!.map((e) => e.path), JSON.stringify(body)).toContain(path);
+        expect(
+          res.error!.errors!.map((e) => e.path),
+          JSON.stringify(body),
+        ).toContain(path);
       }
       expect((await post({ name: 'a'.repeat(100) })).response.status).toBe(201);
       const after = await s.client.GET('/api/v1/tenants', { params: { query: { limit: 1000 } } });

@@ -74,7 +74,7 @@ describe.each(dialects())('tokens on %s', (dialect) => {
     expect(await ask(live!.secret)).toEqual({ active: true, token: { ...live!.token, lastUsedAt: null } });
     expect(await ask(dead!.secret)).toEqual({ active: false });
     expect(await ask(foreign.secret)).toEqual({ active: false });
-    expect(await ask('opk_' + 'x'.repeat(43))).toEqual({ active: false });
+    expect(await ask(`opk_${'x'.repeat(43)}`)).toEqual({ active: false });
     expect(await ask('not even close')).toEqual({ active: false });
     const asViewer = await s.clientFor(live!.secret).POST('/api/v1/tokens/introspect', { body: { token: live!.secret } });
     expect(asViewer.response.status).toBe(403);

@@ -67,10 +67,16 @@ export class RateLimiter {
     this.metrics.rateLimitRejections.inc({ class: name });
     const retryAfter = table.retryAfterSeconds(bucket);
     const what = name === 'ip' ? 'requests from this address' : `${name} requests from this ${KEY_KINDS[name] === 'ip' ? 'address' : KEY_KINDS[name]}`;
-    return problem(c, 429, `too many ${what}: at most ${table.burst} at once and ${table.ratePerSec} per second; retry in ${retryAfter} s`, { kind: 'rate-limited' }, {
-      'retry-after': String(retryAfter),
-      ...stateHeaders({ limit: table.burst, remaining: table.remaining(bucket), reset: table.resetSeconds(bucket) }),
-    });
+    return problem(
+      c,
+      429,
+      `too many ${what}: at most ${table.burst} at once and ${table.ratePerSec} per second; retry in ${retryAfter} s`,
+      { kind: 'rate-limited' },
+      {
+        'retry-after': String(retryAfter),
+        ...stateHeaders({ limit: table.burst, remaining: table.remaining(bucket), reset: table.resetSeconds(bucket) }),
+      },
+    );
   }
 }
 
@@ -98,4 +104,3 @@ function principalKey(principal: Principal): string {
 export function stateHeaders(s: RateLimitState): Record<string, string> {
   return { 'ratelimit-limit': String(s.limit), 'ratelimit-remaining': String(s.remaining), 'ratelimit-reset': String(s.reset) };
 }
-

@@ -45,8 +45,16 @@ interface Candidate {
 export function rateLimitReport(config: Config['rateLimits'], limiter: RateLimiter | null, top: number): RateLimitReport {
   const configured = configuredLimits(config);
   const limits = LIMIT_NAMES.map((name) => ({ class: name, keyKind: KEY_KINDS[name], ...configured[name], trackedClients: limiter?.tables[name].size ?? 0 }));
-  const byRejections = new Top(top, (b) => b.rejections, (b) => b.requests);
-  const byRequests = new Top(top, (b) => b.requests, (b) => b.rejections);
+  const byRejections = new Top(
+    top,
+    (b) => b.rejections,
+    (b) => b.requests,
+  );
+  const byRequests = new Top(
+    top,
+    (b) => b.requests,
+    (b) => b.rejections,
+  );
   const wallNow = Date.now();
   let clockNow = 0;
   if (limiter) {

@@ -64,7 +64,7 @@ export class BucketTable {
     let b = this.current.get(key);
     if (b === undefined) b = this.adopt(key, now);
     const refilled = b.tokens + (now - b.updatedAt) * this.perMs;
-    b.tokens = refilled < this.burst ? refilled : this.burst;
+    b.tokens = Math.min(refilled, this.burst);
     b.updatedAt = now;
     if (now - b.windowStart >= COUNT_WINDOW_MS) {
       b.windowStart = now;

@@ -21,7 +21,16 @@ export class PgAgentRepository implements AgentRepository {
   }
 
   findById(tenantId: string, id: string): Promise<AgentRecord | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(agents).where(tenantRow(agents, tenantId, id)).limit(1))[0] ?? null);
+    return this.w.pool.run(
+      async (db) =>
+        (
+          await db
+            .select()
+            .from(agents)
+            .where(tenantRow(agents, tenantId, id))
+            .limit(1)
+        )[0] ?? null,
+    );
   }
 
   /** Every agent request authenticates through this: built and prepared once (Drizzle's query building cost more than the query). */
@@ -38,7 +47,16 @@ export class PgAgentRepository implements AgentRepository {
   }
 
   findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(agents).where(withHardwareId(agents, tenantId, hardwareId)).limit(1))[0] ?? null);
+    return this.w.pool.run(
+      async (db) =>
+        (
+          await db
+            .select()
+            .from(agents)
+            .where(withHardwareId(agents, tenantId, hardwareId))
+            .limit(1)
+        )[0] ?? null,
+    );
   }
 
   list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
@@ -71,7 +89,10 @@ export class PgAgentRepository implements AgentRepository {
 
   delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects) {
     return this.w.transaction(async (tx, apply) => {
-      const [before] = await tx.delete(agents).where(tenantRow(agents, tenantId, id)).returning();
+      const [before] = await tx
+        .delete(agents)
+        .where(tenantRow(agents, tenantId, id))
+        .returning();
       if (!before) return NOT_FOUND;
       await apply(effects(before));
       return done();
@@ -101,7 +122,12 @@ export class PgAgentRepository implements AgentRepository {
       await tx
         .update(agents)
         .set({ online: false, onlineChangedAt: at })
-        .where(inArray(agents.id, silent.map((a) => a.id)));
+        .where(
+          inArray(
+            agents.id,
+            silent.map((a) => a.id),
+          ),
+        );
       for (const agent of silent) await apply(effects(agent));
       return silent;
     });

@@ -10,14 +10,14 @@ export function textArray(values: readonly string[]): string {
     if (i > 0) out += ',';
     const v = values[i]!;
     // Most values (ids, metric names, timestamps) need no escaping: skip the regex for them.
-    out += '"' + (v.includes('"') || v.includes('\\') ? v.replace(/[\\"]/g, '\\$&') : v) + '"';
+    out += `"${v.includes('"') || v.includes('\\') ? v.replace(/[\\"]/g, '\\$&') : v}"`;
   }
-  return out + '}';
+  return `${out}}`;
 }
 
 /** Numbers as float8 array input (NaN and ±Infinity are spelled the way Postgres reads them). */
 export function numberArray(values: readonly number[]): string {
-  return '{' + values.map((v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : String(v))).join(',') + '}';
+  return `{${values.map((v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : String(v))).join(',')}}`;
 }
 
 /** Dates as ISO strings, for `::timestamptz[]`. */

@@ -24,7 +24,11 @@ export class PgEndpointRepository implements EndpointRepository {
 
   findById(tenantId: string, id: string): Promise<MonitoredEndpoint | null> {
     return this.w.pool.run(async (db) => {
-      const [row] = await db.select().from(t).where(and(eq(t.tenantId, tenantId), eq(t.id, id))).limit(1);
+      const [row] = await db
+        .select()
+        .from(t)
+        .where(and(eq(t.tenantId, tenantId), eq(t.id, id)))
+        .limit(1);
       return row ? toEndpoint(row) : null;
     });
   }

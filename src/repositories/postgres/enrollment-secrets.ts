@@ -21,7 +21,11 @@ export class PgEnrollmentSecretRepository implements EnrollmentSecretRepository 
     return this.w.transaction(async (tx, apply) => {
       if (secret.sectionId !== null) {
         // KEY SHARE: a concurrent delete of the section waits for this insert (then cascades to it).
-        const [section] = await tx.select({ id: sections.id }).from(sections).where(tenantRow(sections, secret.tenantId, secret.sectionId)).for('key share');
+        const [section] = await tx
+          .select({ id: sections.id })
+          .from(sections)
+          .where(tenantRow(sections, secret.tenantId, secret.sectionId))
+          .for('key share');
         if (!section) return NOT_FOUND;
       }
       await tx.insert(enrollmentSecrets).values(secret);
@@ -35,7 +39,16 @@ export class PgEnrollmentSecretRepository implements EnrollmentSecretRepository 
   }
 
   findById(tenantId: string, id: string): Promise<EnrollmentSecretRecord | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(enrollmentSecrets).where(tenantRow(enrollmentSecrets, tenantId, id)).limit(1))[0] ?? null);
+    return this.w.pool.run(
+      async (db) =>
+        (
+          await db
+            .select()
+            .from(enrollmentSecrets)
+            .where(tenantRow(enrollmentSecrets, tenantId, id))
+            .limit(1)
+        )[0] ?? null,
+    );
   }
 
   list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<EnrollmentSecretRecord>> {
@@ -47,7 +60,11 @@ export class PgEnrollmentSecretRepository implements EnrollmentSecretRepository 
     return this.w.transaction(async (tx, apply) => {
       const where = tenantRow(enrollmentSecrets, tenantId, id);
       // The conditional update takes the row lock: a concurrent revoke waits, then matches nothing (written once).
-      const [revoked] = await tx.update(enrollmentSecrets).set({ revokedAt: at }).where(and(where, isNull(enrollmentSecrets.revokedAt))).returning();
+      const [revoked] = await tx
+        .update(enrollmentSecrets)
+        .set({ revokedAt: at })
+        .where(and(where, isNull(enrollmentSecrets.revokedAt)))
+        .returning();
       if (revoked) await apply(effects);
       const secret = revoked ?? (await tx.select().from(enrollmentSecrets).where(where))[0];
       return secret ? done(secret) : NOT_FOUND;

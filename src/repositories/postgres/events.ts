@@ -20,7 +20,10 @@ export class PgEventRepository implements EventRepository {
 
   bounds(tenantId: string): Promise<{ oldest: number | null; latest: number }> {
     return this.pool.run(async (db) => {
-      const [o] = await db.select({ v: min(events.seq) }).from(events).where(eq(events.tenantId, tenantId));
+      const [o] = await db
+        .select({ v: min(events.seq) })
+        .from(events)
+        .where(eq(events.tenantId, tenantId));
       const [l] = await db.select({ v: eventOffsets.lastSeq }).from(eventOffsets).where(eq(eventOffsets.tenantId, tenantId));
       return { oldest: o?.v === null || o?.v === undefined ? null : Number(o.v), latest: l?.v ?? 0 };
     });
@@ -29,9 +32,7 @@ export class PgEventRepository implements EventRepository {
   prune(before: Date, keepPerTenant: number): Promise<number> {
     return this.pool.run(async (db) => {
       const byAge = await db.delete(events).where(lt(events.createdAt, before)).returning({ seq: events.seq });
-      const byCount = await db.execute(
-        sql`delete from ${events} e using ${eventOffsets} o where e.tenant_id = o.tenant_id and e.seq <= o.last_seq - ${keepPerTenant}`,
-      );
+      const byCount = await db.execute(sql`delete from ${events} e using ${eventOffsets} o where e.tenant_id = o.tenant_id and e.seq <= o.last_seq - ${keepPerTenant}`);
       return byAge.length + affected(byCount);
     });
   }

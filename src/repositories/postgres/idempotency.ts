@@ -27,7 +27,10 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
         const verdict = judgeExistingClaim(existing, claim, now);
         if (verdict.kind === 'answer') return verdict.outcome;
         if (existing) {
-          await tx.update(idempotencyKeys).set({ ...claim, state: 'in_progress', status: null, headers: null, body: null, createdAt: now }).where(where);
+          await tx
+            .update(idempotencyKeys)
+            .set({ ...claim, state: 'in_progress', status: null, headers: null, body: null, createdAt: now })
+            .where(where);
         } else {
           await tx.insert(idempotencyKeys).values({ ...claim, state: 'in_progress', createdAt: now });
         }

@@ -40,9 +40,7 @@ export class PgIngestRepository implements IngestRepository {
       if (inventories.length === 0) return result;
       const agentIds = [...new Set(inventories.map((i) => i.agentId))];
       // Lock order is the hash order: two batches with the same agents in another order do not deadlock.
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(${INVENTORY_LOCK_CLASS}, h) from (select distinct hashtext(a) as h from unnest(${textArray(agentIds)}::text[]) a order by h) s`,
-      );
+      await tx.execute(sql`select pg_advisory_xact_lock(${INVENTORY_LOCK_CLASS}, h) from (select distinct hashtext(a) as h from unnest(${textArray(agentIds)}::text[]) a order by h) s`);
       // Agents deleted since they were authenticated have nowhere to keep an inventory (foreign key). KEY SHARE
       // makes a concurrent delete wait for this transaction instead of racing it.
       const live = await tx.execute<{ id: string; tenant_id: string }>(sql`select id, tenant_id from agents where id = any(${textArray(agentIds)}::uuid[]) for key share`);
@@ -85,7 +83,11 @@ async function upsertLatest(tx: PgTx, rows: TelemetryRow[]): Promise<void> {
 /** Diffs the item's snapshot against the stored one (which an earlier item of the batch may have just written) and stores it. */
 async function writeInventory(tx: PgTx, item: ItemWithInventory, diff: InventoryDiffer): Promise<InventoryDiff | null> {
   const { tenantId, agentId, inventory } = item;
-  const [previous] = await tx.select().from(inventorySnapshots).where(snapshotOf(inventorySnapshots, tenantId, agentId)).for('update');
+  const [previous] = await tx
+    .select()
+    .from(inventorySnapshots)
+    .where(snapshotOf(inventorySnapshots, tenantId, agentId))
+    .for('update');
   const d = diff(previous ?? null, item);
   if (!d) return null;
   const snapshot = snapshotColumns(item);

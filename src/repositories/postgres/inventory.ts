@@ -34,7 +34,16 @@ export class PgInventoryRepository implements InventoryRepository {
   }
 
   get(tenantId: string, agentId: string): Promise<StoredInventory | null> {
-    return this.pool.run(async (db) => (await db.select().from(inventorySnapshots).where(snapshotOf(inventorySnapshots, tenantId, agentId)).limit(1))[0] ?? null);
+    return this.pool.run(
+      async (db) =>
+        (
+          await db
+            .select()
+            .from(inventorySnapshots)
+            .where(snapshotOf(inventorySnapshots, tenantId, agentId))
+            .limit(1)
+        )[0] ?? null,
+    );
   }
 
   listChanges(tenantId: string, agentId: string, page: PageRequest): Promise<Page<InventoryChange>> {
@@ -45,7 +54,14 @@ export class PgInventoryRepository implements InventoryRepository {
   softwareVersions(tenantId: string, filter: SoftwareFilter): Promise<SoftwareVersionCount[]> {
     const agents = count();
     const where = packageRows(inventorySoftware, tenantId, filter);
-    return this.pool.run((db) => db.select({ version: inventorySoftware.version, agents }).from(inventorySoftware).where(where).groupBy(inventorySoftware.version).orderBy(...byAgentsThenVersion(agents, inventorySoftware)));
+    return this.pool.run((db) =>
+      db
+        .select({ version: inventorySoftware.version, agents })
+        .from(inventorySoftware)
+        .where(where)
+        .groupBy(inventorySoftware.version)
+        .orderBy(...byAgentsThenVersion(agents, inventorySoftware)),
+    );
   }
 
   softwareInstalls(tenantId: string, filter: SoftwareFilter, page: PageRequest): Promise<Page<SoftwareInstall>> {

@@ -29,7 +29,16 @@ export class PgOperatorTokenRepository implements OperatorTokenRepository {
   }
 
   findById(tenantId: string, id: string): Promise<OperatorTokenRecord | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(operatorTokens).where(tenantRow(operatorTokens, tenantId, id)).limit(1))[0] ?? null);
+    return this.w.pool.run(
+      async (db) =>
+        (
+          await db
+            .select()
+            .from(operatorTokens)
+            .where(tenantRow(operatorTokens, tenantId, id))
+            .limit(1)
+        )[0] ?? null,
+    );
   }
 
   list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorTokenRecord>> {
@@ -41,7 +50,11 @@ export class PgOperatorTokenRepository implements OperatorTokenRepository {
     return this.w.transaction(async (tx, apply) => {
       const where = tenantRow(operatorTokens, tenantId, id);
       // The conditional update takes the row lock: a concurrent revoke waits, then matches nothing (written once).
-      const [revoked] = await tx.update(operatorTokens).set({ revokedAt: at }).where(and(where, isNull(operatorTokens.revokedAt))).returning();
+      const [revoked] = await tx
+        .update(operatorTokens)
+        .set({ revokedAt: at })
+        .where(and(where, isNull(operatorTokens.revokedAt)))
+        .returning();
       if (revoked) await apply(effects);
       const token = revoked ?? (await tx.select().from(operatorTokens).where(where))[0];
       return token ? done(token) : NOT_FOUND;

@@ -26,12 +26,26 @@ export class PgPolicyRepository implements PolicyRepository {
   }
 
   findById(tenantId: string, id: string): Promise<Policy | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(policies).where(and(eq(policies.tenantId, tenantId), eq(policies.id, id))).limit(1))[0] ?? null);
+    return this.w.pool.run(
+      async (db) =>
+        (
+          await db
+            .select()
+            .from(policies)
+            .where(and(eq(policies.tenantId, tenantId), eq(policies.id, id)))
+            .limit(1)
+        )[0] ?? null,
+    );
   }
 
   list(tenantId: string, filter: PolicyFilter, page: PageRequest): Promise<Page<Policy>> {
     return this.w.pool.run(async (db) => {
-      const rows = await db.select().from(policies).where(policyListWhere(policies, tenantId, filter, page)).orderBy(policyOrder(policies)).limit(page.limit + 1);
+      const rows = await db
+        .select()
+        .from(policies)
+        .where(policyListWhere(policies, tenantId, filter, page))
+        .orderBy(policyOrder(policies))
+        .limit(page.limit + 1);
       return toPage(rows, page.limit);
     });
   }
@@ -64,23 +78,66 @@ export class PgPolicyRepository implements PolicyRepository {
   }
 
   listApplicable(tenantId: string, subject: PolicySubject): Promise<Policy[]> {
-    return this.w.pool.run((db) => db.select().from(policies).where(applicableWhere(policies, tenantId, subject)));
+    return this.w.pool.run((db) =>
+      db
+        .select()
+        .from(policies)
+        .where(applicableWhere(policies, tenantId, subject)),
+    );
   }
 }
 
 async function referenceExists(tx: PgTx, tenantId: string, ref: PolicyReference): Promise<boolean> {
   switch (ref.kind) {
     case 'section':
-      return (await tx.select({ id: sections.id }).from(sections).where(and(eq(sections.tenantId, tenantId), eq(sections.id, ref.id))).limit(1)).length > 0;
+      return (
+        (
+          await tx
+            .select({ id: sections.id })
+            .from(sections)
+            .where(and(eq(sections.tenantId, tenantId), eq(sections.id, ref.id)))
+            .limit(1)
+        ).length > 0
+      );
     case 'agent':
-      return (await tx.select({ id: agents.id }).from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.id, ref.id))).limit(1)).length > 0;
+      return (
+        (
+          await tx
+            .select({ id: agents.id })
+            .from(agents)
+            .where(and(eq(agents.tenantId, tenantId), eq(agents.id, ref.id)))
+            .limit(1)
+        ).length > 0
+      );
     case 'tag':
-      return (await tx.select({ id: agents.id }).from(agents).where(and(eq(agents.tenantId, tenantId), sql`${agents.tags} @> ${JSON.stringify([ref.id])}::jsonb`)).limit(1)).length > 0;
+      return (
+        (
+          await tx
+            .select({ id: agents.id })
+            .from(agents)
+            .where(and(eq(agents.tenantId, tenantId), sql`${agents.tags} @> ${JSON.stringify([ref.id])}::jsonb`))
+            .limit(1)
+        ).length > 0
+      );
     case 'endpoint':
-      return (await tx.select({ id: monitoredEndpoints.id }).from(monitoredEndpoints).where(and(eq(monitoredEndpoints.tenantId, tenantId), eq(monitoredEndpoints.id, ref.id))).limit(1)).length > 0;
+      return (
+        (
+          await tx
+            .select({ id: monitoredEndpoints.id })
+            .from(monitoredEndpoints)
+            .where(and(eq(monitoredEndpoints.tenantId, tenantId), eq(monitoredEndpoints.id, ref.id)))
+            .limit(1)
+        ).length > 0
+      );
     case 'endpoint-tag':
       return (
-        (await tx.select({ id: monitoredEndpoints.id }).from(monitoredEndpoints).where(and(eq(monitoredEndpoints.tenantId, tenantId), sql`${monitoredEndpoints.tags} @> ${JSON.stringify([ref.id])}::jsonb`)).limit(1)).length > 0
+        (
+          await tx
+            .select({ id: monitoredEndpoints.id })
+            .from(monitoredEndpoints)
+            .where(and(eq(monitoredEndpoints.tenantId, tenantId), sql`${monitoredEndpoints.tags} @> ${JSON.stringify([ref.id])}::jsonb`))
+            .limit(1)
+        ).length > 0
       );
   }
 }

@@ -30,7 +30,16 @@ export class PgSectionRepository implements SectionRepository {
   }
 
   findById(tenantId: string, id: string): Promise<Section | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(sections).where(tenantRow(sections, tenantId, id)).limit(1))[0] ?? null);
+    return this.w.pool.run(
+      async (db) =>
+        (
+          await db
+            .select()
+            .from(sections)
+            .where(tenantRow(sections, tenantId, id))
+            .limit(1)
+        )[0] ?? null,
+    );
   }
 
   list(tenantId: string, page: PageRequest): Promise<Page<Section>> {
@@ -68,5 +77,13 @@ export class PgSectionRepository implements SectionRepository {
 }
 
 async function nameTaken(tx: PgTx, tenantId: string, name: string, exceptId?: string): Promise<boolean> {
-  return (await tx.select({ id: sections.id }).from(sections).where(sectionNamed(sections, tenantId, name, exceptId)).limit(1)).length > 0;
+  return (
+    (
+      await tx
+        .select({ id: sections.id })
+        .from(sections)
+        .where(sectionNamed(sections, tenantId, name, exceptId))
+        .limit(1)
+    ).length > 0
+  );
 }

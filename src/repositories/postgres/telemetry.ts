@@ -79,9 +79,7 @@ export class PgTelemetryRepository implements TelemetryRepository {
                exists (select 1 from pg_extension where extname = 'timescaledb') as timescale`);
       if (row?.partitioned) return 'partitions';
       if (row?.timescale) {
-        const [ht] = await db.execute<{ hypertable: boolean }>(
-          sql`select exists (select 1 from timescaledb_information.hypertables where hypertable_name = 'telemetry_samples') as hypertable`,
-        );
+        const [ht] = await db.execute<{ hypertable: boolean }>(sql`select exists (select 1 from timescaledb_information.hypertables where hypertable_name = 'telemetry_samples') as hypertable`);
         if (ht?.hypertable) return 'timescaledb';
       }
       return 'table';

@@ -24,7 +24,13 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<AgentRecord | null> {
-    return this.w.db.select().from(agents).where(tenantRow(agents, tenantId, id)).get() ?? null;
+    return (
+      this.w.db
+        .select()
+        .from(agents)
+        .where(tenantRow(agents, tenantId, id))
+        .get() ?? null
+    );
   }
 
   async findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null> {
@@ -32,7 +38,13 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null> {
-    return this.w.db.select().from(agents).where(withHardwareId(agents, tenantId, hardwareId)).get() ?? null;
+    return (
+      this.w.db
+        .select()
+        .from(agents)
+        .where(withHardwareId(agents, tenantId, hardwareId))
+        .get() ?? null
+    );
   }
 
   async list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
@@ -66,7 +78,11 @@ export class SqliteAgentRepository implements AgentRepository {
 
   async delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects) {
     return this.w.transaction((tx, apply) => {
-      const before = tx.delete(agents).where(tenantRow(agents, tenantId, id)).returning().get();
+      const before = tx
+        .delete(agents)
+        .where(tenantRow(agents, tenantId, id))
+        .returning()
+        .get();
       if (!before) return NOT_FOUND;
       apply(effects(before));
       return done();

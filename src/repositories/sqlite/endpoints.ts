@@ -23,7 +23,11 @@ export class SqliteEndpointRepository implements EndpointRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<MonitoredEndpoint | null> {
-    const row = this.w.db.select().from(t).where(and(eq(t.tenantId, tenantId), eq(t.id, id))).get();
+    const row = this.w.db
+      .select()
+      .from(t)
+      .where(and(eq(t.tenantId, tenantId), eq(t.id, id)))
+      .get();
     return row ? toEndpoint(row) : null;
   }
 

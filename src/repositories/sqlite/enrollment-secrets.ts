@@ -19,7 +19,15 @@ export class SqliteEnrollmentSecretRepository implements EnrollmentSecretReposit
 
   async create(secret: EnrollmentSecretRecord, effects: WriteEffects) {
     return this.w.transaction((tx, apply) => {
-      if (secret.sectionId !== null && !tx.select({ id: sections.id }).from(sections).where(tenantRow(sections, secret.tenantId, secret.sectionId)).get()) return NOT_FOUND;
+      if (
+        secret.sectionId !== null &&
+        !tx
+          .select({ id: sections.id })
+          .from(sections)
+          .where(tenantRow(sections, secret.tenantId, secret.sectionId))
+          .get()
+      )
+        return NOT_FOUND;
       tx.insert(enrollmentSecrets).values(secret).run();
       apply(effects);
       return done();
@@ -31,7 +39,13 @@ export class SqliteEnrollmentSecretRepository implements EnrollmentSecretReposit
   }
 
   async findById(tenantId: string, id: string): Promise<EnrollmentSecretRecord | null> {
-    return this.w.db.select().from(enrollmentSecrets).where(tenantRow(enrollmentSecrets, tenantId, id)).get() ?? null;
+    return (
+      this.w.db
+        .select()
+        .from(enrollmentSecrets)
+        .where(tenantRow(enrollmentSecrets, tenantId, id))
+        .get() ?? null
+    );
   }
 
   async list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<EnrollmentSecretRecord>> {
@@ -42,7 +56,12 @@ export class SqliteEnrollmentSecretRepository implements EnrollmentSecretReposit
   async revoke(tenantId: string, id: string, at: Date, effects: WriteEffects) {
     return this.w.transaction((tx, apply) => {
       const where = tenantRow(enrollmentSecrets, tenantId, id);
-      const revoked = tx.update(enrollmentSecrets).set({ revokedAt: at }).where(and(where, isNull(enrollmentSecrets.revokedAt))).returning().get();
+      const revoked = tx
+        .update(enrollmentSecrets)
+        .set({ revokedAt: at })
+        .where(and(where, isNull(enrollmentSecrets.revokedAt)))
+        .returning()
+        .get();
       if (revoked) apply(effects);
       const secret = revoked ?? tx.select().from(enrollmentSecrets).where(where).get();
       return secret ? done(secret) : NOT_FOUND;

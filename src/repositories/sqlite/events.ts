@@ -18,7 +18,12 @@ export class SqliteEventRepository implements EventRepository {
   }
 
   async bounds(tenantId: string): Promise<{ oldest: number | null; latest: number }> {
-    const oldest = this.db.select({ v: min(events.seq) }).from(events).where(eq(events.tenantId, tenantId)).get()?.v ?? null;
+    const oldest =
+      this.db
+        .select({ v: min(events.seq) })
+        .from(events)
+        .where(eq(events.tenantId, tenantId))
+        .get()?.v ?? null;
     const latest = this.db.select({ v: eventOffsets.lastSeq }).from(eventOffsets).where(eq(eventOffsets.tenantId, tenantId)).get()?.v ?? 0;
     return { oldest, latest };
   }
@@ -27,7 +32,10 @@ export class SqliteEventRepository implements EventRepository {
     return this.db.transaction((tx) => {
       let deleted = tx.delete(events).where(lt(events.createdAt, before)).run().changes;
       for (const { tenantId, lastSeq } of tx.select().from(eventOffsets).all()) {
-        deleted += tx.delete(events).where(and(eq(events.tenantId, tenantId), lte(events.seq, lastSeq - keepPerTenant))).run().changes;
+        deleted += tx
+          .delete(events)
+          .where(and(eq(events.tenantId, tenantId), lte(events.seq, lastSeq - keepPerTenant)))
+          .run().changes;
       }
       return deleted;
     });

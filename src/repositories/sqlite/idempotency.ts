@@ -14,17 +14,22 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
 
   async claim(claim: IdempotencyClaim, now: Date): Promise<IdempotencyOutcome> {
     // IMMEDIATE: the read-then-write below must not interleave with another claim of the same key.
-    return this.db.transaction((tx) => {
-      const where = and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key));
-      const existing = tx.select().from(idempotencyKeys).where(where).get();
-      const verdict = judgeExistingClaim(existing, claim, now);
-      if (verdict.kind === 'take') {
-        if (existing) tx.delete(idempotencyKeys).where(where).run();
-        tx.insert(idempotencyKeys).values({ ...claim, state: 'in_progress', createdAt: now }).run();
-        return { kind: 'claimed' as const };
-      }
-      return verdict.outcome;
-    }, { behavior: 'immediate' });
+    return this.db.transaction(
+      (tx) => {
+        const where = and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key));
+        const existing = tx.select().from(idempotencyKeys).where(where).get();
+        const verdict = judgeExistingClaim(existing, claim, now);
+        if (verdict.kind === 'take') {
+          if (existing) tx.delete(idempotencyKeys).where(where).run();
+          tx.insert(idempotencyKeys)
+            .values({ ...claim, state: 'in_progress', createdAt: now })
+            .run();
+          return { kind: 'claimed' as const };
+        }
+        return verdict.outcome;
+      },
+      { behavior: 'immediate' },
+    );
   }
 
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
@@ -36,7 +41,10 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
   }
 
   async release(scope: string, key: string): Promise<void> {
-    this.db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))).run();
+    this.db
+      .delete(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
+      .run();
   }
 
   async prune(now: Date): Promise<number> {

@@ -33,9 +33,7 @@ export class SqliteIngestRepository implements IngestRepository {
     if (this.statements) return this.statements;
     const client = this.w.db.$client;
     this.statements = {
-      insertSample: client.prepare(
-        'insert into telemetry_samples (tenant_id, agent_id, metric, ts, value, labels, labels_key) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
-      ),
+      insertSample: client.prepare('insert into telemetry_samples (tenant_id, agent_id, metric, ts, value, labels, labels_key) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing'),
       // Strictly newer only: on a tie the stored sample stays, as in telemetry_samples (first stored wins).
       upsertLatest: client.prepare(
         `insert into telemetry_latest (tenant_id, agent_id, metric, labels_key, labels, ts, value) values (?, ?, ?, ?, ?, ?, ?)
@@ -75,7 +73,14 @@ export class SqliteIngestRepository implements IngestRepository {
 /** Diffs the item's snapshot against the stored one (which an earlier item of the batch may have just written) and stores it. */
 function writeInventory(tx: SqliteTx, item: ItemWithInventory, diff: InventoryDiffer): InventoryDiff | null {
   const { tenantId, agentId, inventory } = item;
-  const d = diff(tx.select().from(inventorySnapshots).where(snapshotOf(inventorySnapshots, tenantId, agentId)).get() ?? null, item);
+  const d = diff(
+    tx
+      .select()
+      .from(inventorySnapshots)
+      .where(snapshotOf(inventorySnapshots, tenantId, agentId))
+      .get() ?? null,
+    item,
+  );
   if (!d) return null;
   const snapshot = snapshotColumns(item);
   tx.insert(inventorySnapshots)

@@ -17,7 +17,13 @@ export class SqliteInventoryRepository implements InventoryRepository {
   }
 
   async get(tenantId: string, agentId: string): Promise<StoredInventory | null> {
-    return this.db.select().from(inventorySnapshots).where(snapshotOf(inventorySnapshots, tenantId, agentId)).get() ?? null;
+    return (
+      this.db
+        .select()
+        .from(inventorySnapshots)
+        .where(snapshotOf(inventorySnapshots, tenantId, agentId))
+        .get() ?? null
+    );
   }
 
   async listChanges(tenantId: string, agentId: string, page: PageRequest): Promise<Page<InventoryChange>> {
@@ -28,7 +34,13 @@ export class SqliteInventoryRepository implements InventoryRepository {
   async softwareVersions(tenantId: string, filter: SoftwareFilter): Promise<SoftwareVersionCount[]> {
     const agents = count();
     const where = packageRows(inventorySoftware, tenantId, filter);
-    return this.db.select({ version: inventorySoftware.version, agents }).from(inventorySoftware).where(where).groupBy(inventorySoftware.version).orderBy(...byAgentsThenVersion(agents, inventorySoftware)).all();
+    return this.db
+      .select({ version: inventorySoftware.version, agents })
+      .from(inventorySoftware)
+      .where(where)
+      .groupBy(inventorySoftware.version)
+      .orderBy(...byAgentsThenVersion(agents, inventorySoftware))
+      .all();
   }
 
   async softwareInstalls(tenantId: string, filter: SoftwareFilter, page: PageRequest): Promise<Page<SoftwareInstall>> {

@@ -29,7 +29,13 @@ export class SqliteOperatorTokenRepository implements OperatorTokenRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<OperatorTokenRecord | null> {
-    return this.w.db.select().from(operatorTokens).where(tenantRow(operatorTokens, tenantId, id)).get() ?? null;
+    return (
+      this.w.db
+        .select()
+        .from(operatorTokens)
+        .where(tenantRow(operatorTokens, tenantId, id))
+        .get() ?? null
+    );
   }
 
   async list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorTokenRecord>> {
@@ -40,7 +46,12 @@ export class SqliteOperatorTokenRepository implements OperatorTokenRepository {
   async revoke(tenantId: string, id: string, at: Date, effects: WriteEffects) {
     return this.w.transaction((tx, apply) => {
       const where = tenantRow(operatorTokens, tenantId, id);
-      const revoked = tx.update(operatorTokens).set({ revokedAt: at }).where(and(where, isNull(operatorTokens.revokedAt))).returning().get();
+      const revoked = tx
+        .update(operatorTokens)
+        .set({ revokedAt: at })
+        .where(and(where, isNull(operatorTokens.revokedAt)))
+        .returning()
+        .get();
       if (revoked) apply(effects);
       const token = revoked ?? tx.select().from(operatorTokens).where(where).get();
       return token ? done(token) : NOT_FOUND;

@@ -26,11 +26,23 @@ export class SqlitePolicyRepository implements PolicyRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<Policy | null> {
-    return this.w.db.select().from(policies).where(and(eq(policies.tenantId, tenantId), eq(policies.id, id))).get() ?? null;
+    return (
+      this.w.db
+        .select()
+        .from(policies)
+        .where(and(eq(policies.tenantId, tenantId), eq(policies.id, id)))
+        .get() ?? null
+    );
   }
 
   async list(tenantId: string, filter: PolicyFilter, page: PageRequest): Promise<Page<Policy>> {
-    const rows = this.w.db.select().from(policies).where(policyListWhere(policies, tenantId, filter, page)).orderBy(policyOrder(policies)).limit(page.limit + 1).all();
+    const rows = this.w.db
+      .select()
+      .from(policies)
+      .where(policyListWhere(policies, tenantId, filter, page))
+      .orderBy(policyOrder(policies))
+      .limit(page.limit + 1)
+      .all();
     return toPage(rows, page.limit);
   }
 
@@ -62,16 +74,32 @@ export class SqlitePolicyRepository implements PolicyRepository {
   }
 
   async listApplicable(tenantId: string, subject: PolicySubject): Promise<Policy[]> {
-    return this.w.db.select().from(policies).where(applicableWhere(policies, tenantId, subject)).all();
+    return this.w.db
+      .select()
+      .from(policies)
+      .where(applicableWhere(policies, tenantId, subject))
+      .all();
   }
 }
 
 function referenceExists(tx: SqliteTx, tenantId: string, ref: PolicyReference): boolean {
   switch (ref.kind) {
     case 'section':
-      return tx.select({ id: sections.id }).from(sections).where(and(eq(sections.tenantId, tenantId), eq(sections.id, ref.id))).get() !== undefined;
+      return (
+        tx
+          .select({ id: sections.id })
+          .from(sections)
+          .where(and(eq(sections.tenantId, tenantId), eq(sections.id, ref.id)))
+          .get() !== undefined
+      );
     case 'agent':
-      return tx.select({ id: agents.id }).from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.id, ref.id))).get() !== undefined;
+      return (
+        tx
+          .select({ id: agents.id })
+          .from(agents)
+          .where(and(eq(agents.tenantId, tenantId), eq(agents.id, ref.id)))
+          .get() !== undefined
+      );
     case 'tag':
       return (
         tx
@@ -82,7 +110,13 @@ function referenceExists(tx: SqliteTx, tenantId: string, ref: PolicyReference): 
           .get() !== undefined
       );
     case 'endpoint':
-      return tx.select({ id: monitoredEndpoints.id }).from(monitoredEndpoints).where(and(eq(monitoredEndpoints.tenantId, tenantId), eq(monitoredEndpoints.id, ref.id))).get() !== undefined;
+      return (
+        tx
+          .select({ id: monitoredEndpoints.id })
+          .from(monitoredEndpoints)
+          .where(and(eq(monitoredEndpoints.tenantId, tenantId), eq(monitoredEndpoints.id, ref.id)))
+          .get() !== undefined
+      );
     case 'endpoint-tag':
       return (
         tx

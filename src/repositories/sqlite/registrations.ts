@@ -27,10 +27,15 @@ export class SqliteRegistrationRepository implements RegistrationRepository {
       const existing = tx.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, reg.agentId)).get();
       if (existing?.claimedAt) return ALREADY_DONE;
       if (existing) {
-        tx.update(agentRegistrations).set({ ...reg, pollCount: 0, updatedAt: at }).where(eq(agentRegistrations.agentId, reg.agentId)).run();
+        tx.update(agentRegistrations)
+          .set({ ...reg, pollCount: 0, updatedAt: at })
+          .where(eq(agentRegistrations.agentId, reg.agentId))
+          .run();
         return done('renewed' as const);
       }
-      tx.insert(agentRegistrations).values({ ...reg, pollCount: 0, createdAt: at, updatedAt: at }).run();
+      tx.insert(agentRegistrations)
+        .values({ ...reg, pollCount: 0, createdAt: at, updatedAt: at })
+        .run();
       return done('created' as const);
     });
   }

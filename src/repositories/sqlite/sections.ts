@@ -29,7 +29,13 @@ export class SqliteSectionRepository implements SectionRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<Section | null> {
-    return this.w.db.select().from(sections).where(tenantRow(sections, tenantId, id)).get() ?? null;
+    return (
+      this.w.db
+        .select()
+        .from(sections)
+        .where(tenantRow(sections, tenantId, id))
+        .get() ?? null
+    );
   }
 
   async list(tenantId: string, page: PageRequest): Promise<Page<Section>> {
@@ -67,5 +73,11 @@ export class SqliteSectionRepository implements SectionRepository {
 }
 
 function nameTaken(tx: SqliteTx, tenantId: string, name: string, exceptId?: string): boolean {
-  return tx.select({ id: sections.id }).from(sections).where(sectionNamed(sections, tenantId, name, exceptId)).get() !== undefined;
+  return (
+    tx
+      .select({ id: sections.id })
+      .from(sections)
+      .where(sectionNamed(sections, tenantId, name, exceptId))
+      .get() !== undefined
+  );
 }

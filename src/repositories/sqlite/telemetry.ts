@@ -80,10 +80,7 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
   }
 
   async latest(tenantId: string, agentId: string): Promise<LatestSample[]> {
-    const rows = this.stmt('select metric, labels, value, ts from telemetry_latest where agent_id = ? and tenant_id = ? order by metric, labels_key').all(
-      agentId,
-      tenantId,
-    ) as LatestRow[];
+    const rows = this.stmt('select metric, labels, value, ts from telemetry_latest where agent_id = ? and tenant_id = ? order by metric, labels_key').all(agentId, tenantId) as LatestRow[];
     return rows.map((r) => ({ metric: r.metric, labels: JSON.parse(r.labels) as Record<string, string>, value: r.value, ts: new Date(r.ts) }));
   }
 

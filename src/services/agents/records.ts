@@ -54,6 +54,14 @@ export const SUPPORTED_CAPABILITIES = ['heartbeat', 'status_report', 'inventory'
 export function agentChangeEffects(ctx: ServiceContext, action: string) {
   return (before: AgentRecord, after: AgentRecord) => ({
     audit: auditEntry(ctx, { tenantId: after.tenantId, action, resourceType: 'agent', resourceId: after.id, before: agentSnapshot(before), after: agentSnapshot(after) }),
-    events: [newEvent(ctx, { tenantId: after.tenantId, type: 'agent_updated', resourceType: 'agent', resourceId: after.id, data: { name: after.name, tags: after.tags, sectionId: after.sectionId, version: after.version } })],
+    events: [
+      newEvent(ctx, {
+        tenantId: after.tenantId,
+        type: 'agent_updated',
+        resourceType: 'agent',
+        resourceId: after.id,
+        data: { name: after.name, tags: after.tags, sectionId: after.sectionId, version: after.version },
+      }),
+    ],
   });
 }

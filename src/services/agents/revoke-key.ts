@@ -8,7 +8,14 @@ export async function revokeAgentKey({ ctx, input }: { ctx: ServiceContext; inpu
   const { tenantId } = requireOperator(ctx);
   const now = ctx.now();
   const result = await ctx.repos.agents.update(tenantId, input.agentId, { keyHash: null, keyPrefix: null, previousKeyHash: null, previousKeyExpiresAt: null, status: 'revoked' }, now, (before) => ({
-    audit: auditEntry(ctx, { tenantId, action: 'agent.revoke_key', resourceType: 'agent', resourceId: input.agentId, before: { status: before.status, keyPrefix: before.keyPrefix }, after: { status: 'revoked', keyPrefix: null } }),
+    audit: auditEntry(ctx, {
+      tenantId,
+      action: 'agent.revoke_key',
+      resourceType: 'agent',
+      resourceId: input.agentId,
+      before: { status: before.status, keyPrefix: before.keyPrefix },
+      after: { status: 'revoked', keyPrefix: null },
+    }),
     events: [newEvent(ctx, { tenantId, type: 'agent_updated', resourceType: 'agent', resourceId: input.agentId, data: { status: 'revoked', keyRevoked: true } })],
   }));
   if (result.kind === 'not_found') throw new NotFoundError('agent', input.agentId);

@@ -41,7 +41,10 @@ export class AgentKeyCache {
     if (this.invalidations !== generation) return;
     this.entries.set(keyHash, { agent, expiresAt: Math.min(validUntil, Date.now() + this.maxAgeMs) });
     let set = this.byTenant.get(tenantId);
-    if (!set) this.byTenant.set(tenantId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.byTenant.set(tenantId, set);
+    }
     set.add(keyHash);
   }
 

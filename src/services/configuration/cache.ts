@@ -46,7 +46,10 @@ export class ConfigurationCache {
     if (this.generation(tenantId) !== generation) return;
     this.entries.set(agentId, { tenantId, etag, document, expiresAt: now + this.maxAgeMs });
     let set = this.byTenant.get(tenantId);
-    if (!set) this.byTenant.set(tenantId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.byTenant.set(tenantId, set);
+    }
     set.add(agentId);
   }
 

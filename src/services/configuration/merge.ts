@@ -56,10 +56,10 @@ function apply(target: Json, layer: Json, prefix: string, source: PolicySource, 
         // A leaf (or nothing) becomes an object: what it held is overridden by the keys set below it.
         const displaced = takeSubtree(provenance, path);
         target[key] = {};
-        apply(target[key] as Json, value, path + '.', source, provenance);
+        apply(target[key] as Json, value, `${path}.`, source, provenance);
         if (displaced.length > 0) for (const e of subtreeEntries(provenance, path)) e.overridden.push(...displaced);
       } else {
-        apply(current, value, path + '.', source, provenance);
+        apply(current, value, `${path}.`, source, provenance);
       }
       continue;
     }
@@ -73,7 +73,7 @@ function apply(target: Json, layer: Json, prefix: string, source: PolicySource, 
 function takeSubtree(provenance: Map<string, ProvenanceEntry>, path: string): ProvenanceEntry['overridden'] {
   const taken: ProvenanceEntry['overridden'] = [];
   for (const [p, e] of provenance) {
-    if (p !== path && !p.startsWith(path + '.')) continue;
+    if (p !== path && !p.startsWith(`${path}.`)) continue;
     taken.push({ value: e.value, source: e.source }, ...e.overridden);
     provenance.delete(p);
   }
@@ -81,5 +81,5 @@ function takeSubtree(provenance: Map<string, ProvenanceEntry>, path: string): Pr
 }
 
 function subtreeEntries(provenance: Map<string, ProvenanceEntry>, path: string): ProvenanceEntry[] {
-  return [...provenance.values()].filter((e) => e.path.startsWith(path + '.'));
+  return [...provenance.values()].filter((e) => e.path.startsWith(`${path}.`));
 }

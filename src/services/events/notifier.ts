@@ -30,7 +30,10 @@ export class EventNotifier {
     const woken = new Promise<boolean>((resolve) => {
       if (this.closed || timeoutMs <= 0) return resolve(false);
       let set = this.byTenant.get(tenantId);
-      if (!set) this.byTenant.set(tenantId, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.byTenant.set(tenantId, set);
+      }
       const parked: Parked = {
         after: afterOffset,
         resolve: (value) => {

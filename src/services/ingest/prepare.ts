@@ -44,17 +44,26 @@ export function prepareSubmission(agent: { tenantId: string; agentId: string }, 
   const rows: TelemetryRow[] = [];
   const rejected: RejectedSample[] = [];
   const seen = new Set<string>();
-  samples.forEach((s, index) => {
+  for (const [index, s] of samples.entries()) {
     const ts = Date.parse(s.ts);
-    if (ts < oldest) return rejected.push({ index, reason: 'too_old', detail: `older than ${limits.maxSampleAgeSec} s` });
-    if (ts > newest) return rejected.push({ index, reason: 'in_future', detail: `more than ${limits.maxFutureSkewSec} s ahead of the server clock` });
+    if (ts < oldest) {
+      rejected.push({ index, reason: 'too_old', detail: `older than ${limits.maxSampleAgeSec} s` });
+      continue;
+    }
+    if (ts > newest) {
+      rejected.push({ index, reason: 'in_future', detail: `more than ${limits.maxFutureSkewSec} s ahead of the server clock` });
+      continue;
+    }
     const labels = s.labels ?? {};
     const labelsKey = canonicalLabels(labels);
     const identity = `${s.metric}\u0000${ts}\u0000${labelsKey}`;
-    if (seen.has(identity)) return rejected.push({ index, reason: 'duplicate', detail: 'same metric, labels and ts as an earlier sample of this batch' });
+    if (seen.has(identity)) {
+      rejected.push({ index, reason: 'duplicate', detail: 'same metric, labels and ts as an earlier sample of this batch' });
+      continue;
+    }
     seen.add(identity);
     rows.push({ tenantId: agent.tenantId, agentId: agent.agentId, metric: s.metric, ts: new Date(ts), value: s.value, labels, labelsKey });
-  });
+  }
   const item: IngestItem = {
     tenantId: agent.tenantId,
     agentId: agent.agentId,

@@ -30,8 +30,7 @@ export const diffInventory: InventoryDiffer = (previous, next) => {
   }
   if (previous.hash === inv.hash) return { changes: [], events: [] };
   const changes: InventoryChange[] = [];
-  const change = (kind: InventoryChange['kind'], name: string, before: unknown, after: unknown) =>
-    changes.push({ id: newId(), ...base, kind, name, before: before ?? null, after: after ?? null });
+  const change = (kind: InventoryChange['kind'], name: string, before: unknown, after: unknown) => changes.push({ id: newId(), ...base, kind, name, before: before ?? null, after: after ?? null });
 
   for (const section of HARDWARE_SECTIONS) {
     const before = previous.snapshot[section];

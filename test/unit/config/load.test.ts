@@ -32,7 +32,14 @@ describe('loadConfig', () => {
   it('lets the environment override any key, with the plain aliases too', () => {
     const config = loadConfig({
       file: file('b.yaml', 'server:\n  port: 9000\n'),
-      env: { PORT: '7000', DATABASE_URL: 'postgres://x@y/z', AGENTRY_NATS_URL: 'nats://127.0.0.1:4222', AGENTRY_SERVER_BODY_LIMIT_BYTES: '2048', AGENTRY_LOG_REQUESTS: 'false', AGENTRY_SERVER_CORS_ORIGINS: 'https://a, https://b' },
+      env: {
+        PORT: '7000',
+        DATABASE_URL: 'postgres://x@y/z',
+        AGENTRY_NATS_URL: 'nats://127.0.0.1:4222',
+        AGENTRY_SERVER_BODY_LIMIT_BYTES: '2048',
+        AGENTRY_LOG_REQUESTS: 'false',
+        AGENTRY_SERVER_CORS_ORIGINS: 'https://a, https://b',
+      },
     });
     expect(config.server.port).toBe(7000);
     expect(config.database.url).toBe('postgres://x@y/z');

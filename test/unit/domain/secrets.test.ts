@@ -17,9 +17,33 @@ describe('stripping secrets from records (the one place it happens)', () => {
 
   it('publicAgent drops key hashes and heartbeat internals', () => {
     const record: AgentRecord = {
-      id: 'a', tenantId: 'x', sectionId: null, name: 'n', hostname: 'h', os: null, arch: null, agentVersion: null, hardwareId: null, capabilities: [], tags: [],
-      ipAddresses: null, status: 'active', enrolledVia: 'secret', keyPrefix: 'agk_ab', online: false, lastSeenAt: null, latestStatus: null, statusReportedAt: null,
-      version: 1, createdAt: at, updatedAt: at, keyHash: 'k', previousKeyHash: 'p', previousKeyExpiresAt: at, latestHeartbeat: {}, onlineChangedAt: at,
+      id: 'a',
+      tenantId: 'x',
+      sectionId: null,
+      name: 'n',
+      hostname: 'h',
+      os: null,
+      arch: null,
+      agentVersion: null,
+      hardwareId: null,
+      capabilities: [],
+      tags: [],
+      ipAddresses: null,
+      status: 'active',
+      enrolledVia: 'secret',
+      keyPrefix: 'agk_ab',
+      online: false,
+      lastSeenAt: null,
+      latestStatus: null,
+      statusReportedAt: null,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      keyHash: 'k',
+      previousKeyHash: 'p',
+      previousKeyExpiresAt: at,
+      latestHeartbeat: {},
+      onlineChangedAt: at,
     };
     const agent = publicAgent(record);
     for (const hidden of ['keyHash', 'previousKeyHash', 'previousKeyExpiresAt', 'latestHeartbeat', 'onlineChangedAt']) expect(agent).not.toHaveProperty(hidden);

@@ -48,7 +48,13 @@ describe('happy path', () => {
     expect(res.headers.get('ratelimit-limit')).toBe(String(t.config.rateLimits.adminBurst));
     const report = (await res.json()) as Report;
     expect(report).toMatchObject({ enabled: true, trustedProxies: ['10.0.0.0/8'], windowSeconds: 60 });
-    expect(report.limits.map((l) => [l.class, l.keyKind])).toEqual([['ip', 'ip'], ['unauthenticated', 'ip'], ['agent', 'agent'], ['operator', 'token'], ['admin', 'token']]);
+    expect(report.limits.map((l) => [l.class, l.keyKind])).toEqual([
+      ['ip', 'ip'],
+      ['unauthenticated', 'ip'],
+      ['agent', 'agent'],
+      ['operator', 'token'],
+      ['admin', 'token'],
+    ]);
     expect(report.limits[0]).toMatchObject({ ratePerSec: 1, burst: 3 });
     expect(report.limits[0]!.trackedClients).toBe(4); // .9, .8, .201 and this request's .202
 

@@ -9,7 +9,7 @@ afterAll(() => t.close());
 async function tokenWithRole(role: 'viewer' | 'operator' | 'admin') {
   const res = await t.request('/api/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json', ...t.auth(t.adminToken) }, body: JSON.stringify({ name: role, role }) });
   expect(res.status).toBe(201);
-  return ((await res.json()) as { secret: string; token: { id: string } });
+  return (await res.json()) as { secret: string; token: { id: string } };
 }
 
 describe('GET /api/v1 (auth optional)', () => {
@@ -56,7 +56,11 @@ describe('authentication', () => {
     const app = await createTestApp();
     try {
       const expiresAt = new Date(Date.now() + 60_000).toISOString();
-      const res = await app.request('/api/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json', ...app.auth(app.adminToken) }, body: JSON.stringify({ name: 'short', role: 'viewer', expiresAt }) });
+      const res = await app.request('/api/v1/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...app.auth(app.adminToken) },
+        body: JSON.stringify({ name: 'short', role: 'viewer', expiresAt }),
+      });
       const { secret } = (await res.json()) as { secret: string };
       expect((await app.request('/api/v1', { headers: app.auth(secret) })).status).toBe(200);
       vi.setSystemTime(Date.now() + 59_000);

@@ -9,8 +9,18 @@ const t = await createTestApp({
       calls++;
       if (calls === 1) throw new Error('database went away');
       return res.json(201, {
-        token: { id: '01a207a2-0000-7000-8000-000000000001', tenantId: '01a207a2-0000-7000-8000-000000000002', name: body.name, prefix: 'opk_abcdef', role: body.role, createdAt: new Date(0).toISOString(), lastUsedAt: null, expiresAt: null, revokedAt: null },
-        secret: 'opk_' + 'a'.repeat(43),
+        token: {
+          id: '01a207a2-0000-7000-8000-000000000001',
+          tenantId: '01a207a2-0000-7000-8000-000000000002',
+          name: body.name,
+          prefix: 'opk_abcdef',
+          role: body.role,
+          createdAt: new Date(0).toISOString(),
+          lastUsedAt: null,
+          expiresAt: null,
+          revokedAt: null,
+        },
+        secret: `opk_${'a'.repeat(43)}`,
       });
     },
   },

@@ -43,7 +43,7 @@ describe('request edge', () => {
 
   it('does not call the handler when a declared header breaks the contract', async () => {
     seen.length = 0;
-    const res = await del({ 'If-Match': '"' + '1'.repeat(300) + '"' });
+    const res = await del({ 'If-Match': `"${'1'.repeat(300)}"` });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain('header/if-match');
     expect(seen).toHaveLength(0);

@@ -49,7 +49,22 @@ describe('prepareSubmission', () => {
   });
 
   it('hashes the snapshot independent of key order and collectedAt; dedupes software by name (last wins)', () => {
-    const one = prepareSubmission(agent, { snapshot: { collectedAt: at(-5), kernel: '6.1', os: { name: 'debian', version: '12' }, software: [{ name: 'curl', version: '7' }, { name: 'curl', version: '8' }] } }, limits, now);
+    const one = prepareSubmission(
+      agent,
+      {
+        snapshot: {
+          collectedAt: at(-5),
+          kernel: '6.1',
+          os: { name: 'debian', version: '12' },
+          software: [
+            { name: 'curl', version: '7' },
+            { name: 'curl', version: '8' },
+          ],
+        },
+      },
+      limits,
+      now,
+    );
     const two = prepareSubmission(agent, { snapshot: { software: [{ name: 'curl', version: '8' }], os: { version: '12', name: 'debian' }, kernel: '6.1' } }, limits, now);
     expect(one.item.inventory!.hash).toBe(two.item.inventory!.hash);
     expect(one.item.inventory!.software).toEqual([{ name: 'curl', version: '8' }]);

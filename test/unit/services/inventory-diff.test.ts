@@ -15,7 +15,15 @@ function stored(i: IngestItem & { inventory: InventorySubmission }): StoredInven
   return { tenantId: 't', agentId: 'a', collectedAt: i.inventory.collectedAt, receivedAt: i.receivedAt, snapshot: i.inventory.snapshot, hash: i.inventory.hash };
 }
 
-const base = { kernel: '6.1.0', cpu: { model: 'x', cores: 4 }, software: [{ name: 'curl', version: '7.88' }, { name: 'vim', version: '9.0' }, { name: 'git', version: '2.39' }] };
+const base = {
+  kernel: '6.1.0',
+  cpu: { model: 'x', cores: 4 },
+  software: [
+    { name: 'curl', version: '7.88' },
+    { name: 'vim', version: '9.0' },
+    { name: 'git', version: '2.39' },
+  ],
+};
 
 describe('diffInventory', () => {
   it('records a baseline event and no changes for the first snapshot', () => {
@@ -27,7 +35,18 @@ describe('diffInventory', () => {
 
   it('finds installed, removed, upgraded software and changed hardware sections, one event each', () => {
     const prev = stored(item(base, t0));
-    const next = item({ ...base, kernel: '6.1.1', software: [{ name: 'curl', version: '8.0' }, { name: 'git', version: '2.39' }, { name: 'htop', version: '3.2' }] }, new Date(t0.getTime() + 60_000));
+    const next = item(
+      {
+        ...base,
+        kernel: '6.1.1',
+        software: [
+          { name: 'curl', version: '8.0' },
+          { name: 'git', version: '2.39' },
+          { name: 'htop', version: '3.2' },
+        ],
+      },
+      new Date(t0.getTime() + 60_000),
+    );
     const d = diffInventory(prev, next)!;
     const summary = d.changes.map((c) => [c.kind, c.name, c.before, c.after]);
     expect(summary).toEqual(

@@ -11,7 +11,7 @@ describe('secrets', () => {
     expect(new Set(Array.from({ length: 1000 }, () => generateSecret('opk'))).size).toBe(1000);
     expect(looksLikeSecret(a, 'opk')).toBe(true);
     expect(looksLikeSecret(a, 'agk')).toBe(false);
-    expect(looksLikeSecret(a + 'x', 'opk')).toBe(false);
+    expect(looksLikeSecret(`${a}x`, 'opk')).toBe(false);
   });
 
   it('hash to SHA-256 hex and compare only equal digests as equal', () => {

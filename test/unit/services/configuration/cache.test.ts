@@ -30,7 +30,7 @@ describe('ConfigurationCache', () => {
 
 describe('AgentKeyCache', () => {
   const agent = { principal: { type: 'agent' as const, agentId: 'a1', tenantId: 't1' }, online: true, lastSeenAt: null };
-  it('drops a tenant\'s keys on invalidation, refuses a racing store, honours a grace period end', () => {
+  it("drops a tenant's keys on invalidation, refuses a racing store, honours a grace period end", () => {
     const keys = new AgentKeyCache(60_000);
     keys.store('h1', agent, keys.generation(), Infinity);
     expect(keys.get('h1')).toBe(agent);

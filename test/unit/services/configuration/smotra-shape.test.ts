@@ -17,7 +17,7 @@ describe('Smotra AgentConfig shape', () => {
     expectSmotraAgentConfig({ ...renderDocument({ id: '0198f0a2-6c1e-7b3a-9f00-3c2d4e5f6a7b', name: 'a', tags: [] }, DEFAULT_POLICY_BODY, []) });
   });
 
-  it('refuses a document without self_upgrade (the Go server\'s shape), a float where an integer is due, a null required field', () => {
+  it("refuses a document without self_upgrade (the Go server's shape), a float where an integer is due, a null required field", () => {
     const { self_upgrade: _omit, ...withoutSelfUpgrade } = EXAMPLE;
     expect(() => expectSmotraAgentConfig(withoutSelfUpgrade)).toThrow();
     expect(() => expectSmotraAgentConfig({ ...EXAMPLE, monitoring: { ...(EXAMPLE.monitoring as object), interval_secs: 60.5 } })).toThrow();
