@@ -8,6 +8,7 @@ import { agentList, keyHashMatches, keyMatchColumns, silentSince, withHardwareId
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { PgWriter } from './transaction.ts';
 
 /** Tags are a jsonb array: containment (`@>`). */
@@ -21,16 +22,7 @@ export class PgAgentRepository implements AgentRepository {
   }
 
   findById(tenantId: string, id: string): Promise<AgentRecord | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(agents)
-            .where(tenantRow(agents, tenantId, id))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.w.pool.run((db) => firstRow(db.select().from(agents), tenantRow(agents, tenantId, id)));
   }
 
   /** Every agent request authenticates through this: built and prepared once (Drizzle's query building cost more than the query). */
@@ -47,16 +39,7 @@ export class PgAgentRepository implements AgentRepository {
   }
 
   findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(agents)
-            .where(withHardwareId(agents, tenantId, hardwareId))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.w.pool.run((db) => firstRow(db.select().from(agents), withHardwareId(agents, tenantId, hardwareId)));
   }
 
   list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {

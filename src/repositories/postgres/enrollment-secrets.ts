@@ -8,6 +8,7 @@ import { toPage } from '../shared/paging.ts';
 import { revocableList } from '../shared/revocable.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { enrollmentSecrets, sections } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { PgWriter } from './transaction.ts';
 
 export class PgEnrollmentSecretRepository implements EnrollmentSecretRepository {
@@ -35,20 +36,11 @@ export class PgEnrollmentSecretRepository implements EnrollmentSecretRepository 
   }
 
   findByHash(secretHash: string): Promise<EnrollmentSecretRecord | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(enrollmentSecrets).where(eq(enrollmentSecrets.secretHash, secretHash)).limit(1))[0] ?? null);
+    return this.w.pool.run((db) => firstRow(db.select().from(enrollmentSecrets), eq(enrollmentSecrets.secretHash, secretHash)));
   }
 
   findById(tenantId: string, id: string): Promise<EnrollmentSecretRecord | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(enrollmentSecrets)
-            .where(tenantRow(enrollmentSecrets, tenantId, id))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.w.pool.run((db) => firstRow(db.select().from(enrollmentSecrets), tenantRow(enrollmentSecrets, tenantId, id)));
   }
 
   list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<EnrollmentSecretRecord>> {

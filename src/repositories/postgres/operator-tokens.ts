@@ -8,6 +8,7 @@ import { toPage } from '../shared/paging.ts';
 import { revocableList } from '../shared/revocable.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { operatorTokens } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { PgWriter } from './transaction.ts';
 
 export class PgOperatorTokenRepository implements OperatorTokenRepository {
@@ -25,20 +26,11 @@ export class PgOperatorTokenRepository implements OperatorTokenRepository {
   }
 
   findByHash(secretHash: string): Promise<OperatorTokenRecord | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(operatorTokens).where(eq(operatorTokens.secretHash, secretHash)).limit(1))[0] ?? null);
+    return this.w.pool.run((db) => firstRow(db.select().from(operatorTokens), eq(operatorTokens.secretHash, secretHash)));
   }
 
   findById(tenantId: string, id: string): Promise<OperatorTokenRecord | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(operatorTokens)
-            .where(tenantRow(operatorTokens, tenantId, id))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.w.pool.run((db) => firstRow(db.select().from(operatorTokens), tenantRow(operatorTokens, tenantId, id)));
   }
 
   list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorTokenRecord>> {

@@ -3,9 +3,11 @@ import { addedReferences, policyReferences, type Policy, type PolicyFilter, type
 import type { PolicyRepository, PolicySubject } from '../ports/policies.ts';
 import { applicableWhere, firstMissingAsync, policyListWhere, policyOrder } from '../shared/policies.ts';
 import { toPage } from '../shared/paging.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import { agents, monitoredEndpoints, policies, sections } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
 
 export class PgPolicyRepository implements PolicyRepository {
@@ -26,16 +28,7 @@ export class PgPolicyRepository implements PolicyRepository {
   }
 
   findById(tenantId: string, id: string): Promise<Policy | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(policies)
-            .where(and(eq(policies.tenantId, tenantId), eq(policies.id, id)))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.w.pool.run((db) => firstRow(db.select().from(policies), tenantRow(policies, tenantId, id)));
   }
 
   list(tenantId: string, filter: PolicyFilter, page: PageRequest): Promise<Page<Policy>> {

@@ -8,6 +8,7 @@ import type { RegistrationRepository } from '../ports/registration.ts';
 import { toPage } from '../shared/paging.ts';
 import { expiredUnclaimed, keyUndelivered, pendingList, toPending } from '../shared/registration.ts';
 import { agentRegistrations, agents } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { PgWriter } from './transaction.ts';
 
 export class PgRegistrationRepository implements RegistrationRepository {
@@ -18,7 +19,7 @@ export class PgRegistrationRepository implements RegistrationRepository {
   }
 
   find(agentId: string): Promise<Registration | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, agentId)).limit(1))[0] ?? null);
+    return this.w.pool.run((db) => firstRow(db.select().from(agentRegistrations), eq(agentRegistrations.agentId, agentId)));
   }
 
   register(reg: NewRegistration, at: Date) {

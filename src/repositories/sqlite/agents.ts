@@ -8,6 +8,7 @@ import { agentList, keyHashMatches, keyMatchColumns, silentSince, withHardwareId
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { SqliteWriter } from './transaction.ts';
 
 /** Tags are a JSON array in a text column. */
@@ -24,13 +25,7 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<AgentRecord | null> {
-    return (
-      this.w.db
-        .select()
-        .from(agents)
-        .where(tenantRow(agents, tenantId, id))
-        .get() ?? null
-    );
+    return firstRow(this.w.db.select().from(agents), tenantRow(agents, tenantId, id));
   }
 
   async findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null> {
@@ -38,13 +33,7 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null> {
-    return (
-      this.w.db
-        .select()
-        .from(agents)
-        .where(withHardwareId(agents, tenantId, hardwareId))
-        .get() ?? null
-    );
+    return firstRow(this.w.db.select().from(agents), withHardwareId(agents, tenantId, hardwareId));
   }
 
   async list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {

@@ -8,6 +8,7 @@ import { toPage } from '../shared/paging.ts';
 import { revocableList } from '../shared/revocable.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { enrollmentSecrets, sections } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { SqliteWriter } from './transaction.ts';
 
 export class SqliteEnrollmentSecretRepository implements EnrollmentSecretRepository {
@@ -35,17 +36,11 @@ export class SqliteEnrollmentSecretRepository implements EnrollmentSecretReposit
   }
 
   async findByHash(secretHash: string): Promise<EnrollmentSecretRecord | null> {
-    return this.w.db.select().from(enrollmentSecrets).where(eq(enrollmentSecrets.secretHash, secretHash)).get() ?? null;
+    return firstRow(this.w.db.select().from(enrollmentSecrets), eq(enrollmentSecrets.secretHash, secretHash));
   }
 
   async findById(tenantId: string, id: string): Promise<EnrollmentSecretRecord | null> {
-    return (
-      this.w.db
-        .select()
-        .from(enrollmentSecrets)
-        .where(tenantRow(enrollmentSecrets, tenantId, id))
-        .get() ?? null
-    );
+    return firstRow(this.w.db.select().from(enrollmentSecrets), tenantRow(enrollmentSecrets, tenantId, id));
   }
 
   async list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<EnrollmentSecretRecord>> {

@@ -8,6 +8,7 @@ import { toPage } from '../shared/paging.ts';
 import { revocableList } from '../shared/revocable.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { operatorTokens } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { SqliteWriter } from './transaction.ts';
 
 export class SqliteOperatorTokenRepository implements OperatorTokenRepository {
@@ -25,17 +26,11 @@ export class SqliteOperatorTokenRepository implements OperatorTokenRepository {
   }
 
   async findByHash(secretHash: string): Promise<OperatorTokenRecord | null> {
-    return this.w.db.select().from(operatorTokens).where(eq(operatorTokens.secretHash, secretHash)).get() ?? null;
+    return firstRow(this.w.db.select().from(operatorTokens), eq(operatorTokens.secretHash, secretHash));
   }
 
   async findById(tenantId: string, id: string): Promise<OperatorTokenRecord | null> {
-    return (
-      this.w.db
-        .select()
-        .from(operatorTokens)
-        .where(tenantRow(operatorTokens, tenantId, id))
-        .get() ?? null
-    );
+    return firstRow(this.w.db.select().from(operatorTokens), tenantRow(operatorTokens, tenantId, id));
   }
 
   async list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorTokenRecord>> {

@@ -3,9 +3,11 @@ import { addedReferences, policyReferences, type Policy, type PolicyFilter, type
 import type { PolicyRepository, PolicySubject } from '../ports/policies.ts';
 import { applicableWhere, firstMissing, policyListWhere, policyOrder } from '../shared/policies.ts';
 import { toPage } from '../shared/paging.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import { agents, monitoredEndpoints, policies, sections } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
 export class SqlitePolicyRepository implements PolicyRepository {
@@ -26,13 +28,7 @@ export class SqlitePolicyRepository implements PolicyRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<Policy | null> {
-    return (
-      this.w.db
-        .select()
-        .from(policies)
-        .where(and(eq(policies.tenantId, tenantId), eq(policies.id, id)))
-        .get() ?? null
-    );
+    return firstRow(this.w.db.select().from(policies), tenantRow(policies, tenantId, id));
   }
 
   async list(tenantId: string, filter: PolicyFilter, page: PageRequest): Promise<Page<Policy>> {

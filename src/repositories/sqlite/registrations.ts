@@ -8,6 +8,7 @@ import type { RegistrationRepository } from '../ports/registration.ts';
 import { toPage } from '../shared/paging.ts';
 import { expiredUnclaimed, keyUndelivered, pendingList, toPending } from '../shared/registration.ts';
 import { agentRegistrations, agents } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { SqliteWriter } from './transaction.ts';
 
 export class SqliteRegistrationRepository implements RegistrationRepository {
@@ -18,7 +19,7 @@ export class SqliteRegistrationRepository implements RegistrationRepository {
   }
 
   async find(agentId: string): Promise<Registration | null> {
-    return this.w.db.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, agentId)).get() ?? null;
+    return firstRow(this.w.db.select().from(agentRegistrations), eq(agentRegistrations.agentId, agentId));
   }
 
   async register(reg: NewRegistration, at: Date) {
