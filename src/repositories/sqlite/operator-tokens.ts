@@ -1,7 +1,8 @@
 import type { WriteEffects } from '../../domain/event.ts';
 import type { OperatorTokenRecord } from '../../domain/operator-token.ts';
 import type { OperatorTokenRepository } from '../ports/operator-token.ts';
-import { type Reader, type RevocableChanges, SqliteRevocableSecrets } from './revocable-secrets.ts';
+import type { RevocableChanges } from '../shared/revocable.ts';
+import { type Reader, SqliteRevocableSecrets } from './revocable-secrets.ts';
 import { operatorTokens } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
 

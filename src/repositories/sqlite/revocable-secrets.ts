@@ -4,23 +4,20 @@
  * Drizzle cannot type a select or update on a table left generic, so each repository binds the two
  * statements to its own table (`selectAll` in the constructor, `updateSet` as a method), where their row types are known.
  */
-import { eq, isNull, type Column, type SQL } from 'drizzle-orm';
+import { eq, isNull, type SQL } from 'drizzle-orm';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import { allOf, tenantRow } from '../shared/conditions.ts';
 import { toPage } from '../shared/paging.ts';
-import { revocableList } from '../shared/revocable.ts';
+import { type RevocableChanges, type RevocableColumns, revocableList } from '../shared/revocable.ts';
 import type { SqliteDb } from './db.ts';
 import { firstRow } from './rows.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
 export type Reader = SqliteDb | SqliteTx;
-type RevocableColumns = { id: Column; tenantId: Column; secretHash: Column; revokedAt: Column };
 /** `db.select().from(table)` of the repository's table. */
 type SelectAll<R> = (db: Reader) => { where(condition: SQL | undefined): { get(): R | undefined; orderBy(order: SQL): { limit(n: number): { all(): R[] } } } };
-/** What `updateSet` writes. */
-export type RevocableChanges = { revokedAt: Date } | { lastUsedAt: Date };
 /** `db.update(table).set(changes)` of the repository's table, still open for its condition. */
 type OpenUpdate<R> = { where(condition: SQL): { run(): unknown; returning(): { get(): R | undefined } } };
 
