@@ -1,6 +1,6 @@
 import { addedReferences, policyReferences, type Policy, type PolicyFilter, type PolicyReference, type PolicyWriteOutcome } from '../../domain/policy.ts';
 import type { PolicyRepository, PolicySubject } from '../ports/policies.ts';
-import { applicableWhere, referenceWhere, firstMissingAsync, policyList } from '../shared/policies.ts';
+import { applicableWhere, notWritable, referenceWhere, firstMissingAsync, policyList } from '../shared/policies.ts';
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import type { WriteEffects } from '../../domain/event.ts';
@@ -40,8 +40,7 @@ export class PgPolicyRepository implements PolicyRepository {
     return this.w.transaction(async (tx, apply): Promise<PolicyWriteOutcome> => {
       const where = tenantRow(policies, next.tenantId, next.id);
       const [current] = await tx.select({ version: policies.version, scope: policies.scope, target: policies.target, body: policies.body }).from(policies).where(where).for('update');
-      if (!current) return { kind: 'not-found' };
-      if (current.version !== expectedVersion) return { kind: 'stale', currentVersion: current.version };
+      if (!current || current.version !== expectedVersion) return notWritable(current);
       const missing = await firstMissingAsync(addedReferences(current, next), (ref) => referenceExists(tx, next.tenantId, ref));
       if (missing) return { kind: 'missing-reference', reference: missing };
       const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
@@ -55,8 +54,7 @@ export class PgPolicyRepository implements PolicyRepository {
     return this.w.transaction(async (tx, apply): Promise<PolicyWriteOutcome> => {
       const where = tenantRow(policies, tenantId, id);
       const [current] = await tx.select({ version: policies.version }).from(policies).where(where).for('update');
-      if (!current) return { kind: 'not-found' };
-      if (current.version !== expectedVersion) return { kind: 'stale', currentVersion: current.version };
+      if (!current || current.version !== expectedVersion) return notWritable(current);
       await tx.delete(policies).where(where);
       await apply(effects);
       return { kind: 'done' };

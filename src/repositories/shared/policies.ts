@@ -2,7 +2,7 @@
 import { and, eq, inArray, or, type Column, type SQL } from 'drizzle-orm';
 import { allOf } from './conditions.ts';
 import { ascendingPage, type ListQuery } from './paging.ts';
-import type { PolicyFilter, PolicyReference } from '../../domain/policy.ts';
+import type { PolicyFilter, PolicyReference, PolicyWriteOutcome } from '../../domain/policy.ts';
 import type { PolicySubject } from '../ports/policies.ts';
 import type { PageRequest } from '../../domain/paging.ts';
 import type { policies as pgPolicies } from '../postgres/schema.ts';
@@ -47,4 +47,9 @@ export async function firstMissingAsync(refs: readonly PolicyReference[], exists
 export function referenceWhere(t: { tenantId: Column; id: Column; tags: Column }, tenantId: string, ref: PolicyReference, hasTag: (tags: Column, tag: string) => SQL): SQL {
   const byTag = ref.kind === 'tag' || ref.kind === 'endpoint-tag';
   return allOf(eq(t.tenantId, tenantId), byTag ? hasTag(t.tags, ref.id) : eq(t.id, ref.id));
+}
+
+/** The answer to a write whose policy is missing, or at another version than the write expected. */
+export function notWritable(current: { version: number } | undefined): PolicyWriteOutcome {
+  return current ? { kind: 'stale', currentVersion: current.version } : { kind: 'not-found' };
 }
