@@ -8,7 +8,7 @@ import { SECTION_NAME_UNIQUE, sectionList, sectionNamed } from '../shared/sectio
 import { tenantRow } from '../shared/conditions.ts';
 import { nameTakenOnViolation } from '../shared/unique-violation.ts';
 import { sections } from './schema.ts';
-import { firstRow } from './rows.ts';
+import { anyRow, firstRow } from './rows.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
 
 export class PgSectionRepository implements SectionRepository {
@@ -68,14 +68,6 @@ export class PgSectionRepository implements SectionRepository {
   }
 }
 
-async function nameTaken(tx: PgTx, tenantId: string, name: string, exceptId?: string): Promise<boolean> {
-  return (
-    (
-      await tx
-        .select({ id: sections.id })
-        .from(sections)
-        .where(sectionNamed(sections, tenantId, name, exceptId))
-        .limit(1)
-    ).length > 0
-  );
+function nameTaken(tx: PgTx, tenantId: string, name: string, exceptId?: string): Promise<boolean> {
+  return anyRow(tx.select({ id: sections.id }).from(sections), sectionNamed(sections, tenantId, name, exceptId));
 }
