@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
@@ -8,10 +8,12 @@ import { agentList, keyHashMatches, keyMatchColumns, silentSince, withHardwareId
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
+import { hasTag } from './tags.ts';
+import { firstRow } from './rows.ts';
 import type { PgWriter } from './transaction.ts';
 
-/** Tags are a jsonb array: containment (`@>`). */
-const hasTag = (tag: string) => sql`${agents.tags} @> ${JSON.stringify([tag])}::jsonb`;
+/** Built once: the list filter's tag condition on this table. */
+const agentHasTag = (tag: string) => hasTag(agents.tags, tag);
 
 export class PgAgentRepository implements AgentRepository {
   private readonly w: PgWriter;
@@ -21,16 +23,7 @@ export class PgAgentRepository implements AgentRepository {
   }
 
   findById(tenantId: string, id: string): Promise<AgentRecord | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(agents)
-            .where(tenantRow(agents, tenantId, id))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.w.pool.run((db) => firstRow(db.select().from(agents), tenantRow(agents, tenantId, id)));
   }
 
   /** Every agent request authenticates through this: built and prepared once (Drizzle's query building cost more than the query). */
@@ -47,20 +40,11 @@ export class PgAgentRepository implements AgentRepository {
   }
 
   findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(agents)
-            .where(withHardwareId(agents, tenantId, hardwareId))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.w.pool.run((db) => firstRow(db.select().from(agents), withHardwareId(agents, tenantId, hardwareId)));
   }
 
   list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
-    const q = agentList(agents, tenantId, filter, page, hasTag);
+    const q = agentList(agents, tenantId, filter, page, agentHasTag);
     return this.w.pool.run(async (db) => toPage(await db.select().from(agents).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 

@@ -5,6 +5,7 @@ import type { InventoryRepository } from '../ports/inventory.ts';
 import { byAgentsThenVersion, changeList, installList, packageRows, snapshotOf } from '../shared/inventory.ts';
 import { toPage, toPageBy } from '../shared/paging.ts';
 import { affected } from './affected.ts';
+import { firstRow } from './rows.ts';
 import type { PgPool } from './db.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 
@@ -34,16 +35,7 @@ export class PgInventoryRepository implements InventoryRepository {
   }
 
   get(tenantId: string, agentId: string): Promise<StoredInventory | null> {
-    return this.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(inventorySnapshots)
-            .where(snapshotOf(inventorySnapshots, tenantId, agentId))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.pool.run((db) => firstRow(db.select().from(inventorySnapshots), snapshotOf(inventorySnapshots, tenantId, agentId)));
   }
 
   listChanges(tenantId: string, agentId: string, page: PageRequest): Promise<Page<InventoryChange>> {

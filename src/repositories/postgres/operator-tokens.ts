@@ -1,20 +1,18 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type { WriteEffects } from '../../domain/event.ts';
 import type { OperatorTokenRecord } from '../../domain/operator-token.ts';
-import { done, NOT_FOUND } from '../../domain/outcomes.ts';
-import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { OperatorTokenRepository } from '../ports/operator-token.ts';
-import { toPage } from '../shared/paging.ts';
-import { revocableList } from '../shared/revocable.ts';
-import { tenantRow } from '../shared/conditions.ts';
 import { operatorTokens } from './schema.ts';
+import type { RevocableChanges } from '../shared/revocable.ts';
+import { type Reader, PgRevocableSecrets } from './revocable-secrets.ts';
 import type { PgWriter } from './transaction.ts';
 
-export class PgOperatorTokenRepository implements OperatorTokenRepository {
-  private readonly w: PgWriter;
-
+export class PgOperatorTokenRepository extends PgRevocableSecrets<OperatorTokenRecord> implements OperatorTokenRepository {
   constructor(writer: PgWriter) {
-    this.w = writer;
+    super(writer, operatorTokens, (db) => db.select().from(operatorTokens));
+  }
+
+  protected updateSet(db: Reader, changes: RevocableChanges) {
+    return db.update(operatorTokens).set(changes);
   }
 
   create(token: OperatorTokenRecord, effects: WriteEffects): Promise<void> {
@@ -22,46 +20,5 @@ export class PgOperatorTokenRepository implements OperatorTokenRepository {
       await tx.insert(operatorTokens).values(token);
       await apply(effects);
     });
-  }
-
-  findByHash(secretHash: string): Promise<OperatorTokenRecord | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(operatorTokens).where(eq(operatorTokens.secretHash, secretHash)).limit(1))[0] ?? null);
-  }
-
-  findById(tenantId: string, id: string): Promise<OperatorTokenRecord | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(operatorTokens)
-            .where(tenantRow(operatorTokens, tenantId, id))
-            .limit(1)
-        )[0] ?? null,
-    );
-  }
-
-  list(tenantId: string, page: PageRequest, includeRevoked: boolean): Promise<Page<OperatorTokenRecord>> {
-    const q = revocableList(operatorTokens, tenantId, page, includeRevoked);
-    return this.w.pool.run(async (db) => toPage(await db.select().from(operatorTokens).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
-  }
-
-  revoke(tenantId: string, id: string, at: Date, effects: WriteEffects) {
-    return this.w.transaction(async (tx, apply) => {
-      const where = tenantRow(operatorTokens, tenantId, id);
-      // The conditional update takes the row lock: a concurrent revoke waits, then matches nothing (written once).
-      const [revoked] = await tx
-        .update(operatorTokens)
-        .set({ revokedAt: at })
-        .where(and(where, isNull(operatorTokens.revokedAt)))
-        .returning();
-      if (revoked) await apply(effects);
-      const token = revoked ?? (await tx.select().from(operatorTokens).where(where))[0];
-      return token ? done(token) : NOT_FOUND;
-    });
-  }
-
-  async touchLastUsed(id: string, at: Date): Promise<void> {
-    await this.w.pool.run((db) => db.update(operatorTokens).set({ lastUsedAt: at }).where(eq(operatorTokens.id, id)));
   }
 }

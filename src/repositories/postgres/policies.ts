@@ -1,11 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
 import { addedReferences, policyReferences, type Policy, type PolicyFilter, type PolicyReference, type PolicyWriteOutcome } from '../../domain/policy.ts';
 import type { PolicyRepository, PolicySubject } from '../ports/policies.ts';
-import { applicableWhere, firstMissingAsync, policyListWhere, policyOrder } from '../shared/policies.ts';
+import { applicableWhere, notWritable, referenceWhere, firstMissingAsync, policyList } from '../shared/policies.ts';
 import { toPage } from '../shared/paging.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import { agents, monitoredEndpoints, policies, sections } from './schema.ts';
+import { anyRow, firstRow } from './rows.ts';
+import { hasTag } from './tags.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
 
 export class PgPolicyRepository implements PolicyRepository {
@@ -26,36 +28,19 @@ export class PgPolicyRepository implements PolicyRepository {
   }
 
   findById(tenantId: string, id: string): Promise<Policy | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(policies)
-            .where(and(eq(policies.tenantId, tenantId), eq(policies.id, id)))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.w.pool.run((db) => firstRow(db.select().from(policies), tenantRow(policies, tenantId, id)));
   }
 
   list(tenantId: string, filter: PolicyFilter, page: PageRequest): Promise<Page<Policy>> {
-    return this.w.pool.run(async (db) => {
-      const rows = await db
-        .select()
-        .from(policies)
-        .where(policyListWhere(policies, tenantId, filter, page))
-        .orderBy(policyOrder(policies))
-        .limit(page.limit + 1);
-      return toPage(rows, page.limit);
-    });
+    const q = policyList(policies, tenantId, filter, page);
+    return this.w.pool.run(async (db) => toPage(await db.select().from(policies).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 
   update(next: Policy, expectedVersion: number, effects: WriteEffects): Promise<PolicyWriteOutcome> {
     return this.w.transaction(async (tx, apply): Promise<PolicyWriteOutcome> => {
-      const where = and(eq(policies.tenantId, next.tenantId), eq(policies.id, next.id));
+      const where = tenantRow(policies, next.tenantId, next.id);
       const [current] = await tx.select({ version: policies.version, scope: policies.scope, target: policies.target, body: policies.body }).from(policies).where(where).for('update');
-      if (!current) return { kind: 'not-found' };
-      if (current.version !== expectedVersion) return { kind: 'stale', currentVersion: current.version };
+      if (!current || current.version !== expectedVersion) return notWritable(current);
       const missing = await firstMissingAsync(addedReferences(current, next), (ref) => referenceExists(tx, next.tenantId, ref));
       if (missing) return { kind: 'missing-reference', reference: missing };
       const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
@@ -67,10 +52,9 @@ export class PgPolicyRepository implements PolicyRepository {
 
   delete(tenantId: string, id: string, expectedVersion: number, effects: WriteEffects): Promise<PolicyWriteOutcome> {
     return this.w.transaction(async (tx, apply): Promise<PolicyWriteOutcome> => {
-      const where = and(eq(policies.tenantId, tenantId), eq(policies.id, id));
+      const where = tenantRow(policies, tenantId, id);
       const [current] = await tx.select({ version: policies.version }).from(policies).where(where).for('update');
-      if (!current) return { kind: 'not-found' };
-      if (current.version !== expectedVersion) return { kind: 'stale', currentVersion: current.version };
+      if (!current || current.version !== expectedVersion) return notWritable(current);
       await tx.delete(policies).where(where);
       await apply(effects);
       return { kind: 'done' };
@@ -87,57 +71,9 @@ export class PgPolicyRepository implements PolicyRepository {
   }
 }
 
+/** Whether the row a reference points to exists; runs in the write's transaction. */
 async function referenceExists(tx: PgTx, tenantId: string, ref: PolicyReference): Promise<boolean> {
-  switch (ref.kind) {
-    case 'section':
-      return (
-        (
-          await tx
-            .select({ id: sections.id })
-            .from(sections)
-            .where(and(eq(sections.tenantId, tenantId), eq(sections.id, ref.id)))
-            .limit(1)
-        ).length > 0
-      );
-    case 'agent':
-      return (
-        (
-          await tx
-            .select({ id: agents.id })
-            .from(agents)
-            .where(and(eq(agents.tenantId, tenantId), eq(agents.id, ref.id)))
-            .limit(1)
-        ).length > 0
-      );
-    case 'tag':
-      return (
-        (
-          await tx
-            .select({ id: agents.id })
-            .from(agents)
-            .where(and(eq(agents.tenantId, tenantId), sql`${agents.tags} @> ${JSON.stringify([ref.id])}::jsonb`))
-            .limit(1)
-        ).length > 0
-      );
-    case 'endpoint':
-      return (
-        (
-          await tx
-            .select({ id: monitoredEndpoints.id })
-            .from(monitoredEndpoints)
-            .where(and(eq(monitoredEndpoints.tenantId, tenantId), eq(monitoredEndpoints.id, ref.id)))
-            .limit(1)
-        ).length > 0
-      );
-    case 'endpoint-tag':
-      return (
-        (
-          await tx
-            .select({ id: monitoredEndpoints.id })
-            .from(monitoredEndpoints)
-            .where(and(eq(monitoredEndpoints.tenantId, tenantId), sql`${monitoredEndpoints.tags} @> ${JSON.stringify([ref.id])}::jsonb`))
-            .limit(1)
-        ).length > 0
-      );
-  }
+  if (ref.kind === 'section') return anyRow(tx.select({ id: sections.id }).from(sections), tenantRow(sections, tenantId, ref.id));
+  if (ref.kind === 'agent' || ref.kind === 'tag') return anyRow(tx.select({ id: agents.id }).from(agents), referenceWhere(agents, tenantId, ref, hasTag));
+  return anyRow(tx.select({ id: monitoredEndpoints.id }).from(monitoredEndpoints), referenceWhere(monitoredEndpoints, tenantId, ref, hasTag));
 }

@@ -8,6 +8,7 @@ import type { RegistrationRepository } from '../ports/registration.ts';
 import { toPage } from '../shared/paging.ts';
 import { expiredUnclaimed, keyUndelivered, pendingList, toPending } from '../shared/registration.ts';
 import { agentRegistrations, agents } from './schema.ts';
+import { anyRow, firstRow } from './rows.ts';
 import type { PgWriter } from './transaction.ts';
 
 export class PgRegistrationRepository implements RegistrationRepository {
@@ -18,12 +19,12 @@ export class PgRegistrationRepository implements RegistrationRepository {
   }
 
   find(agentId: string): Promise<Registration | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, agentId)).limit(1))[0] ?? null);
+    return this.w.pool.run((db) => firstRow(db.select().from(agentRegistrations), eq(agentRegistrations.agentId, agentId)));
   }
 
   register(reg: NewRegistration, at: Date) {
     return this.w.transaction(async (tx) => {
-      if ((await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, reg.agentId)).limit(1)).length > 0) return ALREADY_DONE;
+      if (await anyRow(tx.select({ id: agents.id }).from(agents), eq(agents.id, reg.agentId))) return ALREADY_DONE;
       const where = eq(agentRegistrations.agentId, reg.agentId);
       // A concurrent insert of the same id makes this wait until the other transaction ends, then do nothing;
       // the row it committed is then locked and renewed. Should that row vanish in between (pruned, removed), try again.
@@ -63,7 +64,7 @@ export class PgRegistrationRepository implements RegistrationRepository {
       // The row lock makes concurrent claims take turns: the later one sees `claimed_at` set.
       const [reg] = await tx.select().from(agentRegistrations).where(where).for('update');
       if (!reg) return NOT_FOUND;
-      if (reg.claimedAt || (await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)).limit(1)).length > 0) return ALREADY_DONE;
+      if (reg.claimedAt || (await anyRow(tx.select({ id: agents.id }).from(agents), eq(agents.id, agentId)))) return ALREADY_DONE;
       await tx.update(agentRegistrations).set({ claimedAt: at, tenantId: agent.tenantId, updatedAt: at }).where(where);
       await tx.insert(agents).values(agent);
       await apply(effects);

@@ -8,6 +8,7 @@ import { SECTION_NAME_UNIQUE, sectionList, sectionNamed } from '../shared/sectio
 import { tenantRow } from '../shared/conditions.ts';
 import { nameTakenOnViolation } from '../shared/unique-violation.ts';
 import { sections } from './schema.ts';
+import { anyRow, firstRow } from './rows.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
 
 export class PgSectionRepository implements SectionRepository {
@@ -30,16 +31,7 @@ export class PgSectionRepository implements SectionRepository {
   }
 
   findById(tenantId: string, id: string): Promise<Section | null> {
-    return this.w.pool.run(
-      async (db) =>
-        (
-          await db
-            .select()
-            .from(sections)
-            .where(tenantRow(sections, tenantId, id))
-            .limit(1)
-        )[0] ?? null,
-    );
+    return this.w.pool.run((db) => firstRow(db.select().from(sections), tenantRow(sections, tenantId, id)));
   }
 
   list(tenantId: string, page: PageRequest): Promise<Page<Section>> {
@@ -76,14 +68,6 @@ export class PgSectionRepository implements SectionRepository {
   }
 }
 
-async function nameTaken(tx: PgTx, tenantId: string, name: string, exceptId?: string): Promise<boolean> {
-  return (
-    (
-      await tx
-        .select({ id: sections.id })
-        .from(sections)
-        .where(sectionNamed(sections, tenantId, name, exceptId))
-        .limit(1)
-    ).length > 0
-  );
+function nameTaken(tx: PgTx, tenantId: string, name: string, exceptId?: string): Promise<boolean> {
+  return anyRow(tx.select({ id: sections.id }).from(sections), sectionNamed(sections, tenantId, name, exceptId));
 }

@@ -9,6 +9,7 @@ import { toPage } from '../shared/paging.ts';
 import { TENANT_NAME_UNIQUE, tenantList } from '../shared/tenant.ts';
 import { nameTakenOnViolation } from '../shared/unique-violation.ts';
 import { operatorTokens, tenants } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { PgWriter } from './transaction.ts';
 
 const BOOTSTRAP_LOCK = 7_346_210_002;
@@ -21,11 +22,11 @@ export class PgTenantRepository implements TenantRepository {
   }
 
   findById(id: string): Promise<Tenant | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(tenants).where(eq(tenants.id, id)).limit(1))[0] ?? null);
+    return this.w.pool.run((db) => firstRow(db.select().from(tenants), eq(tenants.id, id)));
   }
 
   findByName(name: string): Promise<Tenant | null> {
-    return this.w.pool.run(async (db) => (await db.select().from(tenants).where(eq(tenants.name, name)).limit(1))[0] ?? null);
+    return this.w.pool.run((db) => firstRow(db.select().from(tenants), eq(tenants.name, name)));
   }
 
   list(page: PageRequest): Promise<Page<Tenant>> {

@@ -1,6 +1,8 @@
 /** Dialect-neutral parts of the policy repositories: filters, the applicability condition, references. */
-import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
-import type { PolicyFilter, PolicyReference } from '../../domain/policy.ts';
+import { and, eq, inArray, or, type Column, type SQL } from 'drizzle-orm';
+import { allOf } from './conditions.ts';
+import { ascendingPage, type ListQuery } from './paging.ts';
+import type { PolicyFilter, PolicyReference, PolicyWriteOutcome } from '../../domain/policy.ts';
 import type { PolicySubject } from '../ports/policies.ts';
 import type { PageRequest } from '../../domain/paging.ts';
 import type { policies as pgPolicies } from '../postgres/schema.ts';
@@ -8,16 +10,10 @@ import type { policies as sqlitePolicies } from '../sqlite/schema.ts';
 
 type PolicyTable = typeof sqlitePolicies | typeof pgPolicies;
 
-export function policyListWhere(t: PolicyTable, tenantId: string, filter: PolicyFilter, page: PageRequest): SQL | undefined {
-  return and(
-    eq(t.tenantId, tenantId),
-    filter.scope ? eq(t.scope, filter.scope) : undefined,
-    filter.target !== undefined ? eq(t.target, filter.target) : undefined,
-    page.afterId ? gt(t.id, page.afterId) : undefined,
-  );
+/** The tenant's policies, oldest first, narrowed by scope and target when asked. */
+export function policyList(t: PolicyTable, tenantId: string, filter: PolicyFilter, page: PageRequest): ListQuery {
+  return ascendingPage(t.id, page, and(eq(t.tenantId, tenantId), filter.scope ? eq(t.scope, filter.scope) : undefined, filter.target !== undefined ? eq(t.target, filter.target) : undefined));
 }
-
-export const policyOrder = (t: PolicyTable) => asc(t.id);
 
 /** Enabled, and tenant-wide or aimed at the subject's section, one of its tags, or the agent itself. */
 export function applicableWhere(t: PolicyTable, tenantId: string, s: PolicySubject): SQL | undefined {
@@ -45,4 +41,15 @@ export function firstMissing(refs: readonly PolicyReference[], exists: (ref: Pol
 export async function firstMissingAsync(refs: readonly PolicyReference[], exists: (ref: PolicyReference) => Promise<boolean>): Promise<PolicyReference | null> {
   for (const ref of refs) if (!(await exists(ref))) return ref;
   return null;
+}
+
+/** The row a reference to an agent or endpoint points to: the tenant's row with that id, or (tag kinds) any of its rows carrying the tag. */
+export function referenceWhere(t: { tenantId: Column; id: Column; tags: Column }, tenantId: string, ref: PolicyReference, hasTag: (tags: Column, tag: string) => SQL): SQL {
+  const byTag = ref.kind === 'tag' || ref.kind === 'endpoint-tag';
+  return allOf(eq(t.tenantId, tenantId), byTag ? hasTag(t.tags, ref.id) : eq(t.id, ref.id));
+}
+
+/** The answer to a write whose policy is missing, or at another version than the write expected. */
+export function notWritable(current: { version: number } | undefined): PolicyWriteOutcome {
+  return current ? { kind: 'stale', currentVersion: current.version } : { kind: 'not-found' };
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
@@ -8,10 +8,12 @@ import { agentList, keyHashMatches, keyMatchColumns, silentSince, withHardwareId
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
+import { hasTag } from './tags.ts';
+import { firstRow } from './rows.ts';
 import type { SqliteWriter } from './transaction.ts';
 
-/** Tags are a JSON array in a text column. */
-const hasTag = (tag: string) => sql`exists (select 1 from json_each(${agents.tags}) where json_each.value = ${tag})`;
+/** Built once: the list filter's tag condition on this table. */
+const agentHasTag = (tag: string) => hasTag(agents.tags, tag);
 
 export class SqliteAgentRepository implements AgentRepository {
   private readonly w: SqliteWriter;
@@ -24,13 +26,7 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<AgentRecord | null> {
-    return (
-      this.w.db
-        .select()
-        .from(agents)
-        .where(tenantRow(agents, tenantId, id))
-        .get() ?? null
-    );
+    return firstRow(this.w.db.select().from(agents), tenantRow(agents, tenantId, id));
   }
 
   async findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null> {
@@ -38,17 +34,11 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null> {
-    return (
-      this.w.db
-        .select()
-        .from(agents)
-        .where(withHardwareId(agents, tenantId, hardwareId))
-        .get() ?? null
-    );
+    return firstRow(this.w.db.select().from(agents), withHardwareId(agents, tenantId, hardwareId));
   }
 
   async list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
-    const q = agentList(agents, tenantId, filter, page, hasTag);
+    const q = agentList(agents, tenantId, filter, page, agentHasTag);
     return toPage(this.w.db.select().from(agents).where(q.where).orderBy(q.orderBy).limit(q.limit).all(), page.limit);
   }
 

@@ -4,6 +4,7 @@ import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { InventoryRepository } from '../ports/inventory.ts';
 import { byAgentsThenVersion, changeList, installList, packageRows, snapshotOf } from '../shared/inventory.ts';
 import { toPage, toPageBy } from '../shared/paging.ts';
+import { firstRow } from './rows.ts';
 import type { SqliteDb } from './db.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 
@@ -17,13 +18,7 @@ export class SqliteInventoryRepository implements InventoryRepository {
   }
 
   async get(tenantId: string, agentId: string): Promise<StoredInventory | null> {
-    return (
-      this.db
-        .select()
-        .from(inventorySnapshots)
-        .where(snapshotOf(inventorySnapshots, tenantId, agentId))
-        .get() ?? null
-    );
+    return firstRow(this.db.select().from(inventorySnapshots), snapshotOf(inventorySnapshots, tenantId, agentId));
   }
 
   async listChanges(tenantId: string, agentId: string, page: PageRequest): Promise<Page<InventoryChange>> {

@@ -1,11 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
 import { addedReferences, policyReferences, type Policy, type PolicyFilter, type PolicyReference, type PolicyWriteOutcome } from '../../domain/policy.ts';
 import type { PolicyRepository, PolicySubject } from '../ports/policies.ts';
-import { applicableWhere, firstMissing, policyListWhere, policyOrder } from '../shared/policies.ts';
+import { applicableWhere, notWritable, referenceWhere, firstMissing, policyList } from '../shared/policies.ts';
 import { toPage } from '../shared/paging.ts';
+import { tenantRow } from '../shared/conditions.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import { agents, monitoredEndpoints, policies, sections } from './schema.ts';
+import { anyRow, firstRow } from './rows.ts';
+import { hasTag } from './tags.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
 export class SqlitePolicyRepository implements PolicyRepository {
@@ -26,32 +28,19 @@ export class SqlitePolicyRepository implements PolicyRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<Policy | null> {
-    return (
-      this.w.db
-        .select()
-        .from(policies)
-        .where(and(eq(policies.tenantId, tenantId), eq(policies.id, id)))
-        .get() ?? null
-    );
+    return firstRow(this.w.db.select().from(policies), tenantRow(policies, tenantId, id));
   }
 
   async list(tenantId: string, filter: PolicyFilter, page: PageRequest): Promise<Page<Policy>> {
-    const rows = this.w.db
-      .select()
-      .from(policies)
-      .where(policyListWhere(policies, tenantId, filter, page))
-      .orderBy(policyOrder(policies))
-      .limit(page.limit + 1)
-      .all();
-    return toPage(rows, page.limit);
+    const q = policyList(policies, tenantId, filter, page);
+    return toPage(this.w.db.select().from(policies).where(q.where).orderBy(q.orderBy).limit(q.limit).all(), page.limit);
   }
 
   async update(next: Policy, expectedVersion: number, effects: WriteEffects): Promise<PolicyWriteOutcome> {
     return this.w.transaction((tx, apply): PolicyWriteOutcome => {
-      const where = and(eq(policies.tenantId, next.tenantId), eq(policies.id, next.id));
+      const where = tenantRow(policies, next.tenantId, next.id);
       const current = tx.select({ version: policies.version, scope: policies.scope, target: policies.target, body: policies.body }).from(policies).where(where).get();
-      if (!current) return { kind: 'not-found' };
-      if (current.version !== expectedVersion) return { kind: 'stale', currentVersion: current.version };
+      if (!current || current.version !== expectedVersion) return notWritable(current);
       const missing = firstMissing(addedReferences(current, next), (ref) => referenceExists(tx, next.tenantId, ref));
       if (missing) return { kind: 'missing-reference', reference: missing };
       const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
@@ -63,10 +52,9 @@ export class SqlitePolicyRepository implements PolicyRepository {
 
   async delete(tenantId: string, id: string, expectedVersion: number, effects: WriteEffects): Promise<PolicyWriteOutcome> {
     return this.w.transaction((tx, apply): PolicyWriteOutcome => {
-      const where = and(eq(policies.tenantId, tenantId), eq(policies.id, id));
+      const where = tenantRow(policies, tenantId, id);
       const current = tx.select({ version: policies.version }).from(policies).where(where).get();
-      if (!current) return { kind: 'not-found' };
-      if (current.version !== expectedVersion) return { kind: 'stale', currentVersion: current.version };
+      if (!current || current.version !== expectedVersion) return notWritable(current);
       tx.delete(policies).where(where).run();
       apply(effects);
       return { kind: 'done' };
@@ -82,49 +70,9 @@ export class SqlitePolicyRepository implements PolicyRepository {
   }
 }
 
+/** Whether the row a reference points to exists; runs in the write's transaction. */
 function referenceExists(tx: SqliteTx, tenantId: string, ref: PolicyReference): boolean {
-  switch (ref.kind) {
-    case 'section':
-      return (
-        tx
-          .select({ id: sections.id })
-          .from(sections)
-          .where(and(eq(sections.tenantId, tenantId), eq(sections.id, ref.id)))
-          .get() !== undefined
-      );
-    case 'agent':
-      return (
-        tx
-          .select({ id: agents.id })
-          .from(agents)
-          .where(and(eq(agents.tenantId, tenantId), eq(agents.id, ref.id)))
-          .get() !== undefined
-      );
-    case 'tag':
-      return (
-        tx
-          .select({ id: agents.id })
-          .from(agents)
-          .where(and(eq(agents.tenantId, tenantId), sql`exists (select 1 from json_each(${agents.tags}) where json_each.value = ${ref.id})`))
-          .limit(1)
-          .get() !== undefined
-      );
-    case 'endpoint':
-      return (
-        tx
-          .select({ id: monitoredEndpoints.id })
-          .from(monitoredEndpoints)
-          .where(and(eq(monitoredEndpoints.tenantId, tenantId), eq(monitoredEndpoints.id, ref.id)))
-          .get() !== undefined
-      );
-    case 'endpoint-tag':
-      return (
-        tx
-          .select({ id: monitoredEndpoints.id })
-          .from(monitoredEndpoints)
-          .where(and(eq(monitoredEndpoints.tenantId, tenantId), sql`exists (select 1 from json_each(${monitoredEndpoints.tags}) where json_each.value = ${ref.id})`))
-          .limit(1)
-          .get() !== undefined
-      );
-  }
+  if (ref.kind === 'section') return anyRow(tx.select({ id: sections.id }).from(sections), tenantRow(sections, tenantId, ref.id));
+  if (ref.kind === 'agent' || ref.kind === 'tag') return anyRow(tx.select({ id: agents.id }).from(agents), referenceWhere(agents, tenantId, ref, hasTag));
+  return anyRow(tx.select({ id: monitoredEndpoints.id }).from(monitoredEndpoints), referenceWhere(monitoredEndpoints, tenantId, ref, hasTag));
 }

@@ -8,6 +8,7 @@ import type { RegistrationRepository } from '../ports/registration.ts';
 import { toPage } from '../shared/paging.ts';
 import { expiredUnclaimed, keyUndelivered, pendingList, toPending } from '../shared/registration.ts';
 import { agentRegistrations, agents } from './schema.ts';
+import { anyRow, firstRow } from './rows.ts';
 import type { SqliteWriter } from './transaction.ts';
 
 export class SqliteRegistrationRepository implements RegistrationRepository {
@@ -18,12 +19,12 @@ export class SqliteRegistrationRepository implements RegistrationRepository {
   }
 
   async find(agentId: string): Promise<Registration | null> {
-    return this.w.db.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, agentId)).get() ?? null;
+    return firstRow(this.w.db.select().from(agentRegistrations), eq(agentRegistrations.agentId, agentId));
   }
 
   async register(reg: NewRegistration, at: Date) {
     return this.w.transaction((tx) => {
-      if (tx.select({ id: agents.id }).from(agents).where(eq(agents.id, reg.agentId)).get()) return ALREADY_DONE;
+      if (anyRow(tx.select({ id: agents.id }).from(agents), eq(agents.id, reg.agentId))) return ALREADY_DONE;
       const existing = tx.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, reg.agentId)).get();
       if (existing?.claimedAt) return ALREADY_DONE;
       if (existing) {
@@ -54,7 +55,7 @@ export class SqliteRegistrationRepository implements RegistrationRepository {
     return this.w.transaction((tx, apply) => {
       const reg = tx.select().from(agentRegistrations).where(eq(agentRegistrations.agentId, agentId)).get();
       if (!reg) return NOT_FOUND;
-      if (reg.claimedAt || tx.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)).get()) return ALREADY_DONE;
+      if (reg.claimedAt || anyRow(tx.select({ id: agents.id }).from(agents), eq(agents.id, agentId))) return ALREADY_DONE;
       tx.update(agentRegistrations).set({ claimedAt: at, tenantId: agent.tenantId, updatedAt: at }).where(eq(agentRegistrations.agentId, agentId)).run();
       tx.insert(agents).values(agent).run();
       apply(effects);

@@ -8,6 +8,7 @@ import { SECTION_NAME_UNIQUE, sectionList, sectionNamed } from '../shared/sectio
 import { tenantRow } from '../shared/conditions.ts';
 import { nameTakenOnViolation } from '../shared/unique-violation.ts';
 import { sections } from './schema.ts';
+import { anyRow, firstRow } from './rows.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
 export class SqliteSectionRepository implements SectionRepository {
@@ -29,13 +30,7 @@ export class SqliteSectionRepository implements SectionRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<Section | null> {
-    return (
-      this.w.db
-        .select()
-        .from(sections)
-        .where(tenantRow(sections, tenantId, id))
-        .get() ?? null
-    );
+    return firstRow(this.w.db.select().from(sections), tenantRow(sections, tenantId, id));
   }
 
   async list(tenantId: string, page: PageRequest): Promise<Page<Section>> {
@@ -73,11 +68,5 @@ export class SqliteSectionRepository implements SectionRepository {
 }
 
 function nameTaken(tx: SqliteTx, tenantId: string, name: string, exceptId?: string): boolean {
-  return (
-    tx
-      .select({ id: sections.id })
-      .from(sections)
-      .where(sectionNamed(sections, tenantId, name, exceptId))
-      .get() !== undefined
-  );
+  return anyRow(tx.select({ id: sections.id }).from(sections), sectionNamed(sections, tenantId, name, exceptId));
 }

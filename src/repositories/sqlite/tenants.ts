@@ -9,6 +9,7 @@ import { toPage } from '../shared/paging.ts';
 import { TENANT_NAME_UNIQUE, tenantList } from '../shared/tenant.ts';
 import { nameTakenOnViolation } from '../shared/unique-violation.ts';
 import { operatorTokens, tenants } from './schema.ts';
+import { firstRow } from './rows.ts';
 import type { SqliteWriter } from './transaction.ts';
 
 export class SqliteTenantRepository implements TenantRepository {
@@ -19,11 +20,11 @@ export class SqliteTenantRepository implements TenantRepository {
   }
 
   async findById(id: string): Promise<Tenant | null> {
-    return this.w.db.select().from(tenants).where(eq(tenants.id, id)).get() ?? null;
+    return firstRow(this.w.db.select().from(tenants), eq(tenants.id, id));
   }
 
   async findByName(name: string): Promise<Tenant | null> {
-    return this.w.db.select().from(tenants).where(eq(tenants.name, name)).get() ?? null;
+    return firstRow(this.w.db.select().from(tenants), eq(tenants.name, name));
   }
 
   async list(page: PageRequest): Promise<Page<Tenant>> {
