@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../test/helpers/ports.ts';
 
 const mainTs = resolve(import.meta.dirname, '../src/main.ts');
+const gcOnSignal = resolve(import.meta.dirname, 'gc-on-signal.ts');
 
 export interface Instance {
   name: string;
@@ -31,7 +32,7 @@ export async function startInstance(name: string, dir: string, env: InstanceEnv)
   const port = await freePort();
   const logFile = join(dir, `${name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [mainTs, 'serve'], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', gcOnSignal, mainTs, 'serve'], {
     cwd: dir,
     stdio: ['ignore', fd, fd],
     env: {
@@ -80,6 +81,7 @@ export async function readiness(instance: Instance): Promise<number> {
 
 export interface ProcessGauges {
   rssBytes: number;
+  heapUsedBytes: number;
   /** Active resources keeping the event loop alive (timers, servers, pending requests), sockets excluded... */
   handles: number;
   /** ...and the sockets, mostly the load generator's keep-alive connections (as many as it ever had at once). */
@@ -89,8 +91,15 @@ export interface ProcessGauges {
   ackFloorPurged: number;
 }
 
-/** What the instance says of itself on /metrics (prom-client's process and Node gauges, the ingest queue). */
-export async function processGauges(instance: Instance): Promise<ProcessGauges> {
+/**
+ * What the instance says of itself on /metrics (prom-client's process and Node gauges, the ingest queue),
+ * after a full garbage collection (see gc-on-signal.ts).
+ */
+export async function processGauges(instance: Instance, collect = true): Promise<ProcessGauges> {
+  if (collect) {
+    instance.child.kill('SIGUSR2');
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const text = await (await fetch(`${instance.origin}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   const value = (series: string) => {
     const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -104,7 +113,14 @@ export async function processGauges(instance: Instance): Promise<ProcessGauges> 
     if (m[1] === 'TCPSocketWrap') sockets += Number(m[2]);
     else other += Number(m[2]);
   }
-  return { rssBytes: value('process_resident_memory_bytes'), handles: other, sockets, queueDepth: value('ingest_queue_depth'), ackFloorPurged: value('ingest_stream_ack_floor_purged_total') };
+  return {
+    rssBytes: value('process_resident_memory_bytes'),
+    heapUsedBytes: value('nodejs_heap_size_used_bytes'),
+    handles: other,
+    sockets,
+    queueDepth: value('ingest_queue_depth'),
+    ackFloorPurged: value('ingest_stream_ack_floor_purged_total'),
+  };
 }
 
 export async function stopInstance(instance: Instance): Promise<void> {

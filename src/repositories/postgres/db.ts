@@ -36,6 +36,10 @@ export function openPostgres(url: string, poolSize: number): PgPool {
     onnotice: () => {},
     connect_timeout: 10,
     idle_timeout: 60,
+    // Reconnect attempts at most ~1 s apart. The driver's default backoff grows with every connection
+    // error the pool has seen (3^n / 100 s, up to 20 s), so after a crash took all pooled connections down
+    // some waited up to 20 s after Postgres was back before trying again (slow requests, slow readiness).
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1),
     connection: { application_name: 'agentry' },
   });
   return new PgPool(drizzle({ client, schema }) as PgDb, poolSize);
