@@ -18,13 +18,14 @@ function docsScriptFile(): string {
 }
 
 export function systemHandlers(deps: HandlerDeps): TagHandlers<'system'> {
-  const docsPage = Scalar({ url: '/openapi.json', cdn: DOCS_SCRIPT_PATH, pageTitle: 'agentry API reference', withDefaultFonts: false, telemetry: false } as never);
+  const docsPage = Scalar({ url: '/openapi.json', cdn: DOCS_SCRIPT_PATH, pageTitle: 'agentry API reference', withDefaultFonts: false, telemetry: false });
   let docsScript: string | undefined;
   return {
     getHealth: (_input, res) => res.json(200, { status: 'ok' }),
     getLiveness: (_input, res) => res.json(200, { status: 'ok' }),
     getReadiness: async (_input, res, _ctx, c) => {
       const result = await runChecks(deps.readinessChecks, READINESS_TIMEOUT_MS);
+      // runChecks is keyed by the configured checks (database always, nats when configured): ReadinessChecks' shape.
       if (result.ok) return res.json(200, { status: 'ok', checks: result.checks as never });
       const failing = Object.entries(result.checks)
         .filter(([, r]) => r.status === 'failing')
@@ -34,6 +35,7 @@ export function systemHandlers(deps: HandlerDeps): TagHandlers<'system'> {
     getMetrics: async (_input, _res, _ctx, c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
     getOpenApiJson: (_input, _res, _ctx, c) => c.body(deps.contract.json, 200, { 'content-type': 'application/json' }),
     getOpenApiYaml: (_input, _res, _ctx, c) => c.body(deps.contract.yaml, 200, { 'content-type': 'application/yaml' }),
+    // Scalar's middleware is typed for Hono's default Env; ours only adds variables it never reads.
     getDocs: (_input, _res, _ctx, c) => docsPage(c as never, async () => {}) as Promise<Response>,
     getDocsAsset: (_input, _res, _ctx, c) => {
       docsScript ??= readFileSync(docsScriptFile(), 'utf8');

@@ -24,6 +24,7 @@ describe.each(dialects())('effective configuration on %s', (dialect) => {
   afterAll(() => s.close());
 
   const createPolicy = async (p: PolicyInput) => {
+    // Bodies built by the test as plain records; the server validates them against the contract.
     const res = await s.client.POST('/api/v1/policies', { body: p as never });
     expect(res.response.status, JSON.stringify(res.error)).toBe(201);
     return res.data!;
@@ -156,6 +157,7 @@ describe.each(dialects())('effective configuration on %s', (dialect) => {
     it('lists assigned and policy-selected endpoints in the Smotra shape; endpoint changes invalidate the cached document', async () => {
       await deleteAll();
       const createEndpoint = async (body: Record<string, unknown>) => {
+        // Bodies built by the test as plain records; the server validates them against the contract.
         const res = await s.client.POST('/api/v1/endpoints', { body: body as never });
         expect(res.response.status, JSON.stringify(res.error)).toBe(201);
         return res.data!;
@@ -167,6 +169,7 @@ describe.each(dialects())('effective configuration on %s', (dialect) => {
       const first = await agentGet();
       const etag = first.headers.get('etag')!;
       const doc1 = (await first.json()) as { endpoints: Record<string, unknown>[] };
+      // The shape checker takes the protocol's loose JSON type; the document was read as JSON above.
       expectSmotraAgentConfig(doc1 as never);
       expect(doc1.endpoints).toEqual([{ id: assigned.id, address: 'example.org', port: 443, enabled: true, tags: ['https'], check_type: 'tcpconnect', interval_secs: 60, timeout_secs: 5 }]);
 
@@ -178,6 +181,7 @@ describe.each(dialects())('effective configuration on %s', (dialect) => {
       const etag2 = second.headers.get('etag')!;
       expect((await agentGet(etag2)).status).toBe(304);
 
+      // Bodies built by the test as plain records; the server validates them against the contract.
       const upd = await s.client.PATCH('/api/v1/endpoints/{endpointId}', { params: { path: { endpointId: assigned.id } }, body: { address: 'example.io' } as never });
       expect(upd.response.status).toBe(200);
       const third = await agentGet(etag2);
@@ -227,6 +231,7 @@ describe.each(dialects())('effective configuration on %s', (dialect) => {
     });
 
     it('400 for a bad draft, 404 for an unknown agent or policy', async () => {
+      // Deliberately outside the client's body type: the server must refuse it by the contract.
       const bad = await s.client.POST('/api/v1/policies/preview', { body: { agentId: agent.agentId, policy: { name: 'd', scope: 'tenant', body: { nope: 1 } } } as never });
       expect(bad.response.status).toBe(400);
       const unknown = '0198f0a2-6c1e-7b3a-9f00-3c2d4e5f6a7b';
