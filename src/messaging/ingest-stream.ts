@@ -65,9 +65,8 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
     await jsm.consumers.add(options.streamName, consumerConfig);
   }
   const js = nc.jetstream();
-  const consumer = await js.consumers.get(options.streamName, DURABLE);
-  const messages = await consumer.consume({ max_messages: options.batchMessages * 2 });
-  const writer = new StreamWriter(messages, write, options, metrics, log);
+  const subscribe = async () => (await js.consumers.get(options.streamName, DURABLE)).consume({ max_messages: options.batchMessages * 2 });
+  const writer = new StreamWriter(await subscribe(), subscribe, write, options, metrics, log);
   writer.start();
   const quickJsm = await nc.jetstreamManager({ timeout: 1000 });
   const depth = new ConsumerDepth(quickJsm, options.streamName, DURABLE);
@@ -127,20 +126,26 @@ class StreamPublisher implements IngestSink {
   }
 }
 
-/** Drains the consumer: buffers delivered messages and writes them in batches, acking after each commit. */
+/**
+ * Drains the consumer: buffers delivered messages and writes them in batches, acking after each commit.
+ * Should the subscription end (nats.js gives up on it, e.g. when JetStream answers "consumer not found"
+ * while restarting from a crash), it subscribes again: the consumer resumes without a process restart.
+ */
 class StreamWriter {
   private buffer: JsMsg[] = [];
   private wake: (() => void) | undefined;
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private readonly messages: ConsumerMessages;
+  private messages: ConsumerMessages;
+  private readonly subscribe: () => Promise<ConsumerMessages>;
   private readonly write: BatchWriter;
   private readonly options: StreamOptions;
   private readonly metrics: IngestMetrics;
   private readonly log: Logger;
 
-  constructor(messages: ConsumerMessages, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger) {
+  constructor(messages: ConsumerMessages, subscribe: () => Promise<ConsumerMessages>, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger) {
     this.messages = messages;
+    this.subscribe = subscribe;
     this.write = write;
     this.options = options;
     this.metrics = metrics;
@@ -148,12 +153,7 @@ class StreamWriter {
   }
 
   start(): void {
-    void (async () => {
-      for await (const m of this.messages) {
-        this.buffer.push(m);
-        this.wake?.();
-      }
-    })().catch((err: unknown) => this.log.error({ err }, 'ingestion consumer stopped'));
+    void this.receive();
     this.loop = this.drain();
   }
 
@@ -164,6 +164,33 @@ class StreamWriter {
     // Messages delivered but not written are redelivered (to another instance, or after restart).
     for (const m of this.buffer.splice(0)) m.nak();
     await this.messages.close();
+  }
+
+  private async receive(): Promise<void> {
+    for (;;) {
+      try {
+        for await (const m of this.messages) {
+          this.buffer.push(m);
+          this.wake?.();
+        }
+        if (this.stopped) return;
+        this.log.warn('ingestion consumer subscription ended; subscribing again');
+      } catch (err) {
+        if (this.stopped) return;
+        this.log.warn({ err }, 'ingestion consumer subscription failed; subscribing again');
+      }
+      for (;;) {
+        await sleep(1000);
+        if (this.stopped) return;
+        try {
+          this.messages = await this.subscribe();
+          break;
+        } catch (err) {
+          this.log.warn({ err }, 'ingestion consumer not reachable yet');
+        }
+      }
+      if (this.stopped) return void (await this.messages.close());
+    }
   }
 
   private async drain(): Promise<void> {
