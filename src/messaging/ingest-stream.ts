@@ -29,6 +29,8 @@ export interface StreamOptions {
 }
 
 const DURABLE = 'agentry-ingest-writer';
+/** How often the writer checks that its subscription still delivers (see StreamWriter.checkStalled). */
+const STALL_CHECK_MS = 5_000;
 /** How often acknowledged messages left below the ack floor are looked for (see ack-floor-purge.ts). */
 const ACK_FLOOR_CHECK_MS = 5_000;
 const subjectOf = (stream: string) => `agentry.ingest.${stream.toLowerCase()}`;
@@ -66,9 +68,10 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
   }
   const js = nc.jetstream();
   const subscribe = async () => (await js.consumers.get(options.streamName, DURABLE)).consume({ max_messages: options.batchMessages * 2 });
-  const writer = new StreamWriter(await subscribe(), subscribe, write, options, metrics, log);
-  writer.start();
   const quickJsm = await nc.jetstreamManager({ timeout: 1000 });
+  const undelivered = async () => (await quickJsm.consumers.info(options.streamName, DURABLE)).num_pending;
+  const writer = new StreamWriter(await subscribe(), subscribe, undelivered, write, options, metrics, log);
+  writer.start();
   const depth = new ConsumerDepth(quickJsm, options.streamName, DURABLE);
   const purge = startAckFloorPurge(quickJsm, options.streamName, DURABLE, ACK_FLOOR_CHECK_MS, (n) => metrics.ackFloorPurged.inc(n), log);
   return new StreamPublisher(js, subject, options, metrics, writer, () => depth.read(), () => purge.stop());
@@ -138,14 +141,18 @@ class StreamWriter {
   private loop: Promise<void> | undefined;
   private messages: ConsumerMessages;
   private readonly subscribe: () => Promise<ConsumerMessages>;
+  private readonly undelivered: () => Promise<number>;
+  private lastDelivery = performance.now();
+  private watchdog: NodeJS.Timeout | undefined;
   private readonly write: BatchWriter;
   private readonly options: StreamOptions;
   private readonly metrics: IngestMetrics;
   private readonly log: Logger;
 
-  constructor(messages: ConsumerMessages, subscribe: () => Promise<ConsumerMessages>, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger) {
+  constructor(messages: ConsumerMessages, subscribe: () => Promise<ConsumerMessages>, undelivered: () => Promise<number>, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger) {
     this.messages = messages;
     this.subscribe = subscribe;
+    this.undelivered = undelivered;
     this.write = write;
     this.options = options;
     this.metrics = metrics;
@@ -155,10 +162,12 @@ class StreamWriter {
   start(): void {
     void this.receive();
     this.loop = this.drain();
+    this.watchdog = setInterval(() => void this.checkStalled(), STALL_CHECK_MS).unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.watchdog);
     this.wake?.();
     await this.loop;
     // Messages delivered but not written are redelivered (to another instance, or after restart).
@@ -170,6 +179,7 @@ class StreamWriter {
     for (;;) {
       try {
         for await (const m of this.messages) {
+          this.lastDelivery = performance.now();
           this.buffer.push(m);
           this.wake?.();
         }
@@ -191,6 +201,23 @@ class StreamWriter {
       }
       if (this.stopped) return void (await this.messages.close());
     }
+  }
+
+  /**
+   * After a NATS restart, nats.js's pull subscription can stay open without pulling (seen in the fault
+   * runs: no delivery, no error, messages waiting on the server). Nothing delivered here for a while
+   * although the server holds undelivered messages: the subscription is closed, and `receive` opens it again.
+   */
+  private async checkStalled(): Promise<void> {
+    if (this.stopped || performance.now() - this.lastDelivery < STALL_CHECK_MS * 2) return;
+    try {
+      if ((await this.undelivered()) === 0) return;
+    } catch {
+      return; // NATS not answering: nothing to conclude yet
+    }
+    this.log.warn({ idleMs: Math.round(performance.now() - this.lastDelivery) }, 'ingestion consumer delivers nothing while messages wait; subscribing again');
+    this.lastDelivery = performance.now();
+    await this.messages.close();
   }
 
   private async drain(): Promise<void> {
