@@ -69,7 +69,10 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
   const js = nc.jetstream();
   const subscribe = async () => (await js.consumers.get(options.streamName, DURABLE)).consume({ max_messages: options.batchMessages * 2 });
   const quickJsm = await nc.jetstreamManager({ timeout: 1000 });
-  const undelivered = async () => (await quickJsm.consumers.info(options.streamName, DURABLE)).num_pending;
+  const undelivered = async () => {
+    const info = await quickJsm.consumers.info(options.streamName, DURABLE);
+    return info.num_pending + info.num_ack_pending;
+  };
   const writer = new StreamWriter(await subscribe(), subscribe, undelivered, write, options, metrics, log);
   writer.start();
   const depth = new ConsumerDepth(quickJsm, options.streamName, DURABLE);
@@ -205,8 +208,9 @@ class StreamWriter {
 
   /**
    * After a NATS restart, nats.js's pull subscription can stay open without pulling (seen in the fault
-   * runs: no delivery, no error, messages waiting on the server). Nothing delivered here for a while
-   * although the server holds undelivered messages: the subscription is closed, and `receive` opens it again.
+   * runs: no delivery, no error, messages waiting on the server, undelivered or awaiting redelivery).
+   * Nothing delivered here for a while although the server holds such messages: the subscription is
+   * closed, and `receive` opens it again (needlessly at worst, when another instance holds them).
    */
   private async checkStalled(): Promise<void> {
     if (this.stopped || performance.now() - this.lastDelivery < STALL_CHECK_MS * 2) return;
