@@ -5,7 +5,7 @@
  * resources (timers, servers, requests; client keep-alive sockets are reported apart) within 10% (RSS is
  * reported; it counts against the target only when the heap grew too).
  *
- *   node chaos/run.ts [--short] [--agents N] [--faults nats-kill,pg-crash,pg-freeze] [--json FILE]
+ *   node chaos/run.ts [--short] [--agents N] [--faults nats-kill,pg-crash,pg-freeze] [--json FILE] [--keep-logs]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     agents: { type: 'string', default: '16' },
     faults: { type: 'string', default: 'nats-kill,pg-crash,pg-freeze' },
     json: { type: 'string' },
+    'keep-logs': { type: 'boolean', default: false },
   },
 });
 
@@ -25,7 +26,7 @@ const faults = values.faults.split(',').map((f) => f.trim()) as FaultKind[];
 for (const f of faults) if (!(f in FAULTS)) throw new Error(`unknown fault ${f} (known: ${Object.keys(FAULTS).join(', ')})`);
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-const result = await runChaos({ short: values.short, agents: Number(values.agents), faults, log });
+const result = await runChaos({ short: values.short, agents: Number(values.agents), faults, log, keepLogs: values['keep-logs'] });
 process.stdout.write(report(result));
 if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
 process.exit(result.failures.length === 0 ? 0 : 1);

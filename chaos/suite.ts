@@ -20,6 +20,8 @@ export interface ChaosOptions {
   /** The faults of each round, in order. */
   faults: FaultKind[];
   log: (line: string) => void;
+  /** Keep the instances' log files (their directory is printed) instead of removing them. */
+  keepLogs?: boolean;
 }
 
 export interface FaultOutcome {
@@ -114,7 +116,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   } finally {
     for (const i of instances) await stopInstance(i);
     await infra.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (options.keepLogs) options.log(`instance logs kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -29,6 +29,8 @@ export interface StreamOptions {
 }
 
 const DURABLE = 'agentry-ingest-writer';
+/** How often the writer checks that its subscription still delivers (see StreamWriter.checkStalled). */
+const STALL_CHECK_MS = 5_000;
 /** How often acknowledged messages left below the ack floor are looked for (see ack-floor-purge.ts). */
 const ACK_FLOOR_CHECK_MS = 5_000;
 const subjectOf = (stream: string) => `agentry.ingest.${stream.toLowerCase()}`;
@@ -65,11 +67,14 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
     await jsm.consumers.add(options.streamName, consumerConfig);
   }
   const js = nc.jetstream();
-  const consumer = await js.consumers.get(options.streamName, DURABLE);
-  const messages = await consumer.consume({ max_messages: options.batchMessages * 2 });
-  const writer = new StreamWriter(messages, write, options, metrics, log);
-  writer.start();
+  const subscribe = async () => (await js.consumers.get(options.streamName, DURABLE)).consume({ max_messages: options.batchMessages * 2 });
   const quickJsm = await nc.jetstreamManager({ timeout: 1000 });
+  const undelivered = async () => {
+    const info = await quickJsm.consumers.info(options.streamName, DURABLE);
+    return info.num_pending + info.num_ack_pending;
+  };
+  const writer = new StreamWriter(await subscribe(), subscribe, undelivered, write, options, metrics, log);
+  writer.start();
   const depth = new ConsumerDepth(quickJsm, options.streamName, DURABLE);
   const purge = startAckFloorPurge(quickJsm, options.streamName, DURABLE, ACK_FLOOR_CHECK_MS, (n) => metrics.ackFloorPurged.inc(n), log);
   return new StreamPublisher(
@@ -135,20 +140,30 @@ class StreamPublisher implements IngestSink {
   }
 }
 
-/** Drains the consumer: buffers delivered messages and writes them in batches, acking after each commit. */
+/**
+ * Drains the consumer: buffers delivered messages and writes them in batches, acking after each commit.
+ * Should the subscription end (nats.js gives up on it, e.g. when JetStream answers "consumer not found"
+ * while restarting from a crash), it subscribes again: the consumer resumes without a process restart.
+ */
 class StreamWriter {
   private buffer: JsMsg[] = [];
   private wake: (() => void) | undefined;
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private readonly messages: ConsumerMessages;
+  private messages: ConsumerMessages;
+  private readonly subscribe: () => Promise<ConsumerMessages>;
+  private readonly undelivered: () => Promise<number>;
+  private lastDelivery = performance.now();
+  private watchdog: NodeJS.Timeout | undefined;
   private readonly write: BatchWriter;
   private readonly options: StreamOptions;
   private readonly metrics: IngestMetrics;
   private readonly log: Logger;
 
-  constructor(messages: ConsumerMessages, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger) {
+  constructor(messages: ConsumerMessages, subscribe: () => Promise<ConsumerMessages>, undelivered: () => Promise<number>, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger) {
     this.messages = messages;
+    this.subscribe = subscribe;
+    this.undelivered = undelivered;
     this.write = write;
     this.options = options;
     this.metrics = metrics;
@@ -156,21 +171,64 @@ class StreamWriter {
   }
 
   start(): void {
-    void (async () => {
-      for await (const m of this.messages) {
-        this.buffer.push(m);
-        this.wake?.();
-      }
-    })().catch((err: unknown) => this.log.error({ err }, 'ingestion consumer stopped'));
+    void this.receive();
     this.loop = this.drain();
+    this.watchdog = setInterval(() => void this.checkStalled(), STALL_CHECK_MS).unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.watchdog);
     this.wake?.();
     await this.loop;
     // Messages delivered but not written are redelivered (to another instance, or after restart).
     for (const m of this.buffer.splice(0)) m.nak();
+    await this.messages.close();
+  }
+
+  private async receive(): Promise<void> {
+    for (;;) {
+      try {
+        for await (const m of this.messages) {
+          this.lastDelivery = performance.now();
+          this.buffer.push(m);
+          this.wake?.();
+        }
+        if (this.stopped) return;
+        this.log.warn('ingestion consumer subscription ended; subscribing again');
+      } catch (err) {
+        if (this.stopped) return;
+        this.log.warn({ err }, 'ingestion consumer subscription failed; subscribing again');
+      }
+      for (;;) {
+        await sleep(1000);
+        if (this.stopped) return;
+        try {
+          this.messages = await this.subscribe();
+          break;
+        } catch (err) {
+          this.log.warn({ err }, 'ingestion consumer not reachable yet');
+        }
+      }
+      if (this.stopped) return void (await this.messages.close());
+    }
+  }
+
+  /**
+   * After a NATS restart, nats.js's pull subscription can stay open without pulling (seen in the fault
+   * runs: no delivery, no error, messages waiting on the server, undelivered or awaiting redelivery).
+   * Nothing delivered here for a while although the server holds such messages: the subscription is
+   * closed, and `receive` opens it again (needlessly at worst, when another instance holds them).
+   */
+  private async checkStalled(): Promise<void> {
+    if (this.stopped || performance.now() - this.lastDelivery < STALL_CHECK_MS * 2) return;
+    try {
+      if ((await this.undelivered()) === 0) return;
+    } catch {
+      return; // NATS not answering: nothing to conclude yet
+    }
+    this.log.warn({ idleMs: Math.round(performance.now() - this.lastDelivery) }, 'ingestion consumer delivers nothing while messages wait; subscribing again');
+    this.lastDelivery = performance.now();
     await this.messages.close();
   }
 
