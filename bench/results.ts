@@ -1,12 +1,14 @@
 /**
  * Check-result scenarios.
- * - results: agents in turn send Smotra result batches of 100 ping results (fresh ids, recent
+ * - results: agents in turn send Smotra result batches of 100 ping results (fresh UUIDv7 ids, as the
+ *   agent makes them: time-ordered, so the id index grows at its end rather than at random pages; recent
  *   timestamps, five endpoint ids per batch that the server keeps as agent-local endpoints) at 64
  *   connections; rows/s from the server's own counter.
  * - report: one endpoint's reachability report over one day at aggregation=5m (288 buckets) from
  *   1M results bulk-loaded for that endpoint and day, straight into the database.
  */
 import { randomUUID } from 'node:crypto';
+import { uuidv7 } from 'uuidv7';
 import { scrape, promValue } from './ingest.ts';
 import type { Variant } from './load.ts';
 import type { RunContext, Step } from './scenarios.ts';
@@ -40,7 +42,7 @@ export function resultsStep(ctx: RunContext): Step {
         for (let r = 0; r < RESULTS_PER_BATCH; r++) {
           const ts = new Date(t0 + r * 10 + Math.floor(i / ctx.fleet.length) * 1000).toISOString();
           const latency = ((i * 7919 + r * 104729) % 20_000) / 100;
-          items += `${r ? ',' : ''}{"id":"${randomUUID()}","agent_id":"${agent.id}","endpoint_id":"${endpoints[r % endpoints.length]}","check_type":{"type":"ping","result":{"resolved_ip":"192.0.2.1","successes":1,"failures":0,"success_latencies":[${latency}],"error_details":null}},"timestamp":"${ts}"}`;
+          items += `${r ? ',' : ''}{"id":"${uuidv7()}","agent_id":"${agent.id}","endpoint_id":"${endpoints[r % endpoints.length]}","check_type":{"type":"ping","result":{"resolved_ip":"192.0.2.1","successes":1,"failures":0,"success_latencies":[${latency}],"error_details":null}},"timestamp":"${ts}"}`;
         }
         return { path: `/api/v1/agent/${agent.id}/results`, headers: agent.headers, body: `{"results":[${items}]}` };
       };

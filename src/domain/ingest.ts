@@ -22,6 +22,8 @@ export interface IngestWriteResult {
   changesWritten: number;
   /** Check results newly stored (one already stored under its id is skipped). */
   resultsWritten?: number;
+  /** Per item, in order: how many of its check results were newly stored (set when the batch had results). */
+  resultsStored?: number[];
 }
 
 /**

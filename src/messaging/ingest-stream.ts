@@ -10,7 +10,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { IngestMetrics } from '../observability/ingest-metrics.ts';
 import type { IngestItem } from '../domain/ingest.ts';
 import { UnavailableError } from '../services/errors.ts';
-import { itemRows, type BatchWriter, type IngestSink } from '../services/ingest/sink.ts';
+import { itemRows, type BatchWriter, type IngestReceipt, type IngestSink } from '../services/ingest/sink.ts';
 import { newId } from '../services/ids.ts';
 import { transientDatabaseFault } from '../repositories/shared/transient-errors.ts';
 import { startAckFloorPurge } from './ack-floor-purge.ts';
@@ -89,6 +89,8 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
 }
 
 class StreamPublisher implements IngestSink {
+  /** The 202 follows the JetStream ack; the database write comes later. */
+  readonly reportsStoredResults = false;
   /** Publishes awaiting their JetStream ack. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
@@ -110,7 +112,7 @@ class StreamPublisher implements IngestSink {
     this.stopMaintenance = stopMaintenance;
   }
 
-  async submit(item: IngestItem): Promise<void> {
+  async submit(item: IngestItem): Promise<IngestReceipt> {
     if (this.closed) throw this.refuse('shutting_down', 'the server is shutting down');
     if (this.inFlight.size >= this.options.maxInFlightPublishes) throw this.refuse('queue_full', `${this.inFlight.size} publishes are awaiting JetStream`);
     const started = performance.now();
@@ -119,6 +121,7 @@ class StreamPublisher implements IngestSink {
     try {
       await publish;
       this.metrics.ackSeconds.observe((performance.now() - started) / 1000);
+      return { resultsStored: null };
     } catch (err) {
       // Stream full (writers lag), NATS unreachable or no ack in time: the client retries later.
       throw this.refuse('stream_unavailable', `JetStream did not accept the data (${(err as Error).message}); retry later`);

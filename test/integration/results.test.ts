@@ -109,6 +109,14 @@ describe.each(dialects())('results on %s', (dialect) => {
     }
   });
 
+  it('counts a batch re-sent while the first attempt is still being written as duplicates: accepted once in all', async () => {
+    const e = await managed();
+    const items = [0, 1, 2, 3].map((i) => resultItem(agent.agentId, e.id, variants.ping([7]), ago(60_000 - i * 1000)));
+    const acks = await Promise.all([submit(agent, items), submit(agent, items), submit(agent, items)]);
+    expect(acks.reduce((n, a) => n + a.accepted, 0)).toBe(4);
+    expect(acks.reduce((n, a) => n + a.duplicates_skipped, 0)).toBe(8);
+  });
+
   it('skips malformed items, results of another agent and out-of-window timestamps, counting each; stores the rest', async () => {
     const e = await managed();
     const other = await enrollAgent(s.client, secret);

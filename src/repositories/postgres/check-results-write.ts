@@ -9,15 +9,15 @@ import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domai
 import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
 import { chunks } from '../shared/ingest.ts';
-import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, type MinuteRollup } from '../shared/check-results.ts';
+import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, storedPerItem, type MinuteRollup } from '../shared/check-results.ts';
 import { textArray, timeArray } from './arrays.ts';
 import type { PgTx } from './transaction.ts';
 
 const UNNEST_CHUNK = 5_000;
 
-export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], reachability: ReachabilityRule | undefined): Promise<{ written: number; events: NewEvent[] }> {
+export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], reachability: ReachabilityRule | undefined): Promise<{ written: number; perItem: number[]; events: NewEvent[] }> {
   const results = resultsOf(items);
-  if (results.length === 0) return { written: 0, events: [] };
+  if (results.length === 0) return { written: 0, perItem: [], events: [] };
   const byId = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const storedIds = new Set<string>();
   for (const rows of chunks(byId, UNNEST_CHUNK)) for (const id of await insertResults(tx, rows)) storedIds.add(id);
@@ -54,7 +54,7 @@ export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], 
     if (event) events.push(event);
   }
   if (next.length > 0) await upsertStates(tx, next);
-  return { written, events };
+  return { written, perItem: storedPerItem(items, storedIds), events };
 }
 
 interface StateRow extends Record<string, unknown> {

@@ -38,6 +38,7 @@ export class PgIngestRepository implements IngestRepository {
       for (const rows of chunks(bySeries(newestPerSeries(items)), UNNEST_CHUNK)) await upsertLatest(tx, rows);
       const checks = await writeCheckResults(tx, items, reachability);
       if (checks.written > 0) result.resultsWritten = checks.written;
+      if (checks.perItem.length > 0) result.resultsStored = checks.perItem;
 
       const inventories = items.filter(hasInventory);
       if (inventories.length === 0) {

@@ -6,6 +6,19 @@ import type { IngestItem } from '../../domain/ingest.ts';
 
 export const resultsOf = (items: readonly IngestItem[]): CheckResultRow[] => items.flatMap((i) => i.results ?? []);
 
+/**
+ * Per item, how many of its results were newly stored, from the ids the write stored. An id two items of
+ * the batch share (an agent re-sending while its first attempt waits) was stored once: it counts for the first.
+ */
+export function storedPerItem(items: readonly IngestItem[], storedIds: ReadonlySet<string>): number[] {
+  const unclaimed = new Set(storedIds);
+  return items.map((item) => {
+    let n = 0;
+    for (const r of item.results ?? []) if (unclaimed.delete(r.id)) n++;
+    return n;
+  });
+}
+
 /** An endpoint id as some agent of a tenant reported it: the row an agent-local endpoint starts from. */
 export interface ReportedEndpoint {
   tenantId: string;

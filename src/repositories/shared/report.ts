@@ -1,6 +1,7 @@
 /**
  * Report aggregation in code: counts and exact nearest-rank percentiles per epoch-aligned bucket, from raw
- * result rows (any range) or from per-minute rollups (minute-aligned ranges: ~60× fewer rows to read).
+ * result rows (any range), from per-minute rollups (minute-aligned ranges: ~60× fewer rows to read), or from
+ * rollups the database already concatenated per bucket.
  */
 import type { ReportBucket } from '../../domain/check-result.ts';
 
@@ -58,6 +59,17 @@ function toFloat64(bytes: Uint8Array): Float64Array {
   return new Float64Array(new Uint8Array(bytes).buffer, 0, n);
 }
 
+/**
+ * Rows already grouped per bucket (the database concatenated the bucket's minute rollups): bucket number
+ * (⌊start / stepMs⌋), checks, successes, and all the bucket's latencies as little-endian float64s. Nothing
+ * is copied (unless misaligned): the selection reorders the latency bytes in place.
+ */
+export function aggregateBuckets(rows: Iterable<readonly [bucket: number, checks: number, successes: number, latencies: Uint8Array]>, stepMs: number): ReportBucket[] {
+  const out: ReportBucket[] = [];
+  for (const [key, checks, successes, latencies] of rows) out.push(figures(key, checks, successes, toFloat64(latencies), stepMs));
+  return out.sort((a, b) => a.ts.getTime() - b.ts.getTime());
+}
+
 function finish(accs: Map<number, Acc>, stepMs: number): ReportBucket[] {
   return [...accs.entries()]
     .sort(([a], [b]) => a - b)
@@ -68,31 +80,37 @@ function finish(accs: Map<number, Acc>, stepMs: number): ReportBucket[] {
         values.set(part, at);
         at += part.length;
       }
-      const n = values.length;
-      let sum = 0;
-      let max = -Infinity;
-      for (let i = 0; i < n; i++) {
-        sum += values[i]!;
-        if (values[i]! > max) max = values[i]!;
-      }
-      // Nearest rank: the ⌈p·n⌉-th smallest. Selected, not sorted: linear time per bucket. p95 is searched
-      // above p50, which selection leaves with everything before it no greater and everything after no smaller.
-      const r50 = Math.max(0, Math.ceil(0.5 * n) - 1);
-      const r95 = Math.max(0, Math.ceil(0.95 * n) - 1);
-      if (n > 0) {
-        select(values, r50, 0, n - 1);
-        select(values, r95, r50, n - 1);
-      }
-      return {
-        ts: new Date(key * stepMs),
-        checks: a.checks,
-        successes: a.successes,
-        latencyAvgMs: n > 0 ? sum / n : null,
-        latencyP50Ms: n > 0 ? values[r50]! : null,
-        latencyP95Ms: n > 0 ? values[r95]! : null,
-        latencyMaxMs: n > 0 ? max : null,
-      };
+      return figures(key, a.checks, a.successes, values, stepMs);
     });
+}
+
+/** One bucket's figures; reorders `values`. */
+function figures(key: number, checks: number, successes: number, values: Float64Array, stepMs: number): ReportBucket {
+  const n = values.length;
+  let sum = 0;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    sum += v;
+    if (v > max) max = v;
+  }
+  // Nearest rank: the ⌈p·n⌉-th smallest. Selected, not sorted: linear time per bucket. p95 is searched
+  // above p50, which selection leaves with everything before it no greater and everything after no smaller.
+  const r50 = Math.max(0, Math.ceil(0.5 * n) - 1);
+  const r95 = Math.max(0, Math.ceil(0.95 * n) - 1);
+  if (n > 0) {
+    select(values, r50, 0, n - 1);
+    select(values, r95, r50, n - 1);
+  }
+  return {
+    ts: new Date(key * stepMs),
+    checks,
+    successes,
+    latencyAvgMs: n > 0 ? sum / n : null,
+    latencyP50Ms: n > 0 ? values[r50]! : null,
+    latencyP95Ms: n > 0 ? values[r95]! : null,
+    latencyMaxMs: n > 0 ? max : null,
+  };
 }
 
 /** Quickselect (Hoare partition, median-of-three pivot): puts the k-th smallest of a[lo..hi] at index k. */

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domain/check-result.ts';
 import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
-import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf } from '../shared/check-results.ts';
+import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, storedPerItem } from '../shared/check-results.ts';
 
 interface StateRow {
   tenant_id: string;
@@ -54,10 +54,10 @@ export class SqliteCheckResultWriter {
     );
   }
 
-  /** Runs inside the caller's transaction; returns the results newly stored and the events to publish. */
-  write(items: readonly IngestItem[], reachability: ReachabilityRule | undefined): { written: number; events: NewEvent[] } {
+  /** Runs inside the caller's transaction; returns the results newly stored (in all and per item) and the events to publish. */
+  write(items: readonly IngestItem[], reachability: ReachabilityRule | undefined): { written: number; perItem: number[]; events: NewEvent[] } {
     const results = resultsOf(items);
-    if (results.length === 0) return { written: 0, events: [] };
+    if (results.length === 0) return { written: 0, perItem: [], events: [] };
     const stored: CheckResultRow[] = [];
     for (const r of results) {
       const { changes } = this.insertResult.run(r.id, r.tenantId, r.agentId, r.endpointId, r.checkType, r.ts.getTime(), r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
@@ -84,7 +84,7 @@ export class SqliteCheckResultWriter {
       const event = reachability(previous, state, managed);
       if (event) events.push(event);
     }
-    return { written: stored.length, events };
+    return { written: stored.length, perItem: storedPerItem(items, new Set(stored.map((r) => r.id))), events };
   }
 }
 

@@ -62,6 +62,7 @@ export class SqliteIngestRepository implements IngestRepository {
       }
       const checks = results.write(items, reachability);
       if (checks.written > 0) result.resultsWritten = checks.written;
+      if (checks.perItem.length > 0) result.resultsStored = checks.perItem;
       const events: NewEvent[] = checks.events;
       for (const item of items) {
         if (!hasInventory(item)) continue;

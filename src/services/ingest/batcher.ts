@@ -10,7 +10,7 @@ import type { Logger } from '../../observability/logger.ts';
 import type { IngestMetrics } from '../../observability/ingest-metrics.ts';
 import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
 import { UnavailableError } from '../errors.ts';
-import { itemRows, type BatchWriter, type IngestSink } from './sink.ts';
+import { itemRows, type BatchWriter, type IngestReceipt, type IngestSink } from './sink.ts';
 
 export interface BatcherOptions {
   flushIntervalMs: number;
@@ -25,11 +25,12 @@ interface Pending {
   item: IngestItem;
   rows: number;
   enqueuedAt: number;
-  resolve(): void;
+  resolve(receipt: IngestReceipt): void;
   reject(err: Error): void;
 }
 
 export class IngestBatcher implements IngestSink {
+  readonly reportsStoredResults = true;
   private readonly write: BatchWriter;
   private readonly options: BatcherOptions;
   private readonly metrics: IngestMetrics;
@@ -54,13 +55,13 @@ export class IngestBatcher implements IngestSink {
     return this.queuedRows;
   }
 
-  submit(item: IngestItem): Promise<void> {
+  submit(item: IngestItem): Promise<IngestReceipt> {
     if (this.closed) return Promise.reject(this.refuse('shutting_down', 'the server is shutting down'));
     const rows = itemRows(item);
     if (this.queuedRows + rows > this.options.maxQueueRows && this.queue.length > 0) {
       return Promise.reject(this.refuse('queue_full', `the ingestion queue is full (${this.queuedRows} rows waiting)`));
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<IngestReceipt>((resolve, reject) => {
       this.queue.push({ item, rows, enqueuedAt: performance.now(), resolve, reject });
       this.queuedRows += rows;
       this.schedule();
@@ -140,7 +141,7 @@ export class IngestBatcher implements IngestSink {
     try {
       const result = await this.write(batch.map((p) => p.item));
       this.recordCommit(batch, result, started);
-      for (const p of batch) p.resolve();
+      for (const [i, p] of batch.entries()) p.resolve({ resultsStored: result.resultsStored?.[i] ?? 0 });
     } catch (err) {
       this.metrics.batchFailures.inc();
       if (batch.length === 1) {

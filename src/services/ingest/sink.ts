@@ -5,8 +5,19 @@
  */
 import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
 
+/** What a sink knows once an item is durable. */
+export interface IngestReceipt {
+  /** How many of the item's check results were newly stored; null when the sink acknowledges before the write (JetStream). */
+  resultsStored: number | null;
+}
+
 export interface IngestSink {
-  submit(item: IngestItem): Promise<void>;
+  /**
+   * True when `submit` resolves after the database write and reports what it stored, so callers need not
+   * look up duplicates beforehand.
+   */
+  readonly reportsStoredResults: boolean;
+  submit(item: IngestItem): Promise<IngestReceipt>;
   /** Rows (or messages) accepted but not yet written to the database. */
   depth(): number | Promise<number>;
   /** Refuses new items, writes what is queued, and resolves when done. */

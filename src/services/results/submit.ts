@@ -68,12 +68,18 @@ export async function submitResults({ ctx, input, sink, limits }: { ctx: Service
     rows.set(parsed.id, { ...rest, tenantId: agent.tenantId, ts: new Date(ts), receivedAt: now });
   }
   if (reasons.length > 0) ctx.log.warn({ submissionId, agentId: agent.agentId, skipped, first: reasons }, 'results skipped');
-  // Counted before the write: a result that is in flight in another request at the same moment (the agent
-  // re-sending while the first attempt is still being written) is counted as accepted by both; it is stored once.
-  const stored = rows.size > 0 ? await ctx.repos.results.existingIds(agent.tenantId, [...rows.keys()]) : new Set<string>();
-  const fresh = [...rows.values()].filter((r) => !stored.has(r.id));
-  if (fresh.length > 0) await sink.submit({ tenantId: agent.tenantId, agentId: agent.agentId, receivedAt: now, samples: [], inventory: null, results: fresh });
-  const ack = { submissionId, accepted: fresh.length, duplicatesSkipped: stored.size + repeated, receivedAt: now, skipped };
+  // The batcher answers once the write is done and says how many results it stored: the rest were stored
+  // before (or by another request of the same batch). JetStream acknowledges before the write, so there the
+  // stored ids are looked up first; a result in flight in another request at that moment counts as accepted
+  // by both, and is stored once.
+  let candidates = [...rows.values()];
+  if (!sink.reportsStoredResults && candidates.length > 0) {
+    const stored = await ctx.repos.results.existingIds(agent.tenantId, [...rows.keys()]);
+    candidates = candidates.filter((r) => !stored.has(r.id));
+  }
+  const receipt = candidates.length > 0 ? await sink.submit({ tenantId: agent.tenantId, agentId: agent.agentId, receivedAt: now, samples: [], inventory: null, results: candidates }) : null;
+  const accepted = receipt?.resultsStored ?? candidates.length;
+  const ack = { submissionId, accepted, duplicatesSkipped: rows.size - accepted + repeated, receivedAt: now, skipped };
   ctx.log.debug({ ...ack, agentId: agent.agentId }, 'results accepted');
   return ack;
 }

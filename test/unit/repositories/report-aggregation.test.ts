@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { nearestRank } from '../../../src/domain/check-result.ts';
 import { encodeLatencies } from '../../../src/repositories/shared/check-results.ts';
-import { aggregateMinutes, aggregateReport } from '../../../src/repositories/shared/report.ts';
+import { aggregateBuckets, aggregateMinutes, aggregateReport } from '../../../src/repositories/shared/report.ts';
 
 let seed = 7;
 const rnd = () => {
@@ -64,6 +64,18 @@ describe('report aggregation', () => {
       const fromMinutes = aggregateMinutes(rolled, step);
       expect(fromMinutes.map(({ latencyAvgMs, ...rest }) => rest)).toEqual(fromRaw.map(({ latencyAvgMs, ...rest }) => rest));
       for (const [i, b] of fromMinutes.entries()) expect(b.latencyAvgMs).toBeCloseTo(fromRaw[i]!.latencyAvgMs!, 9);
+      // Concatenated per bucket beforehand (as Postgres does), in minute order, listed newest first: the same figures, oldest first.
+      const perBucket = new Map<number, { checks: number; successes: number; parts: Uint8Array[] }>();
+      for (const [m, checks, successes, bytes] of rolled) {
+        const key = Math.floor(m / step);
+        const e = perBucket.get(key) ?? { checks: 0, successes: 0, parts: [] };
+        perBucket.set(key, e);
+        e.checks += checks;
+        e.successes += successes;
+        e.parts.push(bytes);
+      }
+      const grouped = [...perBucket].reverse().map(([key, e]) => [key, e.checks, e.successes, unaligned(Buffer.concat(e.parts))] as const);
+      expect(aggregateBuckets(grouped, step)).toEqual(fromMinutes);
     }
   });
 });

@@ -156,4 +156,20 @@ describe('IngestBatcher', () => {
     expect(written).toEqual(['queued']);
     await expect(b.submit(item('late'))).rejects.toBeInstanceOf(UnavailableError);
   });
+
+  it("resolves each request of a batch with how many of its results the write stored (its own entry, not the batch's)", async () => {
+    const sizes: number[] = [];
+    const b = new IngestBatcher(
+      async (items) => {
+        sizes.push(items.length);
+        return { samplesWritten: 0, inventoriesWritten: 0, changesWritten: 0, resultsWritten: 7, resultsStored: items.map((_, i) => (i === 0 ? 2 : 5)) };
+      },
+      { flushIntervalMs: 0, flushMaxRows: 100, maxQueueRows: 1000, retryAfterSec: 3 },
+      registerIngestMetrics(new Registry(), () => 0),
+      log,
+    );
+    const receipts = await Promise.all([b.submit(item('a')), b.submit(item('b'))]);
+    expect(sizes).toEqual([2]);
+    expect(receipts).toEqual([{ resultsStored: 2 }, { resultsStored: 5 }]);
+  });
 });
