@@ -678,6 +678,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent/{agentId}/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Take pending commands (long poll)
+         * @description Releases the agent's pending executions whose `notBefore` has come and whose TTL has not passed, and
+         *     marks them `delivered`: each is answered to exactly one poll, however many run at once. With `wait`
+         *     and nothing to release, the request parks until a command for the agent's tenant is created (on any
+         *     instance) or `wait` seconds pass, then answers what it can release (possibly nothing).
+         */
+        get: operations["pollCommands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/{agentId}/commands/{commandId}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report how a command ended
+         * @description Moves the agent's delivered or running execution to its final state. The same ack again answers 200
+         *     and changes nothing; a different final state, or an ack of an execution that was never delivered or
+         *     has expired or been cancelled, is 409. A command without an execution for this agent is 404.
+         */
+        post: operations["ackCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -916,6 +966,78 @@ export interface paths {
          *     overrode.
          */
         get: operations["getEffectiveConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List commands
+         * @description Commands of the caller's tenant, newest first, with their per-state execution counts.
+         */
+        get: operations["listCommands"];
+        put?: never;
+        /**
+         * Send a command to agents
+         * @description Resolves `targets` in the caller's tenant and creates one execution per agent: `pending` (delivered by
+         *     the agent's next poll, however long it stays offline, until the TTL passes), or `skipped` with reason
+         *     `capability_missing` when the agent did not declare the command's type among its capabilities. Ids or a
+         *     section not in the tenant answer 404; targets that resolve to no agent answer 400. Nothing is created
+         *     then. Emits `command_created` and wakes the targets' parked polls.
+         */
+        post: operations["createCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands/{commandId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a command
+         * @description The command with its executions counted per state.
+         */
+        get: operations["getCommand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands/{commandId}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a command's executions
+         * @description One row per target agent, ordered by agent id.
+         */
+        get: operations["listCommandExecutions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1917,6 +2039,87 @@ export interface components {
                 in_future: number;
             };
         };
+        /**
+         * @description What the agent is asked to do; each type has its own payload schema.
+         * @enum {string}
+         */
+        CommandType: "run_command" | "update_agent" | "update_package";
+        /** @description Run a program (or, with `shell`, a shell line) on the host. */
+        RunCommandPayload: {
+            cmd: string;
+            args?: string[];
+            /** @description Run `cmd` through the host's shell. */
+            shell?: boolean;
+            timeoutSec: number;
+            env?: {
+                [key: string]: string;
+            };
+            workingDir?: string;
+        };
+        /** @description Replace the agent binary with the one at `url`, checked against `sha256`. */
+        UpdateAgentPayload: {
+            version: string;
+            /** Format: uri */
+            url: string;
+            sha256: string;
+        };
+        /** @description Install, remove or upgrade a package with the host's package manager. */
+        UpdatePackagePayload: {
+            name: string;
+            /** @enum {string} */
+            action: "install" | "remove" | "upgrade";
+            version?: string;
+        };
+        /** @description The payload of the command's type. */
+        CommandPayload: components["schemas"]["RunCommandPayload"] | components["schemas"]["UpdateAgentPayload"] | components["schemas"]["UpdatePackagePayload"];
+        /** @description A command delivered to the polling agent. */
+        AgentCommand: {
+            commandId: components["schemas"]["Uuid"];
+            type: components["schemas"]["CommandType"];
+            payload: components["schemas"]["CommandPayload"];
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        AgentCommandBatch: {
+            /** @description Executions released to this agent by this poll, oldest first; each is delivered once. */
+            commands: components["schemas"]["AgentCommand"][];
+        };
+        /** @description The agent's final report of one execution. */
+        CommandAck: {
+            /** @enum {string} */
+            status: "succeeded" | "failed" | "timed_out";
+            exitCode: number | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            error?: string;
+        };
+        /**
+         * @description `pending` until an agent's poll takes it (`delivered`), `running` once output arrives, then the agent's
+         *     final ack (`succeeded`, `failed`, `timed_out`); `expired` past the TTL undelivered; `skipped` when the
+         *     agent cannot run the type.
+         * @enum {string}
+         */
+        ExecutionState: "pending" | "delivered" | "running" | "succeeded" | "failed" | "timed_out" | "expired" | "cancelled" | "skipped";
+        /** @description One agent's run of a command. */
+        CommandExecution: {
+            commandId: components["schemas"]["Uuid"];
+            agentId: components["schemas"]["Uuid"];
+            state: components["schemas"]["ExecutionState"];
+            /** @description Why it was skipped, cancelled or expired (e.g. `capability_missing`). */
+            reason: string | null;
+            exitCode: number | null;
+            error: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         Agent: {
             /** Format: uuid */
             id: string;
@@ -2056,6 +2259,99 @@ export interface components {
             policies: components["schemas"]["PolicySource"][];
             /** @description One entry per key of the merged policy body (defaults included). */
             provenance: components["schemas"]["ConfigurationProvenance"][];
+        };
+        /**
+         * @description Which agents of the caller's tenant run the command: exactly one of a list of ids, a section, or tags
+         *     (agents carrying any of them). Resolved once, when the command is created.
+         */
+        CommandTargets: {
+            agentIds?: components["schemas"]["Uuid"][];
+            sectionId?: components["schemas"]["Uuid"];
+            tags?: components["schemas"]["AgentTags"];
+        };
+        /** @description Seconds after creation (or after `notBefore`) during which the command may still be delivered; then pending executions expire. */
+        CommandTtl: number;
+        /** @description Executions per state (every state present, zero when none). */
+        ExecutionCounts: {
+            pending: number;
+            delivered: number;
+            running: number;
+            succeeded: number;
+            failed: number;
+            timed_out: number;
+            expired: number;
+            cancelled: number;
+            skipped: number;
+        };
+        Command: {
+            id: components["schemas"]["Uuid"];
+            tenantId: components["schemas"]["Uuid"];
+            type: components["schemas"]["CommandType"];
+            payload: components["schemas"]["CommandPayload"];
+            targets: components["schemas"]["CommandTargets"];
+            ttlSec: components["schemas"]["CommandTtl"];
+            /** Format: date-time */
+            notBefore: string | null;
+            /**
+             * Format: date-time
+             * @description Executions not delivered by then expire.
+             */
+            expiresAt: string;
+            /** @description The id of the operator token that created it. */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            counts: components["schemas"]["ExecutionCounts"];
+        };
+        CommandPage: {
+            items: components["schemas"]["Command"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description A command to send; `payload` must match the schema of `type`. */
+        CommandCreate: {
+            /** @constant */
+            type: "run_command";
+            payload: components["schemas"]["RunCommandPayload"];
+            targets: components["schemas"]["CommandTargets"];
+            ttlSec: components["schemas"]["CommandTtl"];
+            /**
+             * Format: date-time
+             * @description Not delivered before this time.
+             */
+            notBefore?: string;
+        } | {
+            /** @constant */
+            type: "update_agent";
+            payload: components["schemas"]["UpdateAgentPayload"];
+            targets: components["schemas"]["CommandTargets"];
+            ttlSec: components["schemas"]["CommandTtl"];
+            /**
+             * Format: date-time
+             * @description Not delivered before this time.
+             */
+            notBefore?: string;
+        } | {
+            /** @constant */
+            type: "update_package";
+            payload: components["schemas"]["UpdatePackagePayload"];
+            targets: components["schemas"]["CommandTargets"];
+            ttlSec: components["schemas"]["CommandTtl"];
+            /**
+             * Format: date-time
+             * @description Not delivered before this time.
+             */
+            notBefore?: string;
+        };
+        CommandCreated: {
+            command: components["schemas"]["Command"];
+            /** @description One per resolved target agent, `skipped` ones included. */
+            executions: components["schemas"]["CommandExecution"][];
+        };
+        CommandExecutionPage: {
+            items: components["schemas"]["CommandExecution"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
         };
         /** @description Null for `tenant`; a section or agent id for `section` and `agent`; a tag for `tag`. */
         PolicyTarget: string | null;
@@ -2527,6 +2823,7 @@ export interface components {
         IfMatch: string;
         EnrollSecretId: components["schemas"]["Uuid"];
         AgentId: string;
+        CommandId: components["schemas"]["Uuid"];
         PolicyId: components["schemas"]["Uuid"];
         /** @description Only these event types (comma-separated or repeated). */
         EventTypes: string[];
@@ -3683,6 +3980,70 @@ export interface operations {
             503: components["responses"]["IngestBackPressure"];
         };
     };
+    pollCommands: {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for a command when there is none yet. */
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The commands released to this poll (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentCommandBatch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    ackCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandAck"];
+            };
+        };
+        responses: {
+            /** @description The execution as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandExecution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listAgents: {
         parameters: {
             query?: {
@@ -4123,6 +4484,139 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EffectiveConfiguration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listCommands: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only commands with at least one execution in this state. */
+                status?: components["schemas"]["ExecutionState"];
+                type?: components["schemas"]["CommandType"];
+                /** @description Only commands with an execution for this agent. */
+                agentId?: components["schemas"]["Uuid"];
+                /** @description Only commands created by this operator token. */
+                createdBy?: components["schemas"]["Uuid"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of commands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createCommand: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeats with the same key and body replay the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandCreate"];
+            };
+        };
+        responses: {
+            /** @description Created, with one execution per target agent. */
+            201: {
+                headers: {
+                    Location?: string;
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["CreateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The command. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Command"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listCommandExecutions: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                state?: components["schemas"]["ExecutionState"];
+            };
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of executions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandExecutionPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,5 +1,8 @@
-/** Tag `agent`: what agents call (Smotra-compatible claim flow, enrollment, heartbeat, report, inventory, key rotation). */
+/** Tag `agent`: what agents call (Smotra-compatible claim flow, enrollment, heartbeat, report, inventory, key rotation, commands). */
 import { getClaimStatus } from '../services/agents/claim-status.ts';
+import { ackCommand } from '../services/commands/ack.ts';
+import { pollCommands } from '../services/commands/poll.ts';
+import { CommandWakeups } from '../services/commands/wakeups.ts';
 import { enrollAgent } from '../services/agents/enroll.ts';
 import { recordHeartbeat } from '../services/agents/heartbeat.ts';
 import { registerAgent } from '../services/agents/register.ts';
@@ -9,10 +12,12 @@ import { DomainError } from '../services/errors.ts';
 import { submitInventory } from '../services/ingest/submit.ts';
 import { submitResults } from '../services/results/submit.ts';
 import type { HandlerDeps } from './deps.ts';
+import { presentAgentCommand, presentExecution } from './presenters/command.ts';
 import type { TagHandlers } from './types.ts';
 
-export function agentApiHandlers({ config, ingest }: HandlerDeps): TagHandlers<'agent'> {
+export function agentApiHandlers({ config, ingest, feed, shutdown }: HandlerDeps): TagHandlers<'agent'> {
   const agents = config.agents;
+  const wakeups = new CommandWakeups(feed, shutdown);
   return {
     registerAgent: async ({ body }, res, ctx) => {
       const { agentId, created, expiresAt } = await registerAgent({ ctx, input: body, expiryHours: agents.claimExpiryHours });
@@ -75,6 +80,16 @@ export function agentApiHandlers({ config, ingest }: HandlerDeps): TagHandlers<'
         received_at: ack.receivedAt.toISOString(),
         skipped: ack.skipped,
       });
+    },
+
+    pollCommands: async ({ query }, res, ctx) => {
+      const delivered = await pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups });
+      return res.json(200, { commands: delivered.map(presentAgentCommand) });
+    },
+
+    ackCommand: async ({ params, body }, res, ctx) => {
+      const ack = { status: body.status, exitCode: body.exitCode, startedAt: new Date(body.startedAt), finishedAt: new Date(body.finishedAt), error: body.error ?? null };
+      return res.json(200, presentExecution(await ackCommand({ ctx, input: { commandId: params.commandId, ack } })));
     },
   };
 }

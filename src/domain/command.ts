@@ -1,0 +1,125 @@
+/**
+ * Commands: what operators ask agents to run (SPEC §3), and their executions, one per target agent. An
+ * execution moves pending → delivered (taken by one poll) → running → succeeded | failed | timed_out, or
+ * ends expired (TTL passed undelivered), cancelled, or skipped (the agent cannot run the type).
+ */
+import type { CommandType } from './policy.ts';
+
+export type { CommandType } from './policy.ts';
+export const COMMAND_TYPES = ['run_command', 'update_agent', 'update_package'] as const satisfies readonly CommandType[];
+
+export const EXECUTION_STATES = ['pending', 'delivered', 'running', 'succeeded', 'failed', 'timed_out', 'expired', 'cancelled', 'skipped'] as const;
+export type ExecutionState = (typeof EXECUTION_STATES)[number];
+export type FinalAckState = 'succeeded' | 'failed' | 'timed_out';
+
+export interface RunCommandPayload {
+  cmd: string;
+  args?: string[];
+  shell?: boolean;
+  timeoutSec: number;
+  env?: { [name: string]: string };
+  workingDir?: string;
+}
+export interface UpdateAgentPayload {
+  version: string;
+  url: string;
+  sha256: string;
+}
+export interface UpdatePackagePayload {
+  name: string;
+  action: 'install' | 'remove' | 'upgrade';
+  version?: string;
+}
+export type CommandPayload = RunCommandPayload | UpdateAgentPayload | UpdatePackagePayload;
+
+/** Exactly one selector (the contract enforces it). */
+export interface CommandTargets {
+  agentIds?: string[];
+  sectionId?: string;
+  tags?: string[];
+}
+
+export interface Command {
+  id: string;
+  tenantId: string;
+  type: CommandType;
+  payload: CommandPayload;
+  targets: CommandTargets;
+  ttlSec: number;
+  notBefore: Date | null;
+  /** `notBefore` (or creation) + `ttlSec`: executions still pending then expire. */
+  expiresAt: Date;
+  /** The operator token that created it. */
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+export interface Execution {
+  commandId: string;
+  tenantId: string;
+  agentId: string;
+  state: ExecutionState;
+  /** Why it was skipped, cancelled or expired. */
+  reason: string | null;
+  exitCode: number | null;
+  error: string | null;
+  /** Copied from the command so that a poll's conditional update needs no join. */
+  notBefore: Date | null;
+  expiresAt: Date;
+  createdAt: Date;
+  deliveredAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  updatedAt: Date;
+}
+
+export type ExecutionCounts = Record<ExecutionState, number>;
+
+export interface CommandWithCounts extends Command {
+  counts: ExecutionCounts;
+}
+
+/** A target agent as submit sees it. */
+export interface TargetAgent {
+  id: string;
+  capabilities: readonly string[];
+}
+
+/** What resolving targets found: the agents, or the ids/section that are not in the tenant. */
+export type TargetResolution = { kind: 'resolved'; agents: TargetAgent[] } | { kind: 'unknown'; ids: string[] };
+
+export interface CommandFilter {
+  status?: ExecutionState;
+  type?: CommandType;
+  agentId?: string;
+  createdBy?: string;
+}
+
+/** An execution released to an agent's poll, with what the agent needs to run it. */
+export interface DeliveredCommand {
+  command: Command;
+  execution: Execution;
+}
+
+export interface CommandAck {
+  status: FinalAckState;
+  exitCode: number | null;
+  startedAt: Date;
+  finishedAt: Date;
+  error: string | null;
+}
+
+export function emptyCounts(): ExecutionCounts {
+  return { pending: 0, delivered: 0, running: 0, succeeded: 0, failed: 0, timed_out: 0, expired: 0, cancelled: 0, skipped: 0 };
+}
+
+/** Whether the agent declared it can run commands of this type. */
+export function canRun(agent: TargetAgent, type: CommandType): boolean {
+  return agent.capabilities.includes(type);
+}
+
+/** An ack that names another final state than the one stored, or an execution that cannot be acked now. */
+export interface ExecutionStateConflict {
+  kind: 'state_conflict';
+  current: Execution;
+}

@@ -1,0 +1,35 @@
+/** Repository port for commands and their executions. Implementations: sqlite/commands.ts, postgres/commands.ts. */
+import type { Command, CommandAck, CommandFilter, CommandTargets, CommandWithCounts, DeliveredCommand, Execution, ExecutionState, ExecutionStateConflict, TargetResolution } from '../../domain/command.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import type { Done, NotFound } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+
+export interface CommandRepository {
+  /** The tenant's active agents the targets select; ids (or a section) not in the tenant come back as `unknown`. */
+  resolveTargets(tenantId: string, targets: CommandTargets): Promise<TargetResolution>;
+  /** Inserts the command and its executions, with the effects, in one transaction. */
+  create(command: Command, executions: Execution[], effects: WriteEffects): Promise<void>;
+  findById(tenantId: string, id: string): Promise<CommandWithCounts | null>;
+  /** Newest first (by id). */
+  list(tenantId: string, filter: CommandFilter, page: PageRequest): Promise<Page<CommandWithCounts>>;
+  /** By agent id; the cursor is the last agent id. */
+  listExecutions(tenantId: string, commandId: string, state: ExecutionState | undefined, page: PageRequest): Promise<Page<Execution>>;
+  /**
+   * Moves up to `limit` of the agent's releasable executions (pending, `notBefore` reached, not expired) to
+   * delivered and answers them with their commands. An execution is released by one call only, however
+   * many run at once. `effects` describes what the released executions publish, written in the same transaction.
+   */
+  deliver(tenantId: string, agentId: string, now: Date, limit: number, effects: (released: Execution[]) => WriteEffects): Promise<DeliveredCommand[]>;
+  /**
+   * Moves the agent's delivered or running execution to the ack's final state. The same final state again
+   * is `done` with `changed: false`; another one, or an execution in no state to be acked, is a conflict.
+   */
+  ack(
+    tenantId: string,
+    agentId: string,
+    commandId: string,
+    ack: CommandAck,
+    now: Date,
+    effects: (updated: Execution) => WriteEffects,
+  ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict>;
+}

@@ -1,0 +1,153 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Command, CommandAck, CommandFilter, CommandTargets, CommandWithCounts, DeliveredCommand, Execution, ExecutionState, ExecutionStateConflict, TargetResolution } from '../../domain/command.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import { done, NOT_FOUND, type Done, type NotFound } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { CommandRepository } from '../ports/command.ts';
+import { ackable, ackChanges, commandList, countsWhere, executionList, pairDelivered, releasableWhere, repeatsAck, withCounts } from '../shared/command.ts';
+import { targetAgentsWhere } from '../shared/command-targets.ts';
+import { tenantRow } from '../shared/conditions.ts';
+import { toPage, toPageBy } from '../shared/paging.ts';
+import type { PgDb } from './db.ts';
+import { anyRow } from './rows.ts';
+import { agents, commandExecutions, commands, sections } from './schema.ts';
+import { hasTag } from './tags.ts';
+import type { PgWriter } from './transaction.ts';
+
+/** Postgres binds at most 65535 parameters per statement: batch inserts stay well below. */
+const INSERT_BATCH = 1000;
+
+export class PgCommandRepository implements CommandRepository {
+  private readonly w: PgWriter;
+
+  constructor(writer: PgWriter) {
+    this.w = writer;
+  }
+
+  resolveTargets(tenantId: string, targets: CommandTargets): Promise<TargetResolution> {
+    return this.w.pool.run(async (db): Promise<TargetResolution> => {
+      if (targets.sectionId && !(await anyRow(db.select({ id: sections.id }).from(sections), tenantRow(sections, tenantId, targets.sectionId)))) return { kind: 'unknown', ids: [targets.sectionId] };
+      const found = await db
+        .select({ id: agents.id, capabilities: agents.capabilities })
+        .from(agents)
+        .where(targetAgentsWhere(agents, tenantId, targets, hasTag))
+        .orderBy(asc(agents.id));
+      const missing = (targets.agentIds ?? []).filter((id) => !found.some((a) => a.id === id));
+      return missing.length > 0 ? { kind: 'unknown', ids: missing } : { kind: 'resolved', agents: found };
+    });
+  }
+
+  async create(command: Command, executions: Execution[], effects: WriteEffects): Promise<void> {
+    await this.w.transaction(async (tx, apply) => {
+      await tx.insert(commands).values(command);
+      for (let i = 0; i < executions.length; i += INSERT_BATCH) await tx.insert(commandExecutions).values(executions.slice(i, i + INSERT_BATCH));
+      await apply(effects);
+    });
+  }
+
+  findById(tenantId: string, id: string): Promise<CommandWithCounts | null> {
+    return this.w.pool.run(async (db) => {
+      const [command] = await db
+        .select()
+        .from(commands)
+        .where(tenantRow(commands, tenantId, id))
+        .limit(1);
+      return command ? (await counted(db, tenantId, [command]))[0]! : null;
+    });
+  }
+
+  list(tenantId: string, filter: CommandFilter, page: PageRequest): Promise<Page<CommandWithCounts>> {
+    const q = commandList(commands, commandExecutions, tenantId, filter, page);
+    return this.w.pool.run(async (db) => {
+      const p = toPage(await db.select().from(commands).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit);
+      return { items: await counted(db, tenantId, p.items), lastId: p.lastId };
+    });
+  }
+
+  listExecutions(tenantId: string, commandId: string, state: ExecutionState | undefined, page: PageRequest): Promise<Page<Execution>> {
+    const q = executionList(commandExecutions, tenantId, commandId, state, page);
+    return this.w.pool.run(async (db) => toPageBy(await db.select().from(commandExecutions).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit, (e) => e.agentId));
+  }
+
+  deliver(tenantId: string, agentId: string, now: Date, limit: number, effects: (released: Execution[]) => WriteEffects): Promise<DeliveredCommand[]> {
+    return this.w.transaction(async (tx, apply) => {
+      const x = commandExecutions;
+      // SKIP LOCKED: a concurrent poll's rows are passed over, not waited for; the update re-checks `pending`.
+      const ids = await tx
+        .select({ commandId: x.commandId })
+        .from(x)
+        .where(releasableWhere(x, tenantId, agentId, now))
+        .orderBy(asc(x.commandId))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      if (ids.length === 0) return [];
+      const released = await tx
+        .update(x)
+        .set({ state: 'delivered', deliveredAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(x.tenantId, tenantId),
+            eq(x.agentId, agentId),
+            eq(x.state, 'pending'),
+            inArray(
+              x.commandId,
+              ids.map((r) => r.commandId),
+            ),
+          ),
+        )
+        .returning();
+      if (released.length === 0) return [];
+      const cmds = await tx
+        .select()
+        .from(commands)
+        .where(
+          and(
+            eq(commands.tenantId, tenantId),
+            inArray(
+              commands.id,
+              released.map((e) => e.commandId),
+            ),
+          ),
+        );
+      await apply(effects(released));
+      return pairDelivered(released, cmds);
+    });
+  }
+
+  ack(
+    tenantId: string,
+    agentId: string,
+    commandId: string,
+    ack: CommandAck,
+    now: Date,
+    effects: (updated: Execution) => WriteEffects,
+  ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> {
+    return this.w.transaction(async (tx, apply): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> => {
+      const where = and(eq(commandExecutions.tenantId, tenantId), eq(commandExecutions.agentId, agentId), eq(commandExecutions.commandId, commandId));
+      const [current] = await tx.select().from(commandExecutions).where(where).for('update');
+      if (!current) return NOT_FOUND;
+      if (repeatsAck(current, ack)) return done({ execution: current, changed: false });
+      if (!ackable(current)) return { kind: 'state_conflict', current };
+      const [updated] = await tx.update(commandExecutions).set(ackChanges(ack, now)).where(where).returning();
+      await apply(effects(updated!));
+      return done({ execution: updated!, changed: true });
+    });
+  }
+}
+
+async function counted(db: PgDb, tenantId: string, list: Command[]): Promise<CommandWithCounts[]> {
+  if (list.length === 0) return [];
+  const x = commandExecutions;
+  const rows = await db
+    .select({ commandId: x.commandId, state: x.state, n: sql<number>`count(*)::int` })
+    .from(x)
+    .where(
+      countsWhere(
+        x,
+        tenantId,
+        list.map((c) => c.id),
+      ),
+    )
+    .groupBy(x.commandId, x.state);
+  return withCounts(list, rows);
+}

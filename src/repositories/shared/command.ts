@@ -1,0 +1,72 @@
+/** Dialect-neutral parts of the command repositories: list filters, releasable executions, counts, ack rules. */
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { emptyCounts, type Command, type CommandAck, type CommandFilter, type CommandWithCounts, type Execution, type ExecutionCounts, type ExecutionState } from '../../domain/command.ts';
+import type { PageRequest } from '../../domain/paging.ts';
+import type { commandExecutions as pgExecutions, commands as pgCommands } from '../postgres/schema.ts';
+import type { commandExecutions as sqliteExecutions, commands as sqliteCommands } from '../sqlite/schema.ts';
+import { descendingPage, type ListQuery } from './paging.ts';
+
+type CommandTable = typeof sqliteCommands | typeof pgCommands;
+type ExecutionTable = typeof sqliteExecutions | typeof pgExecutions;
+
+/** The tenant's commands, newest first, narrowed by type, creator, and by an execution's state or agent. */
+export function commandList(t: CommandTable, x: ExecutionTable, tenantId: string, filter: CommandFilter, page: PageRequest): ListQuery {
+  const execution =
+    filter.status || filter.agentId
+      ? sql`exists (select 1 from ${x} where ${x.commandId} = ${t.id} and ${and(eq(x.tenantId, tenantId), filter.status ? eq(x.state, filter.status) : undefined, filter.agentId ? eq(x.agentId, filter.agentId) : undefined)})`
+      : undefined;
+  return descendingPage(t.id, page, and(eq(t.tenantId, tenantId), filter.type ? eq(t.type, filter.type) : undefined, filter.createdBy ? eq(t.createdBy, filter.createdBy) : undefined, execution));
+}
+
+/** A command's executions by agent id, after the cursor's agent. */
+export function executionList(x: ExecutionTable, tenantId: string, commandId: string, state: ExecutionState | undefined, page: PageRequest): ListQuery {
+  return {
+    where: and(eq(x.tenantId, tenantId), eq(x.commandId, commandId), state ? eq(x.state, state) : undefined, page.afterId ? gt(x.agentId, page.afterId) : undefined),
+    orderBy: asc(x.agentId),
+    limit: page.limit + 1,
+  };
+}
+
+/** The agent's executions a poll may take now: pending, `notBefore` reached, TTL not passed. */
+export function releasableWhere(x: ExecutionTable, tenantId: string, agentId: string, now: Date): SQL | undefined {
+  return and(eq(x.tenantId, tenantId), eq(x.agentId, agentId), eq(x.state, 'pending'), or(isNull(x.notBefore), lte(x.notBefore, now)), gt(x.expiresAt, now));
+}
+
+/** The columns counted per command and state. */
+export function countsWhere(x: ExecutionTable, tenantId: string, commandIds: string[]): SQL | undefined {
+  return and(eq(x.tenantId, tenantId), inArray(x.commandId, commandIds));
+}
+
+/** Attaches per-state counts (rows of command id, state, count) to their commands. */
+export function withCounts(commands: Command[], rows: { commandId: string; state: ExecutionState; n: number | string }[]): CommandWithCounts[] {
+  const byCommand = new Map<string, ExecutionCounts>(commands.map((c) => [c.id, emptyCounts()]));
+  for (const r of rows) {
+    const counts = byCommand.get(r.commandId);
+    if (counts) counts[r.state] = Number(r.n);
+  }
+  return commands.map((c) => ({ ...c, counts: byCommand.get(c.id) ?? emptyCounts() }));
+}
+
+/** Orders released executions with their commands, oldest command first. */
+export function pairDelivered(released: Execution[], commands: Command[]): { command: Command; execution: Execution }[] {
+  const byId = new Map(commands.map((c) => [c.id, c]));
+  return released
+    .filter((e) => byId.has(e.commandId))
+    .sort((a, b) => (a.commandId < b.commandId ? -1 : 1))
+    .map((execution) => ({ command: byId.get(execution.commandId)!, execution }));
+}
+
+/** Whether an execution in `current` state may take the ack: only delivered or running ones. */
+export function ackable(current: Execution): boolean {
+  return current.state === 'delivered' || current.state === 'running';
+}
+
+/** Whether an ack repeats what is stored (same final state and exit code): answered as done, nothing written. */
+export function repeatsAck(current: Execution, ack: CommandAck): boolean {
+  return current.state === ack.status && current.exitCode === ack.exitCode;
+}
+
+/** The columns an ack sets. */
+export function ackChanges(ack: CommandAck, now: Date) {
+  return { state: ack.status, exitCode: ack.exitCode, error: ack.error, startedAt: ack.startedAt, finishedAt: ack.finishedAt, updatedAt: now };
+}

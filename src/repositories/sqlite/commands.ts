@@ -1,0 +1,155 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Command, CommandAck, CommandFilter, CommandTargets, CommandWithCounts, DeliveredCommand, Execution, ExecutionState, ExecutionStateConflict, TargetResolution } from '../../domain/command.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import { done, NOT_FOUND, type Done, type NotFound } from '../../domain/outcomes.ts';
+import type { Page, PageRequest } from '../../domain/paging.ts';
+import type { CommandRepository } from '../ports/command.ts';
+import { ackable, ackChanges, commandList, countsWhere, executionList, pairDelivered, releasableWhere, repeatsAck, withCounts } from '../shared/command.ts';
+import { targetAgentsWhere } from '../shared/command-targets.ts';
+import { tenantRow } from '../shared/conditions.ts';
+import { toPage, toPageBy } from '../shared/paging.ts';
+import { anyRow } from './rows.ts';
+import { agents, commandExecutions, commands, sections } from './schema.ts';
+import { hasTag } from './tags.ts';
+import type { SqliteWriter } from './transaction.ts';
+
+/** better-sqlite3 binds at most 32766 parameters: batch inserts stay well below. */
+const INSERT_BATCH = 500;
+
+export class SqliteCommandRepository implements CommandRepository {
+  private readonly w: SqliteWriter;
+
+  constructor(writer: SqliteWriter) {
+    this.w = writer;
+  }
+
+  async resolveTargets(tenantId: string, targets: CommandTargets): Promise<TargetResolution> {
+    const db = this.w.db;
+    if (targets.sectionId && !anyRow(db.select({ id: sections.id }).from(sections), tenantRow(sections, tenantId, targets.sectionId))) return { kind: 'unknown', ids: [targets.sectionId] };
+    const found = db
+      .select({ id: agents.id, capabilities: agents.capabilities })
+      .from(agents)
+      .where(targetAgentsWhere(agents, tenantId, targets, hasTag))
+      .orderBy(asc(agents.id))
+      .all();
+    const missing = (targets.agentIds ?? []).filter((id) => !found.some((a) => a.id === id));
+    return missing.length > 0 ? { kind: 'unknown', ids: missing } : { kind: 'resolved', agents: found };
+  }
+
+  async create(command: Command, executions: Execution[], effects: WriteEffects): Promise<void> {
+    this.w.transaction((tx, apply) => {
+      tx.insert(commands).values(command).run();
+      for (let i = 0; i < executions.length; i += INSERT_BATCH)
+        tx.insert(commandExecutions)
+          .values(executions.slice(i, i + INSERT_BATCH))
+          .run();
+      apply(effects);
+    });
+  }
+
+  async findById(tenantId: string, id: string): Promise<CommandWithCounts | null> {
+    const command = this.w.db
+      .select()
+      .from(commands)
+      .where(tenantRow(commands, tenantId, id))
+      .get();
+    return command ? this.counted(tenantId, [command])[0]! : null;
+  }
+
+  async list(tenantId: string, filter: CommandFilter, page: PageRequest): Promise<Page<CommandWithCounts>> {
+    const q = commandList(commands, commandExecutions, tenantId, filter, page);
+    const rows = this.w.db.select().from(commands).where(q.where).orderBy(q.orderBy).limit(q.limit).all();
+    const p = toPage(rows, page.limit);
+    return { items: this.counted(tenantId, p.items), lastId: p.lastId };
+  }
+
+  async listExecutions(tenantId: string, commandId: string, state: ExecutionState | undefined, page: PageRequest): Promise<Page<Execution>> {
+    const q = executionList(commandExecutions, tenantId, commandId, state, page);
+    return toPageBy(this.w.db.select().from(commandExecutions).where(q.where).orderBy(q.orderBy).limit(q.limit).all(), page.limit, (e) => e.agentId);
+  }
+
+  async deliver(tenantId: string, agentId: string, now: Date, limit: number, effects: (released: Execution[]) => WriteEffects): Promise<DeliveredCommand[]> {
+    // One writer at a time on SQLite: the conditional update (state still pending) releases each row once.
+    return this.w.transaction((tx, apply) => {
+      const x = commandExecutions;
+      const ids = tx
+        .select({ commandId: x.commandId })
+        .from(x)
+        .where(releasableWhere(x, tenantId, agentId, now))
+        .orderBy(asc(x.commandId))
+        .limit(limit)
+        .all();
+      if (ids.length === 0) return [];
+      const released = tx
+        .update(x)
+        .set({ state: 'delivered', deliveredAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(x.tenantId, tenantId),
+            eq(x.agentId, agentId),
+            eq(x.state, 'pending'),
+            inArray(
+              x.commandId,
+              ids.map((r) => r.commandId),
+            ),
+          ),
+        )
+        .returning()
+        .all();
+      if (released.length === 0) return [];
+      const cmds = tx
+        .select()
+        .from(commands)
+        .where(
+          and(
+            eq(commands.tenantId, tenantId),
+            inArray(
+              commands.id,
+              released.map((e) => e.commandId),
+            ),
+          ),
+        )
+        .all();
+      apply(effects(released));
+      return pairDelivered(released, cmds);
+    });
+  }
+
+  async ack(
+    tenantId: string,
+    agentId: string,
+    commandId: string,
+    ack: CommandAck,
+    now: Date,
+    effects: (updated: Execution) => WriteEffects,
+  ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> {
+    return this.w.transaction((tx, apply): Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict => {
+      const where = and(eq(commandExecutions.tenantId, tenantId), eq(commandExecutions.agentId, agentId), eq(commandExecutions.commandId, commandId));
+      const current = tx.select().from(commandExecutions).where(where).get();
+      if (!current) return NOT_FOUND;
+      if (repeatsAck(current, ack)) return done({ execution: current, changed: false });
+      if (!ackable(current)) return { kind: 'state_conflict', current };
+      const [updated] = tx.update(commandExecutions).set(ackChanges(ack, now)).where(where).returning().all();
+      apply(effects(updated!));
+      return done({ execution: updated!, changed: true });
+    });
+  }
+
+  private counted(tenantId: string, list: Command[]): CommandWithCounts[] {
+    if (list.length === 0) return [];
+    const x = commandExecutions;
+    const rows = this.w.db
+      .select({ commandId: x.commandId, state: x.state, n: sql<number>`count(*)` })
+      .from(x)
+      .where(
+        countsWhere(
+          x,
+          tenantId,
+          list.map((c) => c.id),
+        ),
+      )
+      .groupBy(x.commandId, x.state)
+      .all();
+    return withCounts(list, rows);
+  }
+}

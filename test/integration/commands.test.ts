@@ -1,0 +1,247 @@
+/** Commands end to end over real HTTP: submit and targeting, listing, delivery exactly once, long-poll wake-up, ack; SQLite and Postgres. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrollAgent, enrollmentSecret } from '../factories/agents-http.ts';
+import { tenantWithToken } from '../factories/tenants.ts';
+import type { Schema } from '../../src/handlers/presenters/schemas.ts';
+import { dialects, startTestServer } from '../helpers/server.ts';
+
+const RUNS_ALL = ['heartbeat', 'commands', 'run_command', 'update_agent', 'update_package'];
+const run = { cmd: 'uptime', timeoutSec: 30 };
+
+describe.each(dialects())('commands on %s', (dialect) => {
+  let s: Awaited<ReturnType<typeof startTestServer>>;
+  let sectionId: string;
+  /** web-1, web-2 in the section (tag web); db-1 (tag db) runs only run_command; old-1 (tag web) declares no command type. */
+  const agents: Record<string, { agentId: string; apiKey: string }> = {};
+  beforeAll(async () => {
+    s = await startTestServer({ dialect });
+    sectionId = (await s.client.POST('/api/v1/sections', { body: { name: 'berlin' } })).data!.id;
+    const inSection = await enrollmentSecret(s.client, sectionId);
+    const plain = await enrollmentSecret(s.client);
+    agents.web1 = await enrollAgent(s.client, inSection, { tags: ['web'], capabilities: RUNS_ALL });
+    agents.web2 = await enrollAgent(s.client, inSection, { tags: ['web'], capabilities: RUNS_ALL });
+    agents.db1 = await enrollAgent(s.client, plain, { tags: ['db'], capabilities: ['run_command'] });
+    agents.old1 = await enrollAgent(s.client, plain, { tags: ['web'], capabilities: ['heartbeat'] });
+  });
+  afterAll(() => s.close());
+
+  const submit = (body: Record<string, unknown>, token = s.adminToken, key?: string) =>
+    s.fetch('/api/v1/commands', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      body: JSON.stringify(body),
+    });
+  /** A valid command, sent as the admin through the typed client. */
+  const create = async (body: Schema<'CommandCreate'>) => {
+    const { data, response } = await s.client.POST('/api/v1/commands', { body });
+    if (response.status !== 201) throw new Error(`create command: ${response.status}`);
+    return data!;
+  };
+  const poll = (name: string, wait = 0) => s.clientFor(agents[name]!.apiKey).GET('/api/v1/agent/{agentId}/commands', { params: { path: { agentId: agents[name]!.agentId }, query: { wait } } });
+  const ack = (name: string, commandId: string, body: Record<string, unknown>) =>
+    s.fetch(`/api/v1/agent/${agents[name]!.agentId}/commands/${commandId}/ack`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agents[name]!.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const commandCount = async () => (await s.client.GET('/api/v1/commands', { params: { query: { limit: 1000 } } })).data!.items.length;
+  const drain = async () => {
+    for (const name of Object.keys(agents)) await poll(name);
+  };
+  const finished = { status: 'succeeded', exitCode: 0, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z' };
+
+  describe('submit', () => {
+    it('fans out by agent ids, section and tags; agents lacking the type are skipped', async () => {
+      const byIds = await s.client.POST('/api/v1/commands', {
+        body: { type: 'run_command', payload: { ...run, args: ['-p'], env: { LANG: 'C' } }, targets: { agentIds: [agents.web1!.agentId, agents.old1!.agentId] }, ttlSec: 600 },
+      });
+      expect(byIds.response.status).toBe(201);
+      const created = byIds.data!;
+      expect(byIds.response.headers.get('location')).toBe(`/api/v1/commands/${created.command.id}`);
+      expect(created.command).toMatchObject({ type: 'run_command', ttlSec: 600, notBefore: null, counts: { pending: 1, skipped: 1, delivered: 0 } });
+      const states = Object.fromEntries(created.executions.map((e: { agentId: string; state: string; reason: string | null }) => [e.agentId, [e.state, e.reason]]));
+      expect(states).toEqual({ [agents.web1!.agentId]: ['pending', null], [agents.old1!.agentId]: ['skipped', 'capability_missing'] });
+
+      const bySection = await create({ type: 'update_agent', payload: { version: '2.0.0', url: 'https://example.com/agent', sha256: 'a'.repeat(64) }, targets: { sectionId }, ttlSec: 60 });
+      expect(bySection.executions.map((e: { agentId: string }) => e.agentId).sort()).toEqual([agents.web1!.agentId, agents.web2!.agentId].sort());
+
+      const byTags = await create({ type: 'update_package', payload: { name: 'nginx', action: 'upgrade' }, targets: { tags: ['web', 'db'] }, ttlSec: 60 });
+      const tagged = Object.fromEntries(byTags.executions.map((e: { agentId: string; state: string }) => [e.agentId, e.state]));
+      expect(tagged).toEqual({ [agents.web1!.agentId]: 'pending', [agents.web2!.agentId]: 'pending', [agents.db1!.agentId]: 'skipped', [agents.old1!.agentId]: 'skipped' });
+      expect(byTags.command.counts).toMatchObject({ pending: 2, skipped: 2 });
+      await drain();
+    });
+
+    it('rejects unknown types, mismatched payloads, empty and foreign targets, creating nothing', async () => {
+      const before = await commandCount();
+      const other = await tenantWithToken(s.repos, 'admin');
+      const foreignSection = (await s.clientFor(other.secret).POST('/api/v1/sections', { body: { name: 'elsewhere' } })).data!.id;
+      const foreignAgent = (await enrollAgent(s.clientFor(other.secret), await enrollmentSecret(s.clientFor(other.secret)), { capabilities: RUNS_ALL })).agentId;
+      const cases: [Record<string, unknown>, number][] = [
+        [{ type: 'reboot', payload: run, targets: { tags: ['web'] }, ttlSec: 60 }, 400],
+        [{ type: 'run_command', payload: { name: 'nginx', action: 'install' }, targets: { tags: ['web'] }, ttlSec: 60 }, 400],
+        [{ type: 'update_package', payload: { name: 'nginx', action: 'purge' }, targets: { tags: ['web'] }, ttlSec: 60 }, 400],
+        [{ type: 'run_command', payload: run, targets: { tags: ['web'], sectionId }, ttlSec: 60 }, 400],
+        [{ type: 'run_command', payload: run, targets: {}, ttlSec: 60 }, 400],
+        [{ type: 'run_command', payload: run, targets: { tags: ['nobody'] }, ttlSec: 60 }, 400],
+        [{ type: 'run_command', payload: run, targets: { agentIds: [foreignAgent] }, ttlSec: 60 }, 404],
+        [{ type: 'run_command', payload: run, targets: { agentIds: [agents.web1!.agentId, foreignAgent] }, ttlSec: 60 }, 404],
+        [{ type: 'run_command', payload: run, targets: { sectionId: foreignSection }, ttlSec: 60 }, 404],
+        [{ type: 'run_command', payload: run, targets: { tags: ['web'] }, ttlSec: 0 }, 400],
+      ];
+      for (const [body, status] of cases) {
+        const res = await submit(body);
+        expect(res.status, JSON.stringify(body)).toBe(status);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+      }
+      expect(await commandCount()).toBe(before);
+      expect((await poll('web1')).data!.commands).toEqual([]);
+    });
+
+    it('replays with the same Idempotency-Key; viewers may read but not send', async () => {
+      const body = { type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 };
+      const send = () =>
+        s.client.POST('/api/v1/commands', { params: { header: { 'Idempotency-Key': 'cmd-key-1' } }, body: { type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 } });
+      const first = await send();
+      const again = await send();
+      expect(again.response.status).toBe(201);
+      expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.data!.command.id).toBe(first.data!.command.id);
+      const viewer = (await s.client.POST('/api/v1/tokens', { body: { name: 'v', role: 'viewer' } })).data!.secret;
+      const operator = (await s.client.POST('/api/v1/tokens', { body: { name: 'o', role: 'operator' } })).data!.secret;
+      expect((await submit(body, viewer)).status).toBe(403);
+      expect((await submit(body, operator)).status).toBe(201);
+      expect((await s.clientFor(viewer).GET('/api/v1/commands')).response.status).toBe(200);
+      await drain();
+    });
+  });
+
+  describe('read', () => {
+    it('lists with filters and cursor, reads counts and executions; other tenants see nothing', async () => {
+      const a = await create({ type: 'update_package', payload: { name: 'curl', action: 'install', version: '8.0' }, targets: { agentIds: [agents.db1!.agentId, agents.old1!.agentId] }, ttlSec: 60 });
+      const b = await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web2!.agentId] }, ttlSec: 60 });
+      const byType = (await s.client.GET('/api/v1/commands', { params: { query: { type: 'update_package', limit: 1000 } } })).data!.items;
+      expect(byType.every((c) => c.type === 'update_package')).toBe(true);
+      expect(byType[0]!.id).toBe(a.command.id);
+      const byAgent = (await s.client.GET('/api/v1/commands', { params: { query: { agentId: agents.web2!.agentId, status: 'pending' } } })).data!.items;
+      expect(byAgent.map((c) => c.id)).toEqual([b.command.id]);
+      const skipped = (await s.client.GET('/api/v1/commands', { params: { query: { status: 'skipped', agentId: agents.db1!.agentId } } })).data!.items;
+      expect(skipped.map((c) => c.id)).toContain(a.command.id);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 50; i++) {
+        const { data } = await s.client.GET('/api/v1/commands', { params: { query: { limit: 2, cursor } } });
+        seen.push(...data!.items.map((c) => c.id));
+        if (!data!.nextCursor) break;
+        cursor = data!.nextCursor;
+      }
+      expect(seen[0]).toBe(b.command.id);
+      expect(seen.length).toBe(await commandCount());
+      expect(new Set(seen).size).toBe(seen.length);
+
+      const got = (await s.client.GET('/api/v1/commands/{commandId}', { params: { path: { commandId: b.command.id } } })).data!;
+      expect(got).toEqual(b.command);
+      const execs = await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: a.command.id }, query: { limit: 1 } } });
+      expect(execs.data!.items).toHaveLength(1);
+      const rest = await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: a.command.id }, query: { cursor: execs.data!.nextCursor! } } });
+      expect([...execs.data!.items, ...rest.data!.items].map((e) => e.agentId).sort()).toEqual([agents.db1!.agentId, agents.old1!.agentId].sort());
+
+      const other = s.clientFor((await tenantWithToken(s.repos, 'admin')).secret);
+      expect((await other.GET('/api/v1/commands/{commandId}', { params: { path: { commandId: b.command.id } } })).response.status).toBe(404);
+      expect((await other.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: b.command.id } } })).response.status).toBe(404);
+      expect((await other.GET('/api/v1/commands')).data!.items).toEqual([]);
+      await drain();
+    });
+  });
+
+  describe('delivery and ack', () => {
+    it('delivers each execution once, even to concurrent polls, and audits and publishes the transitions', async () => {
+      const { data: head } = await s.client.GET('/api/v1/events', { params: { query: { limit: 1000 } } });
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await create({ type: 'run_command', payload: { ...run, cmd: `job-${i}` }, targets: { agentIds: [agents.web1!.agentId] }, ttlSec: 60 })).command.id);
+      const polls = await Promise.all(Array.from({ length: 6 }, () => poll('web1')));
+      const got = polls.flatMap((p) => p.data!.commands.map((c) => c.commandId));
+      expect(got.sort()).toEqual([...ids].sort());
+      expect(polls.flatMap((p) => p.data!.commands).find((c) => c.commandId === ids[2])).toMatchObject({ type: 'run_command', payload: { cmd: 'job-2', timeoutSec: 30 } });
+      expect((await poll('web1')).data!.commands).toEqual([]);
+      const cmd = (await s.client.GET('/api/v1/commands/{commandId}', { params: { path: { commandId: ids[0]! } } })).data!;
+      expect(cmd.counts).toMatchObject({ pending: 0, delivered: 1 });
+      const events = (await s.client.GET('/api/v1/events', { params: { query: { offset: head!.nextOffset, limit: 1000, types: ['command_created', 'command_execution_updated'] } } })).data!.events;
+      expect(events.filter((e) => e.type === 'command_created').map((e) => e.resourceId)).toEqual(ids);
+      expect(
+        events
+          .filter((e) => e.type === 'command_execution_updated' && e.data.state === 'delivered')
+          .map((e) => e.resourceId)
+          .sort(),
+      ).toEqual([...ids].sort());
+      const audit = (await s.client.GET('/api/v1/audit', { params: { query: { resourceId: ids[0]! } } })).data!.items;
+      expect(audit.map((e) => e.action)).toEqual(['command.create']);
+    });
+
+    it('holds an offline agent’s execution until it polls, and not before notBefore', async () => {
+      const later = new Date(Date.now() + 3_600_000).toISOString();
+      const deferred = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web2!.agentId] }, ttlSec: 60, notBefore: later })).command;
+      expect(deferred.notBefore).toBe(later);
+      expect(new Date(deferred.expiresAt).getTime()).toBe(new Date(later).getTime() + 60_000);
+      const now = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web2!.agentId] }, ttlSec: 60 })).command;
+      expect((await poll('web2')).data!.commands.map((c) => c.commandId)).toEqual([now.id]);
+      expect((await poll('web2')).data!.commands).toEqual([]);
+    });
+
+    it('wakes a parked poll as soon as a command is created', async () => {
+      await drain();
+      const started = Date.now();
+      const parked = poll('db1', 20);
+      await new Promise((r) => setTimeout(r, 300));
+      const sentAt = Date.now();
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 })).command.id;
+      const res = await parked;
+      expect(res.data!.commands.map((c) => c.commandId)).toEqual([id]);
+      expect(Date.now() - sentAt).toBeLessThan(2_000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    });
+
+    it('a parked poll not woken answers empty at the end of its wait', async () => {
+      const started = Date.now();
+      const res = await poll('web2', 1);
+      expect(res.data!.commands).toEqual([]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    });
+
+    it('acks once; the same ack again is fine, another final state is 409, another agent is 404', async () => {
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web1!.agentId, agents.web2!.agentId] }, ttlSec: 60 })).command.id;
+      expect((await ack('web1', id, finished)).status).toBe(409);
+      await poll('web1');
+      const first = await ack('web1', id, { ...finished, status: 'failed', exitCode: 3, error: 'exit 3' });
+      expect(first.status).toBe(200);
+      expect(JSON.parse(await first.text())).toMatchObject({ state: 'failed', exitCode: 3, error: 'exit 3', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z' });
+      expect((await ack('web1', id, { ...finished, status: 'failed', exitCode: 3, error: 'exit 3' })).status).toBe(200);
+      const conflict = await ack('web1', id, finished);
+      expect(conflict.status).toBe(409);
+      expect(await conflict.text()).toContain('"state":"failed"');
+      const other = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 })).command.id;
+      expect((await ack('web1', other, finished)).status).toBe(404);
+      expect((await ack('web1', '00000000-0000-7000-8000-000000000000', finished)).status).toBe(404);
+      const wrongPath = await s.fetch(`/api/v1/agent/${agents.db1!.agentId}/commands/${other}/ack`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agents.web1!.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(finished),
+      });
+      expect(wrongPath.status).toBe(403);
+      const detail = (await s.client.GET('/api/v1/commands/{commandId}', { params: { path: { commandId: id } } })).data!;
+      expect(detail.counts).toMatchObject({ failed: 1, pending: 1 });
+      const audit = (await s.client.GET('/api/v1/audit', { params: { query: { resourceId: id } } })).data!.items;
+      expect(audit.map((e) => e.action).sort()).toEqual(['command.ack', 'command.create']);
+      const otherTenantAgent = await tenantWithToken(s.repos, 'admin');
+      const foreign = await enrollAgent(s.clientFor(otherTenantAgent.secret), await enrollmentSecret(s.clientFor(otherTenantAgent.secret)), { capabilities: RUNS_ALL });
+      const foreignAck = await s.fetch(`/api/v1/agent/${foreign.agentId}/commands/${id}/ack`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${foreign.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(finished),
+      });
+      expect(foreignAck.status).toBe(404);
+      const foreignPoll = await s.clientFor(foreign.apiKey).GET('/api/v1/agent/{agentId}/commands', { params: { path: { agentId: foreign.agentId } } });
+      expect(foreignPoll.data!.commands).toEqual([]);
+    });
+  });
+});
