@@ -728,6 +728,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent/{agentId}/commands/{commandId}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload output of a command
+         * @description Stores chunks idempotently by (execution, stream, offset); out-of-order and repeated chunks are fine.
+         *     The first output moves a delivered execution to `running`. Past `commands.maxOutputBytes` stored bytes
+         *     per execution, chunks are counted but not kept and the execution is marked `truncated`. A chunk that
+         *     overlaps stored bytes with different bytes is 409 and nothing of the upload is stored. A command without
+         *     an execution for this agent is 404; an execution never delivered, expired or cancelled is 409.
+         */
+        post: operations["uploadCommandOutput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -1038,6 +1065,29 @@ export interface paths {
          * @description One row per target agent, ordered by agent id.
          */
         get: operations["listCommandExecutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands/{commandId}/executions/{agentId}/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read an execution's output
+         * @description The stored output of one stream, assembled in offset order from `fromOffset` up to the first gap.
+         */
+        get: operations["getExecutionOutput"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2117,8 +2167,40 @@ export interface components {
             startedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
+            /** @description Bytes of output the agent reported (the furthest offset of each stream), stored or not. */
+            outputBytes: number;
+            /** @description Bytes of output stored, at most `commands.maxOutputBytes`. */
+            storedBytes: number;
+            /** @description Output past the cap was counted (`outputBytes`) but not stored. Nothing is cut silently. */
+            truncated: boolean;
+            /** @description The command was cancelled after delivery; the agent is told to stop. */
+            cancelRequested: boolean;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /** @enum {string} */
+        OutputStream: "stdout" | "stderr";
+        /**
+         * @description Output chunks of one execution. `offset` is the byte position (UTF-8) of `data` in its stream; chunks may
+         *     arrive in any order and be re-sent.
+         */
+        OutputUpload: {
+            chunks: {
+                offset: number;
+                stream: components["schemas"]["OutputStream"];
+                data: string;
+            }[];
+        };
+        OutputUploadResult: {
+            /** @description Chunks new to the server (kept, or counted only when past the cap). */
+            stored: number;
+            /** @description Chunks the server already had. */
+            duplicates: number;
+            state: components["schemas"]["ExecutionState"];
+            /** @description Output past `commands.maxOutputBytes` is counted but no longer kept. */
+            truncated: boolean;
+            /** @description The command was cancelled; stop running it. */
+            cancelRequested: boolean;
         };
         Agent: {
             /** Format: uuid */
@@ -2352,6 +2434,20 @@ export interface components {
             items: components["schemas"]["CommandExecution"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        /** @description Contiguous output of one stream from `fromOffset`, up to the first gap (a chunk not received yet, or past the cap). */
+        CommandOutput: {
+            commandId: components["schemas"]["Uuid"];
+            agentId: components["schemas"]["Uuid"];
+            stream: components["schemas"]["OutputStream"];
+            fromOffset: number;
+            data: string;
+            /** @description Where the returned data ends; pass as `fromOffset` to read on. */
+            nextOffset: number;
+            state: components["schemas"]["ExecutionState"];
+            outputBytes: number;
+            storedBytes: number;
+            truncated: boolean;
         };
         /** @description Null for `tenant`; a section or agent id for `section` and `agent`; a tag for `tag`. */
         PolicyTarget: string | null;
@@ -4044,6 +4140,41 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    uploadCommandOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutputUpload"];
+            };
+        };
+        responses: {
+            /** @description Stored (or already stored). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutputUploadResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listAgents: {
         parameters: {
             query?: {
@@ -4617,6 +4748,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommandExecutionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getExecutionOutput: {
+        parameters: {
+            query?: {
+                stream?: components["schemas"]["OutputStream"];
+                fromOffset?: number;
+            };
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The output. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandOutput"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -9,6 +9,7 @@ export type OperationId =
   | 'getClaimStatus'
   | 'pollCommands'
   | 'ackCommand'
+  | 'uploadCommandOutput'
   | 'getAgentConfiguration'
   | 'sendHeartbeat'
   | 'submitInventory'
@@ -33,6 +34,7 @@ export type OperationId =
   | 'createCommand'
   | 'getCommand'
   | 'listCommandExecutions'
+  | 'getExecutionOutput'
   | 'listEndpoints'
   | 'createEndpoint'
   | 'deleteEndpoint'
@@ -231,6 +233,31 @@ export const operationTable = [
     "method": "POST",
     "path": "/api/v1/agent/{agentId}/commands/{commandId}/ack",
     "honoPath": "/api/v1/agent/:agentId/commands/:commandId/ack",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "uploadCommandOutput",
+    "method": "POST",
+    "path": "/api/v1/agent/{agentId}/commands/{commandId}/logs",
+    "honoPath": "/api/v1/agent/:agentId/commands/:commandId/logs",
     "tag": "agent",
     "security": [
       [
@@ -807,6 +834,30 @@ export const operationTable = [
     "method": "GET",
     "path": "/api/v1/commands/{commandId}/executions",
     "honoPath": "/api/v1/commands/:commandId/executions",
+    "tag": "commands",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getExecutionOutput",
+    "method": "GET",
+    "path": "/api/v1/commands/{commandId}/executions/{agentId}/output",
+    "honoPath": "/api/v1/commands/:commandId/executions/:agentId/output",
     "tag": "commands",
     "security": [
       [

@@ -70,6 +70,14 @@ export interface Execution {
   deliveredAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Bytes the agent reported (the furthest offset of each stream), stored or not. */
+  outputBytes: number;
+  /** Bytes stored, at most the output cap. */
+  storedBytes: number;
+  /** Output past the cap was counted but not stored. */
+  truncated: boolean;
+  /** Cancelled after delivery: the agent's next poll or output upload tells it to stop. */
+  cancelRequested: boolean;
   updatedAt: Date;
 }
 
@@ -122,4 +130,43 @@ export function canRun(agent: TargetAgent, type: CommandType): boolean {
 export interface ExecutionStateConflict {
   kind: 'state_conflict';
   current: Execution;
+}
+
+export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
+export type OutputStream = (typeof OUTPUT_STREAMS)[number];
+
+/** A piece of an execution's output: `data` starts at byte `offset` (UTF-8) of its stream. */
+export interface OutputChunk {
+  stream: OutputStream;
+  offset: number;
+  data: string;
+}
+
+/** A chunk as stored, with its length in bytes; `dropped` ones were past the cap: counted, their data not kept. */
+export interface StoredChunk extends OutputChunk {
+  length: number;
+  dropped: boolean;
+}
+
+/** Contiguous output of one stream from an offset, up to the first gap (a chunk not yet received, or dropped by the cap). */
+export interface AssembledOutput {
+  execution: Execution;
+  stream: OutputStream;
+  fromOffset: number;
+  data: string;
+  nextOffset: number;
+}
+
+/** What an output upload did: how many chunks were new, how many repeated stored ones, and the execution after it. */
+export interface OutputAppend {
+  execution: Execution;
+  stored: number;
+  duplicates: number;
+}
+
+/** A chunk overlaps stored bytes of its stream with different bytes: nothing of the upload was stored. */
+export interface OutputConflict {
+  kind: 'output_conflict';
+  stream: OutputStream;
+  offset: number;
 }

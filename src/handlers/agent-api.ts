@@ -2,6 +2,7 @@
 import { getClaimStatus } from '../services/agents/claim-status.ts';
 import { ackCommand } from '../services/commands/ack.ts';
 import { pollCommands } from '../services/commands/poll.ts';
+import { uploadCommandOutput } from '../services/commands/upload-output.ts';
 import { CommandWakeups } from '../services/commands/wakeups.ts';
 import { enrollAgent } from '../services/agents/enroll.ts';
 import { recordHeartbeat } from '../services/agents/heartbeat.ts';
@@ -12,7 +13,7 @@ import { DomainError } from '../services/errors.ts';
 import { submitInventory } from '../services/ingest/submit.ts';
 import { submitResults } from '../services/results/submit.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentAgentCommand, presentExecution } from './presenters/command.ts';
+import { presentAgentCommand, presentExecution, presentOutputAppend } from './presenters/command.ts';
 import type { TagHandlers } from './types.ts';
 
 export function agentApiHandlers({ config, ingest, feed, shutdown }: HandlerDeps): TagHandlers<'agent'> {
@@ -90,6 +91,11 @@ export function agentApiHandlers({ config, ingest, feed, shutdown }: HandlerDeps
     ackCommand: async ({ params, body }, res, ctx) => {
       const ack = { status: body.status, exitCode: body.exitCode, startedAt: new Date(body.startedAt), finishedAt: new Date(body.finishedAt), error: body.error ?? null };
       return res.json(200, presentExecution(await ackCommand({ ctx, input: { commandId: params.commandId, ack } })));
+    },
+
+    uploadCommandOutput: async ({ params, body }, res, ctx) => {
+      const appended = await uploadCommandOutput({ ctx, input: { commandId: params.commandId, chunks: body.chunks }, maxOutputBytes: config.commands.maxOutputBytes });
+      return res.json(200, presentOutputAppend(appended));
     },
   };
 }

@@ -1,10 +1,11 @@
 /** Tag `commands`: commands operators send to agents of their tenant, and their executions. */
 import { createCommand } from '../services/commands/create.ts';
 import { getCommand } from '../services/commands/get.ts';
+import { getExecutionOutput } from '../services/commands/get-output.ts';
 import { listCommands } from '../services/commands/list.ts';
 import { listCommandExecutions } from '../services/commands/list-executions.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentCommand, presentCreatedCommand, presentExecution } from './presenters/command.ts';
+import { presentCommand, presentCreatedCommand, presentExecution, presentOutput } from './presenters/command.ts';
 import { presentPage } from './presenters/page.ts';
 import type { TagHandlers } from './types.ts';
 
@@ -23,6 +24,10 @@ export function commandHandlers(_deps: HandlerDeps): TagHandlers<'commands'> {
     listCommandExecutions: async ({ params, query }, res, ctx) => {
       const page = await listCommandExecutions({ ctx, input: { ...query, commandId: params.commandId } });
       return res.json(200, presentPage(page, presentExecution));
+    },
+    getExecutionOutput: async ({ params, query }, res, ctx) => {
+      const input = { commandId: params.commandId, agentId: params.agentId, stream: query.stream ?? 'stdout', fromOffset: query.fromOffset ?? 0 };
+      return res.json(200, presentOutput(await getExecutionOutput({ ctx, input })));
     },
   };
 }

@@ -14,7 +14,7 @@ describe.each(dialects())('commands on %s', (dialect) => {
   /** web-1, web-2 in the section (tag web); db-1 (tag db) runs only run_command; old-1 (tag web) declares no command type. */
   const agents: Record<string, { agentId: string; apiKey: string }> = {};
   beforeAll(async () => {
-    s = await startTestServer({ dialect });
+    s = await startTestServer({ dialect, config: (c) => void (c.commands.maxOutputBytes = 32) });
     sectionId = (await s.client.POST('/api/v1/sections', { body: { name: 'berlin' } })).data!.id;
     const inSection = await enrollmentSecret(s.client, sectionId);
     const plain = await enrollmentSecret(s.client);
@@ -44,6 +44,14 @@ describe.each(dialects())('commands on %s', (dialect) => {
       headers: { authorization: `Bearer ${agents[name]!.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+  const upload = (name: string, commandId: string, chunks: { offset: number; stream: 'stdout' | 'stderr'; data: string }[]) =>
+    s.fetch(`/api/v1/agent/${agents[name]!.agentId}/commands/${commandId}/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agents[name]!.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ chunks }),
+    });
+  const output = async (commandId: string, name: string, query: { stream?: 'stdout' | 'stderr'; fromOffset?: number } = {}) =>
+    (await s.client.GET('/api/v1/commands/{commandId}/executions/{agentId}/output', { params: { path: { commandId, agentId: agents[name]!.agentId }, query } })).data!;
   const commandCount = async () => (await s.client.GET('/api/v1/commands', { params: { query: { limit: 1000 } } })).data!.items.length;
   const drain = async () => {
     for (const name of Object.keys(agents)) await poll(name);
@@ -242,6 +250,66 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(foreignAck.status).toBe(404);
       const foreignPoll = await s.clientFor(foreign.apiKey).GET('/api/v1/agent/{agentId}/commands', { params: { path: { agentId: foreign.agentId } } });
       expect(foreignPoll.data!.commands).toEqual([]);
+    });
+  });
+
+  describe('output', () => {
+    it('stores chunks by offset, out of order and repeated, and assembles them; the first chunk means running', async () => {
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web1!.agentId] }, ttlSec: 60 })).command.id;
+      expect((await upload('web1', id, [{ offset: 0, stream: 'stdout', data: 'x' }])).status).toBe(409);
+      await poll('web1');
+      const late = await upload('web1', id, [{ offset: 6, stream: 'stdout', data: 'wörld\n' }]);
+      expect(late.status).toBe(200);
+      expect(JSON.parse(await late.text())).toEqual({ stored: 1, duplicates: 0, state: 'running', truncated: false, cancelRequested: false });
+      expect(await output(id, 'web1')).toMatchObject({ data: '', nextOffset: 0, state: 'running' });
+      await upload('web1', id, [
+        { offset: 0, stream: 'stdout', data: 'hello ' },
+        { offset: 0, stream: 'stderr', data: 'warn' },
+      ]);
+      expect(await output(id, 'web1')).toMatchObject({ data: 'hello wörld\n', nextOffset: 13, outputBytes: 17, storedBytes: 17, truncated: false });
+      expect((await output(id, 'web1', { fromOffset: 6 })).data).toBe('wörld\n');
+      expect((await output(id, 'web1', { stream: 'stderr' })).data).toBe('warn');
+      const again = await upload('web1', id, [{ offset: 6, stream: 'stdout', data: 'wörld\n' }]);
+      expect(JSON.parse(await again.text())).toMatchObject({ stored: 0, duplicates: 1 });
+      const sameBytes = await upload('web1', id, [{ offset: 3, stream: 'stdout', data: 'lo w' }]);
+      expect(sameBytes.status).toBe(200);
+      const clash = await upload('web1', id, [
+        { offset: 13, stream: 'stdout', data: 'fine' },
+        { offset: 4, stream: 'stdout', data: 'X' },
+      ]);
+      expect(clash.status).toBe(409);
+      expect(await clash.text()).toContain('"offset":4');
+      expect(await output(id, 'web1')).toMatchObject({ data: 'hello wörld\n', outputBytes: 17 });
+      const execution = (await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items[0]!;
+      expect(execution).toMatchObject({ state: 'running', outputBytes: 17, storedBytes: 17 });
+    });
+
+    it('counts output past the cap without storing it, and says so', async () => {
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web2!.agentId] }, ttlSec: 60 })).command.id;
+      await poll('web2');
+      await upload('web2', id, [{ offset: 0, stream: 'stdout', data: 'a'.repeat(30) }]);
+      const over = await upload('web2', id, [{ offset: 30, stream: 'stdout', data: 'b'.repeat(10) }]);
+      expect(JSON.parse(await over.text())).toMatchObject({ stored: 1, truncated: true });
+      expect(JSON.parse(await (await upload('web2', id, [{ offset: 30, stream: 'stdout', data: 'b'.repeat(10) }])).text())).toMatchObject({ stored: 0, duplicates: 1 });
+      expect(await output(id, 'web2')).toMatchObject({ data: 'a'.repeat(30), nextOffset: 30, outputBytes: 40, storedBytes: 30, truncated: true });
+      expect((await ack('web2', id, finished)).status).toBe(200);
+      expect((await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items[0]).toMatchObject({ state: 'succeeded', truncated: true, outputBytes: 40 });
+    });
+
+    it('is 404 for another agent or tenant, and changes nothing', async () => {
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 })).command.id;
+      await poll('db1');
+      expect((await upload('web1', id, [{ offset: 0, stream: 'stdout', data: 'x' }])).status).toBe(404);
+      expect(await output(id, 'db1')).toMatchObject({ data: '', state: 'delivered', outputBytes: 0 });
+      const other = s.clientFor((await tenantWithToken(s.repos, 'admin')).secret);
+      const foreign = await other.GET('/api/v1/commands/{commandId}/executions/{agentId}/output', { params: { path: { commandId: id, agentId: agents.db1!.agentId } } });
+      expect(foreign.response.status).toBe(404);
+      const tooMany = await upload(
+        'db1',
+        id,
+        Array.from({ length: 101 }, (_, i) => ({ offset: i, stream: 'stdout' as const, data: 'x' })),
+      );
+      expect(tooMany.status).toBe(400);
     });
   });
 });

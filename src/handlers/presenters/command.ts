@@ -1,5 +1,5 @@
 /** Commands and executions → contract shapes. */
-import { emptyCounts, type Command, type CommandWithCounts, type DeliveredCommand, type Execution } from '../../domain/command.ts';
+import { emptyCounts, type AssembledOutput, type Command, type CommandWithCounts, type DeliveredCommand, type Execution, type OutputAppend } from '../../domain/command.ts';
 import { iso, type Schema } from './schemas.ts';
 
 export function presentCommand(c: CommandWithCounts): Schema<'Command'> {
@@ -29,6 +29,10 @@ export function presentExecution(e: Execution): Schema<'CommandExecution'> {
     deliveredAt: iso(e.deliveredAt),
     startedAt: iso(e.startedAt),
     finishedAt: iso(e.finishedAt),
+    outputBytes: e.outputBytes,
+    storedBytes: e.storedBytes,
+    truncated: e.truncated,
+    cancelRequested: e.cancelRequested,
     updatedAt: e.updatedAt.toISOString(),
   };
 }
@@ -43,4 +47,24 @@ export function presentCreatedCommand(command: Command, executions: Execution[])
   const counts = emptyCounts();
   for (const e of executions) counts[e.state]++;
   return { command: presentCommand({ ...command, counts }), executions: executions.map(presentExecution) };
+}
+
+export function presentOutput(o: AssembledOutput): Schema<'CommandOutput'> {
+  const e = o.execution;
+  return {
+    commandId: e.commandId,
+    agentId: e.agentId,
+    stream: o.stream,
+    fromOffset: o.fromOffset,
+    data: o.data,
+    nextOffset: o.nextOffset,
+    state: e.state,
+    outputBytes: e.outputBytes,
+    storedBytes: e.storedBytes,
+    truncated: e.truncated,
+  };
+}
+
+export function presentOutputAppend(a: OutputAppend): Schema<'OutputUploadResult'> {
+  return { stored: a.stored, duplicates: a.duplicates, state: a.execution.state, truncated: a.execution.truncated, cancelRequested: a.execution.cancelRequested };
 }

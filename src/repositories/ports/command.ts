@@ -1,5 +1,21 @@
 /** Repository port for commands and their executions. Implementations: sqlite/commands.ts, postgres/commands.ts. */
-import type { Command, CommandAck, CommandFilter, CommandTargets, CommandWithCounts, DeliveredCommand, Execution, ExecutionState, ExecutionStateConflict, TargetResolution } from '../../domain/command.ts';
+import type {
+  AssembledOutput,
+  Command,
+  CommandAck,
+  OutputAppend,
+  OutputChunk,
+  OutputConflict,
+  OutputStream,
+  CommandFilter,
+  CommandTargets,
+  CommandWithCounts,
+  DeliveredCommand,
+  Execution,
+  ExecutionState,
+  ExecutionStateConflict,
+  TargetResolution,
+} from '../../domain/command.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import type { Done, NotFound } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
@@ -32,4 +48,21 @@ export interface CommandRepository {
     now: Date,
     effects: (updated: Execution) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict>;
+  /**
+   * Stores the chunks of the agent's execution by (stream, offset): repeats are counted as duplicates,
+   * chunks past `cap` stored bytes are counted but not kept (truncated), and the first output moves a
+   * delivered execution to running. A chunk overlapping stored bytes with different ones rejects the
+   * whole upload. `effects` is told the execution before and after, and written in the same transaction.
+   */
+  appendOutput(
+    tenantId: string,
+    agentId: string,
+    commandId: string,
+    chunks: readonly OutputChunk[],
+    cap: number,
+    now: Date,
+    effects: (before: Execution, after: Execution) => WriteEffects,
+  ): Promise<Done<OutputAppend> | NotFound | ExecutionStateConflict | OutputConflict>;
+  /** The contiguous output of one stream of the execution from `fromOffset`, or null when there is no such execution in the tenant. */
+  readOutput(tenantId: string, commandId: string, agentId: string, stream: OutputStream, fromOffset: number): Promise<AssembledOutput | null>;
 }

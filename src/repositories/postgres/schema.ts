@@ -394,6 +394,27 @@ export const commands = pgTable(
   (t) => [index('commands_tenant_idx').on(t.tenantId, t.id), index('commands_tenant_creator_idx').on(t.tenantId, t.createdBy)],
 );
 
+/** Output chunks of executions, keyed by byte offset per stream: a re-sent chunk is the same row. */
+export const commandOutput = pgTable(
+  'command_output',
+  {
+    commandId: uuid('command_id')
+      .notNull()
+      .references(() => commands.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id').notNull(),
+    tenantId: uuid('tenant_id').notNull(),
+    stream: text('stream', { enum: ['stdout', 'stderr'] }).notNull(),
+    offset: bigint('offset', { mode: 'number' }).notNull(),
+    /** UTF-8 bytes of `data`. */
+    length: integer('length').notNull(),
+    /** Empty when `dropped`. */
+    data: text('data').notNull(),
+    /** Past the output cap: counted, not kept. */
+    dropped: boolean('dropped').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.commandId, t.agentId, t.stream, t.offset] })],
+);
+
 /**
  * One row per command and target agent. `not_before` and `expires_at` are copied from the command so that
  * a poll releases with one conditional update of this table (pending → delivered), which is what makes
@@ -419,6 +440,14 @@ export const commandExecutions = pgTable(
     deliveredAt: time('delivered_at'),
     startedAt: time('started_at'),
     finishedAt: time('finished_at'),
+    /** Bytes the agent reported (the furthest offset of each stream), stored or not. */
+    outputBytes: bigint('output_bytes', { mode: 'number' }).notNull(),
+    /** Bytes stored, at most `commands.maxOutputBytes`. */
+    storedBytes: bigint('stored_bytes', { mode: 'number' }).notNull(),
+    /** Some output was not stored because of the cap. */
+    truncated: boolean('truncated').notNull(),
+    /** Cancelled after delivery: the agent is told to stop by its next poll or output upload. */
+    cancelRequested: boolean('cancel_requested').notNull(),
     updatedAt: time('updated_at').notNull(),
   },
   (t) => [

@@ -70,3 +70,8 @@ export function repeatsAck(current: Execution, ack: CommandAck): boolean {
 export function ackChanges(ack: CommandAck, now: Date) {
   return { state: ack.status, exitCode: ack.exitCode, error: ack.error, startedAt: ack.startedAt, finishedAt: ack.finishedAt, updatedAt: now };
 }
+
+/** One execution: the tenant's, the agent's, the command's. */
+export function executionWhere(x: ExecutionTable, tenantId: string, agentId: string, commandId: string): SQL | undefined {
+  return and(eq(x.tenantId, tenantId), eq(x.agentId, agentId), eq(x.commandId, commandId));
+}

@@ -1,15 +1,32 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Command, CommandAck, CommandFilter, CommandTargets, CommandWithCounts, DeliveredCommand, Execution, ExecutionState, ExecutionStateConflict, TargetResolution } from '../../domain/command.ts';
+import type {
+  AssembledOutput,
+  Command,
+  CommandAck,
+  OutputAppend,
+  OutputChunk,
+  OutputConflict,
+  OutputStream,
+  CommandFilter,
+  CommandTargets,
+  CommandWithCounts,
+  DeliveredCommand,
+  Execution,
+  ExecutionState,
+  ExecutionStateConflict,
+  TargetResolution,
+} from '../../domain/command.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, type Done, type NotFound } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { CommandRepository } from '../ports/command.ts';
-import { ackable, ackChanges, commandList, countsWhere, executionList, pairDelivered, releasableWhere, repeatsAck, withCounts } from '../shared/command.ts';
+import { ackable, ackChanges, commandList, countsWhere, executionList, executionWhere, pairDelivered, releasableWhere, repeatsAck, withCounts } from '../shared/command.ts';
+import { assemble, chunksWhere, outputChanges, planUpload, takesOutput, uploadRange } from '../shared/command-output.ts';
 import { targetAgentsWhere } from '../shared/command-targets.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { toPage, toPageBy } from '../shared/paging.ts';
 import { anyRow } from './rows.ts';
-import { agents, commandExecutions, commands, sections } from './schema.ts';
+import { agents, commandExecutions, commandOutput, commands, sections } from './schema.ts';
 import { hasTag } from './tags.ts';
 import type { SqliteWriter } from './transaction.ts';
 
@@ -133,6 +150,58 @@ export class SqliteCommandRepository implements CommandRepository {
       apply(effects(updated!));
       return done({ execution: updated!, changed: true });
     });
+  }
+
+  async appendOutput(
+    tenantId: string,
+    agentId: string,
+    commandId: string,
+    chunks: readonly OutputChunk[],
+    cap: number,
+    now: Date,
+    effects: (before: Execution, after: Execution) => WriteEffects,
+  ): Promise<Done<OutputAppend> | NotFound | ExecutionStateConflict | OutputConflict> {
+    return this.w.transaction((tx, apply): Done<OutputAppend> | NotFound | ExecutionStateConflict | OutputConflict => {
+      const where = executionWhere(commandExecutions, tenantId, agentId, commandId);
+      const current = tx.select().from(commandExecutions).where(where).get();
+      if (!current) return NOT_FOUND;
+      if (!takesOutput(current)) return { kind: 'state_conflict', current };
+      const stored = tx
+        .select()
+        .from(commandOutput)
+        .where(chunksWhere(commandOutput, current, uploadRange(chunks)))
+        .all();
+      const plan = planUpload(current, chunks, stored, cap);
+      if (plan.kind === 'conflict') return { kind: 'output_conflict', stream: plan.stream, offset: plan.offset };
+      if (plan.rows.length === 0) return done({ execution: current, stored: 0, duplicates: plan.duplicates });
+      tx.insert(commandOutput)
+        .values(plan.rows.map((r) => ({ ...r, tenantId, agentId, commandId })))
+        .run();
+      const [updated] = tx
+        .update(commandExecutions)
+        .set(outputChanges(current, plan.added, now))
+        .where(where)
+        .returning()
+        .all();
+      apply(effects(current, updated!));
+      return done({ execution: updated!, stored: plan.rows.length, duplicates: plan.duplicates });
+    });
+  }
+
+  async readOutput(tenantId: string, commandId: string, agentId: string, stream: OutputStream, fromOffset: number): Promise<AssembledOutput | null> {
+    const execution = this.w.db
+      .select()
+      .from(commandExecutions)
+      .where(executionWhere(commandExecutions, tenantId, agentId, commandId))
+      .get();
+    if (!execution) return null;
+    const chunks = this.w.db
+      .select()
+      .from(commandOutput)
+      .where(chunksWhere(commandOutput, execution, { from: fromOffset }, stream))
+      .orderBy(asc(commandOutput.offset))
+      .all();
+    return { execution, stream, fromOffset, ...assemble(chunks, fromOffset) };
   }
 
   private counted(tenantId: string, list: Command[]): CommandWithCounts[] {

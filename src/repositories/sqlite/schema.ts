@@ -393,6 +393,27 @@ export const commands = sqliteTable(
   (t) => [index('commands_tenant_idx').on(t.tenantId, t.id), index('commands_tenant_creator_idx').on(t.tenantId, t.createdBy)],
 );
 
+/** Output chunks of executions, keyed by byte offset per stream: a re-sent chunk is the same row. */
+export const commandOutput = sqliteTable(
+  'command_output',
+  {
+    commandId: text('command_id')
+      .notNull()
+      .references(() => commands.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    stream: text('stream', { enum: ['stdout', 'stderr'] }).notNull(),
+    offset: integer('offset').notNull(),
+    /** UTF-8 bytes of `data`. */
+    length: integer('length').notNull(),
+    /** Empty when `dropped`. */
+    data: text('data').notNull(),
+    /** Past the output cap: counted, not kept. */
+    dropped: integer('dropped', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.commandId, t.agentId, t.stream, t.offset] })],
+);
+
 /**
  * One row per command and target agent. `not_before` and `expires_at` are copied from the command so that
  * a poll releases with one conditional update of this table (pending → delivered), which is what makes
@@ -418,6 +439,14 @@ export const commandExecutions = sqliteTable(
     deliveredAt: time('delivered_at'),
     startedAt: time('started_at'),
     finishedAt: time('finished_at'),
+    /** Bytes the agent reported (the furthest offset of each stream), stored or not. */
+    outputBytes: integer('output_bytes').notNull(),
+    /** Bytes stored, at most `commands.maxOutputBytes`. */
+    storedBytes: integer('stored_bytes').notNull(),
+    /** Some output was not stored because of the cap. */
+    truncated: integer('truncated', { mode: 'boolean' }).notNull(),
+    /** Cancelled after delivery: the agent is told to stop by its next poll or output upload. */
+    cancelRequested: integer('cancel_requested', { mode: 'boolean' }).notNull(),
     updatedAt: time('updated_at').notNull(),
   },
   (t) => [

@@ -26,6 +26,10 @@ export function executionsFor(command: Command, targets: TargetAgent[]): Executi
       deliveredAt: null,
       startedAt: null,
       finishedAt: null,
+      outputBytes: 0,
+      storedBytes: 0,
+      truncated: false,
+      cancelRequested: false,
       updatedAt: command.createdAt,
     };
   });
