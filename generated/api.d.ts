@@ -1051,6 +1051,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/commands/{commandId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a command
+         * @description Pending executions become `cancelled` at once. Delivered and running ones are flagged
+         *     (`cancelRequested`): the agent's next poll lists the command under `cancel` (a parked poll is woken) and
+         *     its output uploads answer `cancelRequested: true`; the agent stops and acks. Finished executions are
+         *     left alone, so cancelling twice changes nothing. Emits `command_cancelled`.
+         */
+        post: operations["cancelCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/commands/{commandId}/executions": {
         parameters: {
             query?: never;
@@ -2133,6 +2158,8 @@ export interface components {
         AgentCommandBatch: {
             /** @description Executions released to this agent by this poll, oldest first; each is delivered once. */
             commands: components["schemas"]["AgentCommand"][];
+            /** @description Commands this agent was given and has not finished that were cancelled since; stop them and ack. */
+            cancel: components["schemas"]["Uuid"][];
         };
         /** @description The agent's final report of one execution. */
         CommandAck: {
@@ -4709,6 +4736,33 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The command. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Command"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    cancelCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The command after the cancel, with its counts. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -33,6 +33,7 @@ export type OperationId =
   | 'listCommands'
   | 'createCommand'
   | 'getCommand'
+  | 'cancelCommand'
   | 'listCommandExecutions'
   | 'getExecutionOutput'
   | 'listEndpoints'
@@ -819,6 +820,29 @@ export const operationTable = [
     "authOptional": false,
     "roles": [
       "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "cancelCommand",
+    "method": "POST",
+    "path": "/api/v1/commands/{commandId}/cancel",
+    "honoPath": "/api/v1/commands/:commandId/cancel",
+    "tag": "commands",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
       "operator",
       "admin"
     ],

@@ -84,8 +84,8 @@ export function agentApiHandlers({ config, ingest, feed, shutdown }: HandlerDeps
     },
 
     pollCommands: async ({ query }, res, ctx) => {
-      const delivered = await pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups });
-      return res.json(200, { commands: delivered.map(presentAgentCommand) });
+      const answer = await pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups });
+      return res.json(200, { commands: answer.delivered.map(presentAgentCommand), cancel: answer.cancel });
     },
 
     ackCommand: async ({ params, body }, res, ctx) => {

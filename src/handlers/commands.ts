@@ -1,4 +1,5 @@
 /** Tag `commands`: commands operators send to agents of their tenant, and their executions. */
+import { cancelCommand } from '../services/commands/cancel.ts';
 import { createCommand } from '../services/commands/create.ts';
 import { getCommand } from '../services/commands/get.ts';
 import { getExecutionOutput } from '../services/commands/get-output.ts';
@@ -17,6 +18,9 @@ export function commandHandlers(_deps: HandlerDeps): TagHandlers<'commands'> {
     createCommand: async ({ body }, res, ctx) => {
       const { command, executions } = await createCommand({ ctx, input: body });
       return res.json(201, presentCreatedCommand(command, executions), { location: `/api/v1/commands/${command.id}` });
+    },
+    cancelCommand: async ({ params }, res, ctx) => {
+      return res.json(200, presentCommand(await cancelCommand({ ctx, input: { id: params.commandId } })));
     },
     getCommand: async ({ params }, res, ctx) => {
       return res.json(200, presentCommand(await getCommand({ ctx, input: { id: params.commandId } })));

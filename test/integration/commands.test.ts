@@ -14,7 +14,13 @@ describe.each(dialects())('commands on %s', (dialect) => {
   /** web-1, web-2 in the section (tag web); db-1 (tag db) runs only run_command; old-1 (tag web) declares no command type. */
   const agents: Record<string, { agentId: string; apiKey: string }> = {};
   beforeAll(async () => {
-    s = await startTestServer({ dialect, config: (c) => void (c.commands.maxOutputBytes = 32) });
+    s = await startTestServer({
+      dialect,
+      config: (c) => {
+        c.commands.maxOutputBytes = 32;
+        c.commands.expiryCheckIntervalSec = 1;
+      },
+    });
     sectionId = (await s.client.POST('/api/v1/sections', { body: { name: 'berlin' } })).data!.id;
     const inSection = await enrollmentSecret(s.client, sectionId);
     const plain = await enrollmentSecret(s.client);
@@ -310,6 +316,66 @@ describe.each(dialects())('commands on %s', (dialect) => {
         Array.from({ length: 101 }, (_, i) => ({ offset: i, stream: 'stdout' as const, data: 'x' })),
       );
       expect(tooMany.status).toBe(400);
+    });
+  });
+
+  describe('lifecycle', () => {
+    const cancel = (commandId: string, token = s.adminToken) => s.clientFor(token).POST('/api/v1/commands/{commandId}/cancel', { params: { path: { commandId } } });
+
+    it('cancels what is pending and flags what was delivered; the agent is told by its poll and uploads', async () => {
+      await drain();
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web1!.agentId, agents.web2!.agentId] }, ttlSec: 60 })).command.id;
+      await poll('web1');
+      const viewer = (await s.client.POST('/api/v1/tokens', { body: { name: 'cv', role: 'viewer' } })).data!.secret;
+      expect((await cancel(id, viewer)).response.status).toBe(403);
+      expect((await cancel(id, (await tenantWithToken(s.repos, 'admin')).secret)).response.status).toBe(404);
+      const res = await cancel(id);
+      expect(res.response.status).toBe(200);
+      expect(res.data!.counts).toMatchObject({ pending: 0, cancelled: 1, delivered: 1 });
+      const execs = (await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items;
+      expect(Object.fromEntries(execs.map((e) => [e.agentId, [e.state, e.reason, e.cancelRequested]]))).toEqual({
+        [agents.web1!.agentId]: ['delivered', null, true],
+        [agents.web2!.agentId]: ['cancelled', 'cancelled', false],
+      });
+      expect((await poll('web2')).data).toEqual({ commands: [], cancel: [] });
+      expect((await poll('web1')).data).toEqual({ commands: [], cancel: [id] });
+      expect(JSON.parse(await (await upload('web1', id, [{ offset: 0, stream: 'stdout', data: 'stopping' }])).text())).toMatchObject({ cancelRequested: true, state: 'running' });
+      expect((await ack('web1', id, { ...finished, status: 'failed', exitCode: 143 })).status).toBe(200);
+      expect((await poll('web1')).data).toEqual({ commands: [], cancel: [] });
+      expect((await cancel(id)).data!.counts).toMatchObject({ cancelled: 1, failed: 1 });
+      const audit = (await s.client.GET('/api/v1/audit', { params: { query: { resourceId: id } } })).data!.items;
+      expect(audit.filter((e) => e.action === 'command.cancel')).toHaveLength(1);
+    });
+
+    it('a cancel wakes the parked poll of an agent running the command', async () => {
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 })).command.id;
+      expect((await poll('db1')).data!.commands.map((c) => c.commandId)).toEqual([id]);
+      const parked = poll('db1', 20);
+      await new Promise((r) => setTimeout(r, 300));
+      const sentAt = Date.now();
+      await cancel(id);
+      expect((await parked).data!.cancel).toEqual([id]);
+      expect(Date.now() - sentAt).toBeLessThan(2_000);
+      await ack('db1', id, { ...finished, status: 'failed', exitCode: 143 });
+    });
+
+    it('expires executions still pending or delivered when the TTL passes', async () => {
+      const { data: head } = await s.client.GET('/api/v1/events', { params: { query: { limit: 1000 } } });
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web1!.agentId, agents.web2!.agentId] }, ttlSec: 1 })).command.id;
+      await poll('web1');
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await poll('web2')).data!.commands).toEqual([]);
+      let counts = (await s.client.GET('/api/v1/commands/{commandId}', { params: { path: { commandId: id } } })).data!.counts;
+      for (let i = 0; i < 40 && counts.expired < 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        counts = (await s.client.GET('/api/v1/commands/{commandId}', { params: { path: { commandId: id } } })).data!.counts;
+      }
+      expect(counts).toMatchObject({ expired: 2, pending: 0, delivered: 0 });
+      const execs = (await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items;
+      expect(execs.every((e) => e.reason === 'ttl')).toBe(true);
+      expect((await ack('web1', id, finished)).status).toBe(409);
+      const events = (await s.client.GET('/api/v1/events', { params: { query: { offset: head!.nextOffset, limit: 1000, types: ['command_execution_updated'] } } })).data!.events;
+      expect(events.filter((e) => e.resourceId === id && e.data.state === 'expired')).toHaveLength(2);
     });
   });
 });

@@ -65,4 +65,13 @@ export interface CommandRepository {
   ): Promise<Done<OutputAppend> | NotFound | ExecutionStateConflict | OutputConflict>;
   /** The contiguous output of one stream of the execution from `fromOffset`, or null when there is no such execution in the tenant. */
   readOutput(tenantId: string, commandId: string, agentId: string, stream: OutputStream, fromOffset: number): Promise<AssembledOutput | null>;
+  /**
+   * Cancels a command of the tenant: pending executions become cancelled, delivered and running ones are
+   * flagged `cancelRequested`. `effects` is told the executions changed (none when there was nothing left to cancel).
+   */
+  cancel(tenantId: string, commandId: string, now: Date, effects: (changed: Execution[]) => WriteEffects): Promise<Done<Execution[]> | NotFound>;
+  /** Ids of the agent's commands that were cancelled after delivery and have not finished. */
+  cancelRequests(tenantId: string, agentId: string): Promise<string[]>;
+  /** Moves up to `limit` pending or delivered executions (any tenant) whose TTL passed by `now` to expired. */
+  expire(now: Date, limit: number, effects: (expired: Execution) => WriteEffects): Promise<Execution[]>;
 }

@@ -20,7 +20,24 @@ import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, type Done, type NotFound } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { CommandRepository } from '../ports/command.ts';
-import { ackable, ackChanges, commandList, countsWhere, executionList, executionWhere, pairDelivered, releasableWhere, repeatsAck, withCounts } from '../shared/command.ts';
+import {
+  ackable,
+  ackChanges,
+  CANCELLED_REASON,
+  cancelRequestedOf,
+  commandList,
+  EXPIRED_REASON,
+  expiredWhere,
+  inFlightOf,
+  pendingOf,
+  countsWhere,
+  executionList,
+  executionWhere,
+  pairDelivered,
+  releasableWhere,
+  repeatsAck,
+  withCounts,
+} from '../shared/command.ts';
 import { assemble, chunksWhere, outputChanges, planUpload, takesOutput, uploadRange } from '../shared/command-output.ts';
 import { targetAgentsWhere } from '../shared/command-targets.ts';
 import { tenantRow } from '../shared/conditions.ts';
@@ -197,6 +214,58 @@ export class PgCommandRepository implements CommandRepository {
         .where(chunksWhere(commandOutput, execution, { from: fromOffset }, stream))
         .orderBy(asc(commandOutput.offset));
       return { execution, stream, fromOffset, ...assemble(chunks, fromOffset) };
+    });
+  }
+  cancel(tenantId: string, commandId: string, now: Date, effects: (changed: Execution[]) => WriteEffects): Promise<Done<Execution[]> | NotFound> {
+    return this.w.transaction(async (tx, apply): Promise<Done<Execution[]> | NotFound> => {
+      if (!(await anyRow(tx.select({ id: commands.id }).from(commands), tenantRow(commands, tenantId, commandId)))) return NOT_FOUND;
+      const x = commandExecutions;
+      const cancelled = await tx
+        .update(x)
+        .set({ state: 'cancelled', reason: CANCELLED_REASON, updatedAt: now })
+        .where(pendingOf(x, tenantId, commandId))
+        .returning();
+      const flagged = await tx
+        .update(x)
+        .set({ cancelRequested: true, updatedAt: now })
+        .where(inFlightOf(x, tenantId, commandId))
+        .returning();
+      const changed = [...cancelled, ...flagged];
+      await apply(effects(changed));
+      return done(changed);
+    });
+  }
+
+  cancelRequests(tenantId: string, agentId: string): Promise<string[]> {
+    const x = commandExecutions;
+    return this.w.pool.run(async (db) =>
+      (
+        await db
+          .select({ commandId: x.commandId })
+          .from(x)
+          .where(cancelRequestedOf(x, tenantId, agentId))
+          .orderBy(asc(x.commandId))
+      ).map((r) => r.commandId),
+    );
+  }
+
+  expire(now: Date, limit: number, effects: (expired: Execution) => WriteEffects): Promise<Execution[]> {
+    return this.w.transaction(async (tx, apply) => {
+      const x = commandExecutions;
+      // SKIP LOCKED: another instance's expiry run (or a poll releasing the row) is passed over, not waited for.
+      const due = await tx.select().from(x).where(expiredWhere(x, now)).limit(limit).for('update', { skipLocked: true });
+      const expired: Execution[] = [];
+      for (const e of due) {
+        const [row] = await tx
+          .update(x)
+          .set({ state: 'expired', reason: EXPIRED_REASON, updatedAt: now })
+          .where(and(executionWhere(x, e.tenantId, e.agentId, e.commandId), eq(x.state, e.state)))
+          .returning();
+        if (!row) continue;
+        await apply(effects(row));
+        expired.push(row);
+      }
+      return expired;
     });
   }
 }

@@ -75,3 +75,27 @@ export function ackChanges(ack: CommandAck, now: Date) {
 export function executionWhere(x: ExecutionTable, tenantId: string, agentId: string, commandId: string): SQL | undefined {
   return and(eq(x.tenantId, tenantId), eq(x.agentId, agentId), eq(x.commandId, commandId));
 }
+
+/** Why executions end without running. */
+export const CANCELLED_REASON = 'cancelled';
+export const EXPIRED_REASON = 'ttl';
+
+/** The command's pending executions (cancelled at once). */
+export function pendingOf(x: ExecutionTable, tenantId: string, commandId: string): SQL | undefined {
+  return and(eq(x.tenantId, tenantId), eq(x.commandId, commandId), eq(x.state, 'pending'));
+}
+
+/** The command's delivered or running executions not yet told to stop. */
+export function inFlightOf(x: ExecutionTable, tenantId: string, commandId: string): SQL | undefined {
+  return and(eq(x.tenantId, tenantId), eq(x.commandId, commandId), inArray(x.state, ['delivered', 'running']), eq(x.cancelRequested, false));
+}
+
+/** The agent's executions told to stop and not yet finished. */
+export function cancelRequestedOf(x: ExecutionTable, tenantId: string, agentId: string): SQL | undefined {
+  return and(eq(x.tenantId, tenantId), eq(x.agentId, agentId), inArray(x.state, ['delivered', 'running']), eq(x.cancelRequested, true));
+}
+
+/** Executions whose TTL passed before they finished being handed over: pending, or delivered and never started. */
+export function expiredWhere(x: ExecutionTable, now: Date): SQL | undefined {
+  return and(inArray(x.state, ['pending', 'delivered']), lte(x.expiresAt, now));
+}

@@ -20,7 +20,24 @@ import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, type Done, type NotFound } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { CommandRepository } from '../ports/command.ts';
-import { ackable, ackChanges, commandList, countsWhere, executionList, executionWhere, pairDelivered, releasableWhere, repeatsAck, withCounts } from '../shared/command.ts';
+import {
+  ackable,
+  ackChanges,
+  CANCELLED_REASON,
+  cancelRequestedOf,
+  commandList,
+  EXPIRED_REASON,
+  expiredWhere,
+  inFlightOf,
+  pendingOf,
+  countsWhere,
+  executionList,
+  executionWhere,
+  pairDelivered,
+  releasableWhere,
+  repeatsAck,
+  withCounts,
+} from '../shared/command.ts';
 import { assemble, chunksWhere, outputChanges, planUpload, takesOutput, uploadRange } from '../shared/command-output.ts';
 import { targetAgentsWhere } from '../shared/command-targets.ts';
 import { tenantRow } from '../shared/conditions.ts';
@@ -202,6 +219,59 @@ export class SqliteCommandRepository implements CommandRepository {
       .orderBy(asc(commandOutput.offset))
       .all();
     return { execution, stream, fromOffset, ...assemble(chunks, fromOffset) };
+  }
+
+  async cancel(tenantId: string, commandId: string, now: Date, effects: (changed: Execution[]) => WriteEffects): Promise<Done<Execution[]> | NotFound> {
+    return this.w.transaction((tx, apply): Done<Execution[]> | NotFound => {
+      if (!anyRow(tx.select({ id: commands.id }).from(commands), tenantRow(commands, tenantId, commandId))) return NOT_FOUND;
+      const x = commandExecutions;
+      const cancelled = tx
+        .update(x)
+        .set({ state: 'cancelled', reason: CANCELLED_REASON, updatedAt: now })
+        .where(pendingOf(x, tenantId, commandId))
+        .returning()
+        .all();
+      const flagged = tx
+        .update(x)
+        .set({ cancelRequested: true, updatedAt: now })
+        .where(inFlightOf(x, tenantId, commandId))
+        .returning()
+        .all();
+      const changed = [...cancelled, ...flagged];
+      apply(effects(changed));
+      return done(changed);
+    });
+  }
+
+  async cancelRequests(tenantId: string, agentId: string): Promise<string[]> {
+    const x = commandExecutions;
+    return this.w.db
+      .select({ commandId: x.commandId })
+      .from(x)
+      .where(cancelRequestedOf(x, tenantId, agentId))
+      .orderBy(asc(x.commandId))
+      .all()
+      .map((r) => r.commandId);
+  }
+
+  async expire(now: Date, limit: number, effects: (expired: Execution) => WriteEffects): Promise<Execution[]> {
+    return this.w.transaction((tx, apply) => {
+      const x = commandExecutions;
+      const due = tx.select().from(x).where(expiredWhere(x, now)).limit(limit).all();
+      const expired: Execution[] = [];
+      for (const e of due) {
+        const [row] = tx
+          .update(x)
+          .set({ state: 'expired', reason: EXPIRED_REASON, updatedAt: now })
+          .where(and(executionWhere(x, e.tenantId, e.agentId, e.commandId), eq(x.state, e.state)))
+          .returning()
+          .all();
+        if (!row) continue;
+        apply(effects(row));
+        expired.push(row);
+      }
+      return expired;
+    });
   }
 
   private counted(tenantId: string, list: Command[]): CommandWithCounts[] {

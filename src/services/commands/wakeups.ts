@@ -1,7 +1,7 @@
 /**
- * Wakes agents parked in a command poll when a command of their tenant is created, here or (through the
- * event fan-out over NATS) on another instance: any commit carrying `command_created` wakes the tenant's
- * pollers, which then try to release their own executions. Lives as long as the process.
+ * Wakes agents parked in a command poll when a command of their tenant is created or cancelled, here or
+ * (through the event fan-out over NATS) on another instance: any commit carrying `command_created` or
+ * `command_cancelled` wakes the tenant's pollers, which then look for their own executions. Lives as long as the process.
  */
 import type { CommittedEvents } from '../../domain/event.ts';
 import type { EventFeed } from '../events/feed.ts';
@@ -27,6 +27,6 @@ export class CommandWakeups {
   }
 
   private observe(c: CommittedEvents): void {
-    if (!c.types || c.types.includes('command_created')) this.notifier.committed(c.tenantId, 1);
+    if (!c.types || c.types.includes('command_created') || c.types.includes('command_cancelled')) this.notifier.committed(c.tenantId, 1);
   }
 }
