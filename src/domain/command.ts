@@ -162,6 +162,8 @@ export interface OutputAppend {
   execution: Execution;
   stored: number;
   duplicates: number;
+  /** Bytes this upload added to what is stored. */
+  bytesStored: number;
 }
 
 /** A chunk overlaps stored bytes of its stream with different bytes: nothing of the upload was stored. */

@@ -213,6 +213,10 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(res.data!.commands.map((c) => c.commandId)).toEqual([id]);
       expect(Date.now() - sentAt).toBeLessThan(2_000);
       expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      const metrics = await (await s.fetch('/metrics')).text();
+      expect(metrics).toMatch(/^command_pollers_parked 0$/m);
+      expect(Number(/^command_executions_delivered_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+      expect(metrics).toMatch(/^command_delivery_latency_seconds_count [1-9]/m);
     });
 
     it('a parked poll not woken answers empty at the end of its wait', async () => {
@@ -298,6 +302,7 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(JSON.parse(await over.text())).toMatchObject({ stored: 1, truncated: true });
       expect(JSON.parse(await (await upload('web2', id, [{ offset: 30, stream: 'stdout', data: 'b'.repeat(10) }])).text())).toMatchObject({ stored: 0, duplicates: 1 });
       expect(await output(id, 'web2')).toMatchObject({ data: 'a'.repeat(30), nextOffset: 30, outputBytes: 40, storedBytes: 30, truncated: true });
+      expect(Number(/^command_output_bytes_stored_total (\d+)$/m.exec(await (await s.fetch('/metrics')).text())?.[1])).toBeGreaterThanOrEqual(30);
       expect((await ack('web2', id, finished)).status).toBe(200);
       expect((await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items[0]).toMatchObject({ state: 'succeeded', truncated: true, outputBytes: 40 });
     });

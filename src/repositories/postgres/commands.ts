@@ -188,7 +188,7 @@ export class PgCommandRepository implements CommandRepository {
         .where(chunksWhere(commandOutput, current, uploadRange(chunks)));
       const plan = planUpload(current, chunks, stored, cap);
       if (plan.kind === 'conflict') return { kind: 'output_conflict', stream: plan.stream, offset: plan.offset };
-      if (plan.rows.length === 0) return done({ execution: current, stored: 0, duplicates: plan.duplicates });
+      if (plan.rows.length === 0) return done({ execution: current, stored: 0, duplicates: plan.duplicates, bytesStored: 0 });
       await tx.insert(commandOutput).values(plan.rows.map((r) => ({ ...r, tenantId, agentId, commandId })));
       const [updated] = await tx
         .update(commandExecutions)
@@ -196,7 +196,7 @@ export class PgCommandRepository implements CommandRepository {
         .where(where)
         .returning();
       await apply(effects(current, updated!));
-      return done({ execution: updated!, stored: plan.rows.length, duplicates: plan.duplicates });
+      return done({ execution: updated!, stored: plan.rows.length, duplicates: plan.duplicates, bytesStored: plan.added.stored });
     });
   }
 

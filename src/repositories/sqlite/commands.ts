@@ -190,7 +190,7 @@ export class SqliteCommandRepository implements CommandRepository {
         .all();
       const plan = planUpload(current, chunks, stored, cap);
       if (plan.kind === 'conflict') return { kind: 'output_conflict', stream: plan.stream, offset: plan.offset };
-      if (plan.rows.length === 0) return done({ execution: current, stored: 0, duplicates: plan.duplicates });
+      if (plan.rows.length === 0) return done({ execution: current, stored: 0, duplicates: plan.duplicates, bytesStored: 0 });
       tx.insert(commandOutput)
         .values(plan.rows.map((r) => ({ ...r, tenantId, agentId, commandId })))
         .run();
@@ -201,7 +201,7 @@ export class SqliteCommandRepository implements CommandRepository {
         .returning()
         .all();
       apply(effects(current, updated!));
-      return done({ execution: updated!, stored: plan.rows.length, duplicates: plan.duplicates });
+      return done({ execution: updated!, stored: plan.rows.length, duplicates: plan.duplicates, bytesStored: plan.added.stored });
     });
   }
 
