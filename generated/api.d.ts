@@ -2406,6 +2406,11 @@ export interface components {
              * @description Executions not delivered by then expire.
              */
             expiresAt: string;
+            /** @description The rollout limits as sent, with `maxConcurrency` and `maxErrors` resolved to numbers; null without limits. */
+            rollout: {
+                maxConcurrency: number | null;
+                maxErrors: number | null;
+            } | null;
             /** @description The id of the operator token that created it. */
             createdBy: string | null;
             /** Format: date-time */
@@ -2416,6 +2421,16 @@ export interface components {
             items: components["schemas"]["Command"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        /**
+         * @description Gradual rollout. `maxConcurrency`: at most this many executions delivered or running at once (a number,
+         *     or a percentage of the executions not skipped, rounded up, at least 1). `maxErrors`: once more
+         *     executions than this have failed or timed out (a number, or a percentage rounded down), nothing more is
+         *     released and the pending executions become `cancelled` with reason `max_errors`. Absent: no limit.
+         */
+        CommandRollout: {
+            maxConcurrency?: number | string;
+            maxErrors?: number | string;
         };
         /** @description A command to send; `payload` must match the schema of `type`. */
         CommandCreate: {
@@ -2429,6 +2444,7 @@ export interface components {
              * @description Not delivered before this time.
              */
             notBefore?: string;
+            rollout?: components["schemas"]["CommandRollout"];
         } | {
             /** @constant */
             type: "update_agent";
@@ -2440,6 +2456,7 @@ export interface components {
              * @description Not delivered before this time.
              */
             notBefore?: string;
+            rollout?: components["schemas"]["CommandRollout"];
         } | {
             /** @constant */
             type: "update_package";
@@ -2451,6 +2468,7 @@ export interface components {
              * @description Not delivered before this time.
              */
             notBefore?: string;
+            rollout?: components["schemas"]["CommandRollout"];
         };
         CommandCreated: {
             command: components["schemas"]["Command"];

@@ -49,6 +49,10 @@ export interface Command {
   notBefore: Date | null;
   /** `notBefore` (or creation) + `ttlSec`: executions still pending then expire. */
   expiresAt: Date;
+  /** Rollout: most executions delivered or running at once; null: no limit. */
+  maxConcurrency: number | null;
+  /** Rollout: once more executions than this failed or timed out, the rest are cancelled; null: no limit. */
+  maxErrors: number | null;
   /** The operator token that created it. */
   createdBy: string | null;
   createdAt: Date;
@@ -115,6 +119,29 @@ export interface CommandAck {
   startedAt: Date;
   finishedAt: Date;
   error: string | null;
+}
+
+/** A rollout limit as sent: a number, or a percentage such as `"10%"`. */
+export type RolloutLimit = number | string;
+
+/** Why pending executions are cancelled when the error threshold is crossed. */
+export const MAX_ERRORS_REASON = 'max_errors';
+
+/**
+ * Resolves a rollout limit against the number of executions that will run: percentages of concurrency
+ * round up (at least 1, so the rollout progresses), percentages of errors round down (10% of 5 is 0:
+ * the first failure stops it).
+ */
+export function resolveLimit(limit: RolloutLimit | undefined, runnable: number, kind: 'concurrency' | 'errors'): number | null {
+  if (limit === undefined) return null;
+  if (typeof limit === 'number') return limit;
+  const share = (runnable * Number(limit.slice(0, -1))) / 100;
+  return kind === 'concurrency' ? Math.max(1, Math.ceil(share)) : Math.floor(share);
+}
+
+/** Errors are failures and time-outs. */
+export function isError(state: ExecutionState): boolean {
+  return state === 'failed' || state === 'timed_out';
 }
 
 export function emptyCounts(): ExecutionCounts {

@@ -15,6 +15,8 @@ function commandRow(tenantId: string, agentId: string, createdAt: Date, ttlSec =
     targets: { agentIds: [agentId] },
     ttlSec,
     notBefore: null,
+    maxConcurrency: null,
+    maxErrors: null,
     expiresAt: new Date(createdAt.getTime() + ttlSec * 1000),
     createdBy: null,
     createdAt,
@@ -69,5 +71,16 @@ describe.each(dialects())('command repository on %s', (dialect) => {
     const mine = expired.filter((e) => e.tenantId === tenantId).map((e) => e.commandId);
     expect([...mine].sort()).toEqual([...ids].sort());
     expect(expired.every((e) => e.state === 'expired' && e.reason === 'ttl')).toBe(true);
+  });
+
+  it('concurrent polls of different agents never exceed maxConcurrency', async () => {
+    const tenant = await suite.tenant();
+    const fleet = [];
+    for (let i = 0; i < 10; i++) fleet.push(await suite.agent(tenant.id, { capabilities: ['run_command'] }));
+    const command = { ...commandRow(tenant.id, fleet[0]!.id, new Date()), maxConcurrency: 3 };
+    await suite.repos.commands.create(command, executionsFor(command, fleet), {});
+    const released = await Promise.all(fleet.map((a) => suite.repos.commands.deliver(tenant.id, a.id, new Date(), 10, () => ({}))));
+    expect(released.flat()).toHaveLength(3);
+    expect((await suite.repos.commands.findById(tenant.id, command.id))?.counts).toMatchObject({ delivered: 3, pending: 7 });
   });
 });

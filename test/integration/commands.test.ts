@@ -383,4 +383,69 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(events.filter((e) => e.resourceId === id && e.data.state === 'expired')).toHaveLength(2);
     });
   });
+
+  describe('rollout', () => {
+    const trio = ['web1', 'web2', 'db1'] as const;
+    const rollout = async (limits: { maxConcurrency?: number | string; maxErrors?: number | string }) => {
+      await drain();
+      return (await create({ type: 'run_command', payload: run, targets: { agentIds: trio.map((n) => agents[n]!.agentId) }, ttlSec: 60, rollout: limits })).command;
+    };
+    /** Which of the three agents got the command on this round of polls. */
+    const pollAll = async (commandId: string) => {
+      const got: string[] = [];
+      for (const name of trio) if ((await poll(name)).data!.commands.some((c) => c.commandId === commandId)) got.push(name);
+      return got;
+    };
+    const counts = async (commandId: string) => (await s.client.GET('/api/v1/commands/{commandId}', { params: { path: { commandId } } })).data!.counts;
+
+    it('releases at most maxConcurrency at once (a number), the next one as a slot frees', async () => {
+      const command = await rollout({ maxConcurrency: 1 });
+      expect(command.rollout).toEqual({ maxConcurrency: 1, maxErrors: null });
+      const first = await pollAll(command.id);
+      expect(first).toHaveLength(1);
+      expect(await pollAll(command.id)).toEqual([]);
+      await ack(first[0]!, command.id, finished);
+      const second = await pollAll(command.id);
+      expect(second).toHaveLength(1);
+      expect(second[0]).not.toBe(first[0]);
+      expect(await counts(command.id)).toMatchObject({ succeeded: 1, delivered: 1, pending: 1 });
+    });
+
+    it('resolves a percentage of concurrency against the executions that run, rounding up', async () => {
+      const command = await rollout({ maxConcurrency: '50%' });
+      expect(command.rollout).toEqual({ maxConcurrency: 2, maxErrors: null });
+      expect(await pollAll(command.id)).toHaveLength(2);
+      expect(await counts(command.id)).toMatchObject({ delivered: 2, pending: 1 });
+    });
+
+    it('stops past maxErrors (a number): the pending rest is cancelled with reason max_errors', async () => {
+      const command = await rollout({ maxConcurrency: 1, maxErrors: 0 });
+      const [first] = await pollAll(command.id);
+      await ack(first!, command.id, { ...finished, status: 'failed', exitCode: 1 });
+      expect(await pollAll(command.id)).toEqual([]);
+      expect(await counts(command.id)).toMatchObject({ failed: 1, cancelled: 2, pending: 0 });
+      const execs = (await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: command.id }, query: { state: 'cancelled' } } })).data!.items;
+      expect(execs.map((e) => e.reason)).toEqual(['max_errors', 'max_errors']);
+    });
+
+    it('resolves a percentage of errors rounding down, and tolerates failures up to it', async () => {
+      const command = await rollout({ maxConcurrency: 1, maxErrors: '50%' });
+      expect(command.rollout).toEqual({ maxConcurrency: 1, maxErrors: 1 });
+      const [first] = await pollAll(command.id);
+      await ack(first!, command.id, { ...finished, status: 'timed_out', exitCode: null });
+      const [second] = await pollAll(command.id);
+      expect(second).toBeDefined();
+      expect(await counts(command.id)).toMatchObject({ timed_out: 1, delivered: 1, pending: 1 });
+      await ack(second!, command.id, { ...finished, status: 'failed', exitCode: 2 });
+      expect(await pollAll(command.id)).toEqual([]);
+      expect(await counts(command.id)).toMatchObject({ timed_out: 1, failed: 1, cancelled: 1, pending: 0 });
+    });
+
+    it('rejects malformed limits', async () => {
+      for (const limits of [{ maxConcurrency: 0 }, { maxConcurrency: '0%' }, { maxConcurrency: '101%' }, { maxErrors: -1 }, { maxErrors: 'ten' }]) {
+        const res = await submit({ type: 'run_command', payload: run, targets: { tags: ['web'] }, ttlSec: 60, rollout: limits });
+        expect(res.status, JSON.stringify(limits)).toBe(400);
+      }
+    });
+  });
 });

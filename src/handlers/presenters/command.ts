@@ -12,6 +12,7 @@ export function presentCommand(c: CommandWithCounts): Schema<'Command'> {
     ttlSec: c.ttlSec,
     notBefore: iso(c.notBefore),
     expiresAt: c.expiresAt.toISOString(),
+    rollout: c.maxConcurrency === null && c.maxErrors === null ? null : { maxConcurrency: c.maxConcurrency, maxErrors: c.maxErrors },
     createdBy: c.createdBy,
     createdAt: c.createdAt.toISOString(),
     counts: { ...c.counts },

@@ -31,12 +31,14 @@ export interface CommandRepository {
   /** By agent id; the cursor is the last agent id. */
   listExecutions(tenantId: string, commandId: string, state: ExecutionState | undefined, page: PageRequest): Promise<Page<Execution>>;
   /**
-   * Moves up to `limit` of the agent's releasable executions (pending, `notBefore` reached, not expired) to
-   * delivered and answers them with their commands. An execution is released by one call only, however
+   * Moves up to `limit` of the agent's releasable executions (pending, `notBefore` reached, not expired,
+   * allowed by their command's rollout limits) to delivered and answers them with their commands. An execution is released by one call only, however
    * many run at once. `effects` describes what the released executions publish, written in the same transaction.
    */
   deliver(tenantId: string, agentId: string, now: Date, limit: number, effects: (released: Execution[]) => WriteEffects): Promise<DeliveredCommand[]>;
   /**
+   * When the ack takes the command's errors past its `maxErrors`, its pending executions are cancelled
+   * (reason `max_errors`) in the same transaction and given to `effects` as `stopped`.
    * Moves the agent's delivered or running execution to the ack's final state. The same final state again
    * is `done` with `changed: false`; another one, or an execution in no state to be acked, is a conflict.
    */
@@ -46,7 +48,7 @@ export interface CommandRepository {
     commandId: string,
     ack: CommandAck,
     now: Date,
-    effects: (updated: Execution) => WriteEffects,
+    effects: (updated: Execution, stopped: Execution[]) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict>;
   /**
    * Stores the chunks of the agent's execution by (stream, offset): repeats are counted as duplicates,

@@ -22,6 +22,11 @@ import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { CommandRepository } from '../ports/command.ts';
 import {
   ackable,
+  countsByCommand,
+  crossedMaxErrors,
+  hasRollout,
+  rolloutAllows,
+  stoppedByErrors,
   ackChanges,
   CANCELLED_REASON,
   cancelRequestedOf,
@@ -46,7 +51,7 @@ import type { PgDb } from './db.ts';
 import { anyRow } from './rows.ts';
 import { agents, commandExecutions, commandOutput, commands, sections } from './schema.ts';
 import { hasTag } from './tags.ts';
-import type { PgWriter } from './transaction.ts';
+import type { PgTx, PgWriter } from './transaction.ts';
 
 /** Postgres binds at most 65535 parameters per statement: batch inserts stay well below. */
 const INSERT_BATCH = 1000;
@@ -106,29 +111,26 @@ export class PgCommandRepository implements CommandRepository {
   deliver(tenantId: string, agentId: string, now: Date, limit: number, effects: (released: Execution[]) => WriteEffects): Promise<DeliveredCommand[]> {
     return this.w.transaction(async (tx, apply) => {
       const x = commandExecutions;
-      // SKIP LOCKED: a concurrent poll's rows are passed over, not waited for; the update re-checks `pending`.
-      const ids = await tx
-        .select({ commandId: x.commandId })
+      // Read without locks; the update below re-checks `pending`, so of two concurrent polls only one
+      // releases a row (the other waits for its lock, then finds it delivered).
+      const candidates = await tx
+        .select({ commandId: x.commandId, maxConcurrency: commands.maxConcurrency, maxErrors: commands.maxErrors })
         .from(x)
+        .innerJoin(commands, eq(commands.id, x.commandId))
         .where(releasableWhere(x, tenantId, agentId, now))
         .orderBy(asc(x.commandId))
-        .limit(limit)
-        .for('update', { skipLocked: true });
+        .limit(limit);
+      const limited = candidates.filter(hasRollout).map((c) => c.commandId);
+      // Rollout commands are locked (in id order) before they are counted, so that polls of different agents
+      // take the concurrency slots one at a time. Lock order everywhere: command row, then execution rows.
+      if (limited.length > 0) await tx.select({ id: commands.id }).from(commands).where(inArray(commands.id, limited)).orderBy(asc(commands.id)).for('update');
+      const counts = limited.length > 0 ? countsByCommand(await countRows(tx, tenantId, limited)) : new Map();
+      const ids = candidates.filter((c) => !hasRollout(c) || rolloutAllows(c, counts.get(c.commandId))).map((c) => c.commandId);
       if (ids.length === 0) return [];
       const released = await tx
         .update(x)
         .set({ state: 'delivered', deliveredAt: now, updatedAt: now })
-        .where(
-          and(
-            eq(x.tenantId, tenantId),
-            eq(x.agentId, agentId),
-            eq(x.state, 'pending'),
-            inArray(
-              x.commandId,
-              ids.map((r) => r.commandId),
-            ),
-          ),
-        )
+        .where(and(eq(x.tenantId, tenantId), eq(x.agentId, agentId), eq(x.state, 'pending'), inArray(x.commandId, ids)))
         .returning();
       if (released.length === 0) return [];
       const cmds = await tx
@@ -154,16 +156,37 @@ export class PgCommandRepository implements CommandRepository {
     commandId: string,
     ack: CommandAck,
     now: Date,
-    effects: (updated: Execution) => WriteEffects,
+    effects: (updated: Execution, stopped: Execution[]) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> {
     return this.w.transaction(async (tx, apply): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> => {
-      const where = and(eq(commandExecutions.tenantId, tenantId), eq(commandExecutions.agentId, agentId), eq(commandExecutions.commandId, commandId));
+      // With an error threshold the command row is locked first (the lock order of deliveries), so that
+      // concurrent failures are counted one after the other.
+      const [command] = await tx
+        .select({ maxErrors: commands.maxErrors })
+        .from(commands)
+        .where(tenantRow(commands, tenantId, commandId));
+      const maxErrors = command?.maxErrors ?? null;
+      if (maxErrors !== null)
+        await tx
+          .select({ id: commands.id })
+          .from(commands)
+          .where(tenantRow(commands, tenantId, commandId))
+          .for('update');
+      const where = executionWhere(commandExecutions, tenantId, agentId, commandId);
       const [current] = await tx.select().from(commandExecutions).where(where).for('update');
       if (!current) return NOT_FOUND;
       if (repeatsAck(current, ack)) return done({ execution: current, changed: false });
       if (!ackable(current)) return { kind: 'state_conflict', current };
       const [updated] = await tx.update(commandExecutions).set(ackChanges(ack, now)).where(where).returning();
-      await apply(effects(updated!));
+      const crossed = maxErrors !== null && crossedMaxErrors(maxErrors, updated!, countsByCommand(await countRows(tx, tenantId, [commandId])).get(commandId));
+      const stopped = crossed
+        ? await tx
+            .update(commandExecutions)
+            .set(stoppedByErrors(now))
+            .where(pendingOf(commandExecutions, tenantId, commandId))
+            .returning()
+        : [];
+      await apply(effects(updated!, stopped));
       return done({ execution: updated!, changed: true });
     });
   }
@@ -268,6 +291,16 @@ export class PgCommandRepository implements CommandRepository {
       return expired;
     });
   }
+}
+
+/** Executions per command and state, read with `db` (the pool's, or a transaction's). */
+function countRows(db: Pick<PgTx, 'select'>, tenantId: string, commandIds: string[]) {
+  const x = commandExecutions;
+  return db
+    .select({ commandId: x.commandId, state: x.state, n: sql<number>`count(*)::int` })
+    .from(x)
+    .where(countsWhere(x, tenantId, commandIds))
+    .groupBy(x.commandId, x.state);
 }
 
 async function counted(db: PgDb, tenantId: string, list: Command[]): Promise<CommandWithCounts[]> {

@@ -388,6 +388,9 @@ export const commands = pgTable(
     ttlSec: integer('ttl_sec').notNull(),
     notBefore: time('not_before'),
     expiresAt: time('expires_at').notNull(),
+    /** Rollout limits resolved to numbers at creation; null: no limit. */
+    maxConcurrency: integer('max_concurrency'),
+    maxErrors: integer('max_errors'),
     createdBy: text('created_by'),
     createdAt: time('created_at').notNull(),
   },

@@ -1,6 +1,17 @@
 /** Dialect-neutral parts of the command repositories: list filters, releasable executions, counts, ack rules. */
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { emptyCounts, type Command, type CommandAck, type CommandFilter, type CommandWithCounts, type Execution, type ExecutionCounts, type ExecutionState } from '../../domain/command.ts';
+import {
+  emptyCounts,
+  isError,
+  MAX_ERRORS_REASON,
+  type Command,
+  type CommandAck,
+  type CommandFilter,
+  type CommandWithCounts,
+  type Execution,
+  type ExecutionCounts,
+  type ExecutionState,
+} from '../../domain/command.ts';
 import type { PageRequest } from '../../domain/paging.ts';
 import type { commandExecutions as pgExecutions, commands as pgCommands } from '../postgres/schema.ts';
 import type { commandExecutions as sqliteExecutions, commands as sqliteCommands } from '../sqlite/schema.ts';
@@ -98,4 +109,45 @@ export function cancelRequestedOf(x: ExecutionTable, tenantId: string, agentId: 
 /** Executions whose TTL passed before they finished being handed over: pending, or delivered and never started. */
 export function expiredWhere(x: ExecutionTable, now: Date): SQL | undefined {
   return and(inArray(x.state, ['pending', 'delivered']), lte(x.expiresAt, now));
+}
+
+/** A releasable execution with its command's rollout limits. */
+export interface Candidate {
+  commandId: string;
+  maxConcurrency: number | null;
+  maxErrors: number | null;
+}
+
+export function hasRollout(c: Candidate): boolean {
+  return c.maxConcurrency !== null || c.maxErrors !== null;
+}
+
+/** Per-state counts of several commands from grouped rows (command id, state, count). */
+export function countsByCommand(rows: { commandId: string; state: ExecutionState; n: number | string }[]): Map<string, ExecutionCounts> {
+  const byCommand = new Map<string, ExecutionCounts>();
+  for (const r of rows) {
+    const counts = byCommand.get(r.commandId) ?? emptyCounts();
+    counts[r.state] = Number(r.n);
+    byCommand.set(r.commandId, counts);
+  }
+  return byCommand;
+}
+
+/** Whether the rollout lets one more execution of the command go out: room under maxConcurrency, errors within maxErrors. */
+export function rolloutAllows(c: Candidate, counts: ExecutionCounts | undefined): boolean {
+  const n = counts ?? emptyCounts();
+  if (c.maxConcurrency !== null && n.delivered + n.running >= c.maxConcurrency) return false;
+  return c.maxErrors === null || n.failed + n.timed_out <= c.maxErrors;
+}
+
+/** Whether an ack crossed the command's error threshold: the pending rest is then cancelled. */
+export function crossedMaxErrors(maxErrors: number | null, updated: Execution, counts: ExecutionCounts | undefined): boolean {
+  if (maxErrors === null || !isError(updated.state)) return false;
+  const n = counts ?? emptyCounts();
+  return n.failed + n.timed_out > maxErrors;
+}
+
+/** The columns of executions stopped by the error threshold. */
+export function stoppedByErrors(now: Date) {
+  return { state: 'cancelled' as const, reason: MAX_ERRORS_REASON, updatedAt: now };
 }

@@ -22,6 +22,11 @@ import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { CommandRepository } from '../ports/command.ts';
 import {
   ackable,
+  countsByCommand,
+  crossedMaxErrors,
+  hasRollout,
+  rolloutAllows,
+  stoppedByErrors,
   ackChanges,
   CANCELLED_REASON,
   cancelRequestedOf,
@@ -45,7 +50,7 @@ import { toPage, toPageBy } from '../shared/paging.ts';
 import { anyRow } from './rows.ts';
 import { agents, commandExecutions, commandOutput, commands, sections } from './schema.ts';
 import { hasTag } from './tags.ts';
-import type { SqliteWriter } from './transaction.ts';
+import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
 /** better-sqlite3 binds at most 32766 parameters: batch inserts stay well below. */
 const INSERT_BATCH = 500;
@@ -103,31 +108,26 @@ export class SqliteCommandRepository implements CommandRepository {
   }
 
   async deliver(tenantId: string, agentId: string, now: Date, limit: number, effects: (released: Execution[]) => WriteEffects): Promise<DeliveredCommand[]> {
-    // One writer at a time on SQLite: the conditional update (state still pending) releases each row once.
+    // One writer at a time on SQLite: the rollout counts cannot change under us, and the conditional update
+    // (state still pending) releases each row once.
     return this.w.transaction((tx, apply) => {
       const x = commandExecutions;
-      const ids = tx
-        .select({ commandId: x.commandId })
+      const candidates = tx
+        .select({ commandId: x.commandId, maxConcurrency: commands.maxConcurrency, maxErrors: commands.maxErrors })
         .from(x)
+        .innerJoin(commands, eq(commands.id, x.commandId))
         .where(releasableWhere(x, tenantId, agentId, now))
         .orderBy(asc(x.commandId))
         .limit(limit)
         .all();
+      const limited = candidates.filter(hasRollout).map((c) => c.commandId);
+      const counts = limited.length > 0 ? countsByCommand(this.countRows(tx, tenantId, limited)) : new Map();
+      const ids = candidates.filter((c) => !hasRollout(c) || rolloutAllows(c, counts.get(c.commandId))).map((c) => c.commandId);
       if (ids.length === 0) return [];
       const released = tx
         .update(x)
         .set({ state: 'delivered', deliveredAt: now, updatedAt: now })
-        .where(
-          and(
-            eq(x.tenantId, tenantId),
-            eq(x.agentId, agentId),
-            eq(x.state, 'pending'),
-            inArray(
-              x.commandId,
-              ids.map((r) => r.commandId),
-            ),
-          ),
-        )
+        .where(and(eq(x.tenantId, tenantId), eq(x.agentId, agentId), eq(x.state, 'pending'), inArray(x.commandId, ids)))
         .returning()
         .all();
       if (released.length === 0) return [];
@@ -155,16 +155,31 @@ export class SqliteCommandRepository implements CommandRepository {
     commandId: string,
     ack: CommandAck,
     now: Date,
-    effects: (updated: Execution) => WriteEffects,
+    effects: (updated: Execution, stopped: Execution[]) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> {
     return this.w.transaction((tx, apply): Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict => {
-      const where = and(eq(commandExecutions.tenantId, tenantId), eq(commandExecutions.agentId, agentId), eq(commandExecutions.commandId, commandId));
+      const where = executionWhere(commandExecutions, tenantId, agentId, commandId);
       const current = tx.select().from(commandExecutions).where(where).get();
       if (!current) return NOT_FOUND;
       if (repeatsAck(current, ack)) return done({ execution: current, changed: false });
       if (!ackable(current)) return { kind: 'state_conflict', current };
       const [updated] = tx.update(commandExecutions).set(ackChanges(ack, now)).where(where).returning().all();
-      apply(effects(updated!));
+      const command = tx
+        .select({ maxErrors: commands.maxErrors })
+        .from(commands)
+        .where(tenantRow(commands, tenantId, commandId))
+        .get();
+      const maxErrors = command?.maxErrors ?? null;
+      const crossed = maxErrors !== null && crossedMaxErrors(maxErrors, updated!, countsByCommand(this.countRows(tx, tenantId, [commandId])).get(commandId));
+      const stopped = crossed
+        ? tx
+            .update(commandExecutions)
+            .set(stoppedByErrors(now))
+            .where(pendingOf(commandExecutions, tenantId, commandId))
+            .returning()
+            .all()
+        : [];
+      apply(effects(updated!, stopped));
       return done({ execution: updated!, changed: true });
     });
   }
@@ -272,6 +287,17 @@ export class SqliteCommandRepository implements CommandRepository {
       }
       return expired;
     });
+  }
+
+  /** Executions per command and state, read with `db` (the writer's, or a transaction's). */
+  private countRows(db: Pick<SqliteTx, 'select'>, tenantId: string, commandIds: string[]) {
+    const x = commandExecutions;
+    return db
+      .select({ commandId: x.commandId, state: x.state, n: sql<number>`count(*)` })
+      .from(x)
+      .where(countsWhere(x, tenantId, commandIds))
+      .groupBy(x.commandId, x.state)
+      .all();
   }
 
   private counted(tenantId: string, list: Command[]): CommandWithCounts[] {

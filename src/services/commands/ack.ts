@@ -11,9 +11,9 @@ import { executionSnapshot, executionUpdated } from './records.ts';
  */
 export async function ackCommand({ ctx, input }: { ctx: ServiceContext; input: { commandId: string; ack: CommandAck } }): Promise<Execution> {
   const { tenantId, agentId } = requireAgent(ctx);
-  const outcome = await ctx.repos.commands.ack(tenantId, agentId, input.commandId, input.ack, ctx.now(), (updated) => ({
-    audit: auditEntry(ctx, { tenantId, action: 'command.ack', resourceType: 'command', resourceId: input.commandId, after: executionSnapshot(updated) }),
-    events: [executionUpdated(ctx, updated)],
+  const outcome = await ctx.repos.commands.ack(tenantId, agentId, input.commandId, input.ack, ctx.now(), (updated, stopped) => ({
+    audit: auditEntry(ctx, { tenantId, action: 'command.ack', resourceType: 'command', resourceId: input.commandId, after: { ...executionSnapshot(updated), stoppedByMaxErrors: stopped.length } }),
+    events: [updated, ...stopped].map((e) => executionUpdated(ctx, e)),
   }));
   if (outcome.kind === 'not_found') throw new NotFoundError('execution of command', input.commandId);
   if (outcome.kind === 'state_conflict') {

@@ -1,4 +1,4 @@
-import type { Command, CommandPayload, CommandTargets, CommandType, Execution } from '../../domain/command.ts';
+import { resolveLimit, type Command, type CommandPayload, type CommandTargets, type CommandType, type Execution, type RolloutLimit } from '../../domain/command.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
@@ -11,6 +11,7 @@ export interface CreateCommandInput {
   targets: CommandTargets;
   ttlSec: number;
   notBefore?: string;
+  rollout?: { maxConcurrency?: RolloutLimit; maxErrors?: RolloutLimit };
 }
 
 /**
@@ -27,6 +28,7 @@ export async function createCommand({ ctx, input }: { ctx: ServiceContext; input
   const now = ctx.now();
   const notBefore = input.notBefore === undefined ? null : new Date(input.notBefore);
   const start = notBefore && notBefore > now ? notBefore : now;
+  const runnable = resolution.agents.filter((a) => a.capabilities.includes(input.type)).length;
   const command: Command = {
     id: newId(),
     tenantId,
@@ -36,6 +38,8 @@ export async function createCommand({ ctx, input }: { ctx: ServiceContext; input
     ttlSec: input.ttlSec,
     notBefore,
     expiresAt: new Date(start.getTime() + input.ttlSec * 1000),
+    maxConcurrency: resolveLimit(input.rollout?.maxConcurrency, runnable, 'concurrency'),
+    maxErrors: resolveLimit(input.rollout?.maxErrors, runnable, 'errors'),
     createdBy: principal.tokenId,
     createdAt: now,
   };
