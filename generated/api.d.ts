@@ -1110,7 +1110,10 @@ export interface paths {
         };
         /**
          * Read an execution's output
-         * @description The stored output of one stream, assembled in offset order from `fromOffset` up to the first gap.
+         * @description The stored output of one stream, assembled in offset order from `fromOffset` up to the first gap. With
+         *     `follow=true` the answer is a `text/event-stream`: an `output` event per piece of new contiguous output
+         *     (`id` is the stream offset after it; reconnect with `Last-Event-ID` to resume there), then an `end`
+         *     event with the execution's final state once it has ended and all its stored output was sent.
          */
         get: operations["getExecutionOutput"];
         put?: never;
@@ -4834,8 +4837,13 @@ export interface operations {
             query?: {
                 stream?: components["schemas"]["OutputStream"];
                 fromOffset?: number;
+                /** @description Stream new output as Server-Sent Events until the execution ends. */
+                follow?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description With `follow`, the offset to resume from (takes precedence over `fromOffset`). */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 commandId: components["parameters"]["CommandId"];
                 agentId: components["parameters"]["AgentId"];
@@ -4851,6 +4859,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommandOutput"];
+                    "text/event-stream": string;
                 };
             };
             400: components["responses"]["BadRequest"];

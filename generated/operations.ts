@@ -896,7 +896,7 @@ export const operationTable = [
     ],
     "idempotent": false,
     "rateLimitClass": "operator",
-    "longPoll": false,
+    "longPoll": true,
     "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollAgent, enrollmentSecret } from '../factories/agents-http.ts';
 import { tenantWithToken } from '../factories/tenants.ts';
 import type { Schema } from '../../src/handlers/presenters/schemas.ts';
+import { sseReader } from '../helpers/events.ts';
 import { dialects, startTestServer } from '../helpers/server.ts';
 
 const RUNS_ALL = ['heartbeat', 'commands', 'run_command', 'update_agent', 'update_package'];
@@ -56,8 +57,11 @@ describe.each(dialects())('commands on %s', (dialect) => {
       headers: { authorization: `Bearer ${agents[name]!.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ chunks }),
     });
-  const output = async (commandId: string, name: string, query: { stream?: 'stdout' | 'stderr'; fromOffset?: number } = {}) =>
-    (await s.client.GET('/api/v1/commands/{commandId}/executions/{agentId}/output', { params: { path: { commandId, agentId: agents[name]!.agentId }, query } })).data!;
+  const output = async (commandId: string, name: string, query: { stream?: 'stdout' | 'stderr'; fromOffset?: number } = {}) => {
+    const { data } = await s.client.GET('/api/v1/commands/{commandId}/executions/{agentId}/output', { params: { path: { commandId, agentId: agents[name]!.agentId }, query } });
+    if (data === undefined || typeof data === 'string') throw new Error('expected the JSON answer');
+    return data;
+  };
   const commandCount = async () => (await s.client.GET('/api/v1/commands', { params: { query: { limit: 1000 } } })).data!.items.length;
   const drain = async () => {
     for (const name of Object.keys(agents)) await poll(name);
@@ -305,6 +309,40 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(Number(/^command_output_bytes_stored_total (\d+)$/m.exec(await (await s.fetch('/metrics')).text())?.[1])).toBeGreaterThanOrEqual(30);
       expect((await ack('web2', id, finished)).status).toBe(200);
       expect((await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items[0]).toMatchObject({ state: 'succeeded', truncated: true, outputBytes: 40 });
+    });
+
+    it('follows new output as Server-Sent Events, resumes with Last-Event-ID, and ends with the execution', async () => {
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web1!.agentId] }, ttlSec: 60 })).command.id;
+      await poll('web1');
+      const path = `/api/v1/commands/${id}/executions/${agents.web1!.agentId}/output?follow=true`;
+      const follow = (headers: Record<string, string> = {}) => s.fetch(path, { headers: { authorization: `Bearer ${s.adminToken}`, ...headers } });
+      const res = await follow();
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const first = sseReader(res);
+      await upload('web1', id, [{ offset: 0, stream: 'stdout', data: 'abc' }]);
+      await first.until((f) => f.some((x) => x.event === 'output'));
+      await upload('web1', id, [{ offset: 6, stream: 'stdout', data: 'ghi' }]);
+      await upload('web1', id, [{ offset: 3, stream: 'stdout', data: 'def' }]);
+      await first.until((f) => f.filter((x) => x.event === 'output').length === 2);
+      const outputs = first.frames.filter((x) => x.event === 'output');
+      expect(outputs.map((x) => [x.id, JSON.parse(x.data!)])).toEqual([
+        ['3', { stream: 'stdout', offset: 0, data: 'abc' }],
+        ['9', { stream: 'stdout', offset: 3, data: 'defghi' }],
+      ]);
+      await first.cancel();
+
+      const resumed = sseReader(await follow({ 'last-event-id': '3' }));
+      await resumed.until((f) => f.some((x) => x.event === 'output'));
+      expect(JSON.parse(resumed.frames.find((x) => x.event === 'output')!.data!)).toEqual({ stream: 'stdout', offset: 3, data: 'defghi' });
+      await ack('web1', id, finished);
+      await resumed.until((f) => f.some((x) => x.event === 'end'));
+      expect(JSON.parse(resumed.frames.find((x) => x.event === 'end')!.data!)).toMatchObject({ state: 'succeeded', nextOffset: 9, outputBytes: 9 });
+      await resumed.done;
+      expect(resumed.ended).toBe(true);
+
+      const other = (await tenantWithToken(s.repos, 'admin')).secret;
+      expect((await s.fetch(path, { headers: { authorization: `Bearer ${other}` } })).status).toBe(404);
     });
 
     it('is 404 for another agent or tenant, and changes nothing', async () => {
