@@ -678,6 +678,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent/{agentId}/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Take pending commands (long poll)
+         * @description Releases the agent's pending executions whose `notBefore` has come and whose TTL has not passed, and
+         *     marks them `delivered`: each is answered to exactly one poll, however many run at once. With `wait`
+         *     and nothing to release, the request parks until a command for the agent's tenant is created (on any
+         *     instance) or `wait` seconds pass, then answers what it can release (possibly nothing).
+         */
+        get: operations["pollCommands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/{agentId}/commands/{commandId}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report how a command ended
+         * @description Moves the agent's delivered or running execution to its final state. The same ack again answers 200
+         *     and changes nothing; a different final state, or an ack of an execution that was never delivered or
+         *     has expired or been cancelled, is 409. A command without an execution for this agent is 404.
+         */
+        post: operations["ackCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/{agentId}/commands/{commandId}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload output of a command
+         * @description Stores chunks idempotently by (execution, stream, offset); out-of-order and repeated chunks are fine.
+         *     The first output moves a delivered execution to `running`. Past `commands.maxOutputBytes` stored bytes
+         *     per execution, chunks are counted but not kept and the execution is marked `truncated`. A chunk that
+         *     overlaps stored bytes with different bytes is 409 and nothing of the upload is stored. A command without
+         *     an execution for this agent is 404; an execution never delivered, expired or cancelled is 409.
+         */
+        post: operations["uploadCommandOutput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -916,6 +993,129 @@ export interface paths {
          *     overrode.
          */
         get: operations["getEffectiveConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List commands
+         * @description Commands of the caller's tenant, newest first, with their per-state execution counts.
+         */
+        get: operations["listCommands"];
+        put?: never;
+        /**
+         * Send a command to agents
+         * @description Resolves `targets` in the caller's tenant and creates one execution per agent: `pending` (delivered by
+         *     the agent's next poll, however long it stays offline, until the TTL passes), or `skipped` with reason
+         *     `capability_missing` when the agent did not declare the command's type among its capabilities. Ids or a
+         *     section not in the tenant answer 404; targets that resolve to no agent answer 400. Nothing is created
+         *     then. Emits `command_created` and wakes the targets' parked polls.
+         */
+        post: operations["createCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands/{commandId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a command
+         * @description The command with its executions counted per state.
+         */
+        get: operations["getCommand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands/{commandId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a command
+         * @description Pending executions become `cancelled` at once. Delivered and running ones are flagged
+         *     (`cancelRequested`): the agent's next poll lists the command under `cancel` (a parked poll is woken) and
+         *     its output uploads answer `cancelRequested: true`; the agent stops and acks. Finished executions are
+         *     left alone, so cancelling twice changes nothing. Emits `command_cancelled`.
+         */
+        post: operations["cancelCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands/{commandId}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a command's executions
+         * @description One row per target agent, ordered by agent id.
+         */
+        get: operations["listCommandExecutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands/{commandId}/executions/{agentId}/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read an execution's output
+         * @description The stored output of one stream, assembled in offset order from `fromOffset` up to the first gap. With
+         *     `follow=true` the answer is a `text/event-stream`: an `output` event per piece of new contiguous output
+         *     (`id` is the stream offset after it; reconnect with `Last-Event-ID` to resume there), then an `end`
+         *     event with the execution's final state once it has ended and all its stored output was sent.
+         */
+        get: operations["getExecutionOutput"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1917,6 +2117,121 @@ export interface components {
                 in_future: number;
             };
         };
+        /**
+         * @description What the agent is asked to do; each type has its own payload schema.
+         * @enum {string}
+         */
+        CommandType: "run_command" | "update_agent" | "update_package";
+        /** @description Run a program (or, with `shell`, a shell line) on the host. */
+        RunCommandPayload: {
+            cmd: string;
+            args?: string[];
+            /** @description Run `cmd` through the host's shell. */
+            shell?: boolean;
+            timeoutSec: number;
+            env?: {
+                [key: string]: string;
+            };
+            workingDir?: string;
+        };
+        /** @description Replace the agent binary with the one at `url`, checked against `sha256`. */
+        UpdateAgentPayload: {
+            version: string;
+            /** Format: uri */
+            url: string;
+            sha256: string;
+        };
+        /** @description Install, remove or upgrade a package with the host's package manager. */
+        UpdatePackagePayload: {
+            name: string;
+            /** @enum {string} */
+            action: "install" | "remove" | "upgrade";
+            version?: string;
+        };
+        /** @description The payload of the command's type. */
+        CommandPayload: components["schemas"]["RunCommandPayload"] | components["schemas"]["UpdateAgentPayload"] | components["schemas"]["UpdatePackagePayload"];
+        /** @description A command delivered to the polling agent. */
+        AgentCommand: {
+            commandId: components["schemas"]["Uuid"];
+            type: components["schemas"]["CommandType"];
+            payload: components["schemas"]["CommandPayload"];
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        AgentCommandBatch: {
+            /** @description Executions released to this agent by this poll, oldest first; each is delivered once. */
+            commands: components["schemas"]["AgentCommand"][];
+            /** @description Commands this agent was given and has not finished that were cancelled since; stop them and ack. */
+            cancel: components["schemas"]["Uuid"][];
+        };
+        /** @description The agent's final report of one execution. */
+        CommandAck: {
+            /** @enum {string} */
+            status: "succeeded" | "failed" | "timed_out";
+            exitCode: number | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            error?: string;
+        };
+        /**
+         * @description `pending` until an agent's poll takes it (`delivered`), `running` once output arrives, then the agent's
+         *     final ack (`succeeded`, `failed`, `timed_out`); `expired` past the TTL undelivered; `skipped` when the
+         *     agent cannot run the type.
+         * @enum {string}
+         */
+        ExecutionState: "pending" | "delivered" | "running" | "succeeded" | "failed" | "timed_out" | "expired" | "cancelled" | "skipped";
+        /** @description One agent's run of a command. */
+        CommandExecution: {
+            commandId: components["schemas"]["Uuid"];
+            agentId: components["schemas"]["Uuid"];
+            state: components["schemas"]["ExecutionState"];
+            /** @description Why it was skipped, cancelled or expired (e.g. `capability_missing`). */
+            reason: string | null;
+            exitCode: number | null;
+            error: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description Bytes of output the agent reported (the furthest offset of each stream), stored or not. */
+            outputBytes: number;
+            /** @description Bytes of output stored, at most `commands.maxOutputBytes`. */
+            storedBytes: number;
+            /** @description Output past the cap was counted (`outputBytes`) but not stored. Nothing is cut silently. */
+            truncated: boolean;
+            /** @description The command was cancelled after delivery; the agent is told to stop. */
+            cancelRequested: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        OutputStream: "stdout" | "stderr";
+        /**
+         * @description Output chunks of one execution. `offset` is the byte position (UTF-8) of `data` in its stream; chunks may
+         *     arrive in any order and be re-sent.
+         */
+        OutputUpload: {
+            chunks: {
+                offset: number;
+                stream: components["schemas"]["OutputStream"];
+                data: string;
+            }[];
+        };
+        OutputUploadResult: {
+            /** @description Chunks new to the server (kept, or counted only when past the cap). */
+            stored: number;
+            /** @description Chunks the server already had. */
+            duplicates: number;
+            state: components["schemas"]["ExecutionState"];
+            /** @description Output past `commands.maxOutputBytes` is counted but no longer kept. */
+            truncated: boolean;
+            /** @description The command was cancelled; stop running it. */
+            cancelRequested: boolean;
+        };
         Agent: {
             /** Format: uuid */
             id: string;
@@ -2056,6 +2371,131 @@ export interface components {
             policies: components["schemas"]["PolicySource"][];
             /** @description One entry per key of the merged policy body (defaults included). */
             provenance: components["schemas"]["ConfigurationProvenance"][];
+        };
+        /**
+         * @description Which agents of the caller's tenant run the command: exactly one of a list of ids, a section, or tags
+         *     (agents carrying any of them). Resolved once, when the command is created.
+         */
+        CommandTargets: {
+            agentIds?: components["schemas"]["Uuid"][];
+            sectionId?: components["schemas"]["Uuid"];
+            tags?: components["schemas"]["AgentTags"];
+        };
+        /** @description Seconds after creation (or after `notBefore`) during which the command may still be delivered; then pending executions expire. */
+        CommandTtl: number;
+        /** @description Executions per state (every state present, zero when none). */
+        ExecutionCounts: {
+            pending: number;
+            delivered: number;
+            running: number;
+            succeeded: number;
+            failed: number;
+            timed_out: number;
+            expired: number;
+            cancelled: number;
+            skipped: number;
+        };
+        Command: {
+            id: components["schemas"]["Uuid"];
+            tenantId: components["schemas"]["Uuid"];
+            type: components["schemas"]["CommandType"];
+            payload: components["schemas"]["CommandPayload"];
+            targets: components["schemas"]["CommandTargets"];
+            ttlSec: components["schemas"]["CommandTtl"];
+            /** Format: date-time */
+            notBefore: string | null;
+            /**
+             * Format: date-time
+             * @description Executions not delivered by then expire.
+             */
+            expiresAt: string;
+            /** @description The rollout limits as sent, with `maxConcurrency` and `maxErrors` resolved to numbers; null without limits. */
+            rollout: {
+                maxConcurrency: number | null;
+                maxErrors: number | null;
+            } | null;
+            /** @description The id of the operator token that created it. */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            counts: components["schemas"]["ExecutionCounts"];
+        };
+        CommandPage: {
+            items: components["schemas"]["Command"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description Gradual rollout. `maxConcurrency`: at most this many executions delivered or running at once (a number,
+         *     or a percentage of the executions not skipped, rounded up, at least 1). `maxErrors`: once more
+         *     executions than this have failed or timed out (a number, or a percentage rounded down), nothing more is
+         *     released and the pending executions become `cancelled` with reason `max_errors`. Absent: no limit.
+         */
+        CommandRollout: {
+            maxConcurrency?: number | string;
+            maxErrors?: number | string;
+        };
+        /** @description A command to send; `payload` must match the schema of `type`. */
+        CommandCreate: {
+            /** @constant */
+            type: "run_command";
+            payload: components["schemas"]["RunCommandPayload"];
+            targets: components["schemas"]["CommandTargets"];
+            ttlSec: components["schemas"]["CommandTtl"];
+            /**
+             * Format: date-time
+             * @description Not delivered before this time.
+             */
+            notBefore?: string;
+            rollout?: components["schemas"]["CommandRollout"];
+        } | {
+            /** @constant */
+            type: "update_agent";
+            payload: components["schemas"]["UpdateAgentPayload"];
+            targets: components["schemas"]["CommandTargets"];
+            ttlSec: components["schemas"]["CommandTtl"];
+            /**
+             * Format: date-time
+             * @description Not delivered before this time.
+             */
+            notBefore?: string;
+            rollout?: components["schemas"]["CommandRollout"];
+        } | {
+            /** @constant */
+            type: "update_package";
+            payload: components["schemas"]["UpdatePackagePayload"];
+            targets: components["schemas"]["CommandTargets"];
+            ttlSec: components["schemas"]["CommandTtl"];
+            /**
+             * Format: date-time
+             * @description Not delivered before this time.
+             */
+            notBefore?: string;
+            rollout?: components["schemas"]["CommandRollout"];
+        };
+        CommandCreated: {
+            command: components["schemas"]["Command"];
+            /** @description One per resolved target agent, `skipped` ones included. */
+            executions: components["schemas"]["CommandExecution"][];
+        };
+        CommandExecutionPage: {
+            items: components["schemas"]["CommandExecution"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description Contiguous output of one stream from `fromOffset`, up to the first gap (a chunk not received yet, or past the cap). */
+        CommandOutput: {
+            commandId: components["schemas"]["Uuid"];
+            agentId: components["schemas"]["Uuid"];
+            stream: components["schemas"]["OutputStream"];
+            fromOffset: number;
+            data: string;
+            /** @description Where the returned data ends; pass as `fromOffset` to read on. */
+            nextOffset: number;
+            state: components["schemas"]["ExecutionState"];
+            outputBytes: number;
+            storedBytes: number;
+            truncated: boolean;
         };
         /** @description Null for `tenant`; a section or agent id for `section` and `agent`; a tag for `tag`. */
         PolicyTarget: string | null;
@@ -2527,6 +2967,7 @@ export interface components {
         IfMatch: string;
         EnrollSecretId: components["schemas"]["Uuid"];
         AgentId: string;
+        CommandId: components["schemas"]["Uuid"];
         PolicyId: components["schemas"]["Uuid"];
         /** @description Only these event types (comma-separated or repeated). */
         EventTypes: string[];
@@ -3683,6 +4124,105 @@ export interface operations {
             503: components["responses"]["IngestBackPressure"];
         };
     };
+    pollCommands: {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for a command when there is none yet. */
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The commands released to this poll (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentCommandBatch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    ackCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandAck"];
+            };
+        };
+        responses: {
+            /** @description The execution as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandExecution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    uploadCommandOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: components["parameters"]["AgentId"];
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutputUpload"];
+            };
+        };
+        responses: {
+            /** @description Stored (or already stored). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutputUploadResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listAgents: {
         parameters: {
             query?: {
@@ -4123,6 +4663,203 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EffectiveConfiguration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listCommands: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only commands with at least one execution in this state. */
+                status?: components["schemas"]["ExecutionState"];
+                type?: components["schemas"]["CommandType"];
+                /** @description Only commands with an execution for this agent. */
+                agentId?: components["schemas"]["Uuid"];
+                /** @description Only commands created by this operator token. */
+                createdBy?: components["schemas"]["Uuid"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of commands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createCommand: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeats with the same key and body replay the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandCreate"];
+            };
+        };
+        responses: {
+            /** @description Created, with one execution per target agent. */
+            201: {
+                headers: {
+                    Location?: string;
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["CreateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The command. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Command"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    cancelCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The command after the cancel, with its counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Command"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listCommandExecutions: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                state?: components["schemas"]["ExecutionState"];
+            };
+            header?: never;
+            path: {
+                commandId: components["parameters"]["CommandId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of executions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandExecutionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getExecutionOutput: {
+        parameters: {
+            query?: {
+                stream?: components["schemas"]["OutputStream"];
+                fromOffset?: number;
+                /** @description Stream new output as Server-Sent Events until the execution ends. */
+                follow?: boolean;
+            };
+            header?: {
+                /** @description With `follow`, the offset to resume from (takes precedence over `fromOffset`). */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                commandId: components["parameters"]["CommandId"];
+                agentId: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The output. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandOutput"];
+                    "text/event-stream": string;
                 };
             };
             400: components["responses"]["BadRequest"];

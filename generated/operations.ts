@@ -7,6 +7,9 @@ export type OperationId =
   | 'enrollAgent'
   | 'registerAgent'
   | 'getClaimStatus'
+  | 'pollCommands'
+  | 'ackCommand'
+  | 'uploadCommandOutput'
   | 'getAgentConfiguration'
   | 'sendHeartbeat'
   | 'submitInventory'
@@ -27,6 +30,12 @@ export type OperationId =
   | 'getTelemetry'
   | 'getLatestTelemetry'
   | 'listAuditEntries'
+  | 'listCommands'
+  | 'createCommand'
+  | 'getCommand'
+  | 'cancelCommand'
+  | 'listCommandExecutions'
+  | 'getExecutionOutput'
   | 'listEndpoints'
   | 'createEndpoint'
   | 'deleteEndpoint'
@@ -196,6 +205,79 @@ export const operationTable = [
     "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
+  },
+  {
+    "operationId": "pollCommands",
+    "method": "GET",
+    "path": "/api/v1/agent/{agentId}/commands",
+    "honoPath": "/api/v1/agent/:agentId/commands",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": true,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "ackCommand",
+    "method": "POST",
+    "path": "/api/v1/agent/{agentId}/commands/{commandId}/ack",
+    "honoPath": "/api/v1/agent/:agentId/commands/:commandId/ack",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "uploadCommandOutput",
+    "method": "POST",
+    "path": "/api/v1/agent/{agentId}/commands/{commandId}/logs",
+    "honoPath": "/api/v1/agent/:agentId/commands/:commandId/logs",
+    "tag": "agent",
+    "security": [
+      [
+        "agentKeyHeader"
+      ],
+      [
+        "agentKeyBearer"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "agent",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
   },
   {
     "operationId": "getAgentConfiguration",
@@ -671,6 +753,150 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "listCommands",
+    "method": "GET",
+    "path": "/api/v1/commands",
+    "honoPath": "/api/v1/commands",
+    "tag": "commands",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createCommand",
+    "method": "POST",
+    "path": "/api/v1/commands",
+    "honoPath": "/api/v1/commands",
+    "tag": "commands",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": true,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "getCommand",
+    "method": "GET",
+    "path": "/api/v1/commands/{commandId}",
+    "honoPath": "/api/v1/commands/:commandId",
+    "tag": "commands",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "cancelCommand",
+    "method": "POST",
+    "path": "/api/v1/commands/{commandId}/cancel",
+    "honoPath": "/api/v1/commands/:commandId/cancel",
+    "tag": "commands",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "listCommandExecutions",
+    "method": "GET",
+    "path": "/api/v1/commands/{commandId}/executions",
+    "honoPath": "/api/v1/commands/:commandId/executions",
+    "tag": "commands",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getExecutionOutput",
+    "method": "GET",
+    "path": "/api/v1/commands/{commandId}/executions/{agentId}/output",
+    "honoPath": "/api/v1/commands/:commandId/executions/:agentId/output",
+    "tag": "commands",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": true,
     "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []

@@ -29,6 +29,7 @@ import { EventFeed } from './services/events/feed.ts';
 import { eventRetentionJob } from './workers/event-retention.ts';
 import { idempotencyCleanupJob } from './workers/idempotency-cleanup.ts';
 import { offlineDetectionJob } from './workers/offline-detection.ts';
+import { commandExpiryJob } from './workers/command-expiry.ts';
 import { prepareTelemetryStorage, telemetryMaintenanceJob } from './workers/telemetry-maintenance.ts';
 import { startIngestPipeline } from './ingest-pipeline.ts';
 import { WorkerRunner } from './workers/runner.ts';
@@ -117,6 +118,7 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
   workers.start(eventRetentionJob(repos, config.events, logger));
   workers.start(idempotencyCleanupJob(repos, config.idempotency, logger));
   workers.start(offlineDetectionJob(repos, config.agents, logger));
+  workers.start(commandExpiryJob(repos, config.commands, logger));
   workers.start(telemetryMaintenanceJob(repos, config, logger));
   const beginShutdown = () => {
     shutdown.abort();

@@ -111,6 +111,12 @@ export interface Config {
     /** Change history older than this is deleted. */
     changeRetentionDays: number;
   };
+  commands: {
+    /** Output stored per execution (all streams); past it chunks are counted, not stored, and the execution is marked truncated. */
+    maxOutputBytes: number;
+    /** How often the expiry worker moves executions past their TTL to `expired`. */
+    expiryCheckIntervalSec: number;
+  };
   rateLimits: {
     enabled: boolean;
     /** Peers (IPs or CIDR ranges) whose X-Forwarded-For is believed. */
@@ -170,6 +176,7 @@ export const defaultConfig: Config = {
   },
   telemetry: { retentionDays: 30, maxPoints: 2000, partitionDaysAhead: 3, maintenanceIntervalSec: 3600 },
   inventory: { changeRetentionDays: 365 },
+  commands: { maxOutputBytes: 1024 * 1024, expiryCheckIntervalSec: 30 },
   rateLimits: {
     enabled: true,
     trustedProxies: [],
@@ -237,6 +244,11 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       properties: { cacheTtlMs: { type: 'integer', minimum: 0 }, lastUsedWriteIntervalMs: { type: 'integer', minimum: 0 } },
+    },
+    commands: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { maxOutputBytes: positiveInt, expiryCheckIntervalSec: positiveInt },
     },
     events: {
       type: 'object',

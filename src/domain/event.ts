@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'policy_changed',
   'command_created',
   'command_execution_updated',
+  'command_cancelled',
   'tenant_created',
   'token_created',
   'token_revoked',

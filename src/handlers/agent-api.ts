@@ -1,5 +1,10 @@
-/** Tag `agent`: what agents call (Smotra-compatible claim flow, enrollment, heartbeat, report, inventory, key rotation). */
+/** Tag `agent`: what agents call (Smotra-compatible claim flow, enrollment, heartbeat, report, inventory, key rotation, commands). */
+import type { DeliveredCommand } from '../domain/command.ts';
 import { getClaimStatus } from '../services/agents/claim-status.ts';
+import { ackCommand } from '../services/commands/ack.ts';
+import { pollCommands } from '../services/commands/poll.ts';
+import { uploadCommandOutput } from '../services/commands/upload-output.ts';
+import { CommandWakeups } from '../services/commands/wakeups.ts';
 import { enrollAgent } from '../services/agents/enroll.ts';
 import { recordHeartbeat } from '../services/agents/heartbeat.ts';
 import { registerAgent } from '../services/agents/register.ts';
@@ -8,11 +13,15 @@ import { saveStatusReport } from '../services/agents/status-report.ts';
 import { DomainError } from '../services/errors.ts';
 import { submitInventory } from '../services/ingest/submit.ts';
 import { submitResults } from '../services/results/submit.ts';
+import { registerCommandMetrics } from '../observability/command-metrics.ts';
 import type { HandlerDeps } from './deps.ts';
+import { presentAgentCommand, presentExecution, presentOutputAppend } from './presenters/command.ts';
 import type { TagHandlers } from './types.ts';
 
-export function agentApiHandlers({ config, ingest }: HandlerDeps): TagHandlers<'agent'> {
+export function agentApiHandlers({ config, ingest, feed, shutdown, metrics }: HandlerDeps): TagHandlers<'agent'> {
   const agents = config.agents;
+  const wakeups = new CommandWakeups(feed, shutdown);
+  const commandMetrics = registerCommandMetrics(metrics.registry, () => wakeups.waiting);
   return {
     registerAgent: async ({ body }, res, ctx) => {
       const { agentId, created, expiresAt } = await registerAgent({ ctx, input: body, expiryHours: agents.claimExpiryHours });
@@ -76,5 +85,29 @@ export function agentApiHandlers({ config, ingest }: HandlerDeps): TagHandlers<'
         skipped: ack.skipped,
       });
     },
+
+    pollCommands: async ({ query }, res, ctx) => {
+      const answer = await pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups });
+      commandMetrics.delivered.inc(answer.delivered.length);
+      for (const d of answer.delivered) commandMetrics.deliveryLatency.observe(deliveryDelaySec(d));
+      return res.json(200, { commands: answer.delivered.map(presentAgentCommand), cancel: answer.cancel });
+    },
+
+    ackCommand: async ({ params, body }, res, ctx) => {
+      const ack = { status: body.status, exitCode: body.exitCode, startedAt: new Date(body.startedAt), finishedAt: new Date(body.finishedAt), error: body.error ?? null };
+      return res.json(200, presentExecution(await ackCommand({ ctx, input: { commandId: params.commandId, ack } })));
+    },
+
+    uploadCommandOutput: async ({ params, body }, res, ctx) => {
+      const appended = await uploadCommandOutput({ ctx, input: { commandId: params.commandId, chunks: body.chunks }, maxOutputBytes: config.commands.maxOutputBytes });
+      commandMetrics.outputBytesStored.inc(appended.bytesStored);
+      return res.json(200, presentOutputAppend(appended));
+    },
   };
+}
+
+/** Seconds from when the command could first be delivered (creation, or a later notBefore) to its delivery. */
+function deliveryDelaySec({ command, execution }: DeliveredCommand): number {
+  const from = Math.max(command.createdAt.getTime(), command.notBefore?.getTime() ?? 0);
+  return Math.max(0, ((execution.deliveredAt?.getTime() ?? from) - from) / 1000);
 }

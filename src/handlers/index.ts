@@ -6,6 +6,7 @@
 import { adminHandlers } from './admin.ts';
 import { agentApiHandlers } from './agent-api.ts';
 import { auditHandlers } from './audit.ts';
+import { commandHandlers } from './commands.ts';
 import { configurationHandlers } from './configuration.ts';
 import type { HandlerDeps } from './deps.ts';
 import { endpointHandlers } from './endpoints.ts';
@@ -43,6 +44,7 @@ const handlersByTag: { [T in Tag]: (deps: HandlerDeps) => TagHandlers<T> } = {
   configuration: configurationHandlers,
   endpoints: endpointHandlers,
   results: resultHandlers,
+  commands: commandHandlers,
 };
 
 export function createHandlers(deps: HandlerDeps): HandlerMap {
@@ -65,5 +67,6 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     ...h.configuration(deps),
     ...h.endpoints(deps),
     ...h.results(deps),
+    ...h.commands(deps),
   } satisfies HandlerMap;
 }

@@ -22,6 +22,7 @@ import type { TenantRepository } from './ports/tenant.ts';
 import type { PolicyRepository } from './ports/policies.ts';
 import type { EndpointRepository } from './ports/endpoints.ts';
 import type { ResultRepository } from './ports/results.ts';
+import type { CommandRepository } from './ports/command.ts';
 
 export interface Repositories {
   readonly dialect: 'sqlite' | 'postgres';
@@ -40,6 +41,7 @@ export interface Repositories {
   readonly policies: PolicyRepository;
   readonly endpoints: EndpointRepository;
   readonly results: ResultRepository;
+  readonly commands: CommandRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */

@@ -70,6 +70,9 @@ describe('each operation reaches its own handler', () => {
     updateEndpoint: {},
     linkEndpoint: { targetId: id },
     submitResults: { results: [] },
+    createCommand: { type: 'run_command', payload: { cmd: 'true', timeoutSec: 1 }, targets: { agentIds: [id] }, ttlSec: 60 },
+    uploadCommandOutput: { chunks: [{ offset: 0, stream: 'stdout', data: 'x' }] },
+    ackCommand: { status: 'succeeded', exitCode: 0, startedAt: '2030-01-01T00:00:00Z', finishedAt: '2030-01-01T00:00:01Z' },
   };
   const queries: Partial<Record<OperationId, string>> = { getTelemetry: '?metric=cpu', listSoftware: '?name=openssl', getResultsReport: `?endpointId=${id}` };
   const reached: string[] = [];

@@ -12,6 +12,7 @@ import { PgIngestRepository } from './ingest.ts';
 import { PgInventoryRepository } from './inventory.ts';
 import { PgTelemetryRepository } from './telemetry.ts';
 import { PgPolicyRepository } from './policies.ts';
+import { PgCommandRepository } from './commands.ts';
 import { PgOperatorTokenRepository } from './operator-tokens.ts';
 import { PgSectionRepository } from './sections.ts';
 import { PgTenantRepository } from './tenants.ts';
@@ -44,6 +45,7 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     inventory: new PgInventoryRepository(pool),
     telemetry: new PgTelemetryRepository(pool),
     policies: new PgPolicyRepository(writer),
+    commands: new PgCommandRepository(writer),
     endpoints: new PgEndpointRepository(writer),
     results: new PgResultRepository(pool),
     onEventsCommitted: (listener) => listeners.add(listener),

@@ -1,5 +1,6 @@
 /** Postgres schema. Keep in parity with sqlite/schema.ts (the parity test compares them). */
 import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey, boolean, doublePrecision, customType } from 'drizzle-orm/pg-core';
+import type { CommandPayload, CommandTargets } from '../../domain/command.ts';
 import type { PolicyBody } from '../../domain/policy.ts';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
@@ -371,6 +372,92 @@ export const policies = pgTable(
     updatedAt: time('updated_at').notNull(),
   },
   (t) => [index('policies_tenant_scope_idx').on(t.tenantId, t.scope, t.target)],
+);
+
+/** Commands operators send (domain/command.ts); targets are resolved into executions when created. */
+export const commands = pgTable(
+  'commands',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    type: text('type', { enum: ['run_command', 'update_agent', 'update_package'] }).notNull(),
+    payload: jsonb('payload').$type<CommandPayload>().notNull(),
+    targets: jsonb('targets').$type<CommandTargets>().notNull(),
+    ttlSec: integer('ttl_sec').notNull(),
+    notBefore: time('not_before'),
+    expiresAt: time('expires_at').notNull(),
+    /** Rollout limits resolved to numbers at creation; null: no limit. */
+    maxConcurrency: integer('max_concurrency'),
+    maxErrors: integer('max_errors'),
+    createdBy: text('created_by'),
+    createdAt: time('created_at').notNull(),
+  },
+  (t) => [index('commands_tenant_idx').on(t.tenantId, t.id), index('commands_tenant_creator_idx').on(t.tenantId, t.createdBy)],
+);
+
+/** Output chunks of executions, keyed by byte offset per stream: a re-sent chunk is the same row. */
+export const commandOutput = pgTable(
+  'command_output',
+  {
+    commandId: uuid('command_id')
+      .notNull()
+      .references(() => commands.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id').notNull(),
+    tenantId: uuid('tenant_id').notNull(),
+    stream: text('stream', { enum: ['stdout', 'stderr'] }).notNull(),
+    offset: bigint('offset', { mode: 'number' }).notNull(),
+    /** UTF-8 bytes of `data`. */
+    length: integer('length').notNull(),
+    /** Empty when `dropped`. */
+    data: text('data').notNull(),
+    /** Past the output cap: counted, not kept. */
+    dropped: boolean('dropped').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.commandId, t.agentId, t.stream, t.offset] })],
+);
+
+/**
+ * One row per command and target agent. `not_before` and `expires_at` are copied from the command so that
+ * a poll releases with one conditional update of this table (pending → delivered), which is what makes
+ * delivery exactly-once under concurrent polls.
+ */
+export const commandExecutions = pgTable(
+  'command_executions',
+  {
+    commandId: uuid('command_id')
+      .notNull()
+      .references(() => commands.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id').notNull(),
+    state: text('state', { enum: ['pending', 'delivered', 'running', 'succeeded', 'failed', 'timed_out', 'expired', 'cancelled', 'skipped'] }).notNull(),
+    reason: text('reason'),
+    exitCode: integer('exit_code'),
+    error: text('error'),
+    notBefore: time('not_before'),
+    expiresAt: time('expires_at').notNull(),
+    createdAt: time('created_at').notNull(),
+    deliveredAt: time('delivered_at'),
+    startedAt: time('started_at'),
+    finishedAt: time('finished_at'),
+    /** Bytes the agent reported (the furthest offset of each stream), stored or not. */
+    outputBytes: bigint('output_bytes', { mode: 'number' }).notNull(),
+    /** Bytes stored, at most `commands.maxOutputBytes`. */
+    storedBytes: bigint('stored_bytes', { mode: 'number' }).notNull(),
+    /** Some output was not stored because of the cap. */
+    truncated: boolean('truncated').notNull(),
+    /** Cancelled after delivery: the agent is told to stop by its next poll or output upload. */
+    cancelRequested: boolean('cancel_requested').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.commandId, t.agentId] }),
+    index('command_executions_agent_state_idx').on(t.tenantId, t.agentId, t.state),
+    index('command_executions_state_expiry_idx').on(t.state, t.expiresAt),
+  ],
 );
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });

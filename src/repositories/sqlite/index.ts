@@ -13,6 +13,7 @@ import { SqliteIngestRepository } from './ingest.ts';
 import { SqliteInventoryRepository } from './inventory.ts';
 import { SqliteTelemetryRepository } from './telemetry.ts';
 import { SqlitePolicyRepository } from './policies.ts';
+import { SqliteCommandRepository } from './commands.ts';
 import { SqliteOperatorTokenRepository } from './operator-tokens.ts';
 import { SqliteSectionRepository } from './sections.ts';
 import { SqliteTenantRepository } from './tenants.ts';
@@ -42,6 +43,7 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     inventory: new SqliteInventoryRepository(db),
     telemetry: new SqliteTelemetryRepository(db),
     policies: new SqlitePolicyRepository(writer),
+    commands: new SqliteCommandRepository(writer),
     endpoints: new SqliteEndpointRepository(writer),
     results: new SqliteResultRepository(db),
     onEventsCommitted: (listener) => listeners.add(listener),

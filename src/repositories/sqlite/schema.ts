@@ -1,5 +1,6 @@
 /** SQLite schema. Times are epoch milliseconds; ids are UUIDv7 text (time-ordered). Keep in parity with postgres/schema.ts. */
 import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import type { CommandPayload, CommandTargets } from '../../domain/command.ts';
 import type { PolicyBody } from '../../domain/policy.ts';
 
 const time = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -370,6 +371,92 @@ export const policies = sqliteTable(
     updatedAt: time('updated_at').notNull(),
   },
   (t) => [index('policies_tenant_scope_idx').on(t.tenantId, t.scope, t.target)],
+);
+
+/** Commands operators send (domain/command.ts); targets are resolved into executions when created. */
+export const commands = sqliteTable(
+  'commands',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    type: text('type', { enum: ['run_command', 'update_agent', 'update_package'] }).notNull(),
+    payload: text('payload', { mode: 'json' }).$type<CommandPayload>().notNull(),
+    targets: text('targets', { mode: 'json' }).$type<CommandTargets>().notNull(),
+    ttlSec: integer('ttl_sec').notNull(),
+    notBefore: time('not_before'),
+    expiresAt: time('expires_at').notNull(),
+    /** Rollout limits resolved to numbers at creation; null: no limit. */
+    maxConcurrency: integer('max_concurrency'),
+    maxErrors: integer('max_errors'),
+    createdBy: text('created_by'),
+    createdAt: time('created_at').notNull(),
+  },
+  (t) => [index('commands_tenant_idx').on(t.tenantId, t.id), index('commands_tenant_creator_idx').on(t.tenantId, t.createdBy)],
+);
+
+/** Output chunks of executions, keyed by byte offset per stream: a re-sent chunk is the same row. */
+export const commandOutput = sqliteTable(
+  'command_output',
+  {
+    commandId: text('command_id')
+      .notNull()
+      .references(() => commands.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    stream: text('stream', { enum: ['stdout', 'stderr'] }).notNull(),
+    offset: integer('offset').notNull(),
+    /** UTF-8 bytes of `data`. */
+    length: integer('length').notNull(),
+    /** Empty when `dropped`. */
+    data: text('data').notNull(),
+    /** Past the output cap: counted, not kept. */
+    dropped: integer('dropped', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.commandId, t.agentId, t.stream, t.offset] })],
+);
+
+/**
+ * One row per command and target agent. `not_before` and `expires_at` are copied from the command so that
+ * a poll releases with one conditional update of this table (pending → delivered), which is what makes
+ * delivery exactly-once under concurrent polls.
+ */
+export const commandExecutions = sqliteTable(
+  'command_executions',
+  {
+    commandId: text('command_id')
+      .notNull()
+      .references(() => commands.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+    state: text('state', { enum: ['pending', 'delivered', 'running', 'succeeded', 'failed', 'timed_out', 'expired', 'cancelled', 'skipped'] }).notNull(),
+    reason: text('reason'),
+    exitCode: integer('exit_code'),
+    error: text('error'),
+    notBefore: time('not_before'),
+    expiresAt: time('expires_at').notNull(),
+    createdAt: time('created_at').notNull(),
+    deliveredAt: time('delivered_at'),
+    startedAt: time('started_at'),
+    finishedAt: time('finished_at'),
+    /** Bytes the agent reported (the furthest offset of each stream), stored or not. */
+    outputBytes: integer('output_bytes').notNull(),
+    /** Bytes stored, at most `commands.maxOutputBytes`. */
+    storedBytes: integer('stored_bytes').notNull(),
+    /** Some output was not stored because of the cap. */
+    truncated: integer('truncated', { mode: 'boolean' }).notNull(),
+    /** Cancelled after delivery: the agent is told to stop by its next poll or output upload. */
+    cancelRequested: integer('cancel_requested', { mode: 'boolean' }).notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.commandId, t.agentId] }),
+    index('command_executions_agent_state_idx').on(t.tenantId, t.agentId, t.state),
+    index('command_executions_state_expiry_idx').on(t.state, t.expiresAt),
+  ],
 );
 
 /**

@@ -1,0 +1,2 @@
+ALTER TABLE "commands" ADD COLUMN "max_concurrency" integer;--> statement-breakpoint
+ALTER TABLE "commands" ADD COLUMN "max_errors" integer;

@@ -1,0 +1,56 @@
+/** Shared pieces of the command actions: the rows a submit creates, audit snapshots, and events. */
+import { canRun, type Command, type Execution, type TargetAgent } from '../../domain/command.ts';
+import type { NewEvent } from '../../domain/event.ts';
+import { snapshot } from '../audit/entry.ts';
+import type { ServiceContext } from '../context.ts';
+import { newEvent } from '../events/new-event.ts';
+
+/** Why an agent's execution is `skipped` when it did not declare the command's type among its capabilities. */
+export const CAPABILITY_MISSING = 'capability_missing';
+
+/** One execution per target: pending, or skipped when the agent cannot run the type. */
+export function executionsFor(command: Command, targets: TargetAgent[]): Execution[] {
+  return targets.map((agent) => {
+    const runnable = canRun(agent, command.type);
+    return {
+      commandId: command.id,
+      tenantId: command.tenantId,
+      agentId: agent.id,
+      state: runnable ? 'pending' : 'skipped',
+      reason: runnable ? null : CAPABILITY_MISSING,
+      exitCode: null,
+      error: null,
+      notBefore: command.notBefore,
+      expiresAt: command.expiresAt,
+      createdAt: command.createdAt,
+      deliveredAt: null,
+      startedAt: null,
+      finishedAt: null,
+      outputBytes: 0,
+      storedBytes: 0,
+      truncated: false,
+      cancelRequested: false,
+      updatedAt: command.createdAt,
+    };
+  });
+}
+
+/** What the audit log keeps of an execution: its state and outcome, not the command's payload again. */
+export function executionSnapshot(e: Execution): Record<string, unknown> {
+  return snapshot({ commandId: e.commandId, agentId: e.agentId, state: e.state, reason: e.reason, exitCode: e.exitCode, error: e.error, startedAt: e.startedAt, finishedAt: e.finishedAt });
+}
+
+export function commandCreated(ctx: ServiceContext, command: Command, executions: Execution[]): NewEvent {
+  const skipped = executions.filter((e) => e.state === 'skipped').length;
+  return newEvent(ctx, { tenantId: command.tenantId, type: 'command_created', resourceType: 'command', resourceId: command.id, data: { type: command.type, executions: executions.length, skipped } });
+}
+
+export function executionUpdated(ctx: ServiceContext, e: Execution): NewEvent {
+  return newEvent(ctx, {
+    tenantId: e.tenantId,
+    type: 'command_execution_updated',
+    resourceType: 'command',
+    resourceId: e.commandId,
+    data: { agentId: e.agentId, state: e.state, reason: e.reason, exitCode: e.exitCode },
+  });
+}

@@ -1,0 +1,86 @@
+/** CommandRepository under contention, run unchanged on SQLite and Postgres: exactly-once delivery and expiry, tenant scoping. */
+import { describe, expect, it } from 'vitest';
+import type { Command, Execution } from '../../src/domain/command.ts';
+import { newId } from '../../src/services/ids.ts';
+import { executionsFor } from '../../src/services/commands/records.ts';
+import { useRepositories } from '../helpers/repository-suite.ts';
+import { dialects } from '../helpers/server.ts';
+
+function commandRow(tenantId: string, agentId: string, createdAt: Date, ttlSec = 600): Command {
+  return {
+    id: newId(),
+    tenantId,
+    type: 'run_command',
+    payload: { cmd: 'true', timeoutSec: 5 },
+    targets: { agentIds: [agentId] },
+    ttlSec,
+    notBefore: null,
+    maxConcurrency: null,
+    maxErrors: null,
+    expiresAt: new Date(createdAt.getTime() + ttlSec * 1000),
+    createdBy: null,
+    createdAt,
+  };
+}
+
+describe.each(dialects())('command repository on %s', (dialect) => {
+  const suite = useRepositories(dialect);
+
+  const seed = async (count: number, ttlSec = 600) => {
+    const tenant = await suite.tenant();
+    const agent = await suite.agent(tenant.id, { capabilities: ['run_command'] });
+    const now = new Date();
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const command = commandRow(tenant.id, agent.id, now, ttlSec);
+      await suite.repos.commands.create(command, executionsFor(command, [{ id: agent.id, capabilities: agent.capabilities }]), {});
+      ids.push(command.id);
+    }
+    return { tenantId: tenant.id, agentId: agent.id, ids, now };
+  };
+
+  it('concurrent deliveries release every execution exactly once', async () => {
+    const { tenantId, agentId, ids } = await seed(30);
+    const seen: string[] = [];
+    for (let round = 0; round < 20 && seen.length < ids.length; round++) {
+      const batches = await Promise.all(Array.from({ length: 8 }, () => suite.repos.commands.deliver(tenantId, agentId, new Date(), 3, () => ({}))));
+      for (const b of batches) seen.push(...b.map((d) => d.execution.commandId));
+    }
+    expect(seen.length).toBe(ids.length);
+    expect([...seen].sort()).toEqual([...ids].sort());
+    expect(await suite.repos.commands.deliver(tenantId, agentId, new Date(), 100, () => ({}))).toEqual([]);
+  });
+
+  it('is scoped to the tenant: another tenant delivers, acks and cancels nothing', async () => {
+    const { tenantId, agentId, ids } = await seed(1);
+    const other = await suite.tenant();
+    expect(await suite.repos.commands.deliver(other.id, agentId, new Date(), 10, () => ({}))).toEqual([]);
+    const ack = { status: 'succeeded' as const, exitCode: 0, startedAt: new Date(), finishedAt: new Date(), error: null };
+    expect((await suite.repos.commands.ack(other.id, agentId, ids[0]!, ack, new Date(), () => ({}))).kind).toBe('not_found');
+    expect((await suite.repos.commands.cancel(other.id, ids[0]!, new Date(), () => ({}))).kind).toBe('not_found');
+    expect(await suite.repos.commands.findById(other.id, ids[0]!)).toBeNull();
+    expect((await suite.repos.commands.findById(tenantId, ids[0]!))?.counts.pending).toBe(1);
+  });
+
+  it('concurrent expiry runs expire each execution once', async () => {
+    const { tenantId, ids, now } = await seed(10, 1);
+    const later = new Date(now.getTime() + 2_000);
+    const runs = await Promise.all(Array.from({ length: 4 }, () => suite.repos.commands.expire(later, 3, () => ({}))));
+    const expired: Execution[] = runs.flat();
+    for (let more = await suite.repos.commands.expire(later, 100, () => ({})); more.length > 0; more = await suite.repos.commands.expire(later, 100, () => ({}))) expired.push(...more);
+    const mine = expired.filter((e) => e.tenantId === tenantId).map((e) => e.commandId);
+    expect([...mine].sort()).toEqual([...ids].sort());
+    expect(expired.every((e) => e.state === 'expired' && e.reason === 'ttl')).toBe(true);
+  });
+
+  it('concurrent polls of different agents never exceed maxConcurrency', async () => {
+    const tenant = await suite.tenant();
+    const fleet = [];
+    for (let i = 0; i < 10; i++) fleet.push(await suite.agent(tenant.id, { capabilities: ['run_command'] }));
+    const command = { ...commandRow(tenant.id, fleet[0]!.id, new Date()), maxConcurrency: 3 };
+    await suite.repos.commands.create(command, executionsFor(command, fleet), {});
+    const released = await Promise.all(fleet.map((a) => suite.repos.commands.deliver(tenant.id, a.id, new Date(), 10, () => ({}))));
+    expect(released.flat()).toHaveLength(3);
+    expect((await suite.repos.commands.findById(tenant.id, command.id))?.counts).toMatchObject({ delivered: 3, pending: 7 });
+  });
+});
