@@ -22,6 +22,7 @@ import type { RateLimiter } from './rate-limit/limiter.ts';
 import type { IdempotencyGuard } from './idempotency.ts';
 import type { RequestScope } from './request-context.ts';
 import { createValidator } from './request-validation.ts';
+import type { Principal } from '../services/context.ts';
 import { RequestServiceContext } from './service-context.ts';
 import { HTTPException } from 'hono/http-exception';
 import { UnavailableError } from '../services/errors.ts';
@@ -73,19 +74,27 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, repos, au
   if (op.idempotent && !validator.headerNames.includes('idempotency-key')) throw new Error(`${op.operationId} is x-idempotent but does not declare the Idempotency-Key header`);
 
   /** Everything before the handler: the early answer (rate limited) or the handler's validated input. */
-  const prepare = async (c: Context<AppEnv>): Promise<Response | Prepared> => {
+  // Everything before the handler, in steps that stay synchronous until something really waits (an agent
+  // key lookup, a request body): a GET with a cached operator token is answered without a single promise.
+  type Early = Response | Prepared;
+  const prepare = (c: Context<AppEnv>): Early | Promise<Early> => {
     c.set('operation', op);
     // The per-IP bucket comes before authentication, so that guessing tokens is limited too.
     const ipKey = rateLimiter ? ipBucketKey(c.get('clientIp')) : '';
     const ipLimited = rateLimiter?.checkIp(c, ipKey);
     if (ipLimited) return ipLimited;
-    // Awaited only when it is a promise: a cached operator token answers synchronously.
-    let principal = authenticate(c, op, auth);
-    if (principal instanceof Promise) principal = await principal;
+    // A cached operator token answers synchronously.
+    const principal = authenticate(c, op, auth);
+    return principal instanceof Promise ? principal.then((p) => authorized(c, p, ipKey)) : authorized(c, principal, ipKey);
+  };
+  const authorized = (c: Context<AppEnv>, principal: Principal | null, ipKey: string): Early | Promise<Early> => {
     c.set('principal', principal);
     const classLimited = rateLimiter?.checkClass(c, op, principal, ipKey);
     if (classLimited) return classLimited;
-    const body = op.hasBody ? await readJsonBody(c, bodyLimitBytes, op.bodyContentTypes) : undefined;
+    if (!op.hasBody) return validated(c, principal, undefined);
+    return readJsonBody(c, bodyLimitBytes, op.bodyContentTypes).then((body) => validated(c, principal, body));
+  };
+  const validated = (c: Context<AppEnv>, principal: Principal | null, body: unknown): Prepared => {
     // Only what the operation declares is collected from the request (each costs a parse). Path ids need no
     // lower-casing after this: the contract's id patterns accept only the canonical lower-case form.
     const params = validator.checks.path ? (c.req.param() as Record<string, string>) : NONE;
@@ -101,18 +110,17 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, repos, au
     const run = () => handler(input, responder(c), ctx, c);
     return op.idempotent ? idempotency.run(c, op, input.body, idempotencyKey, run) : run();
   };
+  const answer = (c: Context<AppEnv>, prepared: Early) => (prepared instanceof Response ? prepared : execute(c, prepared));
 
   // Long polls hold their answer on purpose: only what comes before their handler has a deadline.
   if (op.longPoll) {
-    return async (c: Context<AppEnv>) => {
-      const prepared = await deadlines.run(() => prepare(c));
-      return prepared instanceof Response ? prepared : execute(c, prepared);
-    };
+    return async (c: Context<AppEnv>) => answer(c, await deadlines.run(() => prepare(c)));
   }
+  // Synchronous work is answered at once; the deadline tracks whatever returns a promise.
   return (c: Context<AppEnv>) =>
-    deadlines.run(async () => {
-      const prepared = await prepare(c);
-      return prepared instanceof Response ? prepared : execute(c, prepared);
+    deadlines.run(() => {
+      const prepared = prepare(c);
+      return prepared instanceof Promise ? prepared.then((p) => answer(c, p)) : answer(c, prepared);
     });
 }
 
