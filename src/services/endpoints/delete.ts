@@ -9,7 +9,7 @@ const ATTEMPTS = 3;
 /** Deletes an endpoint of the caller's tenant (optionally only at the If-Match version). Its stored results stay. */
 export async function deleteEndpoint({ ctx, input }: { ctx: ServiceContext; input: { id: string; ifMatch?: string } }): Promise<void> {
   const { tenantId } = requireOperator(ctx);
-  const id = input.id.toLowerCase();
+  const id = input.id;
   for (let attempt = 1; ; attempt++) {
     const current = await ctx.repos.endpoints.findById(tenantId, id);
     if (!current) throw new NotFoundError('endpoint', input.id);

@@ -13,8 +13,8 @@ const ATTEMPTS = 3;
  */
 export async function linkEndpoint({ ctx, input }: { ctx: ServiceContext; input: { id: string; targetId: string; version?: number } }): Promise<MonitoredEndpoint> {
   const { tenantId } = requireOperator(ctx);
-  const id = input.id.toLowerCase();
-  const targetId = input.targetId.toLowerCase();
+  const id = input.id;
+  const targetId = input.targetId;
   const target = await ctx.repos.endpoints.findById(tenantId, targetId);
   if (!target) throw new NotFoundError('endpoint', input.targetId);
   if (target.origin !== 'managed') throw invalidLink('the link target must be a managed endpoint', 'body/targetId');

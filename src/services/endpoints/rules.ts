@@ -38,11 +38,11 @@ export async function requireAssignmentTargets(ctx: ServiceContext, tenantId: st
   }
 }
 
-/** Ids arrive as the client spelled them; stored lower-case, without repeats. */
+/** Ids arrive canonical (the contract's Uuid pattern accepts only lower case); stored without repeats. */
 export function normaliseAssignment(a: { agentIds?: string[]; sectionId?: string | null; tags?: string[] } | undefined): EndpointAssignment {
   return {
-    agentIds: [...new Set((a?.agentIds ?? []).map((id) => id.toLowerCase()))],
-    sectionId: a?.sectionId ? a.sectionId.toLowerCase() : null,
+    agentIds: [...new Set(a?.agentIds ?? [])],
+    sectionId: a?.sectionId ?? null,
     tags: [...new Set(a?.tags ?? [])],
   };
 }

@@ -29,7 +29,7 @@ const ATTEMPTS = 3;
  */
 export async function updateEndpoint({ ctx, input }: { ctx: ServiceContext; input: UpdateEndpointInput }): Promise<MonitoredEndpoint> {
   const { tenantId } = requireOperator(ctx);
-  const id = input.id.toLowerCase();
+  const id = input.id;
   const assignment = input.assignment === undefined ? undefined : normaliseAssignment(input.assignment);
   if (assignment) await requireAssignmentTargets(ctx, tenantId, assignment);
   for (let attempt = 1; ; attempt++) {

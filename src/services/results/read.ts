@@ -15,7 +15,7 @@ async function resultEndpointIds(ctx: ServiceContext, tenantId: string, endpoint
 
 export async function getEndpointStatus({ ctx, input }: { ctx: ServiceContext; input: { endpointId: string } }): Promise<EndpointState[]> {
   const { tenantId } = requireOperator(ctx);
-  const ids = await resultEndpointIds(ctx, tenantId, input.endpointId.toLowerCase());
+  const ids = await resultEndpointIds(ctx, tenantId, input.endpointId);
   return ctx.repos.results.states(tenantId, ids);
 }
 
@@ -46,9 +46,9 @@ export async function getResultsReport({ ctx, input }: { ctx: ServiceContext; in
   if ((to.getTime() - from.getTime()) / stepMs > MAX_BUCKETS) {
     throw new ValidationError(`the range needs more than ${MAX_BUCKETS} buckets of ${aggregation}; use a coarser aggregation`, [{ path: 'query/aggregation', message: 'too fine for the range' }]);
   }
-  const endpointId = input.endpointId.toLowerCase();
+  const endpointId = input.endpointId;
   const endpointIds = await resultEndpointIds(ctx, tenantId, endpointId);
-  const agentId = input.agentId?.toLowerCase();
+  const agentId = input.agentId;
   const buckets = await ctx.repos.results.report({ tenantId, endpointIds, agentId, from, to, stepMs });
   return { endpointId, agentId: agentId ?? null, from, to, aggregation, buckets };
 }
