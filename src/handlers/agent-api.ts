@@ -18,10 +18,14 @@ import type { HandlerDeps } from './deps.ts';
 import { presentAgentCommand, presentExecution, presentOutputAppend } from './presenters/command.ts';
 import type { TagHandlers } from './types.ts';
 
-export function agentApiHandlers({ config, ingest, feed, shutdown, metrics }: HandlerDeps): TagHandlers<'agent'> {
+export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repos }: HandlerDeps): TagHandlers<'agent'> {
   const agents = config.agents;
   const wakeups = new CommandWakeups(feed, shutdown);
-  const commandMetrics = registerCommandMetrics(metrics.registry, () => wakeups.waiting);
+  const commandMetrics = registerCommandMetrics(
+    metrics.registry,
+    () => wakeups.waiting,
+    () => repos.commands.countByState(),
+  );
   return {
     registerAgent: async ({ body }, res, ctx) => {
       const { agentId, created, expiresAt } = await registerAgent({ ctx, input: body, expiryHours: agents.claimExpiryHours });

@@ -298,6 +298,21 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(execution).toMatchObject({ state: 'running', outputBytes: 17, storedBytes: 17 });
     });
 
+    it('exposes executions by state as a gauge read at scrape time', async () => {
+      await drain();
+      const gauge = async () => {
+        const text = await (await s.fetch('/metrics')).text();
+        const value = (state: string) => Number(new RegExp(`^command_executions\\{state="${state}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+        return { pending: value('pending'), delivered: value('delivered'), timedOut: value('timed_out') };
+      };
+      const before = await gauge();
+      expect(before.timedOut).toBeGreaterThanOrEqual(0);
+      await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 });
+      expect(await gauge()).toMatchObject({ pending: before.pending + 1, delivered: before.delivered });
+      await poll('db1');
+      expect(await gauge()).toMatchObject({ pending: before.pending, delivered: before.delivered + 1 });
+    });
+
     it('counts output past the cap without storing it, and says so', async () => {
       const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web2!.agentId] }, ttlSec: 60 })).command.id;
       await poll('web2');

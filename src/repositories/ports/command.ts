@@ -74,6 +74,8 @@ export interface CommandRepository {
   cancel(tenantId: string, commandId: string, now: Date, effects: (changed: Execution[]) => WriteEffects): Promise<Done<Execution[]> | NotFound>;
   /** Ids of the agent's commands that were cancelled after delivery and have not finished. */
   cancelRequests(tenantId: string, agentId: string): Promise<string[]>;
+  /** Executions of every tenant per state (a metric read once per scrape); states without executions are absent. */
+  countByState(): Promise<{ state: ExecutionState; n: number }[]>;
   /** Moves up to `limit` pending or delivered executions (any tenant) whose TTL passed by `now` to expired. */
   expire(now: Date, limit: number, effects: (expired: Execution) => WriteEffects): Promise<Execution[]>;
 }

@@ -272,6 +272,11 @@ export class PgCommandRepository implements CommandRepository {
     );
   }
 
+  countByState(): Promise<{ state: ExecutionState; n: number }[]> {
+    const x = commandExecutions;
+    return this.w.pool.run((db) => db.select({ state: x.state, n: sql<number>`count(*)::int` }).from(x).groupBy(x.state));
+  }
+
   expire(now: Date, limit: number, effects: (expired: Execution) => WriteEffects): Promise<Execution[]> {
     return this.w.transaction(async (tx, apply) => {
       const x = commandExecutions;

@@ -269,6 +269,11 @@ export class SqliteCommandRepository implements CommandRepository {
       .map((r) => r.commandId);
   }
 
+  async countByState(): Promise<{ state: ExecutionState; n: number }[]> {
+    const x = commandExecutions;
+    return this.w.db.select({ state: x.state, n: sql<number>`count(*)` }).from(x).groupBy(x.state).all();
+  }
+
   async expire(now: Date, limit: number, effects: (expired: Execution) => WriteEffects): Promise<Execution[]> {
     return this.w.transaction((tx, apply) => {
       const x = commandExecutions;
