@@ -326,6 +326,30 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect((await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items[0]).toMatchObject({ state: 'succeeded', truncated: true, outputBytes: 40 });
     });
 
+    it('takes the cap from a policy that sets commands.maxOutputBytes for the agent', async () => {
+      const policy = await s.client.POST('/api/v1/policies', {
+        body: { name: 'small output', scope: 'agent', target: agents.db1!.agentId, priority: 100, body: { commands: { maxOutputBytes: 10 } } },
+      });
+      expect(policy.response.status).toBe(201);
+      try {
+        const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId, agents.web1!.agentId] }, ttlSec: 60 })).command.id;
+        await poll('db1');
+        await poll('web1');
+        // Whole chunks are kept or counted: 8 bytes fit under the policy's 10, the next 8 do not.
+        const chunks = [
+          { offset: 0, stream: 'stdout' as const, data: 'c'.repeat(8) },
+          { offset: 8, stream: 'stdout' as const, data: 'd'.repeat(8) },
+        ];
+        expect(JSON.parse(await (await upload('db1', id, chunks)).text())).toMatchObject({ truncated: true });
+        expect(await output(id, 'db1')).toMatchObject({ data: 'c'.repeat(8), outputBytes: 16, storedBytes: 8, truncated: true });
+        // web-1 has no such policy: the server's cap (32) still applies.
+        expect(JSON.parse(await (await upload('web1', id, chunks)).text())).toMatchObject({ stored: 2, truncated: false });
+        expect(await output(id, 'web1')).toMatchObject({ storedBytes: 16, truncated: false });
+      } finally {
+        await s.client.DELETE('/api/v1/policies/{policyId}', { params: { path: { policyId: policy.data!.id } } });
+      }
+    });
+
     it('follows new output as Server-Sent Events, resumes with Last-Event-ID, and ends with the execution', async () => {
       const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web1!.agentId] }, ttlSec: 60 })).command.id;
       await poll('web1');
