@@ -105,7 +105,7 @@ export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repo
 
     uploadCommandOutput: async ({ params, body }, res, ctx) => {
       const maxOutputBytes = await outputCapOf({ ctx, cache: configuration.documents, serverCap: config.commands.maxOutputBytes });
-      const appended = await uploadCommandOutput({ ctx, input: { commandId: params.commandId, chunks: body.chunks }, maxOutputBytes });
+      const appended = await uploadCommandOutput({ ctx, input: { commandId: params.commandId, chunks: body.chunks }, maxOutputBytes, maxUploadBytes: config.commands.maxUploadBytes });
       commandMetrics.outputBytesStored.inc(appended.bytesStored);
       return res.json(200, presentOutputAppend(appended));
     },

@@ -19,6 +19,7 @@ describe.each(dialects())('commands on %s', (dialect) => {
       dialect,
       config: (c) => {
         c.commands.maxOutputBytes = 32;
+        c.commands.maxUploadBytes = 64;
         c.commands.expiryCheckIntervalSec = 1;
       },
     });
@@ -324,6 +325,21 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(Number(/^command_output_bytes_stored_total (\d+)$/m.exec(await (await s.fetch('/metrics')).text())?.[1])).toBeGreaterThanOrEqual(30);
       expect((await ack('web2', id, finished)).status).toBe(200);
       expect((await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items[0]).toMatchObject({ state: 'succeeded', truncated: true, outputBytes: 40 });
+    });
+
+    it('refuses an upload over the per-request cap with a 413 problem and stores nothing of it', async () => {
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web2!.agentId] }, ttlSec: 60 })).command.id;
+      await poll('web2');
+      const big = await upload('web2', id, [
+        { offset: 0, stream: 'stdout', data: 'e'.repeat(40) },
+        { offset: 0, stream: 'stderr', data: 'é'.repeat(13) },
+      ]);
+      expect(big.status).toBe(413);
+      expect(big.headers.get('content-type')).toContain('application/problem+json');
+      expect(JSON.parse(await big.text())).toMatchObject({ type: 'https://agentry.dev/problems/payload-too-large', status: 413, limitBytes: 64 });
+      expect(await output(id, 'web2')).toMatchObject({ data: '', outputBytes: 0, storedBytes: 0, truncated: false, state: 'delivered' });
+      const execution = (await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items[0]!;
+      expect(execution).toMatchObject({ state: 'delivered', outputBytes: 0 });
     });
 
     it('takes the cap from a policy that sets commands.maxOutputBytes for the agent', async () => {
