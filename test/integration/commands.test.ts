@@ -504,6 +504,24 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(await counts(command.id)).toMatchObject({ succeeded: 1, delivered: 1, pending: 1 });
     });
 
+    it('wakes the parked polls of waiting agents when an ack frees a rollout slot', async () => {
+      const command = await rollout({ maxConcurrency: 1 });
+      const [first] = await pollAll(command.id);
+      const others = trio.filter((n) => n !== first);
+      const parked = others.map((n) => poll(n, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      const ackedAt = Date.now();
+      expect((await ack(first!, command.id, finished)).status).toBe(200);
+      // One of the two parked agents gets the freed slot at once; the other, woken too, finds nothing and parks again.
+      const winner = await Promise.race(parked.map(async (p, i) => ((await p).data!.commands.some((c) => c.commandId === command.id) ? others[i] : await new Promise<never>(() => {}))));
+      expect(Date.now() - ackedAt).toBeLessThan(2_000);
+      expect(others).toContain(winner);
+      const events = (await s.client.GET('/api/v1/events', { params: { query: { limit: 1000, types: ['command_rollout_slot_freed'] } } })).data!.events;
+      expect(events.filter((e) => e.resourceId === command.id).map((e) => e.data)).toEqual([{ agentId: agents[first!]!.agentId }]);
+      await ack(winner!, command.id, finished);
+      await Promise.all(parked);
+    });
+
     it('resolves a percentage of concurrency against the executions that run, rounding up', async () => {
       const command = await rollout({ maxConcurrency: '50%' });
       expect(command.rollout).toEqual({ maxConcurrency: 2, maxErrors: null });

@@ -48,7 +48,7 @@ export interface CommandRepository {
     commandId: string,
     ack: CommandAck,
     now: Date,
-    effects: (updated: Execution, stopped: Execution[]) => WriteEffects,
+    effects: (updated: Execution, stopped: Execution[], slotFreed: boolean) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict>;
   /**
    * Stores the chunks of the agent's execution by (stream, offset): repeats are counted as duplicates,

@@ -25,6 +25,7 @@ import {
   countsByCommand,
   crossedMaxErrors,
   hasRollout,
+  slotFreedBy,
   rolloutAllows,
   stoppedByErrors,
   ackChanges,
@@ -156,13 +157,13 @@ export class PgCommandRepository implements CommandRepository {
     commandId: string,
     ack: CommandAck,
     now: Date,
-    effects: (updated: Execution, stopped: Execution[]) => WriteEffects,
+    effects: (updated: Execution, stopped: Execution[], slotFreed: boolean) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> {
     return this.w.transaction(async (tx, apply): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> => {
       // With an error threshold the command row is locked first (the lock order of deliveries), so that
       // concurrent failures are counted one after the other.
       const [command] = await tx
-        .select({ maxErrors: commands.maxErrors })
+        .select({ maxErrors: commands.maxErrors, maxConcurrency: commands.maxConcurrency })
         .from(commands)
         .where(tenantRow(commands, tenantId, commandId));
       const maxErrors = command?.maxErrors ?? null;
@@ -186,7 +187,7 @@ export class PgCommandRepository implements CommandRepository {
             .where(pendingOf(commandExecutions, tenantId, commandId))
             .returning()
         : [];
-      await apply(effects(updated!, stopped));
+      await apply(effects(updated!, stopped, slotFreedBy(command?.maxConcurrency ?? null, current, stopped)));
       return done({ execution: updated!, changed: true });
     });
   }

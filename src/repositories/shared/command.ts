@@ -122,6 +122,14 @@ export function hasRollout(c: Candidate): boolean {
   return c.maxConcurrency !== null || c.maxErrors !== null;
 }
 
+/**
+ * Whether an ack frees a rollout slot another agent's execution may take: the command limits concurrency,
+ * the acked execution was in flight, and the error threshold did not just stop the rest.
+ */
+export function slotFreedBy(maxConcurrency: number | null, before: Pick<Execution, 'state'>, stopped: readonly Execution[]): boolean {
+  return maxConcurrency !== null && (before.state === 'delivered' || before.state === 'running') && stopped.length === 0;
+}
+
 /** Per-state counts of several commands from grouped rows (command id, state, count). */
 export function countsByCommand(rows: { commandId: string; state: ExecutionState; n: number | string }[]): Map<string, ExecutionCounts> {
   const byCommand = new Map<string, ExecutionCounts>();

@@ -25,6 +25,7 @@ import {
   countsByCommand,
   crossedMaxErrors,
   hasRollout,
+  slotFreedBy,
   rolloutAllows,
   stoppedByErrors,
   ackChanges,
@@ -155,7 +156,7 @@ export class SqliteCommandRepository implements CommandRepository {
     commandId: string,
     ack: CommandAck,
     now: Date,
-    effects: (updated: Execution, stopped: Execution[]) => WriteEffects,
+    effects: (updated: Execution, stopped: Execution[], slotFreed: boolean) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> {
     return this.w.transaction((tx, apply): Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict => {
       const where = executionWhere(commandExecutions, tenantId, agentId, commandId);
@@ -165,7 +166,7 @@ export class SqliteCommandRepository implements CommandRepository {
       if (!ackable(current)) return { kind: 'state_conflict', current };
       const [updated] = tx.update(commandExecutions).set(ackChanges(ack, now)).where(where).returning().all();
       const command = tx
-        .select({ maxErrors: commands.maxErrors })
+        .select({ maxErrors: commands.maxErrors, maxConcurrency: commands.maxConcurrency })
         .from(commands)
         .where(tenantRow(commands, tenantId, commandId))
         .get();
@@ -179,7 +180,7 @@ export class SqliteCommandRepository implements CommandRepository {
             .returning()
             .all()
         : [];
-      apply(effects(updated!, stopped));
+      apply(effects(updated!, stopped, slotFreedBy(command?.maxConcurrency ?? null, current, stopped)));
       return done({ execution: updated!, changed: true });
     });
   }

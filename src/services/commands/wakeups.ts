@@ -1,11 +1,14 @@
 /**
  * Wakes agents parked in a command poll when a command of their tenant is created or cancelled, here or
  * (through the event fan-out over NATS) on another instance: any commit carrying `command_created` or
- * `command_cancelled` wakes the tenant's pollers, which then look for their own executions. Lives as long as the process.
+ * `command_cancelled` or `command_rollout_slot_freed` (an ack made room under a rollout's concurrency limit)
+ * wakes the tenant's pollers, which then look for their own executions. Lives as long as the process.
  */
 import type { CommittedEvents } from '../../domain/event.ts';
 import type { EventFeed } from '../events/feed.ts';
 import { EventNotifier, type Waiter } from '../events/notifier.ts';
+
+const WAKING_TYPES: ReadonlySet<string> = new Set(['command_created', 'command_cancelled', 'command_rollout_slot_freed']);
 
 export class CommandWakeups {
   // Keyed by tenant like the event feed; offsets do not matter here, so every waiter waits "after 0".
@@ -27,6 +30,6 @@ export class CommandWakeups {
   }
 
   private observe(c: CommittedEvents): void {
-    if (!c.types || c.types.includes('command_created') || c.types.includes('command_cancelled')) this.notifier.committed(c.tenantId, 1);
+    if (!c.types || c.types.some((t) => WAKING_TYPES.has(t))) this.notifier.committed(c.tenantId, 1);
   }
 }
