@@ -25,6 +25,7 @@ import {
   countsByCommand,
   crossedMaxErrors,
   hasRollout,
+  pollWorkWhere,
   slotFreedBy,
   rolloutAllows,
   stoppedByErrors,
@@ -258,6 +259,18 @@ export class PgCommandRepository implements CommandRepository {
       await apply(effects(changed));
       return done(changed);
     });
+  }
+
+  agentsWithWork(tenantId: string, now: Date): Promise<string[]> {
+    const x = commandExecutions;
+    return this.w.pool.run(async (db) =>
+      (
+        await db
+          .selectDistinct({ agentId: x.agentId })
+          .from(x)
+          .where(pollWorkWhere(x, tenantId, now))
+      ).map((r) => r.agentId),
+    );
   }
 
   cancelRequests(tenantId: string, agentId: string): Promise<string[]> {

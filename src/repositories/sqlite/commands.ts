@@ -25,6 +25,7 @@ import {
   countsByCommand,
   crossedMaxErrors,
   hasRollout,
+  pollWorkWhere,
   slotFreedBy,
   rolloutAllows,
   stoppedByErrors,
@@ -257,6 +258,16 @@ export class SqliteCommandRepository implements CommandRepository {
       apply(effects(changed));
       return done(changed);
     });
+  }
+
+  async agentsWithWork(tenantId: string, now: Date): Promise<string[]> {
+    const x = commandExecutions;
+    return this.w.db
+      .selectDistinct({ agentId: x.agentId })
+      .from(x)
+      .where(pollWorkWhere(x, tenantId, now))
+      .all()
+      .map((r) => r.agentId);
   }
 
   async cancelRequests(tenantId: string, agentId: string): Promise<string[]> {
