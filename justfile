@@ -66,6 +66,10 @@ bench *args:
 bench-notifier *args:
     npm run --silent bench:notifier -- {{args}}
 
+# Remote commands: N agents parked in a command long poll (RSS), one-agent wake latency, fan-out to all (--agents, --sends)
+bench-commands *args:
+    npm run --silent bench:commands -- {{args}}
+
 # Fault injection under load (throwaway Postgres + NATS, two instances; a few minutes; --short for CI's version)
 chaos *args:
     npm run --silent chaos -- {{args}}

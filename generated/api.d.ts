@@ -746,7 +746,9 @@ export interface paths {
          *     The first output moves a delivered execution to `running`. Past `commands.maxOutputBytes` stored bytes
          *     per execution, chunks are counted but not kept and the execution is marked `truncated`. A chunk that
          *     overlaps stored bytes with different bytes is 409 and nothing of the upload is stored. A command without
-         *     an execution for this agent is 404; an execution never delivered, expired or cancelled is 409.
+         *     an execution for this agent is 404; an execution never delivered, expired or cancelled is 409. An upload
+         *     whose chunks carry more than `commands.maxUploadBytes` of data (UTF-8 bytes, default 256 KiB) is 413
+         *     (`payload-too-large`, with `limitBytes`) and nothing of it is stored.
          */
         post: operations["uploadCommandOutput"];
         delete?: never;

@@ -114,6 +114,8 @@ export interface Config {
   commands: {
     /** Output stored per execution (all streams); past it chunks are counted, not stored, and the execution is marked truncated. */
     maxOutputBytes: number;
+    /** Output bytes (chunk data, UTF-8) one upload may carry; more is a 413 and nothing of it is stored. */
+    maxUploadBytes: number;
     /** How often the expiry worker moves executions past their TTL to `expired`. */
     expiryCheckIntervalSec: number;
   };
@@ -176,7 +178,7 @@ export const defaultConfig: Config = {
   },
   telemetry: { retentionDays: 30, maxPoints: 2000, partitionDaysAhead: 3, maintenanceIntervalSec: 3600 },
   inventory: { changeRetentionDays: 365 },
-  commands: { maxOutputBytes: 1024 * 1024, expiryCheckIntervalSec: 30 },
+  commands: { maxOutputBytes: 1024 * 1024, maxUploadBytes: 256 * 1024, expiryCheckIntervalSec: 30 },
   rateLimits: {
     enabled: true,
     trustedProxies: [],
@@ -248,7 +250,7 @@ export const configSchema = {
     commands: {
       type: 'object',
       additionalProperties: false,
-      properties: { maxOutputBytes: positiveInt, expiryCheckIntervalSec: positiveInt },
+      properties: { maxOutputBytes: positiveInt, maxUploadBytes: positiveInt, expiryCheckIntervalSec: positiveInt },
     },
     events: {
       type: 'object',

@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'command_created',
   'command_execution_updated',
   'command_cancelled',
+  'command_rollout_slot_freed',
   'tenant_created',
   'token_created',
   'token_revoked',

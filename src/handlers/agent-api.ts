@@ -2,6 +2,7 @@
 import type { DeliveredCommand } from '../domain/command.ts';
 import { getClaimStatus } from '../services/agents/claim-status.ts';
 import { ackCommand } from '../services/commands/ack.ts';
+import { outputCapOf } from '../services/commands/output-cap.ts';
 import { pollCommands } from '../services/commands/poll.ts';
 import { uploadCommandOutput } from '../services/commands/upload-output.ts';
 import { CommandWakeups } from '../services/commands/wakeups.ts';
@@ -18,10 +19,14 @@ import type { HandlerDeps } from './deps.ts';
 import { presentAgentCommand, presentExecution, presentOutputAppend } from './presenters/command.ts';
 import type { TagHandlers } from './types.ts';
 
-export function agentApiHandlers({ config, ingest, feed, shutdown, metrics }: HandlerDeps): TagHandlers<'agent'> {
+export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repos, configuration }: HandlerDeps): TagHandlers<'agent'> {
   const agents = config.agents;
-  const wakeups = new CommandWakeups(feed, shutdown);
-  const commandMetrics = registerCommandMetrics(metrics.registry, () => wakeups.waiting);
+  const wakeups = new CommandWakeups(feed, shutdown, (tenantId, now) => repos.commands.agentsWithWork(tenantId, now));
+  const commandMetrics = registerCommandMetrics(
+    metrics.registry,
+    () => wakeups.waiting,
+    () => repos.commands.countByState(),
+  );
   return {
     registerAgent: async ({ body }, res, ctx) => {
       const { agentId, created, expiresAt } = await registerAgent({ ctx, input: body, expiryHours: agents.claimExpiryHours });
@@ -99,7 +104,8 @@ export function agentApiHandlers({ config, ingest, feed, shutdown, metrics }: Ha
     },
 
     uploadCommandOutput: async ({ params, body }, res, ctx) => {
-      const appended = await uploadCommandOutput({ ctx, input: { commandId: params.commandId, chunks: body.chunks }, maxOutputBytes: config.commands.maxOutputBytes });
+      const maxOutputBytes = await outputCapOf({ ctx, cache: configuration.documents, serverCap: config.commands.maxOutputBytes });
+      const appended = await uploadCommandOutput({ ctx, input: { commandId: params.commandId, chunks: body.chunks }, maxOutputBytes, maxUploadBytes: config.commands.maxUploadBytes });
       commandMetrics.outputBytesStored.inc(appended.bytesStored);
       return res.json(200, presentOutputAppend(appended));
     },

@@ -13,6 +13,7 @@ import {
   GoneError,
   LimitExceededError,
   NotFoundError,
+  PayloadTooLargeError,
   PreconditionFailedError,
   UnauthorizedError,
   UnavailableError,
@@ -103,6 +104,7 @@ export function problemFor(c: Context, thrown: unknown): Response | null {
     if (err instanceof ConflictError) return problem(c, 409, err.message, { kind: err.kind, ...err.details });
     if (err instanceof GoneError) return problem(c, 410, err.message, err.details);
     if (err instanceof PreconditionFailedError) return problem(c, 412, err.message, { kind: err.kind });
+    if (err instanceof PayloadTooLargeError) return problem(c, 413, err.message, { kind: err.kind, ...err.details });
     if (err instanceof LimitExceededError) return problem(c, 400, err.message, { kind: err.kind });
     if (err instanceof UnavailableError) {
       return problem(c, 503, err.message, {}, err.retryAfterSeconds ? { 'retry-after': String(err.retryAfterSeconds) } : {});

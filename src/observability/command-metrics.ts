@@ -1,5 +1,6 @@
 /** Metrics of remote commands, registered on the app's registry. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { EXECUTION_STATES, type ExecutionState } from '../domain/command.ts';
 
 export interface CommandMetrics {
   delivered: Counter;
@@ -8,14 +9,30 @@ export interface CommandMetrics {
   outputBytesStored: Counter;
 }
 
-/** `parked` counts the agents waiting in a command poll on this instance (read at scrape time). */
-export function registerCommandMetrics(registry: Registry, parked: () => number): CommandMetrics {
+export type ExecutionCounts = () => Promise<{ state: ExecutionState; n: number }[]>;
+
+/**
+ * `parked` counts the agents waiting in a command poll on this instance; `byState` counts executions of
+ * every tenant per state with one grouped query. Both are read at scrape time only.
+ */
+export function registerCommandMetrics(registry: Registry, parked: () => number, byState: ExecutionCounts): CommandMetrics {
   new Gauge({
     name: 'command_pollers_parked',
     help: 'Agents parked in a command long poll on this instance.',
     registers: [registry],
     collect() {
       this.set(parked());
+    },
+  });
+  new Gauge({
+    name: 'command_executions',
+    help: 'Command executions by state, all tenants (read from the database at scrape time).',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const rows = await byState();
+      // Every state is exposed, 0 when none is in it, so that a state emptying shows as 0 and not as a gap.
+      for (const state of EXECUTION_STATES) this.set({ state }, rows.find((r) => r.state === state)?.n ?? 0);
     },
   });
   return {

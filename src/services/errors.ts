@@ -56,6 +56,17 @@ export class LimitExceededError extends DomainError {
   readonly kind = 'limit-exceeded';
 }
 
+/** A request carries more than a limit allows of something (beyond the body limit the HTTP layer enforces). */
+export class PayloadTooLargeError extends DomainError {
+  readonly kind = 'payload-too-large';
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.details = details;
+  }
+}
+
 export class UnavailableError extends DomainError {
   readonly kind = 'unavailable';
   readonly retryAfterSeconds: number | undefined;

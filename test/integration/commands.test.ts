@@ -19,6 +19,7 @@ describe.each(dialects())('commands on %s', (dialect) => {
       dialect,
       config: (c) => {
         c.commands.maxOutputBytes = 32;
+        c.commands.maxUploadBytes = 64;
         c.commands.expiryCheckIntervalSec = 1;
       },
     });
@@ -298,6 +299,21 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(execution).toMatchObject({ state: 'running', outputBytes: 17, storedBytes: 17 });
     });
 
+    it('exposes executions by state as a gauge read at scrape time', async () => {
+      await drain();
+      const gauge = async () => {
+        const text = await (await s.fetch('/metrics')).text();
+        const value = (state: string) => Number(new RegExp(`^command_executions\\{state="${state}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+        return { pending: value('pending'), delivered: value('delivered'), timedOut: value('timed_out') };
+      };
+      const before = await gauge();
+      expect(before.timedOut).toBeGreaterThanOrEqual(0);
+      await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 });
+      expect(await gauge()).toMatchObject({ pending: before.pending + 1, delivered: before.delivered });
+      await poll('db1');
+      expect(await gauge()).toMatchObject({ pending: before.pending, delivered: before.delivered + 1 });
+    });
+
     it('counts output past the cap without storing it, and says so', async () => {
       const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web2!.agentId] }, ttlSec: 60 })).command.id;
       await poll('web2');
@@ -309,6 +325,45 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(Number(/^command_output_bytes_stored_total (\d+)$/m.exec(await (await s.fetch('/metrics')).text())?.[1])).toBeGreaterThanOrEqual(30);
       expect((await ack('web2', id, finished)).status).toBe(200);
       expect((await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items[0]).toMatchObject({ state: 'succeeded', truncated: true, outputBytes: 40 });
+    });
+
+    it('refuses an upload over the per-request cap with a 413 problem and stores nothing of it', async () => {
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.web2!.agentId] }, ttlSec: 60 })).command.id;
+      await poll('web2');
+      const big = await upload('web2', id, [
+        { offset: 0, stream: 'stdout', data: 'e'.repeat(40) },
+        { offset: 0, stream: 'stderr', data: 'é'.repeat(13) },
+      ]);
+      expect(big.status).toBe(413);
+      expect(big.headers.get('content-type')).toContain('application/problem+json');
+      expect(JSON.parse(await big.text())).toMatchObject({ type: 'https://agentry.dev/problems/payload-too-large', status: 413, limitBytes: 64 });
+      expect(await output(id, 'web2')).toMatchObject({ data: '', outputBytes: 0, storedBytes: 0, truncated: false, state: 'delivered' });
+      const execution = (await s.client.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId: id } } })).data!.items[0]!;
+      expect(execution).toMatchObject({ state: 'delivered', outputBytes: 0 });
+    });
+
+    it('takes the cap from a policy that sets commands.maxOutputBytes for the agent', async () => {
+      const policy = await s.client.POST('/api/v1/policies', {
+        body: { name: 'small output', scope: 'agent', target: agents.db1!.agentId, priority: 100, body: { commands: { maxOutputBytes: 10 } } },
+      });
+      expect(policy.response.status).toBe(201);
+      try {
+        const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId, agents.web1!.agentId] }, ttlSec: 60 })).command.id;
+        await poll('db1');
+        await poll('web1');
+        // Whole chunks are kept or counted: 8 bytes fit under the policy's 10, the next 8 do not.
+        const chunks = [
+          { offset: 0, stream: 'stdout' as const, data: 'c'.repeat(8) },
+          { offset: 8, stream: 'stdout' as const, data: 'd'.repeat(8) },
+        ];
+        expect(JSON.parse(await (await upload('db1', id, chunks)).text())).toMatchObject({ truncated: true });
+        expect(await output(id, 'db1')).toMatchObject({ data: 'c'.repeat(8), outputBytes: 16, storedBytes: 8, truncated: true });
+        // web-1 has no such policy: the server's cap (32) still applies.
+        expect(JSON.parse(await (await upload('web1', id, chunks)).text())).toMatchObject({ stored: 2, truncated: false });
+        expect(await output(id, 'web1')).toMatchObject({ storedBytes: 16, truncated: false });
+      } finally {
+        await s.client.DELETE('/api/v1/policies/{policyId}', { params: { path: { policyId: policy.data!.id } } });
+      }
     });
 
     it('follows new output as Server-Sent Events, resumes with Last-Event-ID, and ends with the execution', async () => {
@@ -447,6 +502,24 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(second).toHaveLength(1);
       expect(second[0]).not.toBe(first[0]);
       expect(await counts(command.id)).toMatchObject({ succeeded: 1, delivered: 1, pending: 1 });
+    });
+
+    it('wakes the parked polls of waiting agents when an ack frees a rollout slot', async () => {
+      const command = await rollout({ maxConcurrency: 1 });
+      const [first] = await pollAll(command.id);
+      const others = trio.filter((n) => n !== first);
+      const parked = others.map((n) => poll(n, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      const ackedAt = Date.now();
+      expect((await ack(first!, command.id, finished)).status).toBe(200);
+      // One of the two parked agents gets the freed slot at once; the other, woken too, finds nothing and parks again.
+      const winner = await Promise.race(parked.map(async (p, i) => ((await p).data!.commands.some((c) => c.commandId === command.id) ? others[i] : await new Promise<never>(() => {}))));
+      expect(Date.now() - ackedAt).toBeLessThan(2_000);
+      expect(others).toContain(winner);
+      const events = (await s.client.GET('/api/v1/events', { params: { query: { limit: 1000, types: ['command_rollout_slot_freed'] } } })).data!.events;
+      expect(events.filter((e) => e.resourceId === command.id).map((e) => e.data)).toEqual([{ agentId: agents[first!]!.agentId }]);
+      await ack(winner!, command.id, finished);
+      await Promise.all(parked);
     });
 
     it('resolves a percentage of concurrency against the executions that run, rounding up', async () => {

@@ -48,7 +48,7 @@ export interface CommandRepository {
     commandId: string,
     ack: CommandAck,
     now: Date,
-    effects: (updated: Execution, stopped: Execution[]) => WriteEffects,
+    effects: (updated: Execution, stopped: Execution[], slotFreed: boolean) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict>;
   /**
    * Stores the chunks of the agent's execution by (stream, offset): repeats are counted as duplicates,
@@ -72,8 +72,12 @@ export interface CommandRepository {
    * flagged `cancelRequested`. `effects` is told the executions changed (none when there was nothing left to cancel).
    */
   cancel(tenantId: string, commandId: string, now: Date, effects: (changed: Execution[]) => WriteEffects): Promise<Done<Execution[]> | NotFound>;
+  /** Agents of the tenant with an execution a poll would release now (rollout limits aside) or a cancel request (to wake their parked polls). */
+  agentsWithWork(tenantId: string, now: Date): Promise<string[]>;
   /** Ids of the agent's commands that were cancelled after delivery and have not finished. */
   cancelRequests(tenantId: string, agentId: string): Promise<string[]>;
+  /** Executions of every tenant per state (a metric read once per scrape); states without executions are absent. */
+  countByState(): Promise<{ state: ExecutionState; n: number }[]>;
   /** Moves up to `limit` pending or delivered executions (any tenant) whose TTL passed by `now` to expired. */
   expire(now: Date, limit: number, effects: (expired: Execution) => WriteEffects): Promise<Execution[]>;
 }

@@ -25,6 +25,8 @@ import {
   countsByCommand,
   crossedMaxErrors,
   hasRollout,
+  pollWorkWhere,
+  slotFreedBy,
   rolloutAllows,
   stoppedByErrors,
   ackChanges,
@@ -156,13 +158,13 @@ export class PgCommandRepository implements CommandRepository {
     commandId: string,
     ack: CommandAck,
     now: Date,
-    effects: (updated: Execution, stopped: Execution[]) => WriteEffects,
+    effects: (updated: Execution, stopped: Execution[], slotFreed: boolean) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> {
     return this.w.transaction(async (tx, apply): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> => {
       // With an error threshold the command row is locked first (the lock order of deliveries), so that
       // concurrent failures are counted one after the other.
       const [command] = await tx
-        .select({ maxErrors: commands.maxErrors })
+        .select({ maxErrors: commands.maxErrors, maxConcurrency: commands.maxConcurrency })
         .from(commands)
         .where(tenantRow(commands, tenantId, commandId));
       const maxErrors = command?.maxErrors ?? null;
@@ -186,7 +188,7 @@ export class PgCommandRepository implements CommandRepository {
             .where(pendingOf(commandExecutions, tenantId, commandId))
             .returning()
         : [];
-      await apply(effects(updated!, stopped));
+      await apply(effects(updated!, stopped, slotFreedBy(command?.maxConcurrency ?? null, current, stopped)));
       return done({ execution: updated!, changed: true });
     });
   }
@@ -259,6 +261,18 @@ export class PgCommandRepository implements CommandRepository {
     });
   }
 
+  agentsWithWork(tenantId: string, now: Date): Promise<string[]> {
+    const x = commandExecutions;
+    return this.w.pool.run(async (db) =>
+      (
+        await db
+          .selectDistinct({ agentId: x.agentId })
+          .from(x)
+          .where(pollWorkWhere(x, tenantId, now))
+      ).map((r) => r.agentId),
+    );
+  }
+
   cancelRequests(tenantId: string, agentId: string): Promise<string[]> {
     const x = commandExecutions;
     return this.w.pool.run(async (db) =>
@@ -270,6 +284,11 @@ export class PgCommandRepository implements CommandRepository {
           .orderBy(asc(x.commandId))
       ).map((r) => r.commandId),
     );
+  }
+
+  countByState(): Promise<{ state: ExecutionState; n: number }[]> {
+    const x = commandExecutions;
+    return this.w.pool.run((db) => db.select({ state: x.state, n: sql<number>`count(*)::int` }).from(x).groupBy(x.state));
   }
 
   expire(now: Date, limit: number, effects: (expired: Execution) => WriteEffects): Promise<Execution[]> {

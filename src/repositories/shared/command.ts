@@ -43,6 +43,17 @@ export function releasableWhere(x: ExecutionTable, tenantId: string, agentId: st
   return and(eq(x.tenantId, tenantId), eq(x.agentId, agentId), eq(x.state, 'pending'), or(isNull(x.notBefore), lte(x.notBefore, now)), gt(x.expiresAt, now));
 }
 
+/**
+ * Executions of the tenant that the agent's next poll would answer with: releasable now (rollout limits
+ * aside), or cancelled after delivery and not finished.
+ */
+export function pollWorkWhere(x: ExecutionTable, tenantId: string, now: Date): SQL | undefined {
+  return and(
+    eq(x.tenantId, tenantId),
+    or(and(eq(x.state, 'pending'), or(isNull(x.notBefore), lte(x.notBefore, now)), gt(x.expiresAt, now)), and(inArray(x.state, ['delivered', 'running']), eq(x.cancelRequested, true))),
+  );
+}
+
 /** The columns counted per command and state. */
 export function countsWhere(x: ExecutionTable, tenantId: string, commandIds: string[]): SQL | undefined {
   return and(eq(x.tenantId, tenantId), inArray(x.commandId, commandIds));
@@ -120,6 +131,14 @@ export interface Candidate {
 
 export function hasRollout(c: Candidate): boolean {
   return c.maxConcurrency !== null || c.maxErrors !== null;
+}
+
+/**
+ * Whether an ack frees a rollout slot another agent's execution may take: the command limits concurrency,
+ * the acked execution was in flight, and the error threshold did not just stop the rest.
+ */
+export function slotFreedBy(maxConcurrency: number | null, before: Pick<Execution, 'state'>, stopped: readonly Execution[]): boolean {
+  return maxConcurrency !== null && (before.state === 'delivered' || before.state === 'running') && stopped.length === 0;
 }
 
 /** Per-state counts of several commands from grouped rows (command id, state, count). */

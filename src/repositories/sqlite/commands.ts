@@ -25,6 +25,8 @@ import {
   countsByCommand,
   crossedMaxErrors,
   hasRollout,
+  pollWorkWhere,
+  slotFreedBy,
   rolloutAllows,
   stoppedByErrors,
   ackChanges,
@@ -155,7 +157,7 @@ export class SqliteCommandRepository implements CommandRepository {
     commandId: string,
     ack: CommandAck,
     now: Date,
-    effects: (updated: Execution, stopped: Execution[]) => WriteEffects,
+    effects: (updated: Execution, stopped: Execution[], slotFreed: boolean) => WriteEffects,
   ): Promise<Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict> {
     return this.w.transaction((tx, apply): Done<{ execution: Execution; changed: boolean }> | NotFound | ExecutionStateConflict => {
       const where = executionWhere(commandExecutions, tenantId, agentId, commandId);
@@ -165,7 +167,7 @@ export class SqliteCommandRepository implements CommandRepository {
       if (!ackable(current)) return { kind: 'state_conflict', current };
       const [updated] = tx.update(commandExecutions).set(ackChanges(ack, now)).where(where).returning().all();
       const command = tx
-        .select({ maxErrors: commands.maxErrors })
+        .select({ maxErrors: commands.maxErrors, maxConcurrency: commands.maxConcurrency })
         .from(commands)
         .where(tenantRow(commands, tenantId, commandId))
         .get();
@@ -179,7 +181,7 @@ export class SqliteCommandRepository implements CommandRepository {
             .returning()
             .all()
         : [];
-      apply(effects(updated!, stopped));
+      apply(effects(updated!, stopped, slotFreedBy(command?.maxConcurrency ?? null, current, stopped)));
       return done({ execution: updated!, changed: true });
     });
   }
@@ -258,6 +260,16 @@ export class SqliteCommandRepository implements CommandRepository {
     });
   }
 
+  async agentsWithWork(tenantId: string, now: Date): Promise<string[]> {
+    const x = commandExecutions;
+    return this.w.db
+      .selectDistinct({ agentId: x.agentId })
+      .from(x)
+      .where(pollWorkWhere(x, tenantId, now))
+      .all()
+      .map((r) => r.agentId);
+  }
+
   async cancelRequests(tenantId: string, agentId: string): Promise<string[]> {
     const x = commandExecutions;
     return this.w.db
@@ -267,6 +279,11 @@ export class SqliteCommandRepository implements CommandRepository {
       .orderBy(asc(x.commandId))
       .all()
       .map((r) => r.commandId);
+  }
+
+  async countByState(): Promise<{ state: ExecutionState; n: number }[]> {
+    const x = commandExecutions;
+    return this.w.db.select({ state: x.state, n: sql<number>`count(*)` }).from(x).groupBy(x.state).all();
   }
 
   async expire(now: Date, limit: number, effects: (expired: Execution) => WriteEffects): Promise<Execution[]> {

@@ -15,8 +15,9 @@ export interface PollAnswer {
 
 /**
  * Releases the calling agent's pending executions (each to exactly one poll) and marks them delivered,
- * and names the delivered ones cancelled since. With nothing to say and `waitSec` > 0, parks until a
- * command of the tenant is created or cancelled, or the wait ends, then looks again. The waiter is
+ * and names the delivered ones cancelled since. With nothing to say and `waitSec` > 0, parks until the
+ * wake-ups find work for this agent (a command created or cancelled, a rollout slot freed), or the wait
+ * ends, then looks again. The waiter is
  * registered before each look, so a command created between the look and the park still wakes it.
  */
 export async function pollCommands({ ctx, input, wakeups }: { ctx: ServiceContext; input: { waitSec: number }; wakeups: CommandWakeups }): Promise<PollAnswer> {
@@ -25,7 +26,7 @@ export async function pollCommands({ ctx, input, wakeups }: { ctx: ServiceContex
   let parked = true;
   for (;;) {
     const remaining = deadline - Date.now();
-    const waiter: Waiter | null = parked && remaining > 0 ? wakeups.wait(tenantId, remaining) : null;
+    const waiter: Waiter | null = parked && remaining > 0 ? wakeups.wait(tenantId, agentId, remaining) : null;
     const delivered = await ctx.repos.commands.deliver(tenantId, agentId, ctx.now(), POLL_BATCH, (released) => ({ events: released.map((e) => executionUpdated(ctx, e)) }));
     const cancel = await ctx.repos.commands.cancelRequests(tenantId, agentId);
     if (delivered.length > 0 || cancel.length > 0 || !waiter) {

@@ -1,15 +1,27 @@
 import type { OutputAppend, OutputChunk } from '../../domain/command.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { requireAgent, type ServiceContext } from '../context.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
 import { executionUpdated } from './records.ts';
 
 /**
  * The calling agent uploads output of its execution. Stored idempotently by (stream, offset); past
- * `maxOutputBytes` counted, not kept. The first output moves the execution to running (an event).
+ * `maxOutputBytes` counted, not kept. An upload carrying more than `maxUploadBytes` is refused whole. The first output moves the execution to running (an event).
  */
-export async function uploadCommandOutput({ ctx, input, maxOutputBytes }: { ctx: ServiceContext; input: { commandId: string; chunks: OutputChunk[] }; maxOutputBytes: number }): Promise<OutputAppend> {
+export async function uploadCommandOutput({
+  ctx,
+  input,
+  maxOutputBytes,
+  maxUploadBytes,
+}: {
+  ctx: ServiceContext;
+  input: { commandId: string; chunks: OutputChunk[] };
+  maxOutputBytes: number;
+  maxUploadBytes: number;
+}): Promise<OutputAppend> {
   const { tenantId, agentId } = requireAgent(ctx);
+  const uploadBytes = input.chunks.reduce((n, c) => n + Buffer.byteLength(c.data, 'utf8'), 0);
+  if (uploadBytes > maxUploadBytes) throw new PayloadTooLargeError(`the chunks carry ${uploadBytes} bytes of output; one upload takes at most ${maxUploadBytes}`, { limitBytes: maxUploadBytes });
   const outcome = await ctx.repos.commands.appendOutput(
     tenantId,
     agentId,

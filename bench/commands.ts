@@ -1,0 +1,171 @@
+/**
+ * Remote commands at fleet scale, on loopback against a server started here (SQLite):
+ * `node bench/commands.ts [--agents 10000] [--sends 50]`.
+ *  (a) every agent parks in `GET /agent/{id}/commands?wait=60`: the server's RSS with all of them parked;
+ *  (b) one command sent to one parked agent, `--sends` times: from the submit to its poll's answer (p50/p95);
+ *  (c) one command fanned out to every agent: the time to create it, and until every execution is delivered
+ *      (each agent re-polls as soon as its poll answers).
+ * Bounded: every poll ends within its wait, and the run stops the server whatever happens.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HEARTBEAT, pool } from './fleet.ts';
+import { freePort, rssMiB, runNode, startNode, stopAll, waitForHttp } from './processes.ts';
+
+const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '10000' }, sends: { type: 'string', default: '50' } } });
+const agentCount = Number(args.agents);
+const sends = Number(args.sends);
+if (!Number.isInteger(agentCount) || agentCount < 1 || !Number.isInteger(sends) || sends < 1) throw new Error('--agents and --sends take positive integers');
+
+const root = join(import.meta.dirname, '..');
+const RSS_TARGET_MIB = 250;
+const LATENCY_TARGET_MS = 20;
+
+interface ParkedAgent {
+  id: string;
+  headers: Record<string, string>;
+  /** When each command reached this agent (performance.now()). */
+  received: Map<string, number>;
+  /** Called when a command arrives; set by whoever waits for one. */
+  onCommand?: (commandId: string) => void;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+async function enroll(origin: string, auth: Record<string, string>): Promise<ParkedAgent[]> {
+  const headers = { ...auth, 'content-type': 'application/json' };
+  const secretRes = await fetch(`${origin}/api/v1/enroll-secrets`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench-commands' }) });
+  if (secretRes.status !== 201) throw new Error(`enroll secret: ${secretRes.status} ${await secretRes.text()}`);
+  const { secret } = (await secretRes.json()) as { secret: string };
+  const fleet: ParkedAgent[] = new Array(agentCount);
+  await pool(agentCount, 32, async (i) => {
+    const body = { enrollSecret: secret, hostname: `cmd-${i}`, os: 'linux', arch: 'x86_64', agentVersion: '1.0.0', capabilities: ['run_command'], tags: ['bench'] };
+    const res = await fetch(`${origin}/api/v1/agent/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 201) throw new Error(`enroll ${i}: ${res.status} ${await res.text()}`);
+    const { agentId, apiKey } = (await res.json()) as { agentId: string; apiKey: string };
+    fleet[i] = { id: agentId, headers: { 'x-agent-api-key': apiKey }, received: new Map() };
+    const hb = await fetch(`${origin}/api/v1/agent/${agentId}/heartbeat`, { method: 'POST', headers: { 'x-agent-api-key': apiKey, 'content-type': 'application/json' }, body: HEARTBEAT });
+    await hb.arrayBuffer();
+  });
+  return fleet;
+}
+
+/** Polls with wait=60 until `stop` aborts, noting every command received. */
+async function pollLoop(origin: string, agent: ParkedAgent, stop: AbortSignal): Promise<void> {
+  while (!stop.aborted) {
+    try {
+      const res = await fetch(`${origin}/api/v1/agent/${agent.id}/commands?wait=60`, { headers: agent.headers, signal: stop });
+      const at = performance.now();
+      if (res.status !== 200) throw new Error(`poll: ${res.status} ${await res.text()}`);
+      const { commands } = (await res.json()) as { commands: { commandId: string }[] };
+      for (const c of commands) {
+        agent.received.set(c.commandId, at);
+        agent.onCommand?.(c.commandId);
+      }
+    } catch (err) {
+      if (stop.aborted) return;
+      throw err;
+    }
+  }
+}
+
+async function parkedCount(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  return Number(/^command_pollers_parked (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-commands-'));
+  const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const limits = Object.fromEntries(
+    ['IP', 'UNAUTHENTICATED', 'AGENT', 'OPERATOR', 'ADMIN'].flatMap((n) => [
+      [`AGENTRY_RATE_LIMITS_${n}_RATE_PER_SEC`, '1000000000'],
+      [`AGENTRY_RATE_LIMITS_${n}_BURST`, '1000000000'],
+    ]),
+  );
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
+  const server = startNode('agentry', ['src/main.ts', 'serve'], {
+    cwd: root,
+    logFile: join(tmp, 'agentry.log'),
+    env: { ...env, ...limits, AGENTRY_DATABASE_URL: `sqlite:${join(tmp, 'bench.db')}`, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+  });
+  const stop = new AbortController();
+  try {
+    await waitForHttp(server, `${origin}/healthz`, 60_000);
+    const auth = { authorization: `Bearer ${adminToken}` };
+    let t = performance.now();
+    const fleet = await enroll(origin, auth);
+    console.log(`enrolled ${agentCount} agents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const rssIdle = rssMiB(server.pid);
+
+    // (a) everyone parked
+    const loops = fleet.map((a) => pollLoop(origin, a, stop.signal));
+    t = performance.now();
+    await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 120_000, 'every agent to park');
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssParked = rssMiB(server.pid) ?? Number.NaN;
+    console.log(
+      `(a) ${agentCount} parked (in ${((performance.now() - t) / 1000).toFixed(1)} s): server RSS ${rssParked} MiB (${rssIdle} MiB before) — target ≤ ${RSS_TARGET_MIB} MiB: ${rssParked <= RSS_TARGET_MIB ? 'met' : 'NOT met'}`,
+    );
+
+    const submit = async (targets: Record<string, unknown>) => {
+      const res = await fetch(`${origin}/api/v1/commands`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ type: 'run_command', payload: { cmd: 'true', timeoutSec: 10 }, targets, ttlSec: 600 }),
+      });
+      if (res.status !== 201) throw new Error(`submit: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { command: { id: string } }).command.id;
+    };
+
+    // (b) one command to one parked agent
+    const latencies: number[] = [];
+    for (let i = 0; i < sends; i++) {
+      const agent = fleet[(i * 7919) % agentCount]!;
+      await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 10_000, 'the fleet to park again');
+      const arrived = new Promise<void>((resolve) => {
+        agent.onCommand = () => resolve();
+      });
+      const sentAt = performance.now();
+      const id = await submit({ agentIds: [agent.id] });
+      await arrived;
+      agent.onCommand = undefined;
+      latencies.push(agent.received.get(id)! - sentAt);
+    }
+    latencies.sort((a, b) => a - b);
+    const p95 = percentile(latencies, 95);
+    console.log(
+      `(b) submit → poll answer over ${sends} sends: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(p95)}, max ${ms(latencies.at(-1)!)} — target p95 < ${LATENCY_TARGET_MS} ms: ${p95 < LATENCY_TARGET_MS ? 'met' : 'NOT met'}`,
+    );
+
+    // (c) one command to every agent
+    await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 10_000, 'the fleet to park again');
+    const sentAt = performance.now();
+    const id = await submit({ tags: ['bench'] });
+    const created = performance.now() - sentAt;
+    await waitUntil(() => fleet.every((a) => a.received.has(id)), 300_000, 'every execution to be delivered');
+    const last = Math.max(...fleet.map((a) => a.received.get(id)!)) - sentAt;
+    console.log(`(c) fan-out to ${agentCount}: created in ${ms(created)}, every execution delivered after ${ms(last)}; server RSS ${rssMiB(server.pid)} MiB`);
+    stop.abort();
+    await Promise.allSettled(loops);
+  } finally {
+    stop.abort();
+    await stopAll();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
