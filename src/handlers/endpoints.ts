@@ -1,5 +1,4 @@
 /** Tag `endpoints`: monitored endpoints of the caller's tenant, with optimistic concurrency (ETag / If-Match / version). */
-import type { MonitoredEndpoint } from '../domain/endpoint.ts';
 import { etagOf } from '../services/concurrency.ts';
 import { createEndpoint } from '../services/endpoints/create.ts';
 import { deleteEndpoint } from '../services/endpoints/delete.ts';
@@ -8,6 +7,7 @@ import { linkEndpoint } from '../services/endpoints/link.ts';
 import { listEndpoints } from '../services/endpoints/list.ts';
 import { updateEndpoint } from '../services/endpoints/update.ts';
 import { getEndpointStatus } from '../services/results/read.ts';
+import { presentEndpoint } from './presenters/endpoint.ts';
 import { presentEndpointState } from './presenters/endpoint-state.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentPage } from './presenters/page.ts';
@@ -40,27 +40,5 @@ export function endpointHandlers(_deps: HandlerDeps): TagHandlers<'endpoints'> {
       const states = await getEndpointStatus({ ctx, input: { endpointId: params.endpointId } });
       return res.json(200, { endpointId: params.endpointId, agents: states.map(presentEndpointState) });
     },
-  };
-}
-
-export function presentEndpoint(e: MonitoredEndpoint) {
-  return {
-    id: e.id,
-    tenantId: e.tenantId,
-    name: e.name,
-    address: e.address,
-    checkType: e.checkType,
-    port: e.port,
-    intervalSec: e.intervalSec,
-    timeoutSec: e.timeoutSec,
-    tags: e.tags,
-    enabled: e.enabled,
-    assignment: { agentIds: e.assignment.agentIds, sectionId: e.assignment.sectionId, tags: e.assignment.tags },
-    origin: e.origin,
-    reportedBy: e.reportedBy,
-    linkedEndpointId: e.linkedEndpointId,
-    version: e.version,
-    createdAt: e.createdAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
   };
 }

@@ -1,5 +1,4 @@
 /** Tag `policies`: policies of the caller's tenant (optimistic concurrency) and previews of their effect. */
-import type { Policy } from '../domain/policy.ts';
 import { etagOf } from '../services/concurrency.ts';
 import { matchesEtag } from '../services/configuration/document.ts';
 import { previewPolicy } from '../services/configuration/preview.ts';
@@ -10,11 +9,8 @@ import { listPolicies } from '../services/policies/list.ts';
 import { updatePolicy } from '../services/policies/update.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentPage } from './presenters/page.ts';
+import { presentPolicy } from './presenters/policy.ts';
 import type { TagHandlers } from './types.ts';
-
-export function presentPolicy(p: Policy) {
-  return { ...p, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() };
-}
 
 export function policyHandlers(_deps: HandlerDeps): TagHandlers<'policies'> {
   return {
