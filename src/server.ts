@@ -24,6 +24,7 @@ import { serverVersion } from './version.ts';
 import { randomUUID } from 'node:crypto';
 import { startEventFanout } from './messaging/event-fanout.ts';
 import { registerFeatureMetrics } from './observability/feature-metrics.ts';
+import { registerReadinessMetrics } from './observability/readiness-metrics.ts';
 import { ConfigurationRuntime } from './services/configuration/runtime.ts';
 import { EventFeed } from './services/events/feed.ts';
 import { eventRetentionJob } from './workers/event-retention.ts';
@@ -65,6 +66,7 @@ export async function buildApp(config: Config, options: StartOptions) {
     const metrics = new Metrics(() => repos.poolStats());
     const readinessChecks: Record<string, Check> = { database: () => repos.ping() };
     if (messaging) readinessChecks.nats = () => messaging!.ping();
+    registerReadinessMetrics(metrics.registry, readinessChecks);
     const authenticator = new OperatorAuthenticator(repos, logger, config.auth);
     const rateLimiter = config.rateLimits.enabled ? new RateLimiter(config.rateLimits, metrics) : null;
     await prepareTelemetryStorage(repos, config.telemetry, logger);

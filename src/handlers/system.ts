@@ -3,12 +3,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Scalar } from '@scalar/hono-api-reference';
-import { runChecks } from '../observability/readiness.ts';
+import { READINESS_TIMEOUT_MS, runChecks } from '../observability/readiness.ts';
 import { problem } from '../http/problem.ts';
 import type { HandlerDeps } from './deps.ts';
 import type { TagHandlers } from './types.ts';
 
-const READINESS_TIMEOUT_MS = 2000;
 const DOCS_SCRIPT_PATH = '/docs/assets/api-reference.js';
 
 /** The renderer's self-contained browser build, shipped in the npm package (not among its exports). */

@@ -9,6 +9,9 @@ export interface CheckResult {
 
 export type Check = () => Promise<void>;
 
+/** How long `/healthz/ready` (and the readiness gauge) wait for each check. */
+export const READINESS_TIMEOUT_MS = 2000;
+
 export async function runChecks(checks: Record<string, Check>, timeoutMs: number): Promise<{ ok: boolean; checks: Record<string, CheckResult> }> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]): Promise<[string, CheckResult]> => {

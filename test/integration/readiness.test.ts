@@ -1,4 +1,4 @@
-/** /healthz/ready checks the database and NATS for real and names what is down. */
+/** /healthz/ready checks the database and NATS for real and names what is down; the readiness_check_ok gauge says the same. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startNats } from '../helpers/nats.ts';
@@ -18,6 +18,7 @@ describe('readiness', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: { status: 'ok' } } });
     expect((await s.fetch('/healthz/live')).status).toBe(200);
+    expect(await readinessGauge(s.url)).toEqual({ database: '1' });
   });
 
   it.runIf(inject('pgUrl') !== null)('Postgres down: 503 naming the database, back to 200 when it returns', async () => {
@@ -58,5 +59,12 @@ describe('readiness', () => {
     expect(body.detail).not.toContain('database:');
     expect(body.checks.nats.status).toBe('failing');
     expect(body.checks.database.status).toBe('ok');
+    expect(await readinessGauge(s.url)).toEqual({ database: '1', nats: '0' });
   });
 });
+
+/** `readiness_check_ok{check="…"} v` lines of /metrics, by check. */
+async function readinessGauge(url: string): Promise<Record<string, string>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Object.fromEntries([...text.matchAll(/^readiness_check_ok\{check="(\w+)"\} (\S+)$/gm)].map((m) => [m[1], m[2]]));
+}
