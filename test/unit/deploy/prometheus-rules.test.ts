@@ -1,13 +1,13 @@
 /**
  * The shipped alert rules (deploy/prometheus/alerts.yaml) pass `promtool check rules`, and their unit
  * tests (alerts.test.yaml) pass `promtool test rules`. Every alert has at least one case where it fires
- * and one where it stays silent.
+ * and one where it stays silent, and a section of docs/runbook.md that its `runbook` annotation links to.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { alertRules, deployDir } from '../../helpers/deploy-files.ts';
+import { alertRules, deployDir, repoRoot } from '../../helpers/deploy-files.ts';
 import { promtool, skipWithoutPromtool } from '../../helpers/promtool.ts';
 
 const dir = resolve(deployDir, 'prometheus');
@@ -26,6 +26,11 @@ describe('Prometheus alert rules', () => {
   it.skipIf(skipWithoutPromtool)('pass their promtool unit tests', () => {
     const run = promtool(['test', 'rules', 'alerts.test.yaml'], { cwd: dir });
     expect(run).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('each have a section in docs/runbook.md', () => {
+    const headings = [...readFileSync(resolve(repoRoot, 'docs/runbook.md'), 'utf8').matchAll(/^### (\w+)$/gm)].map((m) => m[1]);
+    for (const rule of alertRules()) expect(headings).toContain(rule.alert);
   });
 
   it('have a firing and a silent unit test each, a severity and a runbook link', () => {
