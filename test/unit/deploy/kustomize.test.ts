@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { afterAll, describe, expect, it } from 'vitest';
 import { render, strategicMerge } from '../../../scripts/kustomize.ts';
 
@@ -77,15 +78,15 @@ describe('render', () => {
       'prod/patch.yaml':
         'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: 4\n  template:\n    spec:\n      containers:\n        - { name: web, env: [{ name: B, value: "2" }] }\n',
     });
-    // The one manifest is the Deployment written above; only the fields asserted on are typed.
-    const [d] = render(join(root, 'prod')) as [
-      { metadata: Record<string, unknown>; spec: { replicas: number; selector: unknown; template: { metadata: { labels: unknown }; spec: { containers: unknown[] } } } },
-    ];
+    const manifests = render(join(root, 'prod'));
+    expect(manifests.map((m) => m.kind)).toEqual(['Deployment']);
+    // The one manifest is the Deployment written above.
+    const d = manifests[0] as unknown as IDeployment;
     expect(d.metadata).toEqual({ name: 'web', namespace: 'prod', labels: { app: 'web', team: 'ops' } });
-    expect(d.spec.replicas).toBe(4);
-    expect(d.spec.selector).toEqual({ matchLabels: { app: 'web' } });
-    expect(d.spec.template.metadata.labels).toEqual({ app: 'web', team: 'ops' });
-    expect(d.spec.template.spec.containers).toEqual([
+    expect(d.spec?.replicas).toBe(4);
+    expect(d.spec?.selector).toEqual({ matchLabels: { app: 'web' } });
+    expect(d.spec?.template.metadata?.labels).toEqual({ app: 'web', team: 'ops' });
+    expect(d.spec?.template.spec?.containers).toEqual([
       {
         name: 'web',
         image: 'registry/web:1.2',
