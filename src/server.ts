@@ -24,6 +24,8 @@ import { serverVersion } from './version.ts';
 import { randomUUID } from 'node:crypto';
 import { startEventFanout } from './messaging/event-fanout.ts';
 import { registerFeatureMetrics } from './observability/feature-metrics.ts';
+import { AgentPresence } from './observability/agent-presence.ts';
+import { registerStorageMetrics } from './observability/storage-metrics.ts';
 import { ConfigurationRuntime } from './services/configuration/runtime.ts';
 import { EventFeed } from './services/events/feed.ts';
 import { eventRetentionJob } from './workers/event-retention.ts';
@@ -63,6 +65,7 @@ export async function buildApp(config: Config, options: StartOptions) {
     if (result.generatedSecret) (options.announce ?? printOnce)(result.generatedSecret);
     if (config.nats.url) messaging = await connectNats(config.nats.url, logger);
     const metrics = new Metrics(() => repos.poolStats());
+    registerStorageMetrics(metrics.registry, () => repos.telemetry.storageStats());
     const readinessChecks: Record<string, Check> = { database: () => repos.ping() };
     if (messaging) readinessChecks.nats = () => messaging!.ping();
     const authenticator = new OperatorAuthenticator(repos, logger, config.auth);
@@ -71,6 +74,7 @@ export async function buildApp(config: Config, options: StartOptions) {
     const ingest = await startIngestPipeline(config.ingest, repos, messaging, metrics.registry, logger, config.database.poolSize);
     const background = startBackground(config, repos, metrics, messaging, logger);
     const { feed, featureMetrics, shutdown } = background;
+    await background.presence.start();
     const configuration = new ConfigurationRuntime(config.agents.configurationCacheSec);
     feed.onCommit((c) => configuration.observe(c));
     const app = createApp({
@@ -105,7 +109,10 @@ export async function buildApp(config: Config, options: StartOptions) {
   }
 }
 
-/** The event feed (with its NATS fan-out) and the periodic workers. */
+/** Agents' presence counts: changed tenants recounted within a second, every tenant every 5 minutes. */
+const PRESENCE_RECOUNT = { recountDelayMs: 1000, fullRecountMs: 300_000 };
+
+/** The event feed (with its NATS fan-out), the presence gauges and the periodic workers. */
 function startBackground(config: Config, repos: Repositories, metrics: Metrics, messaging: Messaging | undefined, logger: Logger) {
   const shutdown = new AbortController();
   let feedRef: EventFeed | undefined;
@@ -114,6 +121,8 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
   feedRef = feed;
   const fanout = messaging ? startEventFanout(messaging.connection, randomUUID(), (c) => feed.remoteCommitted(c), logger) : undefined;
   if (fanout) feed.forwardTo((committed) => fanout.publish(committed));
+  const presence = new AgentPresence(metrics.registry, (tenantIds) => repos.agents.countByPresence(tenantIds), PRESENCE_RECOUNT, logger);
+  feed.onCommit((c) => presence.observe(c));
   const workers = new WorkerRunner(logger);
   workers.start(eventRetentionJob(repos, config.events, logger));
   workers.start(idempotencyCleanupJob(repos, config.idempotency, logger));
@@ -127,11 +136,13 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
   return {
     feed,
     featureMetrics,
+    presence,
     shutdown,
     beginShutdown,
     async stop() {
       beginShutdown();
       fanout?.close();
+      await presence.stop();
       await workers.stop();
     },
   };

@@ -52,7 +52,7 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     async ping() {
       await pool.run((db) => db.execute(sql`select 1`));
     },
-    poolStats: () => ({ max: pool.max, inUse: pool.inUse }),
+    poolStats: () => ({ max: pool.max, inUse: pool.busy, waiting: pool.waiting }),
     async close() {
       await pool.db.$client.end({ timeout: 5 });
     },

@@ -50,8 +50,9 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     async ping() {
       db.get(sql`select 1`);
     },
-    // better-sqlite3 is synchronous: one connection, never more than one query at a time.
-    poolStats: () => ({ max: 1, inUse: 0 }),
+    // better-sqlite3 is synchronous: one connection, one query at a time, which has ended before any
+    // scrape runs; nothing ever queues for it (writes from other processes wait in the busy timeout instead).
+    poolStats: () => ({ max: 1, inUse: 0, waiting: 0 }),
     async close() {
       await checkpointer?.stop();
       if (db.$client.open) db.$client.close();
