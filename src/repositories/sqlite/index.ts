@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Repositories } from '../types.ts';
 import { CommitListeners } from '../shared/commit-listeners.ts';
+import { SqliteStatsRepository } from './stats.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { migrateSqlite, openSqlite, sqlitePath } from './db.ts';
 import { SqliteAgentRepository } from './agents.ts';
@@ -46,6 +47,7 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     commands: new SqliteCommandRepository(writer),
     endpoints: new SqliteEndpointRepository(writer),
     results: new SqliteResultRepository(db),
+    stats: new SqliteStatsRepository(db),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       db.get(sql`select 1`);
