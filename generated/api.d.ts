@@ -461,6 +461,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The state of the system, summarised for people
+         * @description What the operator metrics (README, "Metrics for operators") tell Prometheus, in one answer: agents
+         *     online, offline and revoked per tenant, events published, command executions by state, the ingestion
+         *     backlog (with NATS, the JetStream consumer's lag and redeliveries), the database pool and the size of
+         *     the telemetry store. Counts per tenant and per state are read from the database when asked; the queue,
+         *     the stream and the pool are those of the instance that answers. System tokens only: every tenant appears.
+         */
+        get: operations["getAdminStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agent/register": {
         parameters: {
             query?: never;
@@ -1727,6 +1751,83 @@ export interface components {
             /** @description Clients seen within the last window, most requests first. */
             topByRequests: components["schemas"]["RateLimitClient"][];
         };
+        /** @description Agents counted by state; online and offline count active agents only. */
+        AgentTally: {
+            online: number;
+            offline: number;
+            revoked: number;
+        };
+        TenantStats: {
+            tenantId: components["schemas"]["Uuid"];
+            name: string;
+            agents: components["schemas"]["AgentTally"];
+            /** @description The tenant's last event offset (events ever published in it). */
+            eventsPublished: number;
+        };
+        /** @description Executions per state (every state present, zero when none). */
+        ExecutionCounts: {
+            pending: number;
+            delivered: number;
+            running: number;
+            succeeded: number;
+            failed: number;
+            timed_out: number;
+            expired: number;
+            cancelled: number;
+            skipped: number;
+        };
+        /** @description A summary of the system for people; `/metrics` carries the same figures for Prometheus. */
+        AdminStats: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The instance that answers. */
+            instance: {
+                version: string;
+                uptimeSeconds: number;
+                /** @description Whether NATS (JetStream ingestion, event fan-out) is configured. */
+                nats: boolean;
+            };
+            agents: components["schemas"]["AgentTally"];
+            /** @description Every tenant, oldest first. */
+            tenants: components["schemas"]["TenantStats"][];
+            events: {
+                /** @description Events ever published, all tenants and instances (the sum of the tenants' last offsets). */
+                published: number;
+                /** @description Events the answering instance committed since it started. */
+                publishedByInstance: number;
+            };
+            commands: {
+                executions: components["schemas"]["ExecutionCounts"];
+            };
+            ingest: {
+                /** @description Rows queued for the database (batcher), or stream messages not yet written (JetStream); null while NATS does not answer. */
+                queueDepth: number | null;
+                /** @description The JetStream consumer's backlog; null without NATS. */
+                stream: null | {
+                    /** @description Messages not yet delivered to the consumer (its lag); null while NATS does not answer. */
+                    pending: number | null;
+                    /** @description Messages delivered and not yet acked. */
+                    ackPending: number | null;
+                    /** @description Messages delivered more than once and not yet acked. */
+                    redelivered: number | null;
+                };
+            };
+            database: {
+                /** @enum {string} */
+                dialect: "sqlite" | "postgres";
+                poolMax: number;
+                poolInUse: number;
+                poolWaiting: number;
+            };
+            telemetry: {
+                /** @enum {string} */
+                storage: "table" | "partitions" | "timescaledb";
+                /** @description Samples stored, estimated from statistics (Postgres) or the span of row ids (SQLite). */
+                rows: number;
+                /** @description Daily partitions (with the default one) or TimescaleDB chunks; 0 for a single table. */
+                partitions: number;
+            };
+        };
         /**
          * @description Smotra `AgentSelfRegistration` (camelCase, as the agent sends it). Unknown fields are ignored so that
          *     newer agents keep working.
@@ -2385,18 +2486,6 @@ export interface components {
         };
         /** @description Seconds after creation (or after `notBefore`) during which the command may still be delivered; then pending executions expire. */
         CommandTtl: number;
-        /** @description Executions per state (every state present, zero when none). */
-        ExecutionCounts: {
-            pending: number;
-            delivered: number;
-            running: number;
-            succeeded: number;
-            failed: number;
-            timed_out: number;
-            expired: number;
-            cancelled: number;
-            skipped: number;
-        };
         Command: {
             id: components["schemas"]["Uuid"];
             tenantId: components["schemas"]["Uuid"];
@@ -2918,6 +3007,15 @@ export interface components {
                     /** @description The resource's version now (version conflicts only). */
                     currentVersion?: number;
                 };
+            };
+        };
+        /** @description Not ready or overloaded; retry later. */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Conflict with the current state. */
@@ -3829,6 +3927,33 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getAdminStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminStats"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     registerAgent: {

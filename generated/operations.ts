@@ -4,6 +4,7 @@ import type { operations as Operations } from './api.d.ts';
 export type OperationId =
   | 'getApiInfo'
   | 'getRateLimits'
+  | 'getAdminStats'
   | 'enrollAgent'
   | 'registerAgent'
   | 'getClaimStatus'
@@ -137,6 +138,28 @@ export const operationTable = [
     "method": "GET",
     "path": "/api/v1/admin/rate-limits",
     "honoPath": "/api/v1/admin/rate-limits",
+    "tag": "admin",
+    "security": [
+      [
+        "operatorToken"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "system"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getAdminStats",
+    "method": "GET",
+    "path": "/api/v1/admin/stats",
+    "honoPath": "/api/v1/admin/stats",
     "tag": "admin",
     "security": [
       [

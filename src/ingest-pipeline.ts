@@ -22,7 +22,11 @@ export interface IngestPipeline {
 
 export async function startIngestPipeline(config: Config['ingest'], repos: Repositories, messaging: Messaging | undefined, registry: Registry, log: Logger, poolSize: number): Promise<IngestPipeline> {
   let sink: IngestSink | undefined;
-  const metrics = registerIngestMetrics(registry, () => sink?.depth() ?? 0);
+  const metrics = registerIngestMetrics(
+    registry,
+    () => sink?.depth() ?? 0,
+    () => sink?.backlog?.(),
+  );
   const write: BatchWriter = (items) => repos.ingest.writeBatch(items, diffInventory, reachabilityEvent);
   const pipelineLog = log.child({ component: 'ingest' });
   if (messaging) {

@@ -25,6 +25,8 @@ import { randomUUID } from 'node:crypto';
 import { startEventFanout } from './messaging/event-fanout.ts';
 import { registerFeatureMetrics } from './observability/feature-metrics.ts';
 import { registerReadinessMetrics } from './observability/readiness-metrics.ts';
+import { AgentPresence } from './observability/agent-presence.ts';
+import { registerStorageMetrics } from './observability/storage-metrics.ts';
 import { ConfigurationRuntime } from './services/configuration/runtime.ts';
 import { EventFeed } from './services/events/feed.ts';
 import { eventRetentionJob } from './workers/event-retention.ts';
@@ -64,6 +66,7 @@ export async function buildApp(config: Config, options: StartOptions) {
     if (result.generatedSecret) (options.announce ?? printOnce)(result.generatedSecret);
     if (config.nats.url) messaging = await connectNats(config.nats.url, logger);
     const metrics = new Metrics(() => repos.poolStats());
+    registerStorageMetrics(metrics.registry, () => repos.telemetry.storageStats());
     const readinessChecks: Record<string, Check> = { database: () => repos.ping() };
     if (messaging) readinessChecks.nats = () => messaging!.ping();
     registerReadinessMetrics(metrics.registry, readinessChecks);
@@ -73,6 +76,7 @@ export async function buildApp(config: Config, options: StartOptions) {
     const ingest = await startIngestPipeline(config.ingest, repos, messaging, metrics.registry, logger, config.database.poolSize);
     const background = startBackground(config, repos, metrics, messaging, logger);
     const { feed, featureMetrics, shutdown } = background;
+    await background.presence.start();
     const configuration = new ConfigurationRuntime(config.agents.configurationCacheSec);
     feed.onCommit((c) => configuration.observe(c));
     const app = createApp({
@@ -107,7 +111,10 @@ export async function buildApp(config: Config, options: StartOptions) {
   }
 }
 
-/** The event feed (with its NATS fan-out) and the periodic workers. */
+/** Agents' presence counts: changed tenants recounted within a second, every tenant every 5 minutes. */
+const PRESENCE_RECOUNT = { recountDelayMs: 1000, fullRecountMs: 300_000 };
+
+/** The event feed (with its NATS fan-out), the presence gauges and the periodic workers. */
 function startBackground(config: Config, repos: Repositories, metrics: Metrics, messaging: Messaging | undefined, logger: Logger) {
   const shutdown = new AbortController();
   let feedRef: EventFeed | undefined;
@@ -116,6 +123,8 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
   feedRef = feed;
   const fanout = messaging ? startEventFanout(messaging.connection, randomUUID(), (c) => feed.remoteCommitted(c), logger) : undefined;
   if (fanout) feed.forwardTo((committed) => fanout.publish(committed));
+  const presence = new AgentPresence(metrics.registry, (tenantIds) => repos.agents.countByPresence(tenantIds), PRESENCE_RECOUNT, logger);
+  feed.onCommit((c) => presence.observe(c));
   const workers = new WorkerRunner(logger);
   workers.start(eventRetentionJob(repos, config.events, logger));
   workers.start(idempotencyCleanupJob(repos, config.idempotency, logger));
@@ -129,11 +138,13 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
   return {
     feed,
     featureMetrics,
+    presence,
     shutdown,
     beginShutdown,
     async stop() {
       beginShutdown();
       fanout?.close();
+      await presence.stop();
       await workers.stop();
     },
   };

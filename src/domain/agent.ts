@@ -53,3 +53,10 @@ export type AgentChanges = Partial<
 
 /** The columns agent-key authentication reads (no JSON columns to decode on the hot path). */
 export type AgentKeyMatch = Pick<AgentRecord, 'id' | 'tenantId' | 'status' | 'online' | 'lastSeenAt' | 'keyHash' | 'previousKeyHash' | 'previousKeyExpiresAt'>;
+
+/** How many of a tenant's active agents are online (or offline): the presence gauges and the admin stats. */
+export interface PresenceCount {
+  tenantId: string;
+  online: boolean;
+  agents: number;
+}

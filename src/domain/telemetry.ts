@@ -42,3 +42,12 @@ export interface LatestSample {
 }
 
 export type TelemetryStorageMode = 'table' | 'partitions' | 'timescaledb';
+
+/** Size of the sample store, cheap to read (from statistics, not a count of every row). */
+export interface TelemetryStorageStats {
+  mode: TelemetryStorageMode;
+  /** Samples stored, estimated: Postgres' live-tuple statistics; on SQLite the span of row ids. */
+  rows: number;
+  /** Daily partitions (with the default partition) or TimescaleDB chunks; 0 for a single table. */
+  partitions: number;
+}

@@ -7,7 +7,7 @@
  */
 import { AckPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
 import type { Logger } from '../observability/logger.ts';
-import type { IngestMetrics } from '../observability/ingest-metrics.ts';
+import type { ConsumerBacklog, IngestMetrics } from '../observability/ingest-metrics.ts';
 import type { IngestItem } from '../domain/ingest.ts';
 import { UnavailableError } from '../services/errors.ts';
 import { itemRows, type BatchWriter, type IngestReceipt, type IngestSink } from '../services/ingest/sink.ts';
@@ -77,15 +77,7 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
   writer.start();
   const depth = new ConsumerDepth(quickJsm, options.streamName, DURABLE);
   const purge = startAckFloorPurge(quickJsm, options.streamName, DURABLE, ACK_FLOOR_CHECK_MS, (n) => metrics.ackFloorPurged.inc(n), log);
-  return new StreamPublisher(
-    js,
-    subject,
-    options,
-    metrics,
-    writer,
-    () => depth.read(),
-    () => purge.stop(),
-  );
+  return new StreamPublisher(js, subject, options, metrics, writer, depth, () => purge.stop());
 }
 
 class StreamPublisher implements IngestSink {
@@ -99,17 +91,25 @@ class StreamPublisher implements IngestSink {
   private readonly options: StreamOptions;
   private readonly metrics: IngestMetrics;
   private readonly writer: StreamWriter;
-  readonly depth: () => Promise<number>;
+  private readonly consumer: ConsumerDepth;
   private readonly stopMaintenance: () => void;
 
-  constructor(js: JetStreamClient, subject: string, options: StreamOptions, metrics: IngestMetrics, writer: StreamWriter, depth: () => Promise<number>, stopMaintenance: () => void) {
+  constructor(js: JetStreamClient, subject: string, options: StreamOptions, metrics: IngestMetrics, writer: StreamWriter, consumer: ConsumerDepth, stopMaintenance: () => void) {
     this.js = js;
     this.subject = subject;
     this.options = options;
     this.metrics = metrics;
     this.writer = writer;
-    this.depth = depth;
+    this.consumer = consumer;
     this.stopMaintenance = stopMaintenance;
+  }
+
+  depth(): Promise<number> {
+    return this.consumer.read();
+  }
+
+  backlog(): Promise<ConsumerBacklog> {
+    return this.consumer.backlog();
   }
 
   async submit(item: IngestItem): Promise<IngestReceipt> {
@@ -194,6 +194,7 @@ class StreamWriter {
       try {
         for await (const m of this.messages) {
           this.lastDelivery = performance.now();
+          if (m.redelivered) this.metrics.redeliveries.inc();
           this.buffer.push(m);
           this.wake?.();
         }

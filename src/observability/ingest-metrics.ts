@@ -18,10 +18,21 @@ export interface IngestMetrics {
   batchFailures: Counter;
   /** Acknowledged JetStream messages a NATS crash left below the consumer's ack floor, purged. */
   ackFloorPurged: Counter;
+  /** JetStream messages this instance received more than once (after a nak, an ack wait or a crash). */
+  redeliveries: Counter;
 }
 
-/** `depth` reports queued rows (batcher) or pending stream messages (JetStream); it may be async. */
-export function registerIngestMetrics(registry: Registry, depth: () => number | Promise<number>): IngestMetrics {
+export interface ConsumerBacklog {
+  pending: number;
+  ackPending: number;
+  redelivered: number;
+}
+
+/**
+ * `depth` reports queued rows (batcher) or pending stream messages (JetStream); it may be async. `backlog`
+ * reads the JetStream consumer; without NATS it answers undefined and the consumer gauges read 0.
+ */
+export function registerIngestMetrics(registry: Registry, depth: () => number | Promise<number>, backlog: () => Promise<ConsumerBacklog> | undefined = () => undefined): IngestMetrics {
   new Gauge({
     name: 'ingest_queue_depth',
     help: 'Ingestion rows queued for the database (batcher), or JetStream consumer messages not yet delivered or not yet acked (NaN while NATS does not answer).',
@@ -30,6 +41,22 @@ export function registerIngestMetrics(registry: Registry, depth: () => number | 
       this.set(await depth());
     },
   });
+  const consumerGauges = [
+    ['jetstream_consumer_pending_messages', 'pending', 'Ingestion stream messages not yet delivered to the durable consumer: its lag (0 without NATS, NaN while NATS does not answer).'],
+    ['jetstream_consumer_ack_pending_messages', 'ackPending', 'Ingestion stream messages delivered to a writer and not yet acked (0 without NATS, NaN while NATS does not answer).'],
+    ['jetstream_consumer_redelivered_messages', 'redelivered', 'Ingestion stream messages delivered more than once and not yet acked (0 without NATS, NaN while NATS does not answer).'],
+  ] as const;
+  for (const [name, key, help] of consumerGauges) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const read = backlog();
+        if (read) this.set((await read)[key]);
+      },
+    });
+  }
   const rowBuckets = [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
   return {
     batchRows: new Histogram({ name: 'ingest_batch_rows', help: 'Rows written per ingestion transaction.', buckets: rowBuckets, registers: [registry] }),
@@ -53,6 +80,11 @@ export function registerIngestMetrics(registry: Registry, depth: () => number | 
     ackFloorPurged: new Counter({
       name: 'ingest_stream_ack_floor_purged_total',
       help: 'Acknowledged JetStream messages left in the stream below the consumer ack floor (after a NATS crash) and purged.',
+      registers: [registry],
+    }),
+    redeliveries: new Counter({
+      name: 'jetstream_redeliveries_total',
+      help: 'Ingestion stream messages this instance received again after a nak, an expired ack wait or a crash.',
       registers: [registry],
     }),
   };

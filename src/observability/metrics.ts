@@ -4,8 +4,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface PoolStats {
   /** Connections the pool may open. */
   max: number;
-  /** Queries running now. */
+  /** Connections busy with a query or a transaction now. */
   inUse: number;
+  /** Queries or transactions waiting for a free connection. */
+  waiting: number;
 }
 
 export class Metrics {
@@ -72,10 +74,18 @@ export class Metrics {
     });
     new Gauge({
       name: 'db_pool_in_use',
-      help: 'Database queries in progress.',
+      help: 'Database connections busy with a query or transaction (SQLite: 0 when scraped, its one connection is synchronous).',
       registers: [this.registry],
       collect() {
         this.set(poolStats().inUse);
+      },
+    });
+    new Gauge({
+      name: 'db_pool_waiting',
+      help: 'Database queries or transactions waiting for a free pool connection (always 0 on SQLite).',
+      registers: [this.registry],
+      collect() {
+        this.set(poolStats().waiting);
       },
     });
   }

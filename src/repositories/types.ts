@@ -23,6 +23,7 @@ import type { PolicyRepository } from './ports/policies.ts';
 import type { EndpointRepository } from './ports/endpoints.ts';
 import type { ResultRepository } from './ports/results.ts';
 import type { CommandRepository } from './ports/command.ts';
+import type { StatsRepository } from './ports/stats.ts';
 
 export interface Repositories {
   readonly dialect: 'sqlite' | 'postgres';
@@ -42,6 +43,7 @@ export interface Repositories {
   readonly endpoints: EndpointRepository;
   readonly results: ResultRepository;
   readonly commands: CommandRepository;
+  readonly stats: StatsRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
   /** A trivial round trip, for readiness. */

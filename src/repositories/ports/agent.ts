@@ -1,4 +1,4 @@
-import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord } from '../../domain/agent.ts';
+import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import type { Done, NotFound, VersionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
@@ -29,4 +29,9 @@ export interface AgentRepository {
   saveStatus(id: string, status: Record<string, unknown>, at: Date): Promise<void>;
   /** Marks agents silent since before `cutoff` offline (at most `limit`), with effects per agent. Returns them. */
   markOffline(cutoff: Date, at: Date, limit: number, effects: (agent: AgentRecord) => WriteEffects): Promise<AgentRecord[]>;
+  /**
+   * Active agents counted by tenant and online flag, for every tenant or only those listed (one grouped
+   * query): the presence gauges recount the tenants whose agents changed, never one query per tenant.
+   */
+  countByPresence(tenantIds?: readonly string[]): Promise<PresenceCount[]>;
 }

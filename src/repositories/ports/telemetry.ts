@@ -1,4 +1,4 @@
-import type { LatestSample, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode } from '../../domain/telemetry.ts';
+import type { LatestSample, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode, TelemetryStorageStats } from '../../domain/telemetry.ts';
 
 export interface TelemetryRepository {
   /** Non-empty buckets only, oldest first; all series of the metric (any labels) are aggregated together. */
@@ -14,4 +14,6 @@ export interface TelemetryRepository {
   prepare(from: Date, until: Date): Promise<string[]>;
   /** Drops samples older than `cutoff` (whole partitions or chunks where possible); returns a description of what went. */
   prune(cutoff: Date): Promise<string[]>;
+  /** Estimated samples and partitions, for the metrics and the admin stats: a catalog read, never a full count. */
+  storageStats(): Promise<TelemetryStorageStats>;
 }

@@ -1,10 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
-import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord } from '../../domain/agent.ts';
+import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { AgentRepository } from '../ports/agent.ts';
-import { agentList, keyHashMatches, keyMatchColumns, silentSince, withHardwareId } from '../shared/agent.ts';
+import { activeAgentsOf, agentList, keyHashMatches, keyMatchColumns, presenceColumns, silentSince, withHardwareId } from '../shared/agent.ts';
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
@@ -115,5 +115,10 @@ export class PgAgentRepository implements AgentRepository {
       for (const agent of silent) await apply(effects(agent));
       return silent;
     });
+  }
+
+  countByPresence(tenantIds?: readonly string[]): Promise<PresenceCount[]> {
+    if (tenantIds?.length === 0) return Promise.resolve([]);
+    return this.w.pool.run((db) => db.select(presenceColumns(agents)).from(agents).where(activeAgentsOf(agents, tenantIds)).groupBy(agents.tenantId, agents.online));
   }
 }

@@ -9,9 +9,13 @@ export type PgDb = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql }
 
 export const pgMigrations = resolve(import.meta.dirname, '../../../drizzle/pg');
 
-/** Counts queries in flight for the pool gauge. */
+/**
+ * Counts units of work (a query, or a transaction on one connection) in flight for the pool gauges.
+ * postgres.js keeps its queue of queries waiting for a connection private, so the work beyond the pool's
+ * size is what waits: `busy` connections are min(in flight, max), `waiting` the rest.
+ */
 export class PgPool {
-  inUse = 0;
+  inFlight = 0;
   readonly db: PgDb;
   readonly max: number;
 
@@ -21,12 +25,20 @@ export class PgPool {
   }
 
   async run<T>(work: (db: PgDb) => Promise<T>): Promise<T> {
-    this.inUse++;
+    this.inFlight++;
     try {
       return await work(this.db);
     } finally {
-      this.inUse--;
+      this.inFlight--;
     }
+  }
+
+  get busy(): number {
+    return Math.min(this.inFlight, this.max);
+  }
+
+  get waiting(): number {
+    return Math.max(0, this.inFlight - this.max);
   }
 }
 

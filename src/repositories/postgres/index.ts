@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Repositories } from '../types.ts';
 import { CommitListeners } from '../shared/commit-listeners.ts';
+import { PgStatsRepository } from './stats.ts';
 import { migratePostgres, openPostgres } from './db.ts';
 import { PgAgentRepository } from './agents.ts';
 import { PgAuditRepository } from './audit.ts';
@@ -48,11 +49,12 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     commands: new PgCommandRepository(writer),
     endpoints: new PgEndpointRepository(writer),
     results: new PgResultRepository(pool),
+    stats: new PgStatsRepository(pool),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       await pool.run((db) => db.execute(sql`select 1`));
     },
-    poolStats: () => ({ max: pool.max, inUse: pool.inUse }),
+    poolStats: () => ({ max: pool.max, inUse: pool.busy, waiting: pool.waiting }),
     async close() {
       await pool.db.$client.end({ timeout: 5 });
     },

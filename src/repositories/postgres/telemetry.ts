@@ -6,7 +6,7 @@
  * moved into their day's partition when it is created, and deleted by age.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode } from '../../domain/telemetry.ts';
+import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQuery, TelemetryStorageMode, TelemetryStorageStats } from '../../domain/telemetry.ts';
 import type { TelemetryRepository } from '../ports/telemetry.ts';
 import { checkRange, DAY_MS, partitionDay, partitionName, toPoint, utcDays } from '../shared/telemetry.ts';
 import { affected } from './affected.ts';
@@ -85,6 +85,21 @@ export class PgTelemetryRepository implements TelemetryRepository {
       return 'table';
     });
     return this.mode;
+  }
+
+  /**
+   * Partitions and hypertable chunks are both children of telemetry_samples in pg_inherits. Rows are the
+   * statistics' live tuples (kept by the inserts and deletes themselves, reported within about a second).
+   */
+  async storageStats(): Promise<TelemetryStorageStats> {
+    const mode = await this.storageMode();
+    const [row] = await this.pool.run((db) =>
+      db.execute<{ partitions: number; rows: string }>(sql`
+        with parts as (select inhrelid as relid from pg_inherits where inhparent = to_regclass('telemetry_samples'))
+        select (select count(*) from parts)::int as partitions,
+               coalesce((select sum(n_live_tup) from pg_stat_all_tables where relid = to_regclass('telemetry_samples') or relid in (select relid from parts)), 0)::text as rows`),
+    );
+    return { mode, partitions: row?.partitions ?? 0, rows: Number(row?.rows ?? 0) };
   }
 
   /**

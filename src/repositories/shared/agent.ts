@@ -1,5 +1,5 @@
 /** Agent query parts shared by both dialects (each passes its own table). */
-import { and, eq, gt, isNotNull, lt, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNotNull, lt, sql, type Column, type SQL } from 'drizzle-orm';
 import { allOf, anyOf } from './conditions.ts';
 import type { AgentFilter } from '../../domain/agent.ts';
 import type { PageRequest } from '../../domain/paging.ts';
@@ -55,4 +55,14 @@ export function agentList(t: Record<ListColumn, Column>, tenantId: string, filte
 /** Online agents not heard from since before `cutoff`: the offline sweep's candidates. */
 export function silentSince(t: Record<'online' | 'lastSeenAt', Column>, cutoff: Date): SQL {
   return allOf(eq(t.online, true), isNotNull(t.lastSeenAt), lt(t.lastSeenAt, cutoff));
+}
+
+/** Columns of the presence count: tenant, online flag and how many agents (grouped by the first two). */
+export function presenceColumns<T extends Record<'tenantId' | 'online', unknown>>(t: T): Pick<T, 'tenantId' | 'online'> & { agents: SQL<number> } {
+  return { tenantId: t.tenantId, online: t.online, agents: count() };
+}
+
+/** Active agents, of the listed tenants only when a list is given. */
+export function activeAgentsOf(t: Record<'tenantId' | 'status', Column>, tenantIds?: readonly string[]): SQL {
+  return allOf(eq(t.status, 'active'), tenantIds ? inArray(t.tenantId, [...tenantIds]) : undefined);
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Repositories } from '../types.ts';
 import { CommitListeners } from '../shared/commit-listeners.ts';
+import { SqliteStatsRepository } from './stats.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { migrateSqlite, openSqlite, sqlitePath } from './db.ts';
 import { SqliteAgentRepository } from './agents.ts';
@@ -46,12 +47,14 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     commands: new SqliteCommandRepository(writer),
     endpoints: new SqliteEndpointRepository(writer),
     results: new SqliteResultRepository(db),
+    stats: new SqliteStatsRepository(db),
     onEventsCommitted: (listener) => listeners.add(listener),
     async ping() {
       db.get(sql`select 1`);
     },
-    // better-sqlite3 is synchronous: one connection, never more than one query at a time.
-    poolStats: () => ({ max: 1, inUse: 0 }),
+    // better-sqlite3 is synchronous: one connection, one query at a time, which has ended before any
+    // scrape runs; nothing ever queues for it (writes from other processes wait in the busy timeout instead).
+    poolStats: () => ({ max: 1, inUse: 0, waiting: 0 }),
     async close() {
       await checkpointer?.stop();
       if (db.$client.open) db.$client.close();

@@ -4,6 +4,7 @@
  * full, shutting down or cannot store it; it never drops an item silently.
  */
 import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
+import type { ConsumerBacklog } from '../../observability/ingest-metrics.ts';
 
 /** What a sink knows once an item is durable. */
 export interface IngestReceipt {
@@ -20,6 +21,8 @@ export interface IngestSink {
   submit(item: IngestItem): Promise<IngestReceipt>;
   /** Rows (or messages) accepted but not yet written to the database. */
   depth(): number | Promise<number>;
+  /** The JetStream consumer's backlog (JetStream sinks only; NaN while NATS does not answer). */
+  backlog?(): Promise<ConsumerBacklog>;
   /** Refuses new items, writes what is queued, and resolves when done. */
   close(): Promise<void>;
 }
