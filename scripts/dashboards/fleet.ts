@@ -11,6 +11,19 @@ export const fleet: DashboardSpec = {
   description: 'Agents reporting in, enrollments, Smotra registrations and claims, key rotations and agent authentication failures.',
   rows: [
     {
+      title: 'Agents online',
+      panels: [
+        // Every instance reports every tenant's counts: max by tenant, then the sum over tenants.
+        stat('Online', 'Active agents online, all tenants.', 'short', [{ expr: `sum(max by (tenant) (agents_online${sel()}))` }]),
+        stat('Offline', 'Active agents offline (silent past agents.offlineAfterSec), all tenants.', 'short', [{ expr: `sum(max by (tenant) (agents_offline${sel()}))` }]),
+        stat('Online vs 1 h ago', 'Agents online now against an hour earlier (the alert fires per tenant under 0.7).', 'percentunit', [
+          { expr: `sum(max by (tenant) (agents_online${sel()})) / sum(max by (tenant) (agents_online${sel()} offset 1h))` },
+        ]),
+        ts('Online by tenant', 'Agents online per tenant id.', 'short', [{ expr: `max by (tenant) (agents_online${sel()})`, legend: '{{tenant}}' }], { stacked: true }),
+        ts('Offline by tenant', 'Agents offline per tenant id.', 'short', [{ expr: `max by (tenant) (agents_offline${sel()})`, legend: '{{tenant}}' }], { stacked: true }),
+      ],
+    },
+    {
       title: 'Agents reporting in',
       panels: [
         stat('Check-ins/s', 'Accepted heartbeats and status reports, all instances.', 'reqps', [{ expr: `sum(rate(http_requests_total${sel(REPORTING_IN)}[5m]))` }]),

@@ -22,6 +22,12 @@ export const ingestion: DashboardSpec = {
         ts('Ingestion requests/s', 'Results, status reports and inventory by status.', 'reqps', [
           { expr: `sum by (route, status) (${rate('http_requests_total', INGEST_ROUTES)})`, legend: '{{route}} {{status}}' },
         ]),
+        ts('JetStream consumer', 'The shared durable consumer (every instance reports it): lag not yet delivered, delivered but not acked, redelivered.', 'short', [
+          { expr: `max(jetstream_consumer_pending_messages${sel()})`, legend: 'pending (lag)' },
+          { expr: `max(jetstream_consumer_ack_pending_messages${sel()})`, legend: 'ack pending' },
+          { expr: `max(jetstream_consumer_redelivered_messages${sel()})`, legend: 'redelivered' },
+        ]),
+        ts('Redeliveries/s', 'Messages each instance received again (nak, expired ack wait, crash).', 'ops', [{ expr: `sum by (instance) (${rate('jetstream_redeliveries_total')})`, legend: '{{instance}}' }]),
         ts('Ack-floor purges/s', 'Acknowledged messages a NATS crash left below the consumer ack floor, purged.', 'ops', [{ expr: `sum(${rate('ingest_stream_ack_floor_purged_total')})`, legend: 'purged' }]),
       ],
     },
@@ -53,6 +59,8 @@ export const ingestion: DashboardSpec = {
       panels: [
         ts('Rows stored/s', 'By kind: sample, snapshot, change, result.', 'ops', [{ expr: `sum by (kind) (${rate('ingest_rows_persisted_total')})`, legend: '{{kind}}' }], { stacked: true }),
         ts('Samples rejected/s', 'Rejected one by one (too old, in the future, malformed, …).', 'ops', [{ expr: `sum by (reason) (${rate('ingest_samples_rejected_total')})`, legend: '{{reason}}' }]),
+        ts('Telemetry rows', 'Samples stored, estimated from database statistics (all instances read the same store).', 'short', [{ expr: `max(telemetry_rows${sel()})`, legend: 'rows' }]),
+        ts('Telemetry partitions', 'Daily partitions (Postgres) or TimescaleDB chunks; 0 on SQLite.', 'short', [{ expr: `max(telemetry_partitions${sel()})`, legend: 'partitions' }]),
       ],
     },
   ],

@@ -64,8 +64,9 @@ export const serviceHealth: DashboardSpec = {
         ts('Resident memory', 'RSS of each process.', 'bytes', [{ expr: `process_resident_memory_bytes${sel()}`, legend: '{{instance}}' }]),
         ts('Event loop lag p99', 'A busy event loop delays every request on the instance.', 's', [{ expr: `nodejs_eventloop_lag_p99_seconds${sel()}`, legend: '{{instance}}' }]),
         ts('Open files', 'Open file descriptors against the limit (each connection holds one).', 'percentunit', [{ expr: `process_open_fds${sel()} / process_max_fds${sel()}`, legend: '{{instance}}' }]),
-        ts('Database pool', 'Queries in progress against the pool size.', 'short', [
+        ts('Database pool', 'Connections busy and work waiting for one, against the pool size.', 'short', [
           { expr: `db_pool_in_use${sel()}`, legend: '{{instance}} in use' },
+          { expr: `db_pool_waiting${sel()}`, legend: '{{instance}} waiting' },
           { expr: `db_pool_max_connections${sel()}`, legend: '{{instance}} max' },
         ]),
         ts('Heap used', 'V8 heap in use.', 'bytes', [{ expr: `sum by (instance) (nodejs_heap_size_used_bytes${sel()})`, legend: '{{instance}}' }]),
