@@ -62,6 +62,11 @@ describe(`deploy/k8s against Kubernetes ${KUBERNETES_VERSION}`, () => {
       const pod = deployment.template.spec!;
       const [app] = pod.containers;
       expect(deployment.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+      // The autoscaler owns the pod count; the disruption budget leaves room to drain a node.
+      expect(deployment.replicas).toBeUndefined();
+      const hpa = find(manifests, 'HorizontalPodAutoscaler').spec!;
+      expect(hpa.minReplicas).toBeGreaterThanOrEqual(2);
+      expect(find(manifests, 'PodDisruptionBudget').spec?.minAvailable).toBeLessThan(hpa.minReplicas!);
       expect(app!.livenessProbe?.httpGet).toEqual({ path: '/healthz/live', port: 'http' });
       expect(app!.readinessProbe?.httpGet).toEqual({ path: '/healthz/ready', port: 'http' });
       expect(app!.resources).toEqual({ requests: expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }), limits: expect.objectContaining({ memory: expect.any(String) }) });
