@@ -14,14 +14,15 @@ import { changeRows, chunks, emptyResult, hasInventory, snapshotColumns, softwar
 import { fillSeries, newestPerSeriesId, SeriesIds, seriesOfBatch } from '../shared/telemetry-series.ts';
 import { snapshotOf } from '../shared/inventory.ts';
 import { SqliteCheckResultWriter } from './check-results-write.ts';
+import { MultiRowInsert } from './multi-row.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
 interface Statements {
   findSeries: Database.Statement<[string, string, string, string], { id: number }>;
   createSeries: Database.Statement<[string, string, string, string, string], { id: number }>;
-  insertPoint: Database.Statement<[number, number, number]>;
-  upsertLatest: Database.Statement<[number, number, number]>;
+  insertPoints: MultiRowInsert;
+  upsertLatest: MultiRowInsert;
   agentExists: Database.Statement<[string, string], { one: number }>;
   results: SqliteCheckResultWriter;
 }
@@ -43,11 +44,13 @@ export class SqliteIngestRepository implements IngestRepository {
     this.statements = {
       findSeries: client.prepare('select id from telemetry_series where tenant_id = ? and agent_id = ? and metric = ? and labels_key = ?'),
       createSeries: client.prepare('insert into telemetry_series (tenant_id, agent_id, metric, labels_key, labels) values (?, ?, ?, ?, ?) returning id'),
-      insertPoint: client.prepare('insert into telemetry_points (series_id, ts, value) values (?, ?, ?) on conflict do nothing'),
+      insertPoints: new MultiRowInsert(client, 'insert into telemetry_points (series_id, ts, value)', 3, 'on conflict do nothing'),
       // Strictly newer only: on a tie the stored sample stays, as in telemetry_points (first stored wins).
-      upsertLatest: client.prepare(
-        `insert into telemetry_series_latest (series_id, ts, value) values (?, ?, ?)
-         on conflict (series_id) do update set ts = excluded.ts, value = excluded.value where excluded.ts > telemetry_series_latest.ts`,
+      upsertLatest: new MultiRowInsert(
+        client,
+        'insert into telemetry_series_latest (series_id, ts, value)',
+        3,
+        'on conflict (series_id) do update set ts = excluded.ts, value = excluded.value where excluded.ts > telemetry_series_latest.ts',
       ),
       agentExists: client.prepare('select 1 as one from agents where id = ? and tenant_id = ?'),
       results: new SqliteCheckResultWriter(client),
@@ -56,17 +59,19 @@ export class SqliteIngestRepository implements IngestRepository {
   }
 
   async writeBatch(items: readonly IngestItem[], diff: InventoryDiffer, reachability?: ReachabilityRule): Promise<IngestWriteResult> {
-    const { findSeries, createSeries, insertPoint, upsertLatest, agentExists, results } = this.stmts;
+    const { findSeries, createSeries, insertPoints, upsertLatest, agentExists, results } = this.stmts;
     const batch = seriesOfBatch(items, this.series);
     const written = this.w.transaction((tx, apply) => {
       const result = emptyResult();
       for (const s of batch.missing) s.id = (findSeries.get(s.tenantId, s.agentId, s.metric, s.labelsKey) ?? createSeries.get(s.tenantId, s.agentId, s.metric, s.labelsKey, JSON.stringify(s.labels)))?.id;
       const ids = fillSeries(batch);
+      const points: number[] = [];
       let i = 0;
-      for (const item of items) {
-        for (const s of item.samples) result.samplesWritten += insertPoint.run(ids[i++]!, s.ts.getTime(), s.value).changes;
-      }
-      for (const [id, newest] of newestPerSeriesId(items, ids)) upsertLatest.run(id, newest.ts, newest.value);
+      for (const item of items) for (const s of item.samples) points.push(ids[i++]!, s.ts.getTime(), s.value);
+      result.samplesWritten = insertPoints.run(points);
+      const latest: number[] = [];
+      for (const [id, newest] of newestPerSeriesId(items, ids)) latest.push(id, newest.ts, newest.value);
+      upsertLatest.run(latest);
       const checks = results.write(items, reachability);
       if (checks.written > 0) result.resultsWritten = checks.written;
       if (checks.perItem.length > 0) result.resultsStored = checks.perItem;
