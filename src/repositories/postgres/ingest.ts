@@ -80,7 +80,8 @@ export class PgIngestRepository implements IngestRepository {
  * after this statement's snapshot is neither inserted (conflict) nor seen: those few are read again.
  */
 async function resolveSeries(tx: PgTx, missing: NewSeries[]): Promise<void> {
-  const key = (r: { tenant_id: string; agent_id: string; metric: string; labels_key: string }) => `${r.tenant_id}/${r.agent_id}\u0000${r.metric}\u0000${r.labels_key}`;
+  // Postgres prints uuids in lower case; the ids given may not be.
+  const key = (r: { tenant_id: string; agent_id: string; metric: string; labels_key: string }) => `${r.tenant_id.toLowerCase()}/${r.agent_id.toLowerCase()}\u0000${r.metric}\u0000${r.labels_key}`;
   const wanted = new Map(missing.map((s) => [key({ tenant_id: s.tenantId, agent_id: s.agentId, metric: s.metric, labels_key: s.labelsKey }), s]));
   const input = sql`unnest(${textArray(missing.map((s) => s.tenantId))}::uuid[], ${textArray(missing.map((s) => s.agentId))}::uuid[], ${textArray(missing.map((s) => s.metric))}::text[],
       ${textArray(missing.map((s) => s.labelsKey))}::text[], ${textArray(missing.map((s) => JSON.stringify(s.labels)))}::jsonb[]) as i(tenant_id, agent_id, metric, labels_key, labels)`;
@@ -97,14 +98,19 @@ async function resolveSeries(tx: PgTx, missing: NewSeries[]): Promise<void> {
     select id, tenant_id::text, agent_id::text, metric, labels_key from created
     union all
     select s.id, s.tenant_id::text, s.agent_id::text, s.metric, s.labels_key from telemetry_series s join i on ${match}`);
-  for (const r of rows) wanted.get(key(r))!.id = r.id;
+  for (const r of rows) setId(wanted, key(r), r.id);
   const late = missing.filter((s) => s.id === undefined);
   if (late.length === 0) return;
   const again = await tx.execute<Row>(sql`
     select s.id, s.tenant_id::text, s.agent_id::text, s.metric, s.labels_key from telemetry_series s
     join unnest(${textArray(late.map((s) => s.tenantId))}::uuid[], ${textArray(late.map((s) => s.agentId))}::uuid[], ${textArray(late.map((s) => s.metric))}::text[],
       ${textArray(late.map((s) => s.labelsKey))}::text[]) as i(tenant_id, agent_id, metric, labels_key) on ${match}`);
-  for (const r of again) wanted.get(key(r))!.id = r.id;
+  for (const r of again) setId(wanted, key(r), r.id);
+}
+
+function setId(wanted: Map<string, NewSeries>, key: string, id: number): void {
+  const s = wanted.get(key);
+  if (s) s.id = id;
 }
 
 /** (series id, ts, value) per sample, in primary-key order. */
