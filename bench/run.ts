@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
     'database-url': { type: 'string' },
     // Ingestion through a throwaway JetStream nats-server.
     nats: { type: 'boolean', default: false },
-    // Rows bulk-loaded into telemetry_samples before telemetry-range; 0 skips both.
+    // Telemetry rows bulk-loaded before telemetry-range; 0 skips both.
     'seed-rows': { type: 'string', default: '10000000' },
     // Concurrent range queries, comma-separated: one telemetry-range scenario per value.
     'range-connections': { type: 'string', default: '1,4' },
@@ -91,7 +91,7 @@ async function main(): Promise<number> {
 
   const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
   if (!/^opk_\w+$/.test(adminToken)) throw new Error(`token generate printed something unexpected: ${adminToken.slice(0, 80)}`);
-  const [agentryPort, barePort] = [await freePort(), await freePort()];
+  const [agentryPort, barePort, referencePort] = [await freePort(), await freePort(), await freePort()];
 
   // Rate limiting stays on, so the figures include what the limiter costs per request, but every limit
   // is far above the load (enrolment included: one client IP enrolls the whole fleet), so the bench
@@ -105,8 +105,9 @@ async function main(): Promise<number> {
 
   const agentryUrl = `http://127.0.0.1:${agentryPort}`;
   const bareUrl = `http://127.0.0.1:${barePort}`;
+  const referenceUrl = `http://127.0.0.1:${referencePort}`;
   // Scenarios are built when their turn comes; the list exists now so that --only fails before anything slow.
-  const ctx: RunContext = { agentryUrl, bareUrl, adminToken, databaseUrl, fleet: [], seedRows, rangeConnections, facts, phase };
+  const ctx: RunContext = { agentryUrl, bareUrl, referenceUrl, adminToken, databaseUrl, fleet: [], seedRows, rangeConnections, facts, phase };
   let plan = steps(ctx);
   if (args.only) {
     // `telemetry-range` selects every telemetry-range@N.
@@ -119,6 +120,7 @@ async function main(): Promise<number> {
   const agentrySpawned = performance.now();
   const sinceSpawn = () => ((performance.now() - agentrySpawned) / 1000).toFixed(1);
   let bare: Child | undefined;
+  let reference: Child | undefined;
   const agentry: Child = await phase('start', async () => {
     const child = startNode('agentry', ['src/main.ts', 'serve'], {
       cwd: root,
@@ -137,7 +139,14 @@ async function main(): Promise<number> {
       },
     });
     bare = startNode('bare', ['bench/bare-server.ts'], { cwd: root, logFile: join(tmp, 'bare.log'), env: { ...baseEnv, PORT: String(barePort) } });
-    await Promise.all([waitForHttp(child, `${agentryUrl}/healthz`, 60_000), waitForHttp(bare, `${bareUrl}/healthz`)]);
+    // The durable-ingest reference commits with the same SQLite durability as agentry.
+    const synchronous = extraEnv.AGENTRY_DATABASE_SQLITE_SYNCHRONOUS ?? 'full';
+    reference = startNode('reference', ['bench/reference-server.ts'], {
+      cwd: root,
+      logFile: join(tmp, 'reference.log'),
+      env: { ...baseEnv, PORT: String(referencePort), DB_PATH: join(tmp, 'reference.db'), SYNCHRONOUS: synchronous },
+    });
+    await Promise.all([waitForHttp(child, `${agentryUrl}/healthz`, 60_000), waitForHttp(bare, `${bareUrl}/healthz`), waitForHttp(reference, `${referenceUrl}/healthz`)]);
     return child;
   });
   const variant = `${args.db}${natsUrl ? ' + NATS JetStream' : ''}`;
@@ -158,8 +167,8 @@ async function main(): Promise<number> {
       continue;
     }
     if ('bodyBytes' in s && typeof s.bodyBytes === 'number') ingestBodyBytes = s.bodyBytes;
-    // The CPU of the server under load: the bare one for the ceiling, agentry for the rest.
-    const server = s.origin === bareUrl ? bare! : agentry;
+    // The CPU of the server under load: the bare one for the ceiling, the reference for its ingest, agentry for the rest.
+    const server = s.origin === bareUrl ? bare! : s.origin === referenceUrl ? reference! : agentry;
     const [cpuBefore, clientBefore, loadStarted, profileFrom, ticksBefore] = [cpuSeconds(server.pid), process.cpuUsage(), performance.now(), sinceSpawn(), machineTicks()];
     const stats = await phase(step.name, async () => {
       await preflight(s);

@@ -22,6 +22,8 @@ export interface Step {
 export interface RunContext {
   agentryUrl: string;
   bareUrl: string;
+  /** The durable-ingest reference server (bench/reference-server.ts). */
+  referenceUrl: string;
   adminToken: string;
   databaseUrl: string;
   /** Filled in once enrolled (after the scenario list is built and --only checked): read it at build time. */
@@ -41,8 +43,9 @@ export function steps(ctx: RunContext): Step[] {
   const auth = { authorization: `Bearer ${adminToken}` };
   const json = { 'content-type': 'application/json' };
   const fixed = (s: Scenario): Step => ({ name: s.name, build: async () => s });
-  // Ingest throughput on the (nearly) empty table, to compare with the same load once 10M rows are in.
-  const emptyTable: { rps?: number } = {};
+  // Ingest throughput on the (nearly) empty table, to compare with the same load once 10M rows are in,
+  // and the reference server's on the same load.
+  const emptyTable: IngestBaselines = {};
   return [
     fixed({ name: 'bare-post', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body: BARE_BODY }),
     fixed({ name: 'api-info', method: 'GET', origin: agentryUrl, path: '/api/v1', headers: auth }),
@@ -63,6 +66,8 @@ export function steps(ctx: RunContext): Step[] {
         next: rotate(ctx.fleet.map((a) => ({ path: `/api/v1/agent/${a.id}/heartbeat`, headers: a.headers }))),
       }),
     },
+    // The same ingest load against the durable-ingest reference (selected with `--only ingest`).
+    referenceStep(ctx, emptyTable),
     // 10 fresh samples per request from every agent in turn; 202 once durable (group commit or JetStream ack).
     ingestStep('ingest', ctx, emptyTable),
     // A write: validation plus a transaction (token row + audit row) per request.
@@ -92,8 +97,27 @@ export function steps(ctx: RunContext): Step[] {
   ];
 }
 
+interface IngestBaselines {
+  /** agentry's ingest on the (nearly) empty table. */
+  rps?: number;
+  /** The reference server's ingest. */
+  referenceRps?: number;
+}
+
+/** The ingest load on the reference server; only its req/s is kept, to compare agentry's ingest with. */
+function referenceStep(ctx: RunContext, baselines: IngestBaselines): Step {
+  return {
+    name: 'ingest@reference',
+    build: async () => ({ ...ingestScenario(ctx.referenceUrl, ctx.fleet), name: 'ingest@reference', rowsProbe: undefined }),
+    finish: async (stats) => {
+      baselines.referenceRps = stats.rps;
+      return { notes: ['bench/reference-server.ts: Hono + better-sqlite3, time-series layout, SHA-256 of the key, typeof per sample, group commit, 202 after the commit'] };
+    },
+  };
+}
+
 /** Ingest over the whole fleet; `emptyTable.rps` is recorded by the first run and compared by later ones. */
-function ingestStep(name: string, ctx: RunContext, emptyTable: { rps?: number }): Step {
+function ingestStep(name: string, ctx: RunContext, emptyTable: IngestBaselines): Step {
   let baseline: IngestGauges | undefined;
   return {
     name,
@@ -110,6 +134,7 @@ function ingestStep(name: string, ctx: RunContext, emptyTable: { rps?: number })
         `${drain.persisted} samples stored (${expected} acknowledged to the load generator); last stored ${drain.seconds.toFixed(2)} s after the load stopped`,
         batchSummary(base, await scrape(ctx.agentryUrl)),
       ];
+      if (emptyTable.referenceRps) notes.push(`${Math.round((stats.rps / emptyTable.referenceRps) * 1000) / 10} % of the durable-ingest reference (${Math.round(emptyTable.referenceRps)} req/s)`);
       if (emptyTable.rps === undefined) emptyTable.rps = stats.rps;
       else notes.push(`throughput with the seeded table: ${Math.round((stats.rps / emptyTable.rps) * 1000) / 10} % of ingest on the empty table (target: within ±15 %)`);
       return drain.complete ? { notes } : { notes, failure: `${name}: only ${drain.persisted} of ${expected} accepted samples were stored` };

@@ -1,5 +1,6 @@
 /**
- * Bulk-loads telemetry_samples straight into the database, bypassing the API, so that range queries run
+ * Bulk-loads telemetry (a series row per agent + metric, then its points) straight into the database,
+ * bypassing the API, so that range queries run
  * against a large table. The shape is realistic per series: one agent + metric over one UTC day at a 10 s
  * interval is 8640 rows; 10M rows are ~1158 such series (116 agents × 10 metrics). The day is three days
  * ago, away from what the ingest scenario writes, inside the retention and the 7-day ingest window.
@@ -76,10 +77,14 @@ function seedSqlite(path: string, plan: SeedPlan): SeedResult {
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -262144');
     const tenantOf = db.prepare<[string], { tenant_id: string }>('select tenant_id from agents where id = ?');
+    const series = db.prepare<[string, string, string], { id: number }>(
+      `insert into telemetry_series (tenant_id, agent_id, metric, labels_key, labels) values (?, ?, ?, '', '{}')
+       on conflict (tenant_id, agent_id, metric, labels_key) do update set labels = excluded.labels returning id`,
+    );
     const insert = db.prepare(
       `with recursive s(i) as (select 0 union all select i + 1 from s where i + 1 < @points)
-       insert into telemetry_samples (tenant_id, agent_id, metric, ts, value, labels, labels_key)
-       select @tenant, @agent, @metric, @t0 + i * ${INTERVAL_MS}, 50 + ((i * 7919) % 5000) / 100.0, '{}', '' from s`,
+       insert into telemetry_points (series_id, ts, value)
+       select @series, @t0 + i * ${INTERVAL_MS}, 50 + ((i * 7919) % 5000) / 100.0 from s`,
     );
     const tenants = new Map<string, string>();
     const tenant = (agentId: string) => {
@@ -90,8 +95,8 @@ function seedSqlite(path: string, plan: SeedPlan): SeedResult {
       }
       return t;
     };
-    const chunk = db.transaction((series: SeedSeries[]) => {
-      for (const s of series) insert.run({ points: s.points, tenant: tenant(s.agentId), agent: s.agentId, metric: s.metric, t0: plan.day.getTime() });
+    const chunk = db.transaction((list: SeedSeries[]) => {
+      for (const s of list) insert.run({ points: s.points, series: series.get(tenant(s.agentId), s.agentId, s.metric)!.id, t0: plan.day.getTime() });
     });
     const started = performance.now();
     const perTx = Math.max(1, Math.floor(500_000 / POINTS_PER_DAY));
@@ -111,41 +116,47 @@ const dayName = (d: Date) => d.toISOString().slice(0, 10);
  * With native partitioning and no partition for the day yet (the server prepares yesterday onwards), the
  * fast path: the day's table is filled without an index, gets its primary key in one sorted build, and is
  * attached as the day's partition. Otherwise (partition exists, TimescaleDB, plain table) rows go through
- * the parent. Either way one INSERT … SELECT from generate_series per agent, two sessions at once.
+ * the parent. Either way the series rows first, then one INSERT … SELECT from generate_series per agent,
+ * two sessions at once.
  */
 async function seedPostgres(url: string, plan: SeedPlan): Promise<SeedResult> {
   const sql = postgres(url, { max: 2, onnotice: () => {}, connection: { synchronous_commit: 'off', maintenance_work_mem: '512MB' } });
   try {
-    const lo = plan.day.toISOString();
-    const hi = new Date(plan.day.getTime() + 86_400_000).toISOString();
-    const name = `telemetry_samples_p${dayName(plan.day).replaceAll('-', '')}`;
-    const [state] = await sql`select exists (select 1 from pg_partitioned_table where partrelid = 'telemetry_samples'::regclass) as partitioned, to_regclass(${name}) is not null as exists`;
+    const lo = plan.day.getTime();
+    const hi = lo + 86_400_000;
+    const name = `telemetry_points_p${dayName(plan.day).replaceAll('-', '')}`;
+    const [state] = await sql`select exists (select 1 from pg_partitioned_table where partrelid = 'telemetry_points'::regclass) as partitioned, to_regclass(${name}) is not null as exists`;
     const attach = state?.partitioned === true && state.exists === false;
-    const target = attach ? name : 'telemetry_samples';
+    const target = attach ? name : 'telemetry_points';
     const agents = [...new Set(plan.series.map((s) => s.agentId))];
     const tenants = new Map((await sql<{ id: string; tenant_id: string }[]>`select id::text, tenant_id::text from agents where id = any(${agents}::uuid[])`).map((r) => [r.id, r.tenant_id]));
+    const tenantOf = (agentId: string) => tenants.get(agentId) ?? fail(`agent ${agentId} is not in the agents table`);
     const started = performance.now();
-    if (attach) await sql.unsafe(`create table ${name} (like telemetry_samples including defaults)`);
+    const ids = await sql<{ id: number; agent_id: string; metric: string }[]>`
+      insert into telemetry_series (tenant_id, agent_id, metric, labels_key, labels)
+      select t, a, m, '', '{}'::jsonb from unnest(${plan.series.map((s) => tenantOf(s.agentId))}::uuid[], ${plan.series.map((s) => s.agentId)}::uuid[], ${plan.series.map((s) => s.metric)}::text[]) as u(t, a, m)
+      on conflict (tenant_id, agent_id, metric, labels_key) do update set labels = excluded.labels
+      returning id, agent_id::text, metric`;
+    const seriesId = new Map(ids.map((r) => [`${r.agent_id}/${r.metric}`, r.id]));
+    if (attach) await sql.unsafe(`create table ${name} (like telemetry_points including defaults)`);
     await pool(agents.length, 2, async (a) => {
-      const agentId = agents[a]!;
-      const series = plan.series.filter((s) => s.agentId === agentId);
-      const tenant = tenants.get(agentId) ?? fail(`agent ${agentId} is not in the agents table`);
+      const series = plan.series.filter((s) => s.agentId === agents[a]);
       await sql`
-        insert into ${sql(target)} (tenant_id, agent_id, metric, ts, value, labels, labels_key)
-        select ${tenant}::uuid, ${agentId}::uuid, m.metric, ${lo}::timestamptz + s.i * interval '10 seconds', -- INTERVAL_MS
-               50 + ((s.i * 7919) % 5000) / 100.0, '{}'::jsonb, ''
-        from unnest(${series.map((s) => s.metric)}::text[], ${series.map((s) => s.points)}::int[]) as m(metric, points)
+        insert into ${sql(target)} (series_id, ts, value)
+        select m.series_id, ${lo}::int8 + s.i * ${INTERVAL_MS}::int8, 50 + ((s.i * 7919) % 5000) / 100.0
+        from unnest(${series.map((s) => seriesId.get(`${s.agentId}/${s.metric}`)!)}::int[], ${series.map((s) => s.points)}::int[]) as m(series_id, points)
         cross join lateral generate_series(0, m.points - 1) as s(i)
-        order by m.metric, s.i`;
+        order by m.series_id, s.i`;
     });
     if (attach) {
       // Named like the key CREATE … PARTITION OF would make; ATTACH adopts it as the partition of the parent's key.
-      await sql.unsafe(`alter table ${name} add constraint ${name}_pkey primary key (agent_id, metric, ts, labels_key)`);
-      await sql.unsafe(`alter table telemetry_samples attach partition ${name} for values from ('${lo}') to ('${hi}')`);
+      await sql.unsafe(`alter table ${name} add constraint ${name}_pkey primary key (series_id, ts)`);
+      await sql.unsafe(`alter table telemetry_points attach partition ${name} for values from (${lo}) to (${hi})`);
     }
     const seconds = (performance.now() - started) / 1000;
     const after = performance.now();
-    await sql.unsafe(`analyze ${attach ? name : 'telemetry_samples'}`);
+    await sql.unsafe(`analyze ${attach ? name : 'telemetry_points'}`);
+    await sql.unsafe('analyze telemetry_series');
     return { rows: plan.rows, seconds, afterSeconds: (performance.now() - after) / 1000 };
   } finally {
     await sql.end();

@@ -16,9 +16,10 @@ export async function checkStored(databaseUrl: string, agents: Agent[], base: nu
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     const rows = await sql<{ agent_id: string; ms: string; labels_key: string }[]>`
-      select agent_id::text, (extract(epoch from ts) * 1000)::bigint::text as ms, labels_key from telemetry_samples where metric = ${METRIC}`;
+      select s.agent_id::text, p.ts::text as ms, s.labels_key from telemetry_points p join telemetry_series s on s.id = p.series_id where s.metric = ${METRIC}`;
     const [counts] = await sql<{ total: number; distinct: number }[]>`
-      select count(*)::int as total, count(distinct (agent_id, ts, labels_key))::int as "distinct" from telemetry_samples where metric = ${METRIC}`;
+      select count(*)::int as total, count(distinct (s.agent_id, p.ts, s.labels_key))::int as "distinct"
+      from telemetry_points p join telemetry_series s on s.id = p.series_id where s.metric = ${METRIC}`;
     const stored = new Set(rows.map((r) => `${r.agent_id}|${r.ms}|${r.labels_key}`));
     let acked = 0;
     let lost = 0;

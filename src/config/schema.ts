@@ -2,6 +2,9 @@
  * The configuration: its JSON Schema (validation, env override types, docs) and its defaults.
  * Every leaf can be overridden by AGENTRY_<SECTION>_<KEY> (see env.ts).
  */
+/** SQLite's durability level for commits (see `database.sqliteSynchronous`). */
+export type SqliteSynchronous = 'full' | 'normal';
+
 export interface Config {
   server: {
     host: string;
@@ -24,6 +27,12 @@ export interface Config {
     url: string;
     poolSize: number;
     busyTimeoutMs: number;
+    /**
+     * SQLite's `synchronous` pragma. `full` (default): a commit is on disk before it returns, so every 2xx
+     * survives a power loss. `normal`: survives a crash of the process, not of the machine (the last commits
+     * may be lost although they were answered). Ignored on Postgres.
+     */
+    sqliteSynchronous: SqliteSynchronous;
   };
   nats: {
     url: string | null;
@@ -156,7 +165,7 @@ export const defaultConfig: Config = {
     tlsCertFile: null,
     tlsKeyFile: null,
   },
-  database: { url: 'sqlite:./data/agentry.db', poolSize: 10, busyTimeoutMs: 5000 },
+  database: { url: 'sqlite:./data/agentry.db', poolSize: 10, busyTimeoutMs: 5000, sqliteSynchronous: 'full' },
   nats: { url: null },
   log: { level: 'info', requests: true },
   auth: { cacheTtlMs: 10_000, lastUsedWriteIntervalMs: 60_000 },
@@ -227,6 +236,7 @@ export const configSchema = {
         url: { type: 'string', pattern: '^(sqlite:.+|postgres(ql)?://.+)$' },
         poolSize: { type: 'integer', minimum: 1, maximum: 1000 },
         busyTimeoutMs: { type: 'integer', minimum: 0 },
+        sqliteSynchronous: { type: 'string', enum: ['full', 'normal'] },
       },
     },
     nats: {

@@ -82,13 +82,16 @@ interface StoredSample {
   value: number;
 }
 
+/** Every stored sample with its series' identity. */
+const SAMPLES = '(select s.agent_id, s.metric, p.ts, s.labels_key, p.value from telemetry_points p join telemetry_series s on s.id = p.series_id) as samples';
+
 async function readSamples(databaseUrl: string): Promise<{ rows: StoredSample[]; total: number; distinct: number }> {
   if (databaseUrl.startsWith('sqlite:')) {
     const db = new Database(databaseUrl.slice('sqlite:'.length), { readonly: true, fileMustExist: true });
     try {
-      const rows = db.prepare('select agent_id as agentId, metric, ts as tsMs, labels_key as labelsKey, value from telemetry_samples').all() as StoredSample[];
-      const { total } = db.prepare('select count(*) as total from telemetry_samples').get() as { total: number };
-      const { distinct } = db.prepare('select count(*) as "distinct" from (select distinct agent_id, metric, ts, labels_key from telemetry_samples)').get() as { distinct: number };
+      const rows = db.prepare(`select agent_id as agentId, metric, ts as tsMs, labels_key as labelsKey, value from ${SAMPLES}`).all() as StoredSample[];
+      const { total } = db.prepare(`select count(*) as total from ${SAMPLES}`).get() as { total: number };
+      const { distinct } = db.prepare(`select count(*) as "distinct" from (select distinct agent_id, metric, ts, labels_key from ${SAMPLES})`).get() as { distinct: number };
       return { rows, total, distinct };
     } finally {
       db.close();
@@ -96,10 +99,10 @@ async function readSamples(databaseUrl: string): Promise<{ rows: StoredSample[];
   }
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
-    const raw = await sql<{ agent_id: string; metric: string; ts: Date; labels_key: string; value: number }[]>`select agent_id::text, metric, ts, labels_key, value from telemetry_samples`;
+    const raw = await sql<{ agent_id: string; metric: string; ts: number; labels_key: string; value: number }[]>`select agent_id::text, metric, ts::float8 as ts, labels_key, value from ${sql.unsafe(SAMPLES)}`;
     const [counts] = await sql<{ total: number; distinct: number }[]>`
-      select count(*)::int as total, count(distinct (agent_id, metric, ts, labels_key))::int as "distinct" from telemetry_samples`;
-    const rows = raw.map((r) => ({ agentId: r.agent_id, metric: r.metric, tsMs: r.ts.getTime(), labelsKey: r.labels_key, value: r.value }));
+      select count(*)::int as total, count(distinct (agent_id, metric, ts, labels_key))::int as "distinct" from ${sql.unsafe(SAMPLES)}`;
+    const rows = raw.map((r) => ({ agentId: r.agent_id, metric: r.metric, tsMs: r.ts, labelsKey: r.labels_key, value: r.value }));
     return { rows, total: counts!.total, distinct: counts!.distinct };
   } finally {
     await sql.end();

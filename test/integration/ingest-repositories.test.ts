@@ -394,9 +394,9 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
 
   describe('storage maintenance', () => {
     const partitions = async () =>
-      (await raw()<{ name: string }[]>`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'telemetry_samples'::regclass`).map((r) => r.name).sort();
+      (await raw()<{ name: string }[]>`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'telemetry_points'::regclass`).map((r) => r.name).sort();
     /** Rows of one day in the default partition (other tests' days have no partition: theirs are there too). */
-    const inDefault = async (day: Date) => Number((await raw()`select count(*) as n from telemetry_samples_default where ts >= ${day} and ts < ${plus(day, DAY)}`)[0]!.n);
+    const inDefault = async (day: Date) => Number((await raw()`select count(*) as n from telemetry_points_default where ts >= ${day.getTime()} and ts < ${plus(day, DAY).getTime()}`)[0]!.n);
 
     it('reports how samples are stored', async () => {
       expect(await suite.repos.telemetry.storageMode()).toBe(dialect === 'sqlite' ? 'table' : 'partitions');
@@ -411,14 +411,14 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
       if (dialect === 'postgres') expect(await inDefault(day)).toBe(2);
 
       const created = await Promise.all([suite.repos.telemetry.prepare(plus(day, 5 * 3_600_000), at('2010-03-07T00:00:00.000Z')), suite.repos.telemetry.prepare(day, at('2010-03-06T23:59:59.999Z'))]);
-      const names = ['telemetry_samples_p20100305', 'telemetry_samples_p20100306', 'telemetry_samples_p20100307'];
+      const names = ['telemetry_points_p20100305', 'telemetry_points_p20100306', 'telemetry_points_p20100307'];
       if (dialect === 'sqlite') {
         expect(created).toEqual([[], []]);
       } else {
         expect(created.flat().sort()).toEqual(names);
-        expect(await partitions()).toEqual(['telemetry_samples_default', ...names]);
+        expect(await partitions()).toEqual(['telemetry_points_default', ...names]);
         expect(await inDefault(day)).toBe(0);
-        expect(Number((await raw()`select count(*) as n from telemetry_samples_p20100305`)[0]!.n)).toBe(2);
+        expect(Number((await raw()`select count(*) as n from telemetry_points_p20100305`)[0]!.n)).toBe(2);
       }
       expect(await suite.repos.telemetry.prepare(day, at('2010-03-07T00:00:00.000Z'))).toEqual([]);
       expect(await range(t, a, 'cpu', day, plus(day, DAY), DAY, 'max')).toEqual([{ ts: day, value: 2, count: 2 }]);
@@ -450,12 +450,12 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
       const cutoff = plus(d2, 12 * 3_600_000);
       const done = await suite.repos.telemetry.prune(cutoff);
       if (dialect === 'sqlite') {
-        expect(done).toEqual(['120004 rows from telemetry_samples', '2 rows from telemetry_latest']);
+        expect(done).toEqual(['120004 rows from telemetry_points', '2 rows from telemetry_series_latest']);
       } else {
-        expect(done).toEqual(['telemetry_samples_p20010101', '1 rows from telemetry_samples_default', '2 rows from telemetry_latest']);
+        expect(done).toEqual(['telemetry_points_p20010101', '1 rows from telemetry_points_default', '2 rows from telemetry_series_latest']);
         const left = await partitions();
-        expect(left).not.toContain('telemetry_samples_p20010101');
-        expect(left).toContain('telemetry_samples_p20010102');
+        expect(left).not.toContain('telemetry_points_p20010101');
+        expect(left).toContain('telemetry_points_p20010102');
         expect(await suite.repos.telemetry.storageMode()).toBe('partitions');
       }
       const all = (metric: string) => range(t, a, metric, at('2000-01-01T00:00:00.000Z'), at('2002-01-01T00:00:00.000Z'), 365 * DAY, 'avg');

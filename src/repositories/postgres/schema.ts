@@ -196,40 +196,45 @@ export const agentRegistrations = pgTable(
 );
 
 /**
- * Metric samples: the ingestion hot path. The key orders one agent + metric by time, so a range read is an
- * index range scan. No foreign keys: a deleted agent's samples are left to retention. Migration 0004 (custom)
- * turns this table into a TimescaleDB hypertable when the extension is available, else partitions it by
- * range of `ts` (daily partitions `telemetry_samples_pYYYYMMDD` plus `telemetry_samples_default`).
+ * The time-series layout. A series is one agent's metric with one label set, named by a small integer: samples
+ * and latest values carry that id instead of the text identity, so a sample row is (series, ts, value). The
+ * ingestion path keeps series ids in memory; series rows are never deleted (a cached id stays valid).
  */
-export const telemetrySamples = pgTable(
-  'telemetry_samples',
+export const telemetrySeries = pgTable(
+  'telemetry_series',
   {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
     tenantId: uuid('tenant_id').notNull(),
     agentId: uuid('agent_id').notNull(),
     metric: text('metric').notNull(),
-    ts: time('ts').notNull(),
-    value: doublePrecision('value').notNull(),
-    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
-    /** Canonical form of `labels` ('' when none): part of a sample's identity. */
+    /** Canonical form of `labels` ('' when none): part of the series' identity. */
     labelsKey: text('labels_key').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
   },
-  (t) => [primaryKey({ name: 'telemetry_samples_pkey', columns: [t.agentId, t.metric, t.ts, t.labelsKey] })],
+  (t) => [uniqueIndex('telemetry_series_key').on(t.tenantId, t.agentId, t.metric, t.labelsKey)],
 );
 
-/** The newest sample per agent + metric + labels (upserted only by a sample at least as new). */
-export const telemetryLatest = pgTable(
-  'telemetry_latest',
+/**
+ * Samples keyed (series, ts), ts in epoch ms. Migration 0012 (custom) turns this table into a TimescaleDB
+ * hypertable when the extension is available, else partitions it by range of `ts` (daily partitions
+ * `telemetry_points_pYYYYMMDD` plus `telemetry_points_default`).
+ */
+export const telemetryPoints = pgTable(
+  'telemetry_points',
   {
-    tenantId: uuid('tenant_id').notNull(),
-    agentId: uuid('agent_id').notNull(),
-    metric: text('metric').notNull(),
-    labelsKey: text('labels_key').notNull(),
-    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
-    ts: time('ts').notNull(),
+    seriesId: integer('series_id').notNull(),
+    ts: bigint('ts', { mode: 'number' }).notNull(),
     value: doublePrecision('value').notNull(),
   },
-  (t) => [primaryKey({ name: 'telemetry_latest_pkey', columns: [t.agentId, t.metric, t.labelsKey] })],
+  (t) => [primaryKey({ name: 'telemetry_points_pkey', columns: [t.seriesId, t.ts] })],
 );
+
+/** The newest sample per series (replaced only by a strictly newer one), written once per series per batch. */
+export const telemetrySeriesLatest = pgTable('telemetry_series_latest', {
+  seriesId: integer('series_id').primaryKey(),
+  ts: bigint('ts', { mode: 'number' }).notNull(),
+  value: doublePrecision('value').notNull(),
+});
 
 /** The current inventory snapshot per agent. */
 export const inventorySnapshots = pgTable(

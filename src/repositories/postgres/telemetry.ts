@@ -1,6 +1,8 @@
 /**
- * Telemetry reads and storage maintenance on Postgres. Migration 0004 made telemetry_samples either a
- * TimescaleDB hypertable or a table partitioned by range of ts with a DEFAULT partition; storageMode()
+ * Telemetry reads and storage maintenance on Postgres, in the time-series layout: telemetry_series names each
+ * agent + metric + labels by an integer; telemetry_points holds (series_id, ts as epoch ms, value). Migration
+ * 0012 made telemetry_points either a TimescaleDB hypertable (integer time, daily chunks) or a table
+ * partitioned by range of ts with a DEFAULT partition; storageMode()
  * tells which from the catalogs. With native partitions, prepare() creates the daily partitions ahead and
  * prune() drops whole days; rows that landed in the default partition (no partition for their day yet) are
  * moved into their day's partition when it is created, and deleted by age.
@@ -22,7 +24,7 @@ const PARTITION_LOCK = 7_346_210_002;
  */
 const DDL_LOCK_TIMEOUT = '5s';
 
-const DEFAULT_PARTITION = 'telemetry_samples_default';
+const DEFAULT_PARTITION = 'telemetry_points_default';
 
 const AGGREGATE: Record<TelemetryAggregate, SQL> = {
   avg: sql`avg(value)`,
@@ -31,7 +33,8 @@ const AGGREGATE: Record<TelemetryAggregate, SQL> = {
   last: sql`(array_agg(value order by ts desc))[1]`,
 };
 
-const iso = (d: Date) => d.toISOString();
+/** Epoch ms as a SQL bigint. */
+const ms = (d: Date) => sql`${d.getTime()}::int8`;
 
 export class PgTelemetryRepository implements TelemetryRepository {
   private readonly pool: PgPool;
@@ -44,19 +47,16 @@ export class PgTelemetryRepository implements TelemetryRepository {
 
   async range(q: TelemetryRangeQuery): Promise<TelemetryPoint[]> {
     if (!checkRange(q)) return [];
-    // date_bin(step, ts, from) = from + floor((ts - from) / step) × step. Epoch ms come back as float8 (exact for ms).
+    // bucket = from + ⌊(ts − from) / step⌋ × step in integer arithmetic (ts ≥ from, so division truncates down).
+    const from = ms(q.from);
+    const step = sql`${q.stepMs}::int8`;
     return this.pool.run(async (db) => {
-      // Group on the timestamptz bucket and convert to epoch ms per bucket afterwards: extracting the epoch
-      // (numeric) on every row doubled the query's time.
       const rows = await db.execute<{ bucket: number; value: number; count: number }>(sql`
-        select (extract(epoch from b.bucket) * 1000)::float8 as bucket, b.value, b.count from (
-          select date_bin(${q.stepMs}::float8 * interval '1 millisecond', ts, ${iso(q.from)}::timestamptz) as bucket,
-            ${AGGREGATE[q.agg]} as value, count(*)::int as count
-          from telemetry_samples
-          where agent_id = ${q.agentId}::uuid and metric = ${q.metric} and ts >= ${iso(q.from)}::timestamptz and ts < ${iso(q.to)}::timestamptz
-            and tenant_id = ${q.tenantId}::uuid
-          group by 1
-        ) b order by b.bucket`);
+        select (${from} + ((ts - ${from}) / ${step}) * ${step})::float8 as bucket, ${AGGREGATE[q.agg]} as value, count(*)::int as count
+        from telemetry_points
+        where series_id in (select id from telemetry_series where tenant_id = ${q.tenantId}::uuid and agent_id = ${q.agentId}::uuid and metric = ${q.metric})
+          and ts >= ${from} and ts < ${ms(q.to)}
+        group by 1 order by 1`);
       return rows.map(toPoint);
     });
   }
@@ -64,8 +64,8 @@ export class PgTelemetryRepository implements TelemetryRepository {
   latest(tenantId: string, agentId: string): Promise<LatestSample[]> {
     return this.pool.run(async (db) => {
       const rows = await db.execute<{ metric: string; labels: Record<string, string>; value: number; ts: number }>(sql`
-        select metric, labels, value, (extract(epoch from ts) * 1000)::float8 as ts from telemetry_latest
-        where agent_id = ${agentId}::uuid and tenant_id = ${tenantId}::uuid order by metric, labels_key`);
+        select s.metric, s.labels, l.value, l.ts::float8 as ts from telemetry_series s join telemetry_series_latest l on l.series_id = s.id
+        where s.tenant_id = ${tenantId}::uuid and s.agent_id = ${agentId}::uuid order by s.metric, s.labels_key`);
       return rows.map((r) => ({ metric: r.metric, labels: r.labels, value: r.value, ts: new Date(r.ts) }));
     });
   }
@@ -75,11 +75,11 @@ export class PgTelemetryRepository implements TelemetryRepository {
     if (this.mode) return this.mode;
     this.mode = await this.pool.run(async (db): Promise<TelemetryStorageMode> => {
       const [row] = await db.execute<{ partitioned: boolean; timescale: boolean }>(sql`
-        select exists (select 1 from pg_partitioned_table where partrelid = to_regclass('telemetry_samples')) as partitioned,
+        select exists (select 1 from pg_partitioned_table where partrelid = to_regclass('telemetry_points')) as partitioned,
                exists (select 1 from pg_extension where extname = 'timescaledb') as timescale`);
       if (row?.partitioned) return 'partitions';
       if (row?.timescale) {
-        const [ht] = await db.execute<{ hypertable: boolean }>(sql`select exists (select 1 from timescaledb_information.hypertables where hypertable_name = 'telemetry_samples') as hypertable`);
+        const [ht] = await db.execute<{ hypertable: boolean }>(sql`select exists (select 1 from timescaledb_information.hypertables where hypertable_name = 'telemetry_points') as hypertable`);
         if (ht?.hypertable) return 'timescaledb';
       }
       return 'table';
@@ -123,11 +123,11 @@ export class PgTelemetryRepository implements TelemetryRepository {
     const mode = await this.storageMode();
     const done: string[] = [];
     if (mode === 'timescaledb') {
-      const chunks = await this.pool.run((db) => db.execute<{ chunk: string }>(sql`select drop_chunks('telemetry_samples', older_than => ${iso(cutoff)}::timestamptz)::text as chunk`));
+      const chunks = await this.pool.run((db) => db.execute<{ chunk: string }>(sql`select drop_chunks('telemetry_points', older_than => ${ms(cutoff)})::text as chunk`));
       done.push(...chunks.map((c) => c.chunk));
     } else if (mode === 'partitions') {
       const partitions = await this.pool.run((db) =>
-        db.execute<{ name: string }>(sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = to_regclass('telemetry_samples') order by 1`),
+        db.execute<{ name: string }>(sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = to_regclass('telemetry_points') order by 1`),
       );
       for (const { name } of partitions) {
         const day = partitionDay(name);
@@ -135,14 +135,14 @@ export class PgTelemetryRepository implements TelemetryRepository {
         const dropped = await this.pool.run((db) => db.transaction((tx) => dropPartition(tx, name)));
         if (dropped) done.push(name);
       }
-      const rows = await this.pool.run(async (db) => affected(await db.execute(sql`delete from telemetry_samples_default where ts < ${iso(cutoff)}::timestamptz`)));
+      const rows = await this.pool.run(async (db) => affected(await db.execute(sql`delete from telemetry_points_default where ts < ${ms(cutoff)}`)));
       if (rows > 0) done.push(`${rows} rows from ${DEFAULT_PARTITION}`);
     } else {
-      const rows = await this.pool.run(async (db) => affected(await db.execute(sql`delete from telemetry_samples where ts < ${iso(cutoff)}::timestamptz`)));
-      if (rows > 0) done.push(`${rows} rows from telemetry_samples`);
+      const rows = await this.pool.run(async (db) => affected(await db.execute(sql`delete from telemetry_points where ts < ${ms(cutoff)}`)));
+      if (rows > 0) done.push(`${rows} rows from telemetry_points`);
     }
-    const latest = await this.pool.run(async (db) => affected(await db.execute(sql`delete from telemetry_latest where ts < ${iso(cutoff)}::timestamptz`)));
-    if (latest > 0) done.push(`${latest} rows from telemetry_latest`);
+    const latest = await this.pool.run(async (db) => affected(await db.execute(sql`delete from telemetry_series_latest where ts < ${ms(cutoff)}`)));
+    if (latest > 0) done.push(`${latest} rows from telemetry_series_latest`);
     return done;
   }
 }
@@ -173,22 +173,22 @@ async function maintenanceLock(tx: PgTx): Promise<void> {
 async function createPartition(tx: PgTx, name: string, day: Date): Promise<boolean> {
   await maintenanceLock(tx);
   if (await relationExists(tx, name)) return false;
-  const lo = iso(day);
-  const hi = iso(new Date(day.getTime() + DAY_MS));
-  await tx.execute(sql`lock table only telemetry_samples in access exclusive mode`);
-  const [stray] = await tx.execute<{ any: boolean }>(sql`select exists (select 1 from telemetry_samples_default where ts >= ${lo}::timestamptz and ts < ${hi}::timestamptz) as any`);
-  // Names and bounds come from partitionName() and toISOString(): digits, '-', ':', '.', 'T', 'Z' only.
-  const bounds = `for values from ('${lo}') to ('${hi}')`;
+  const lo = day.getTime();
+  const hi = lo + DAY_MS;
+  await tx.execute(sql`lock table only telemetry_points in access exclusive mode`);
+  const [stray] = await tx.execute<{ any: boolean }>(sql`select exists (select 1 from telemetry_points_default where ts >= ${lo}::int8 and ts < ${hi}::int8) as any`);
+  // Names come from partitionName() (letters, digits, '_'); bounds are integers.
+  const bounds = `for values from (${lo}) to (${hi})`;
   if (!stray?.any) {
-    await tx.execute(sql.raw(`create table ${name} partition of telemetry_samples ${bounds}`));
+    await tx.execute(sql.raw(`create table ${name} partition of telemetry_points ${bounds}`));
     return true;
   }
-  await tx.execute(sql`create temporary table telemetry_samples_moving (like telemetry_samples) on commit drop`);
+  await tx.execute(sql`create temporary table telemetry_points_moving (like telemetry_points) on commit drop`);
   await tx.execute(sql`
-    with moved as (delete from telemetry_samples_default where ts >= ${lo}::timestamptz and ts < ${hi}::timestamptz returning *)
-    insert into telemetry_samples_moving select * from moved`);
-  await tx.execute(sql.raw(`create table ${name} partition of telemetry_samples ${bounds}`));
-  await tx.execute(sql.raw(`insert into ${name} select * from telemetry_samples_moving`));
+    with moved as (delete from telemetry_points_default where ts >= ${lo}::int8 and ts < ${hi}::int8 returning *)
+    insert into telemetry_points_moving select * from moved`);
+  await tx.execute(sql.raw(`create table ${name} partition of telemetry_points ${bounds}`));
+  await tx.execute(sql.raw(`insert into ${name} select * from telemetry_points_moving`));
   return true;
 }
 

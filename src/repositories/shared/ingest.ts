@@ -1,42 +1,11 @@
-/** Dialect-independent pieces of the ingestion write: batch ordering and the inventory rows to write. */
+/** Dialect-independent pieces of the ingestion write: the inventory rows to write. */
 import type { InventoryDiff, InventorySubmission, SoftwarePackage } from '../../domain/inventory.ts';
 import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
-import type { TelemetryRow } from '../../domain/telemetry.ts';
 
 export type ItemWithInventory = IngestItem & { inventory: InventorySubmission };
 
 export const hasInventory = (item: IngestItem): item is ItemWithInventory => item.inventory !== null;
-
-const seriesKey = (s: TelemetryRow) => `${s.agentId}\u0000${s.metric}\u0000${s.labelsKey}`;
-
-/**
- * The newest sample per agent + metric + labels across the batch, for the latest-value upsert. On a tie
- * the first wins, as in the samples table (a redelivered sample does not replace the stored one).
- */
-export function newestPerSeries(items: readonly IngestItem[]): TelemetryRow[] {
-  const newest = new Map<string, TelemetryRow>();
-  for (const item of items) {
-    for (const s of item.samples) {
-      const key = seriesKey(s);
-      const seen = newest.get(key);
-      if (!seen || s.ts.getTime() > seen.ts.getTime()) newest.set(key, s);
-    }
-  }
-  return [...newest.values()];
-}
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Samples in primary-key order: concurrent batches then take row locks in the same order (no deadlocks). */
-export function byPrimaryKey(rows: TelemetryRow[]): TelemetryRow[] {
-  return rows.sort((a, b) => compare(a.agentId, b.agentId) || compare(a.metric, b.metric) || a.ts.getTime() - b.ts.getTime() || compare(a.labelsKey, b.labelsKey));
-}
-
-/** Latest values in primary-key order (agent, metric, labels key), for the same reason. */
-export function bySeries(rows: TelemetryRow[]): TelemetryRow[] {
-  return rows.sort((a, b) => compare(a.agentId, b.agentId) || compare(a.metric, b.metric) || compare(a.labelsKey, b.labelsKey));
-}
 
 /** What to change in an agent's software rows to go from `current` (name → version) to `next`. */
 export function softwareChanges(current: ReadonlyMap<string, string>, next: readonly SoftwarePackage[]): { remove: string[]; upsert: SoftwarePackage[] } {

@@ -23,16 +23,16 @@ export function utcDays(from: Date, until: Date, max = 3660): Date[] {
   return days;
 }
 
-export const PARTITION_PREFIX = 'telemetry_samples_p';
+export const PARTITION_PREFIX = 'telemetry_points_p';
 
-/** `telemetry_samples_pYYYYMMDD` for the UTC day starting at `day`. */
+/** `telemetry_points_pYYYYMMDD` for the UTC day starting at `day`. */
 export function partitionName(day: Date): string {
   return PARTITION_PREFIX + day.toISOString().slice(0, 10).replaceAll('-', '');
 }
 
 /** The UTC day a daily partition holds, from its name; null for any other table. */
 export function partitionDay(name: string): Date | null {
-  const m = /^telemetry_samples_p(\d{4})(\d{2})(\d{2})$/.exec(name);
+  const m = /^telemetry_points_p(\d{4})(\d{2})(\d{2})$/.exec(name);
   if (!m) return null;
   const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return Number.isNaN(t) ? null : new Date(t);

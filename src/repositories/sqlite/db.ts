@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { SqliteSynchronous } from '../../config/schema.ts';
 import * as schema from './schema.ts';
 
 export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -12,14 +13,20 @@ export const sqliteMigrations = resolve(import.meta.dirname, '../../../drizzle/s
 
 export const sqlitePath = (url: string): string => url.replace(/^sqlite:/, '');
 
-export function openSqlite(url: string, busyTimeoutMs: number): SqliteDb {
+export interface SqliteOptions {
+  busyTimeoutMs: number;
+  synchronous: SqliteSynchronous;
+}
+
+export function openSqlite(url: string, { busyTimeoutMs, synchronous }: SqliteOptions): SqliteDb {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const client = new Database(path, { timeout: busyTimeoutMs });
-  // WAL: readers never block the writer. NORMAL is durable against process crashes (the WAL is in the
-  // OS page cache); only a power loss may drop the last transactions. Use FULL where that matters.
+  // WAL: readers never block the writer. FULL syncs the WAL at every commit, so a 2xx survives a power
+  // loss; NORMAL syncs only at checkpoints: durable against a crash of the process (the WAL is in the OS
+  // page cache), but a power loss may drop the last transactions. Group commit keeps FULL's cost to one sync per batch.
   client.pragma('journal_mode = WAL');
-  client.pragma('synchronous = NORMAL');
+  client.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   client.pragma('foreign_keys = ON');
   client.pragma(`busy_timeout = ${busyTimeoutMs}`);
   client.pragma('temp_store = MEMORY');

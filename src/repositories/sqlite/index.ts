@@ -3,7 +3,7 @@ import type { Repositories } from '../types.ts';
 import { CommitListeners } from '../shared/commit-listeners.ts';
 import { SqliteStatsRepository } from './stats.ts';
 import { startCheckpointer } from './checkpointer.ts';
-import { migrateSqlite, openSqlite, sqlitePath } from './db.ts';
+import { migrateSqlite, openSqlite, sqlitePath, type SqliteOptions } from './db.ts';
 import { SqliteAgentRepository } from './agents.ts';
 import { SqliteAuditRepository } from './audit.ts';
 import { SqliteRegistrationRepository } from './registrations.ts';
@@ -22,8 +22,9 @@ import { SqliteEndpointRepository } from './endpoints.ts';
 import { SqliteResultRepository } from './results.ts';
 import { SqliteWriter } from './transaction.ts';
 
-export function createSqliteRepositories(url: string, busyTimeoutMs: number, options: { migrate: boolean }): Repositories {
-  const db = openSqlite(url, busyTimeoutMs);
+export function createSqliteRepositories(url: string, connection: SqliteOptions, options: { migrate: boolean }): Repositories {
+  const { busyTimeoutMs } = connection;
+  const db = openSqlite(url, connection);
   if (options.migrate) migrateSqlite(db);
   const path = sqlitePath(url);
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(db.$client, path, busyTimeoutMs, (m) => process.emitWarning(`SQLite WAL checkpoint failed: ${m}`));

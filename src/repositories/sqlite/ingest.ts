@@ -1,7 +1,8 @@
 /**
- * The ingestion write on SQLite: one immediate transaction per batch. Samples and latest values go through
- * better-sqlite3 statements prepared once (the hot path: thousands of requests per second, a few samples
- * each); inventory snapshots, which are rare, through Drizzle.
+ * The ingestion write on SQLite: one immediate transaction per batch. Samples go to the time-series layout
+ * (series id from memory, else looked up or created; a (series, ts, value) row per sample; the latest value
+ * once per series per batch) through better-sqlite3 statements prepared once (the hot path: thousands of
+ * requests per second, a few samples each); inventory snapshots, which are rare, through Drizzle.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
@@ -9,15 +10,19 @@ import type { IngestItem, IngestWriteResult, ReachabilityRule } from '../../doma
 import type { IngestRepository } from '../ports/ingest.ts';
 import type { InventoryDiff, InventoryDiffer } from '../../domain/inventory.ts';
 import type { NewEvent } from '../../domain/event.ts';
-import { changeRows, chunks, emptyResult, hasInventory, newestPerSeries, snapshotColumns, softwareChanges, tally, type ItemWithInventory } from '../shared/ingest.ts';
+import { changeRows, chunks, emptyResult, hasInventory, snapshotColumns, softwareChanges, tally, type ItemWithInventory } from '../shared/ingest.ts';
+import { fillSeries, newestPerSeriesId, SeriesIds, seriesOfBatch } from '../shared/telemetry-series.ts';
 import { snapshotOf } from '../shared/inventory.ts';
 import { SqliteCheckResultWriter } from './check-results-write.ts';
+import { MultiRowInsert } from './multi-row.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
 interface Statements {
-  insertSample: Database.Statement<[string, string, string, number, number, string, string]>;
-  upsertLatest: Database.Statement<[string, string, string, string, string, number, number]>;
+  findSeries: Database.Statement<[string, string, string, string], { id: number }>;
+  createSeries: Database.Statement<[string, string, string, string, string], { id: number }>;
+  insertPoints: MultiRowInsert;
+  upsertLatest: MultiRowInsert;
   agentExists: Database.Statement<[string, string], { one: number }>;
   results: SqliteCheckResultWriter;
 }
@@ -25,9 +30,11 @@ interface Statements {
 export class SqliteIngestRepository implements IngestRepository {
   private readonly w: SqliteWriter;
   private statements: Statements | undefined;
+  private readonly series: SeriesIds;
 
-  constructor(writer: SqliteWriter) {
+  constructor(writer: SqliteWriter, series = new SeriesIds()) {
     this.w = writer;
+    this.series = series;
   }
 
   /** Prepared on first use (the tables exist only once migrations ran). */
@@ -35,12 +42,15 @@ export class SqliteIngestRepository implements IngestRepository {
     if (this.statements) return this.statements;
     const client = this.w.db.$client;
     this.statements = {
-      insertSample: client.prepare('insert into telemetry_samples (tenant_id, agent_id, metric, ts, value, labels, labels_key) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing'),
-      // Strictly newer only: on a tie the stored sample stays, as in telemetry_samples (first stored wins).
-      upsertLatest: client.prepare(
-        `insert into telemetry_latest (tenant_id, agent_id, metric, labels_key, labels, ts, value) values (?, ?, ?, ?, ?, ?, ?)
-         on conflict (agent_id, metric, labels_key) do update set tenant_id = excluded.tenant_id, labels = excluded.labels, ts = excluded.ts, value = excluded.value
-         where excluded.ts > telemetry_latest.ts`,
+      findSeries: client.prepare('select id from telemetry_series where tenant_id = ? and agent_id = ? and metric = ? and labels_key = ?'),
+      createSeries: client.prepare('insert into telemetry_series (tenant_id, agent_id, metric, labels_key, labels) values (?, ?, ?, ?, ?) returning id'),
+      insertPoints: new MultiRowInsert(client, 'insert into telemetry_points (series_id, ts, value)', 3, 'on conflict do nothing'),
+      // Strictly newer only: on a tie the stored sample stays, as in telemetry_points (first stored wins).
+      upsertLatest: new MultiRowInsert(
+        client,
+        'insert into telemetry_series_latest (series_id, ts, value)',
+        3,
+        'on conflict (series_id) do update set ts = excluded.ts, value = excluded.value where excluded.ts > telemetry_series_latest.ts',
       ),
       agentExists: client.prepare('select 1 as one from agents where id = ? and tenant_id = ?'),
       results: new SqliteCheckResultWriter(client),
@@ -49,17 +59,19 @@ export class SqliteIngestRepository implements IngestRepository {
   }
 
   async writeBatch(items: readonly IngestItem[], diff: InventoryDiffer, reachability?: ReachabilityRule): Promise<IngestWriteResult> {
-    const { insertSample, upsertLatest, agentExists, results } = this.stmts;
-    return this.w.transaction((tx, apply) => {
+    const { findSeries, createSeries, insertPoints, upsertLatest, agentExists, results } = this.stmts;
+    const batch = seriesOfBatch(items, this.series);
+    const written = this.w.transaction((tx, apply) => {
       const result = emptyResult();
-      for (const item of items) {
-        for (const s of item.samples) {
-          result.samplesWritten += insertSample.run(s.tenantId, s.agentId, s.metric, s.ts.getTime(), s.value, JSON.stringify(s.labels), s.labelsKey).changes;
-        }
-      }
-      for (const s of newestPerSeries(items)) {
-        upsertLatest.run(s.tenantId, s.agentId, s.metric, s.labelsKey, JSON.stringify(s.labels), s.ts.getTime(), s.value);
-      }
+      for (const s of batch.missing) s.id = (findSeries.get(s.tenantId, s.agentId, s.metric, s.labelsKey) ?? createSeries.get(s.tenantId, s.agentId, s.metric, s.labelsKey, JSON.stringify(s.labels)))?.id;
+      const ids = fillSeries(batch);
+      const points: number[] = [];
+      let i = 0;
+      for (const item of items) for (const s of item.samples) points.push(ids[i++]!, s.ts.getTime(), s.value);
+      result.samplesWritten = insertPoints.run(points);
+      const latest: number[] = [];
+      for (const [id, newest] of newestPerSeriesId(items, ids)) latest.push(id, newest.ts, newest.value);
+      upsertLatest.run(latest);
       const checks = results.write(items, reachability);
       if (checks.written > 0) result.resultsWritten = checks.written;
       if (checks.perItem.length > 0) result.resultsStored = checks.perItem;
@@ -73,6 +85,8 @@ export class SqliteIngestRepository implements IngestRepository {
       if (events.length > 0) apply({ events });
       return result;
     }, 'immediate');
+    this.series.remember(batch.missing);
+    return written;
   }
 }
 

@@ -196,39 +196,44 @@ export const agentRegistrations = sqliteTable(
 );
 
 /**
- * Metric samples: the ingestion hot path. The key orders one agent + metric by time, so a range read is an
- * index range scan. No foreign keys: a deleted agent's samples are left to retention. On Postgres this table
- * becomes partitioned by day (or a TimescaleDB hypertable) in a custom migration.
+ * The time-series layout. A series is one agent's metric with one label set, named by a small integer: samples
+ * and latest values carry that id instead of the text identity, so a sample row is (series, ts, value). The
+ * ingestion path keeps series ids in memory; series rows are never deleted (a cached id stays valid).
  */
-export const telemetrySamples = sqliteTable(
-  'telemetry_samples',
+export const telemetrySeries = sqliteTable(
+  'telemetry_series',
   {
+    id: integer('id').primaryKey(),
     tenantId: text('tenant_id').notNull(),
     agentId: text('agent_id').notNull(),
     metric: text('metric').notNull(),
-    ts: time('ts').notNull(),
-    value: real('value').notNull(),
-    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
-    /** Canonical form of `labels` ('' when none): part of a sample's identity. */
+    /** Canonical form of `labels` ('' when none): part of the series' identity. */
     labelsKey: text('labels_key').notNull(),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
   },
-  (t) => [primaryKey({ name: 'telemetry_samples_pkey', columns: [t.agentId, t.metric, t.ts, t.labelsKey] })],
+  (t) => [uniqueIndex('telemetry_series_key').on(t.tenantId, t.agentId, t.metric, t.labelsKey)],
 );
 
-/** The newest sample per agent + metric + labels (upserted only by a sample at least as new). */
-export const telemetryLatest = sqliteTable(
-  'telemetry_latest',
+/**
+ * Samples keyed (series, ts), ts in epoch ms. Migration 0011 (custom) makes it a WITHOUT ROWID table: the
+ * rows live in the key's b-tree, so a range read of one series is one contiguous scan and an insert touches one tree.
+ */
+export const telemetryPoints = sqliteTable(
+  'telemetry_points',
   {
-    tenantId: text('tenant_id').notNull(),
-    agentId: text('agent_id').notNull(),
-    metric: text('metric').notNull(),
-    labelsKey: text('labels_key').notNull(),
-    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
-    ts: time('ts').notNull(),
+    seriesId: integer('series_id').notNull(),
+    ts: integer('ts').notNull(),
     value: real('value').notNull(),
   },
-  (t) => [primaryKey({ name: 'telemetry_latest_pkey', columns: [t.agentId, t.metric, t.labelsKey] })],
+  (t) => [primaryKey({ name: 'telemetry_points_pkey', columns: [t.seriesId, t.ts] })],
 );
+
+/** The newest sample per series (replaced only by a strictly newer one), written once per series per batch. */
+export const telemetrySeriesLatest = sqliteTable('telemetry_series_latest', {
+  seriesId: integer('series_id').primaryKey(),
+  ts: integer('ts').notNull(),
+  value: real('value').notNull(),
+});
 
 /** The current inventory snapshot per agent. */
 export const inventorySnapshots = sqliteTable(

@@ -1,6 +1,7 @@
 /**
- * Telemetry reads and retention on SQLite: one table, ordered by (agent_id, metric, ts, labels_key), so a
- * range read for one agent and metric is a primary-key range scan. Reads use statements prepared once.
+ * Telemetry reads and retention on SQLite, in the time-series layout: telemetry_series names each agent +
+ * metric + labels by an integer, telemetry_points (WITHOUT ROWID) is ordered by (series_id, ts), so a range
+ * read of one agent's metric is one primary-key range scan per label set. Reads use statements prepared once.
  */
 import type Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -32,11 +33,12 @@ interface LatestRow {
   ts: number;
 }
 
-/** Rows deleted per statement when pruning, so the write lock is released between chunks. */
-const PRUNE_CHUNK = 50_000;
+/** Series pruned per transaction, so the write lock is released between chunks. */
+const PRUNE_SERIES_CHUNK = 500;
 
-const RANGE_FROM = `from telemetry_samples
-  where agent_id = :agent and metric = :metric and ts >= :from and ts < :to and tenant_id = :tenant
+const RANGE_FROM = `from telemetry_points
+  where series_id in (select id from telemetry_series where tenant_id = :tenant and agent_id = :agent and metric = :metric)
+    and ts >= :from and ts < :to
   group by bucket order by bucket`;
 const BUCKET = ':from + ((ts - :from) / :step) * :step as bucket';
 
@@ -93,7 +95,10 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
   }
 
   async latest(tenantId: string, agentId: string): Promise<LatestSample[]> {
-    const rows = this.stmt('select metric, labels, value, ts from telemetry_latest where agent_id = ? and tenant_id = ? order by metric, labels_key').all(agentId, tenantId) as LatestRow[];
+    const rows = this.stmt(
+      `select s.metric, s.labels, l.value, l.ts from telemetry_series s join telemetry_series_latest l on l.series_id = s.id
+       where s.tenant_id = ? and s.agent_id = ? order by s.metric, s.labels_key`,
+    ).all(tenantId, agentId) as LatestRow[];
     return rows.map((r) => ({ metric: r.metric, labels: JSON.parse(r.labels) as Record<string, string>, value: r.value, ts: new Date(r.ts) }));
   }
 
@@ -106,24 +111,28 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
   }
 
   /**
-   * Deletes in rowid windows of PRUNE_CHUNK rows, each its own short transaction, yielding to the event loop
-   * between them so that requests (and their writes) interleave with a large prune.
+   * Deletes series by series (a key range each), PRUNE_SERIES_CHUNK series per transaction, yielding to the
+   * event loop between transactions so that requests (and their writes) interleave with a large prune.
+   * Series rows stay: the ingestion path may hold their ids in memory.
    */
   async prune(cutoff: Date): Promise<string[]> {
-    const bounds = this.stmt('select min(rowid) as lo, max(rowid) as hi from telemetry_samples').get() as { lo: number | null; hi: number | null };
-    const del = this.stmt('delete from telemetry_samples where rowid >= ? and rowid < ? and ts < ?');
+    const ids = (this.stmt('select id from telemetry_series order by id').all() as { id: number }[]).map((r) => r.id);
+    const del = this.stmt('delete from telemetry_points where series_id = ? and ts < ?');
     const at = cutoff.getTime();
+    const chunk = this.db.$client.transaction((from: number) => {
+      let n = 0;
+      for (let i = from; i < Math.min(ids.length, from + PRUNE_SERIES_CHUNK); i++) n += del.run(ids[i]!, at).changes;
+      return n;
+    });
     let samples = 0;
-    if (bounds.lo !== null && bounds.hi !== null) {
-      for (let start = bounds.lo; start <= bounds.hi; start += PRUNE_CHUNK) {
-        samples += del.run(start, start + PRUNE_CHUNK, at).changes;
-        if (start + PRUNE_CHUNK <= bounds.hi) await yieldToEventLoop();
-      }
+    for (let from = 0; from < ids.length; from += PRUNE_SERIES_CHUNK) {
+      samples += chunk.immediate(from);
+      if (from + PRUNE_SERIES_CHUNK < ids.length) await yieldToEventLoop();
     }
-    const latest = this.stmt('delete from telemetry_latest where ts < ?').run(at).changes;
+    const latest = this.stmt('delete from telemetry_series_latest where ts < ?').run(at).changes;
     const done: string[] = [];
-    if (samples > 0) done.push(`${samples} rows from telemetry_samples`);
-    if (latest > 0) done.push(`${latest} rows from telemetry_latest`);
+    if (samples > 0) done.push(`${samples} rows from telemetry_points`);
+    if (latest > 0) done.push(`${latest} rows from telemetry_series_latest`);
     return done;
   }
 }

@@ -1,0 +1,2 @@
+DROP TABLE `telemetry_latest`;--> statement-breakpoint
+DROP TABLE `telemetry_samples`;

@@ -1,0 +1,49 @@
+/** The in-memory series ids: per agent, bounded, and a batch's unknown series resolved once each. */
+import { describe, expect, it } from 'vitest';
+import type { IngestItem } from '../../../src/domain/ingest.ts';
+import { fillSeries, newestPerSeriesId, SeriesIds, seriesOfBatch } from '../../../src/repositories/shared/telemetry-series.ts';
+
+const row = (agentId: string, metric: string, ts: number, value = 0) => ({ tenantId: 't', agentId, metric, ts: new Date(ts), value, labels: {}, labelsKey: '' });
+const item = (agentId: string, samples: ReturnType<typeof row>[]): IngestItem => ({ tenantId: 't', agentId, receivedAt: new Date(0), samples, inventory: null });
+const known = (tenantId: string, agentId: string, metric: string, id: number) => ({ tenantId, agentId, metric, labelsKey: '', labels: {}, id });
+
+describe('SeriesIds', () => {
+  it('forgets whole agents, oldest first, past its bound', () => {
+    const ids = new SeriesIds(3);
+    ids.remember([known('t', 'a', 'cpu', 1), known('t', 'a', 'mem', 2)]);
+    ids.remember([known('t', 'b', 'cpu', 3), known('t', 'c', 'cpu', 4)]);
+    expect(ids.agent('t', 'a')).toBeUndefined();
+    expect(ids.agent('t', 'b')?.get('cpu\u0000')).toBe(3);
+    expect(ids.count()).toBe(2);
+  });
+
+  it('ignores series without an id and keys agents by tenant', () => {
+    const ids = new SeriesIds();
+    ids.remember([{ tenantId: 't', agentId: 'a', metric: 'cpu', labelsKey: '', labels: {} }, known('u', 'a', 'mem', 7)]);
+    expect(ids.agent('t', 'a')).toBeUndefined();
+    expect(ids.agent('u', 'a')?.get('mem\u0000')).toBe(7);
+  });
+});
+
+describe('seriesOfBatch', () => {
+  it('asks for each unknown series once and fills every sample of it', () => {
+    const cache = new SeriesIds();
+    cache.remember([known('t', 'a', 'cpu', 1)]);
+    const items = [item('a', [row('a', 'cpu', 1), row('a', 'mem', 1)]), item('b', [row('b', 'cpu', 1)]), item('a', [row('a', 'mem', 2, 5)])];
+    const batch = seriesOfBatch(items, cache);
+    expect(batch.missing.map((s) => `${s.agentId}/${s.metric}`)).toEqual(['a/mem', 'b/cpu']);
+    batch.missing[0]!.id = 8;
+    batch.missing[1]!.id = 9;
+    expect(fillSeries(batch)).toEqual([1, 8, 9, 8]);
+    expect([...newestPerSeriesId(items, batch.ids)]).toEqual([
+      [1, { ts: 1, value: 0 }],
+      [8, { ts: 2, value: 5 }],
+      [9, { ts: 1, value: 0 }],
+    ]);
+  });
+
+  it('refuses to go on with a series left unresolved', () => {
+    const batch = seriesOfBatch([item('a', [row('a', 'cpu', 1)])], new SeriesIds());
+    expect(() => fillSeries(batch)).toThrow(/not resolved/);
+  });
+});
