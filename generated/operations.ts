@@ -2,6 +2,7 @@
 import type { operations as Operations } from './api.d.ts';
 
 export type OperationId =
+  | 'getConsoleRedirect'
   | 'getApiInfo'
   | 'getRateLimits'
   | 'enrollAgent'
@@ -61,6 +62,11 @@ export type OperationId =
   | 'deleteSection'
   | 'getSection'
   | 'updateSection'
+  | 'listSessions'
+  | 'createSession'
+  | 'deleteCurrentSession'
+  | 'getCurrentSession'
+  | 'revokeSession'
   | 'listSoftware'
   | 'listTenants'
   | 'createTenant'
@@ -71,6 +77,8 @@ export type OperationId =
   | 'introspectToken'
   | 'revokeToken'
   | 'getToken'
+  | 'getConsole'
+  | 'getConsoleAsset'
   | 'getDocs'
   | 'getDocsAsset'
   | 'getHealth'
@@ -80,7 +88,7 @@ export type OperationId =
   | 'getOpenApiJson'
   | 'getOpenApiYaml';
 
-export type SecurityScheme = 'operatorToken' | 'agentKeyBearer' | 'agentKeyHeader';
+export type SecurityScheme = 'operatorToken' | 'sessionCookie' | 'agentKeyBearer' | 'agentKeyHeader';
 export type Role = 'viewer' | 'operator' | 'admin' | 'system';
 export type RateLimitClass = 'agent' | 'operator' | 'admin' | 'unauthenticated';
 
@@ -113,6 +121,22 @@ export interface OperationDescriptor {
 
 export const operationTable = [
   {
+    "operationId": "getConsoleRedirect",
+    "method": "GET",
+    "path": "/",
+    "honoPath": "/",
+    "tag": "console",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "getApiInfo",
     "method": "GET",
     "path": "/api/v1",
@@ -121,6 +145,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": true,
@@ -141,6 +168,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -434,6 +464,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -458,6 +491,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -483,6 +519,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -508,6 +547,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -531,6 +573,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -553,6 +598,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -577,6 +625,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -602,6 +653,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -626,6 +680,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -650,6 +707,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -674,6 +734,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -696,6 +759,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -720,6 +786,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -744,6 +813,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -766,6 +838,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -790,6 +865,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -815,6 +893,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -839,6 +920,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -862,6 +946,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -886,6 +973,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -910,6 +1000,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -934,6 +1027,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -959,6 +1055,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -982,6 +1081,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1006,6 +1108,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1031,6 +1136,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1056,6 +1164,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1080,6 +1191,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1102,6 +1216,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1126,6 +1243,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1148,6 +1268,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1170,6 +1293,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1194,6 +1320,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1218,6 +1347,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1242,6 +1374,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1266,6 +1401,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1292,6 +1430,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1314,6 +1455,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1338,6 +1482,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1362,6 +1509,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1386,6 +1536,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1410,6 +1563,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1434,6 +1590,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1456,6 +1615,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1480,6 +1642,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1496,6 +1661,114 @@ export const operationTable = [
     ]
   },
   {
+    "operationId": "listSessions",
+    "method": "GET",
+    "path": "/api/v1/sessions",
+    "honoPath": "/api/v1/sessions",
+    "tag": "sessions",
+    "security": [
+      [
+        "operatorToken"
+      ],
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createSession",
+    "method": "POST",
+    "path": "/api/v1/sessions",
+    "honoPath": "/api/v1/sessions",
+    "tag": "sessions",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "deleteCurrentSession",
+    "method": "DELETE",
+    "path": "/api/v1/sessions/current",
+    "honoPath": "/api/v1/sessions/current",
+    "tag": "sessions",
+    "security": [
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getCurrentSession",
+    "method": "GET",
+    "path": "/api/v1/sessions/current",
+    "honoPath": "/api/v1/sessions/current",
+    "tag": "sessions",
+    "security": [
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "revokeSession",
+    "method": "DELETE",
+    "path": "/api/v1/sessions/{sessionId}",
+    "honoPath": "/api/v1/sessions/:sessionId",
+    "tag": "sessions",
+    "security": [
+      [
+        "operatorToken"
+      ],
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "listSoftware",
     "method": "GET",
     "path": "/api/v1/software",
@@ -1504,6 +1777,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1528,6 +1804,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1550,6 +1829,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1574,6 +1856,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1596,6 +1881,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1620,6 +1908,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1642,6 +1933,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1666,6 +1960,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1690,6 +1987,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1712,6 +2012,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1720,6 +2023,38 @@ export const operationTable = [
     ],
     "idempotent": false,
     "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getConsole",
+    "method": "GET",
+    "path": "/console",
+    "honoPath": "/console",
+    "tag": "console",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getConsoleAsset",
+    "method": "GET",
+    "path": "/console/assets/{file}",
+    "honoPath": "/console/assets/:file",
+    "tag": "console",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
     "longPoll": false,
     "agentKeyCache": false,
     "hasBody": false,

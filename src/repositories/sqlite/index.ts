@@ -15,6 +15,7 @@ import { SqliteTelemetryRepository } from './telemetry.ts';
 import { SqlitePolicyRepository } from './policies.ts';
 import { SqliteCommandRepository } from './commands.ts';
 import { SqliteOperatorTokenRepository } from './operator-tokens.ts';
+import { SqliteConsoleSessionRepository } from './console-sessions.ts';
 import { SqliteSectionRepository } from './sections.ts';
 import { SqliteTenantRepository } from './tenants.ts';
 import { SqliteEndpointRepository } from './endpoints.ts';
@@ -32,6 +33,7 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     dialect: 'sqlite',
     tenants: new SqliteTenantRepository(writer),
     operatorTokens: new SqliteOperatorTokenRepository(writer),
+    consoleSessions: new SqliteConsoleSessionRepository(writer),
     audit: new SqliteAuditRepository(db),
     events: new SqliteEventRepository(db),
     sections: new SqliteSectionRepository(writer),
