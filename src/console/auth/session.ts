@@ -21,12 +21,17 @@ export function useSession() {
   });
 }
 
+/** Drops every cached answer but the session's (whose observer the app keeps): nothing of one sign-in leaks into the next. */
+function forgetOtherQueries(): void {
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
+}
+
 export function useSignIn() {
   return useMutation({
     // The token goes to the server once and is forgotten: it is never stored in the page.
     mutationFn: (token: string) => data(api.POST('/api/v1/sessions', { body: { token } })),
     onSuccess: (current) => {
-      queryClient.clear();
+      forgetOtherQueries();
       queryClient.setQueryData(['session'], current);
       startEventStream();
     },
@@ -38,8 +43,8 @@ export function useSignOut() {
     mutationFn: () => data(api.DELETE('/api/v1/sessions/current')),
     onSettled: () => {
       stopEventStream();
-      queryClient.clear();
       queryClient.setQueryData(['session'], null);
+      forgetOtherQueries();
     },
   });
 }

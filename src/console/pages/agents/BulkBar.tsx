@@ -14,14 +14,18 @@ export function BulkBar({ selected, sections, onDone }: { selected: string[]; se
   const [section, setSection] = useState('');
   const [result, setResult] = useState<string | null>(null);
   const bulk = useMutation({
-    mutationFn: (body: Body) => data(api.POST('/api/v1/agents/bulk', { body: { ...body, agentIds: selected } })),
+    mutationFn: (body: Body) => {
+      setResult(null);
+      return data(api.POST('/api/v1/agents/bulk', { body: { ...body, agentIds: selected } }));
+    },
     onSuccess: (r) => {
       setResult(`${r.summary.succeeded} done, ${r.summary.failed} failed`);
       void queryClient.invalidateQueries({ queryKey: ['agents'] });
       onDone();
     },
   });
-  if (selected.length === 0) return null;
+  // After an action the selection is cleared; its outcome stays in view until the next selection.
+  if (selected.length === 0) return result ? <p role="status">{result}</p> : null;
   return (
     <section className="bulk" aria-label="Bulk actions">
       <strong>{selected.length} selected</strong>
