@@ -28,7 +28,9 @@ export function consoleIsStale(): boolean {
 export function buildConsole(force = false): boolean {
   if (!force && !consoleIsStale()) return false;
   const vite = join(root, 'node_modules/vite/bin/vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--config', 'src/console/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Always a production build, also when called from the test runner (which sets NODE_ENV=test: React would build in development mode).
+  const env = { ...process.env, NODE_ENV: 'production' };
+  execFileSync(process.execPath, [vite, 'build', '--mode', 'production', '--config', 'src/console/vite.config.ts', '--logLevel', 'warn'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
   return true;
 }
 
