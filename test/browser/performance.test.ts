@@ -76,9 +76,9 @@ describe('console performance budgets', () => {
           const res = await s.client.GET('/api/v1/agents/{agentId}/telemetry', {
             params: { path: { agentId: agent.id }, query: { metric: 'cpu.usage', from: from.toISOString(), to: to.toISOString(), step: 10, maxPoints: 10_000 } },
           });
-          return res.data?.points.length;
+          return res.data?.points.length ?? `HTTP ${res.response.status}`;
         },
-        { timeout: 20_000, interval: 250 },
+        { timeout: 60_000, interval: 1000 },
       )
       .toBeGreaterThanOrEqual(8639);
     await page.goto('about:blank');
@@ -93,5 +93,5 @@ describe('console performance budgets', () => {
     figures.telemetryChartPoints = Number(await chart.getAttribute('data-points'));
     await screenshot(page, 'telemetry-8640');
     expect(figures.telemetryChartRenderMs).toBeLessThan(500);
-  });
+  }, 120_000);
 });

@@ -11,6 +11,9 @@ type Listener = (e: FleetEvent) => void;
 
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
+/** The stream starts at the tenant's first retained event; what happened before the page opened it is history, not news. */
+let openedAt = 0;
+const REPLAY_SLACK_MS = 5000;
 
 const KEYS_BY_RESOURCE: Record<string, string[]> = {
   agent: ['agents', 'agent', 'overview'],
@@ -27,6 +30,7 @@ function onMessage(msg: MessageEvent<string>): void {
   } catch {
     return;
   }
+  if (Date.parse(event.timestamp) < openedAt - REPLAY_SLACK_MS) return;
   for (const key of KEYS_BY_RESOURCE[event.resourceType] ?? []) void queryClient.invalidateQueries({ queryKey: [key] });
   for (const l of listeners) l(event);
 }
@@ -34,6 +38,7 @@ function onMessage(msg: MessageEvent<string>): void {
 /** Opens the stream once for the whole page (after sign-in), from now on. */
 export function startEventStream(): void {
   if (source) return;
+  openedAt = Date.now();
   source = new EventSource('/api/v1/events/stream', { withCredentials: true });
   source.onmessage = onMessage;
   // Typed events (`event: <type>`) do not reach onmessage: listen to every type the server emits.

@@ -3,17 +3,19 @@ import type { Schemas } from '../../api/client';
 
 export interface AgentFilters {
   q: string;
+  status: '' | 'active' | 'revoked';
   online: '' | 'true' | 'false';
   os: string;
   tag: string;
   sectionId: string;
 }
 
-export const NO_FILTERS: AgentFilters = { q: '', online: '', os: '', tag: '', sectionId: '' };
+export const NO_FILTERS: AgentFilters = { q: '', status: '', online: '', os: '', tag: '', sectionId: '' };
 
 export function toQuery(f: AgentFilters) {
   return {
     q: f.q || undefined,
+    status: f.status || undefined,
     online: f.online === '' ? undefined : f.online === 'true',
     os: f.os || undefined,
     tag: f.tag || undefined,
@@ -28,6 +30,14 @@ export function Filters({ value, onChange, sections }: { value: AgentFilters; on
       <label>
         Search
         <input type="search" value={value.q} placeholder="hostname or name" onChange={(e) => set({ q: e.target.value })} />
+      </label>
+      <label>
+        Status
+        <select value={value.status} onChange={(e) => set({ status: e.target.value as AgentFilters['status'] })}>
+          <option value="">any</option>
+          <option value="active">active</option>
+          <option value="revoked">revoked</option>
+        </select>
       </label>
       <label>
         Online
