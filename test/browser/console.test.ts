@@ -112,6 +112,16 @@ describe('web console in Chromium', () => {
     expect(claimed.data).toMatchObject({ hostname: 'smotra-edge-1', status: 'active' });
   });
 
+  it('previews the agents a command targets, and those it would skip', async () => {
+    await visit('/commands/new');
+    await page.getByRole('combobox', { name: 'By' }).selectOption('tags');
+    await page.getByLabel('Tags (comma-separated)').fill('db');
+    const preview = page.locator('.preview');
+    await expect.poll(() => preview.textContent()).toMatch(/^24 agents resolve now .*All of them can run this type\./s);
+    await page.getByRole('combobox', { name: 'Type' }).selectOption('update_package');
+    await expect.poll(() => preview.textContent()).toContain('24 will be skipped (they cannot run update_package)');
+  });
+
   it('sends a command and shows its output live as the agent uploads it', async () => {
     const target = agents[3]!;
     await visit(`/commands/new?agentIds=${target.id}`);

@@ -100,7 +100,7 @@ export function NewCommandPage() {
               </select>
             </label>
           )}
-          <TargetPreview target={target} />
+          <TargetPreview target={target} type={type} />
         </fieldset>
         <label>
           Time to live (s)

@@ -5,7 +5,7 @@ import { Loading } from '../../ui/states';
 
 export type Target = { kind: 'agents'; agentIds: string[] } | { kind: 'section'; sectionId: string } | { kind: 'tags'; tags: string[] };
 
-export function TargetPreview({ target }: { target: Target }) {
+export function TargetPreview({ target, type }: { target: Target; type: string }) {
   const query = target.kind === 'section' ? { sectionId: target.sectionId } : target.kind === 'tags' ? { tag: target.tags[0] } : {};
   const preview = useQuery({
     queryKey: ['agents', 'preview', target],
@@ -17,6 +17,8 @@ export function TargetPreview({ target }: { target: Target }) {
   if (!preview.data) return <p className="muted">Choose a target.</p>;
   const items = preview.data.items;
   const offline = items.filter((a) => !a.online).length;
+  // The server skips agents that did not declare the type among their capabilities; the same rule, shown before sending.
+  const skipped = items.filter((a) => !a.capabilities.includes(type));
   return (
     <div role="status" className="preview">
       <p>
@@ -31,7 +33,14 @@ export function TargetPreview({ target }: { target: Target }) {
           .join(', ')}
         {items.length > 20 ? ', …' : ''}
       </p>
-      <p className="muted small">Agents that cannot run the type are listed as skipped once it is sent.</p>
+      <p className="muted small">
+        {skipped.length === 0
+          ? 'All of them can run this type.'
+          : `${skipped.length} will be skipped (they cannot run ${type}): ${skipped
+              .slice(0, 10)
+              .map((a) => a.hostname)
+              .join(', ')}${skipped.length > 10 ? ', …' : ''}`}
+      </p>
     </div>
   );
 }
