@@ -2,6 +2,7 @@
 import type { operations as Operations } from './api.d.ts';
 
 export type OperationId =
+  | 'getConsoleRedirect'
   | 'getApiInfo'
   | 'getRateLimits'
   | 'getAdminStats'
@@ -62,6 +63,11 @@ export type OperationId =
   | 'deleteSection'
   | 'getSection'
   | 'updateSection'
+  | 'listSessions'
+  | 'createSession'
+  | 'deleteCurrentSession'
+  | 'getCurrentSession'
+  | 'revokeSession'
   | 'listSoftware'
   | 'listTenants'
   | 'createTenant'
@@ -72,6 +78,8 @@ export type OperationId =
   | 'introspectToken'
   | 'revokeToken'
   | 'getToken'
+  | 'getConsole'
+  | 'getConsoleAsset'
   | 'getDocs'
   | 'getDocsAsset'
   | 'getHealth'
@@ -81,7 +89,7 @@ export type OperationId =
   | 'getOpenApiJson'
   | 'getOpenApiYaml';
 
-export type SecurityScheme = 'operatorToken' | 'agentKeyBearer' | 'agentKeyHeader';
+export type SecurityScheme = 'operatorToken' | 'sessionCookie' | 'agentKeyBearer' | 'agentKeyHeader';
 export type Role = 'viewer' | 'operator' | 'admin' | 'system';
 export type RateLimitClass = 'agent' | 'operator' | 'admin' | 'unauthenticated';
 
@@ -114,6 +122,22 @@ export interface OperationDescriptor {
 
 export const operationTable = [
   {
+    "operationId": "getConsoleRedirect",
+    "method": "GET",
+    "path": "/",
+    "honoPath": "/",
+    "tag": "console",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "getApiInfo",
     "method": "GET",
     "path": "/api/v1",
@@ -122,6 +146,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": true,
@@ -142,6 +169,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -457,6 +487,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -481,6 +514,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -506,6 +542,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -531,6 +570,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -554,6 +596,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -576,6 +621,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -600,6 +648,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -625,6 +676,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -649,6 +703,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -673,6 +730,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -697,6 +757,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -719,6 +782,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -743,6 +809,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -767,6 +836,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -789,6 +861,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -813,6 +888,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -838,6 +916,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -862,6 +943,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -885,6 +969,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -909,6 +996,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -933,6 +1023,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -957,6 +1050,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -982,6 +1078,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1005,6 +1104,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1029,6 +1131,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1054,6 +1159,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1079,6 +1187,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1103,6 +1214,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1125,6 +1239,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1149,6 +1266,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1171,6 +1291,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1193,6 +1316,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1217,6 +1343,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1241,6 +1370,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1265,6 +1397,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1289,6 +1424,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1315,6 +1453,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1337,6 +1478,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1361,6 +1505,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1385,6 +1532,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1409,6 +1559,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1433,6 +1586,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1457,6 +1613,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1479,6 +1638,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1503,6 +1665,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1519,6 +1684,114 @@ export const operationTable = [
     ]
   },
   {
+    "operationId": "listSessions",
+    "method": "GET",
+    "path": "/api/v1/sessions",
+    "honoPath": "/api/v1/sessions",
+    "tag": "sessions",
+    "security": [
+      [
+        "operatorToken"
+      ],
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "createSession",
+    "method": "POST",
+    "path": "/api/v1/sessions",
+    "honoPath": "/api/v1/sessions",
+    "tag": "sessions",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "deleteCurrentSession",
+    "method": "DELETE",
+    "path": "/api/v1/sessions/current",
+    "honoPath": "/api/v1/sessions/current",
+    "tag": "sessions",
+    "security": [
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getCurrentSession",
+    "method": "GET",
+    "path": "/api/v1/sessions/current",
+    "honoPath": "/api/v1/sessions/current",
+    "tag": "sessions",
+    "security": [
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "revokeSession",
+    "method": "DELETE",
+    "path": "/api/v1/sessions/{sessionId}",
+    "honoPath": "/api/v1/sessions/:sessionId",
+    "tag": "sessions",
+    "security": [
+      [
+        "operatorToken"
+      ],
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "admin",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
     "operationId": "listSoftware",
     "method": "GET",
     "path": "/api/v1/software",
@@ -1527,6 +1800,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1551,6 +1827,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1573,6 +1852,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1597,6 +1879,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1619,6 +1904,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1643,6 +1931,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1665,6 +1956,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1689,6 +1983,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1713,6 +2010,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1735,6 +2035,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,
@@ -1743,6 +2046,38 @@ export const operationTable = [
     ],
     "idempotent": false,
     "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getConsole",
+    "method": "GET",
+    "path": "/console",
+    "honoPath": "/console",
+    "tag": "console",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": false,
+    "bodyContentTypes": []
+  },
+  {
+    "operationId": "getConsoleAsset",
+    "method": "GET",
+    "path": "/console/assets/{file}",
+    "honoPath": "/console/assets/:file",
+    "tag": "console",
+    "security": [],
+    "authOptional": true,
+    "roles": [],
+    "idempotent": false,
+    "rateLimitClass": "unauthenticated",
     "longPoll": false,
     "agentKeyCache": false,
     "hasBody": false,

@@ -82,7 +82,7 @@ export function renderOperationTable(rows: OperationRow[]): string {
 export type OperationId =
 ${ids};
 
-export type SecurityScheme = 'operatorToken' | 'agentKeyBearer' | 'agentKeyHeader';
+export type SecurityScheme = 'operatorToken' | 'sessionCookie' | 'agentKeyBearer' | 'agentKeyHeader';
 export type Role = 'viewer' | 'operator' | 'admin' | 'system';
 export type RateLimitClass = 'agent' | 'operator' | 'admin' | 'unauthenticated';
 

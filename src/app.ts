@@ -11,6 +11,7 @@ import type { HandlerMap } from './handlers/types.ts';
 import type { AppEnv } from './http/env.ts';
 import { IdempotencyGuard } from './http/idempotency.ts';
 import { AgentAuthenticator } from './services/auth/agent-authenticator.ts';
+import { SessionAuthenticator } from './services/auth/session-authenticator.ts';
 import { allowedMethodsFromTable } from './http/method-not-allowed.ts';
 import { problem, problemFor } from './http/problem.ts';
 import { TrustedProxies } from './http/rate-limit/client-ip.ts';
@@ -62,7 +63,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     contract: deps.contract,
     handlers,
     repos: deps.repos,
-    auth: { operator: deps.authenticator, agent: new AgentAuthenticator(deps.repos, deps.configuration.keys) },
+    auth: {
+      operator: deps.authenticator,
+      agent: new AgentAuthenticator(deps.repos, deps.configuration.keys),
+      session: new SessionAuthenticator(deps.repos, config.auth),
+    },
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
     rateLimiter: deps.rateLimiter,

@@ -47,6 +47,8 @@ export interface Config {
     cacheTtlMs: number;
     /** Minimum interval between `lastUsedAt` writes for one token. */
     lastUsedWriteIntervalMs: number;
+    /** How long a console session lasts (never past its token's expiry). */
+    sessionTtlSeconds: number;
   };
   /** Token buckets kept in memory by each instance (see README, "Rate limits"). */
   events: {
@@ -168,7 +170,7 @@ export const defaultConfig: Config = {
   database: { url: 'sqlite:./data/agentry.db', poolSize: 10, busyTimeoutMs: 5000, sqliteSynchronous: 'full' },
   nats: { url: null },
   log: { level: 'info', requests: true },
-  auth: { cacheTtlMs: 10_000, lastUsedWriteIntervalMs: 60_000 },
+  auth: { cacheTtlMs: 10_000, lastUsedWriteIntervalMs: 60_000, sessionTtlSeconds: 43_200 },
   events: { retentionHours: 24 * 7, retentionMaxPerTenant: 1_000_000, pruneIntervalSec: 60, sseHeartbeatSec: 15 },
   agents: { heartbeatWriteIntervalSec: 30, offlineAfterSec: 900, offlineCheckIntervalSec: 30, keyRotationGraceSec: 300, claimExpiryHours: 24, pollIntervalSec: 60, configurationCacheSec: 300 },
   idempotency: { ttlHours: 24, lockTimeoutSec: 60, pruneIntervalSec: 300 },
@@ -255,7 +257,7 @@ export const configSchema = {
     auth: {
       type: 'object',
       additionalProperties: false,
-      properties: { cacheTtlMs: { type: 'integer', minimum: 0 }, lastUsedWriteIntervalMs: { type: 'integer', minimum: 0 } },
+      properties: { cacheTtlMs: { type: 'integer', minimum: 0 }, lastUsedWriteIntervalMs: { type: 'integer', minimum: 0 }, sessionTtlSeconds: { type: 'integer', minimum: 1 } },
     },
     commands: {
       type: 'object',

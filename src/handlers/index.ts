@@ -8,6 +8,7 @@ import { agentApiHandlers } from './agent-api.ts';
 import { auditHandlers } from './audit.ts';
 import { commandHandlers } from './commands.ts';
 import { configurationHandlers } from './configuration.ts';
+import { consoleHandlers } from './console.ts';
 import type { HandlerDeps } from './deps.ts';
 import { endpointHandlers } from './endpoints.ts';
 import { enrollmentHandlers } from './enrollment.ts';
@@ -18,6 +19,7 @@ import { metaHandlers } from './meta.ts';
 import { policyHandlers } from './policies.ts';
 import { resultHandlers } from './results.ts';
 import { sectionHandlers } from './sections.ts';
+import { sessionHandlers } from './sessions.ts';
 import { systemHandlers } from './system.ts';
 import { telemetryHandlers } from './telemetry.ts';
 import { tenantHandlers } from './tenants.ts';
@@ -28,6 +30,8 @@ export type { HandlerDeps } from './deps.ts';
 
 const handlersByTag: { [T in Tag]: (deps: HandlerDeps) => TagHandlers<T> } = {
   system: systemHandlers,
+  console: consoleHandlers,
+  sessions: sessionHandlers,
   meta: metaHandlers,
   tokens: tokenHandlers,
   tenants: tenantHandlers,
@@ -51,6 +55,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
   const h = handlersByTag;
   return {
     ...h.system(deps),
+    ...h.console(deps),
+    ...h.sessions(deps),
     ...h.meta(deps),
     ...h.tokens(deps),
     ...h.tenants(deps),

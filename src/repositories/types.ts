@@ -24,11 +24,13 @@ import type { EndpointRepository } from './ports/endpoints.ts';
 import type { ResultRepository } from './ports/results.ts';
 import type { CommandRepository } from './ports/command.ts';
 import type { StatsRepository } from './ports/stats.ts';
+import type { ConsoleSessionRepository } from './ports/console-session.ts';
 
 export interface Repositories {
   readonly dialect: 'sqlite' | 'postgres';
   readonly tenants: TenantRepository;
   readonly operatorTokens: OperatorTokenRepository;
+  readonly consoleSessions: ConsoleSessionRepository;
   readonly audit: AuditRepository;
   readonly events: EventRepository;
   readonly sections: SectionRepository;

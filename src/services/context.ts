@@ -9,6 +9,8 @@ export interface OperatorPrincipal {
   tenantId: string;
   role: Role;
   name: string;
+  /** Set when the caller came with a console session cookie rather than the token itself. */
+  sessionId?: string;
 }
 
 /** An agent authenticated by its key; it may only reach `/agent/{its own id}/…`. */

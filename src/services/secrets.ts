@@ -7,8 +7,8 @@ const SECRET_CHARS = 43;
 /** How much of a secret lists show: prefix plus this many characters. */
 const DISPLAY_CHARS = 6;
 
-/** `opk` operator token, `agk` agent key, `ens` enrollment secret. */
-export type SecretKind = 'opk' | 'agk' | 'ens';
+/** `opk` operator token, `agk` agent key, `ens` enrollment secret, `ses` console session. */
+export type SecretKind = 'opk' | 'agk' | 'ens' | 'ses';
 
 export function generateSecret(kind: SecretKind): string {
   let out = '';

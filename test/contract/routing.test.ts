@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationTable, type OperationId } from '../../generated/operations.ts';
 import type { HandlerMap } from '../../src/handlers/types.ts';
-import { hashSecret } from '../../src/services/secrets.ts';
+import { newId } from '../../src/services/ids.ts';
+import { generateSecret, hashSecret } from '../../src/services/secrets.ts';
 import { agentKey, agentRow } from '../factories/agents.ts';
 import { createTestApp } from '../helpers/app.ts';
 import { findOperation } from '../helpers/contract.ts';
@@ -51,6 +52,7 @@ describe('each operation reaches its own handler', () => {
     createToken: { name: 'probe', role: 'viewer' },
     createTenantToken: { name: 'probe', role: 'admin' },
     introspectToken: { token: 'opk_probe' },
+    createSession: { token: 'opk_probe' },
     createTenant: { name: 'probe' },
     createSection: { name: 'Probe' },
     updateSection: {},
@@ -88,9 +90,22 @@ describe('each operation reaches its own handler', () => {
   ) as unknown as Partial<HandlerMap>;
   let probe: Awaited<ReturnType<typeof createTestApp>>;
   let agent: { id: string; secret: string };
+  const sessionSecret = generateSecret('ses');
   beforeAll(async () => {
     probe = await createTestApp({ handlerOverrides: recorders });
     const admin = await probe.repos.operatorTokens.findByHash(hashSecret(probe.adminToken));
+    const now = new Date();
+    const session = {
+      id: newId(),
+      tenantId: admin!.tenantId,
+      tokenId: admin!.id,
+      secretHash: hashSecret(sessionSecret),
+      createdAt: now,
+      lastUsedAt: null,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+      revokedAt: null,
+    };
+    await probe.repos.consoleSessions.create(session, {});
     const key = agentKey();
     const row = agentRow(admin!.tenantId, { keyHash: key.keyHash, keyPrefix: key.keyPrefix });
     await probe.repos.agents.insert(row, {});
@@ -100,9 +115,15 @@ describe('each operation reaches its own handler', () => {
 
   const requestFor = (op: (typeof operationTable)[number], credentials: boolean): [string, RequestInit] => {
     const agentOp = op.security.some((s) => s.some((scheme) => scheme.startsWith('agentKey')));
-    const path = op.path.replace('{agentId}', agentOp ? agent.id : id).replace(/\{[^}]+\}/g, id) + (queries[op.operationId] ?? '');
+    const cookieOnly = op.security.length > 0 && op.security.every((s) => s.every((scheme) => scheme === 'sessionCookie'));
+    const path =
+      op.path
+        .replace('{agentId}', agentOp ? agent.id : id)
+        .replace('{file}', 'index-Probe1.js')
+        .replace(/\{[^}]+\}/g, id) + (queries[op.operationId] ?? '');
     const headers: Record<string, string> = {};
-    if (credentials && op.security.length > 0) headers.authorization = `Bearer ${agentOp ? agent.secret : probe.adminToken}`;
+    if (credentials && cookieOnly) Object.assign(headers, { cookie: `agentry_session=${sessionSecret}`, 'sec-fetch-site': 'same-origin', origin: 'http://localhost' });
+    else if (credentials && op.security.length > 0) headers.authorization = `Bearer ${agentOp ? agent.secret : probe.adminToken}`;
     if (op.hasBody) headers['content-type'] = 'application/json';
     return [path, { method: op.method, headers, body: op.hasBody ? JSON.stringify(bodies[op.operationId]) : undefined }];
   };

@@ -15,6 +15,7 @@ import { PgTelemetryRepository } from './telemetry.ts';
 import { PgPolicyRepository } from './policies.ts';
 import { PgCommandRepository } from './commands.ts';
 import { PgOperatorTokenRepository } from './operator-tokens.ts';
+import { PgConsoleSessionRepository } from './console-sessions.ts';
 import { PgSectionRepository } from './sections.ts';
 import { PgTenantRepository } from './tenants.ts';
 import { PgEndpointRepository } from './endpoints.ts';
@@ -35,6 +36,7 @@ export async function createPostgresRepositories(url: string, poolSize: number, 
     dialect: 'postgres',
     tenants: new PgTenantRepository(writer),
     operatorTokens: new PgOperatorTokenRepository(writer),
+    consoleSessions: new PgConsoleSessionRepository(writer),
     audit: new PgAuditRepository(pool),
     events: new PgEventRepository(pool),
     agents: new PgAgentRepository(writer),

@@ -30,6 +30,26 @@ export const operatorTokens = pgTable(
   (t) => [uniqueIndex('operator_tokens_secret_hash_key').on(t.secretHash), index('operator_tokens_tenant_idx').on(t.tenantId, t.id)],
 );
 
+/** Console sessions: the cookie's secret stored as a hash, acting as its operator token. */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tokenId: uuid('token_id')
+      .notNull()
+      .references(() => operatorTokens.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: time('created_at').notNull(),
+    lastUsedAt: time('last_used_at'),
+    expiresAt: time('expires_at').notNull(),
+    revokedAt: time('revoked_at'),
+  },
+  (t) => [uniqueIndex('console_sessions_secret_hash_key').on(t.secretHash), index('console_sessions_tenant_idx').on(t.tenantId, t.id)],
+);
+
 export const auditLog = pgTable(
   'audit_log',
   {

@@ -16,6 +16,7 @@ import { SqliteTelemetryRepository } from './telemetry.ts';
 import { SqlitePolicyRepository } from './policies.ts';
 import { SqliteCommandRepository } from './commands.ts';
 import { SqliteOperatorTokenRepository } from './operator-tokens.ts';
+import { SqliteConsoleSessionRepository } from './console-sessions.ts';
 import { SqliteSectionRepository } from './sections.ts';
 import { SqliteTenantRepository } from './tenants.ts';
 import { SqliteEndpointRepository } from './endpoints.ts';
@@ -34,6 +35,7 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
     dialect: 'sqlite',
     tenants: new SqliteTenantRepository(writer),
     operatorTokens: new SqliteOperatorTokenRepository(writer),
+    consoleSessions: new SqliteConsoleSessionRepository(writer),
     audit: new SqliteAuditRepository(db),
     events: new SqliteEventRepository(db),
     sections: new SqliteSectionRepository(writer),

@@ -1,0 +1,22 @@
+/** Settings: sections, enrollment secrets, tokens, console sessions, and tenants for system admins. */
+import { useCan } from '../../auth/session';
+import { SectionsPanel } from './SectionsPanel';
+import { SecretsPanel } from './SecretsPanel';
+import { SessionsPanel } from './SessionsPanel';
+import { TenantsPanel } from './TenantsPanel';
+import { TokensPanel } from './TokensPanel';
+
+export function SettingsPage() {
+  const admin = useCan('admin');
+  const system = useCan('system');
+  return (
+    <>
+      <h1>Settings</h1>
+      <SectionsPanel />
+      {admin && <SecretsPanel />}
+      {admin && <TokensPanel />}
+      {admin && <SessionsPanel />}
+      {system && <TenantsPanel />}
+    </>
+  );
+}
