@@ -12,9 +12,14 @@ export const sqliteMigrations = resolve(import.meta.dirname, '../../../drizzle/s
 
 export const sqlitePath = (url: string): string => url.replace(/^sqlite:/, '');
 
+/** The database's directory, created when missing. */
+export function ensureDirectory(path: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+}
+
 export function openSqlite(url: string, busyTimeoutMs: number): SqliteDb {
   const path = sqlitePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') ensureDirectory(path);
   const client = new Database(path, { timeout: busyTimeoutMs });
   // WAL: readers never block the writer. NORMAL is durable against process crashes (the WAL is in the
   // OS page cache); only a power loss may drop the last transactions. Use FULL where that matters.

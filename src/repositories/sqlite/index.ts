@@ -3,7 +3,8 @@ import type { Repositories } from '../types.ts';
 import { CommitListeners } from '../shared/commit-listeners.ts';
 import { SqliteStatsRepository } from './stats.ts';
 import { startCheckpointer } from './checkpointer.ts';
-import { migrateSqlite, openSqlite, sqlitePath } from './db.ts';
+import { ensureDirectory, migrateSqlite, openSqlite, sqlitePath, type SqliteDb } from './db.ts';
+import { holdShared } from './file-lock.ts';
 import { SqliteAgentRepository } from './agents.ts';
 import { SqliteAuditRepository } from './audit.ts';
 import { SqliteRegistrationRepository } from './registrations.ts';
@@ -23,9 +24,18 @@ import { SqliteResultRepository } from './results.ts';
 import { SqliteWriter } from './transaction.ts';
 
 export function createSqliteRepositories(url: string, busyTimeoutMs: number, options: { migrate: boolean }): Repositories {
-  const db = openSqlite(url, busyTimeoutMs);
-  if (options.migrate) migrateSqlite(db);
   const path = sqlitePath(url);
+  // Held while the database is open, so that `agentry restore` cannot replace the file under this process.
+  if (path !== ':memory:') ensureDirectory(path);
+  const lock = path === ':memory:' ? undefined : holdShared(path);
+  let db: SqliteDb;
+  try {
+    db = openSqlite(url, busyTimeoutMs);
+    if (options.migrate) migrateSqlite(db);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(db.$client, path, busyTimeoutMs, (m) => process.emitWarning(`SQLite WAL checkpoint failed: ${m}`));
   const listeners = new CommitListeners();
   const writer = new SqliteWriter(db, listeners);
@@ -58,6 +68,7 @@ export function createSqliteRepositories(url: string, busyTimeoutMs: number, opt
     async close() {
       await checkpointer?.stop();
       if (db.$client.open) db.$client.close();
+      lock?.release();
     },
   };
 }
