@@ -5,12 +5,15 @@
  *   agentry migrate [-c config.yaml]                      apply database migrations and exit
  *   agentry token create --role R [--name N] [--tenant ID] [-c config.yaml]
  *   agentry token generate                                print a fresh token secret (for AGENTRY_ADMIN_TOKEN)
+ *   agentry backup --out FILE [-c config.yaml]            online backup of the SQLite database
+ *   agentry restore --from FILE [--force] [-c config.yaml] restore the SQLite database (no server running)
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { createLogger } from './observability/logger.ts';
 import { DomainError } from './services/errors.ts';
+import { DatabaseLockedError } from './repositories/sqlite/lock-error.ts';
 import { generateSecret } from './services/secrets.ts';
 // The server, storage and CLI modules are imported on demand: loading drizzle and friends takes about a
 // second, which `token generate` and `--help` should not pay.
@@ -19,7 +22,9 @@ const USAGE = `usage:
   agentry serve   [-c <config file>]
   agentry migrate [-c <config file>]
   agentry token create --role <viewer|operator|admin|system> [--name <name>] [--tenant <tenant id>] [-c <config file>]
-  agentry token generate`;
+  agentry token generate
+  agentry backup  --out <file> [-c <config file>]
+  agentry restore --from <backup file> [--force] [-c <config file>]`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -31,6 +36,9 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       tenant: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      force: { type: 'boolean' },
     },
   });
   const [command = 'serve', sub] = positionals;
@@ -69,6 +77,10 @@ async function main(argv: string[]): Promise<number> {
       console.log(`migrations applied (${repos.dialect})`);
       return 0;
     }
+    case 'backup':
+      return (await import('./cli/backup.ts')).backupCommand(config, values);
+    case 'restore':
+      return (await import('./cli/backup.ts')).restoreCommand(config, values);
     case 'token':
       if (sub === 'create') {
         const { createTokenFromCli } = await import('./cli/token-create.ts');
@@ -84,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof DomainError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof ConfigError || err instanceof DomainError || err instanceof DatabaseLockedError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`agentry: ${(err as Error).message}`);
       process.exit(2);
     }

@@ -9,6 +9,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
 import type { Config } from './config/schema.ts';
+import { ConfigError } from './config/load.ts';
+import { checkRuntime } from './config/preflight.ts';
 import { loadContract } from './http/contract.ts';
 import { RateLimiter } from './http/rate-limit/limiter.ts';
 import type { AppEnv } from './http/env.ts';
@@ -152,9 +154,10 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
 
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
   const { logger } = options;
+  checkRuntime(config);
   const { app, repos, metrics, messaging, dispose, beginShutdown } = await buildApp(config, options);
   const tls = config.server.tlsCertFile && config.server.tlsKeyFile;
-  const server: ServerType = await new Promise((resolve, reject) => {
+  const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
       {
         fetch: app.fetch,
@@ -165,6 +168,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
       () => resolve(s),
     );
     s.once('error', reject);
+  }).catch(async (err: unknown) => {
+    await dispose();
+    throw listenError(config.server, err);
   });
   const httpServer = server as import('node:http').Server;
   httpServer.keepAliveTimeout = config.server.keepAliveTimeoutMs;
@@ -198,6 +204,17 @@ export async function startServer(config: Config, options: StartOptions): Promis
       logger.info('shutdown complete');
     })());
   return { app, url, port, repos, metrics, close };
+}
+
+/** The port cannot be had: a configuration problem, named as such. */
+function listenError(server: Config['server'], err: unknown): unknown {
+  const code = (err as { code?: string }).code;
+  const where = `${server.host}:${server.port}`;
+  if (code === 'EADDRINUSE') return new ConfigError(`configuration cannot work on this machine:\n  server.port: ${where} is already in use`);
+  if (code === 'EACCES')
+    return new ConfigError(`configuration cannot work on this machine:\n  server.port: ${where}: permission denied (ports below 1024 need privileges a non-root user does not have; use 8080)`);
+  if (code === 'EADDRNOTAVAIL') return new ConfigError(`configuration cannot work on this machine:\n  server.host: ${server.host} is not an address of this machine`);
+  return err;
 }
 
 function printOnce(secret: string): void {

@@ -88,16 +88,16 @@ export class PgTelemetryRepository implements TelemetryRepository {
   }
 
   /**
-   * Partitions and hypertable chunks are both children of telemetry_samples in pg_inherits. Rows are the
+   * Partitions and hypertable chunks are both children of telemetry_points in pg_inherits. Rows are the
    * statistics' live tuples (kept by the inserts and deletes themselves, reported within about a second).
    */
   async storageStats(): Promise<TelemetryStorageStats> {
     const mode = await this.storageMode();
     const [row] = await this.pool.run((db) =>
       db.execute<{ partitions: number; rows: string }>(sql`
-        with parts as (select inhrelid as relid from pg_inherits where inhparent = to_regclass('telemetry_samples'))
+        with parts as (select inhrelid as relid from pg_inherits where inhparent = to_regclass('telemetry_points'))
         select (select count(*) from parts)::int as partitions,
-               coalesce((select sum(n_live_tup) from pg_stat_all_tables where relid = to_regclass('telemetry_samples') or relid in (select relid from parts)), 0)::text as rows`),
+               coalesce((select sum(n_live_tup) from pg_stat_all_tables where relid = to_regclass('telemetry_points') or relid in (select relid from parts)), 0)::text as rows`),
     );
     return { mode, partitions: row?.partitions ?? 0, rows: Number(row?.rows ?? 0) };
   }

@@ -13,6 +13,11 @@ export const sqliteMigrations = resolve(import.meta.dirname, '../../../drizzle/s
 
 export const sqlitePath = (url: string): string => url.replace(/^sqlite:/, '');
 
+/** The database's directory, created when missing. */
+export function ensureDirectory(path: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+}
+
 export interface SqliteOptions {
   busyTimeoutMs: number;
   synchronous: SqliteSynchronous;
@@ -20,7 +25,7 @@ export interface SqliteOptions {
 
 export function openSqlite(url: string, { busyTimeoutMs, synchronous }: SqliteOptions): SqliteDb {
   const path = sqlitePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') ensureDirectory(path);
   const client = new Database(path, { timeout: busyTimeoutMs });
   // WAL: readers never block the writer. FULL syncs the WAL at every commit, so a 2xx survives a power
   // loss; NORMAL syncs only at checkpoints: durable against a crash of the process (the WAL is in the OS

@@ -3,7 +3,8 @@ import type { Repositories } from '../types.ts';
 import { CommitListeners } from '../shared/commit-listeners.ts';
 import { SqliteStatsRepository } from './stats.ts';
 import { startCheckpointer } from './checkpointer.ts';
-import { migrateSqlite, openSqlite, sqlitePath, type SqliteOptions } from './db.ts';
+import { ensureDirectory, migrateSqlite, openSqlite, sqlitePath, type SqliteDb, type SqliteOptions } from './db.ts';
+import { holdShared } from './file-lock.ts';
 import { SqliteAgentRepository } from './agents.ts';
 import { SqliteAuditRepository } from './audit.ts';
 import { SqliteRegistrationRepository } from './registrations.ts';
@@ -13,6 +14,7 @@ import { SqliteIdempotencyRepository } from './idempotency.ts';
 import { SqliteIngestRepository } from './ingest.ts';
 import { SqliteInventoryRepository } from './inventory.ts';
 import { SqliteTelemetryRepository } from './telemetry.ts';
+import { PointTally } from './point-tally.ts';
 import { SqlitePolicyRepository } from './policies.ts';
 import { SqliteCommandRepository } from './commands.ts';
 import { SqliteOperatorTokenRepository } from './operator-tokens.ts';
@@ -25,11 +27,21 @@ import { SqliteWriter } from './transaction.ts';
 
 export function createSqliteRepositories(url: string, connection: SqliteOptions, options: { migrate: boolean }): Repositories {
   const { busyTimeoutMs } = connection;
-  const db = openSqlite(url, connection);
-  if (options.migrate) migrateSqlite(db);
   const path = sqlitePath(url);
+  // Held while the database is open, so that `agentry restore` cannot replace the file under this process.
+  if (path !== ':memory:') ensureDirectory(path);
+  const lock = path === ':memory:' ? undefined : holdShared(path);
+  let db: SqliteDb;
+  try {
+    db = openSqlite(url, connection);
+    if (options.migrate) migrateSqlite(db);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(db.$client, path, busyTimeoutMs, (m) => process.emitWarning(`SQLite WAL checkpoint failed: ${m}`));
   const listeners = new CommitListeners();
+  const points = new PointTally();
   const writer = new SqliteWriter(db, listeners);
   return {
     dialect: 'sqlite',
@@ -43,9 +55,9 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
     agents: new SqliteAgentRepository(writer),
     registrations: new SqliteRegistrationRepository(writer),
     idempotency: new SqliteIdempotencyRepository(db),
-    ingest: new SqliteIngestRepository(writer),
+    ingest: new SqliteIngestRepository(writer, points),
     inventory: new SqliteInventoryRepository(db),
-    telemetry: new SqliteTelemetryRepository(db),
+    telemetry: new SqliteTelemetryRepository(db, points),
     policies: new SqlitePolicyRepository(writer),
     commands: new SqliteCommandRepository(writer),
     endpoints: new SqliteEndpointRepository(writer),
@@ -61,6 +73,7 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
     async close() {
       await checkpointer?.stop();
       if (db.$client.open) db.$client.close();
+      lock?.release();
     },
   };
 }

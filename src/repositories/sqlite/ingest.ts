@@ -16,6 +16,7 @@ import { snapshotOf } from '../shared/inventory.ts';
 import { SqliteCheckResultWriter } from './check-results-write.ts';
 import { MultiRowInsert } from './multi-row.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
+import type { PointTally } from './point-tally.ts';
 import type { SqliteTx, SqliteWriter } from './transaction.ts';
 
 interface Statements {
@@ -31,9 +32,11 @@ export class SqliteIngestRepository implements IngestRepository {
   private readonly w: SqliteWriter;
   private statements: Statements | undefined;
   private readonly series: SeriesIds;
+  private readonly points: PointTally;
 
-  constructor(writer: SqliteWriter, series = new SeriesIds()) {
+  constructor(writer: SqliteWriter, points: PointTally, series = new SeriesIds()) {
     this.w = writer;
+    this.points = points;
     this.series = series;
   }
 
@@ -86,6 +89,7 @@ export class SqliteIngestRepository implements IngestRepository {
       return result;
     }, 'immediate');
     this.series.remember(batch.missing);
+    this.points.add(written.samplesWritten);
     return written;
   }
 }

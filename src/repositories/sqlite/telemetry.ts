@@ -9,6 +9,7 @@ import type { LatestSample, TelemetryAggregate, TelemetryPoint, TelemetryRangeQu
 import type { TelemetryRepository } from '../ports/telemetry.ts';
 import { checkRange, toPoint } from '../shared/telemetry.ts';
 import type { SqliteDb } from './db.ts';
+import type { PointTally } from './point-tally.ts';
 
 interface RangeParams {
   tenant: string;
@@ -50,15 +51,15 @@ const RANGE_SQL: Record<TelemetryAggregate, string> = {
   last: `select ${BUCKET}, value, max(ts) as newest, count(*) as count ${RANGE_FROM}`,
 };
 
-// Two subqueries: SQLite answers a lone min() or max() of the rowid from one end of the b-tree, not both in one select.
-const ROW_SPAN_SQL = 'select (select max(rowid) from telemetry_samples) - (select min(rowid) from telemetry_samples) + 1 as rows';
-
 export class SqliteTelemetryRepository implements TelemetryRepository {
   private readonly db: SqliteDb;
   private readonly prepared = new Map<string, Database.Statement>();
 
-  constructor(db: SqliteDb) {
+  private readonly points: PointTally;
+
+  constructor(db: SqliteDb, points: PointTally) {
     this.db = db;
+    this.points = points;
   }
 
   private stmt(text: string): Database.Statement {
@@ -70,14 +71,10 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     return s;
   }
 
-  /**
-   * A count(*) reads every page of an index, on the request thread: instead, the span of row ids, two
-   * lookups at the ends of the table. Samples get increasing row ids and retention deletes the oldest, so
-   * the span is the count but for samples that arrived late and were deleted out of order.
-   */
+  /** Rows from the tally of this process's writes over one count on first use (see PointTally). */
   async storageStats(): Promise<TelemetryStorageStats> {
-    const row = this.stmt(ROW_SPAN_SQL).get() as { rows: number | null };
-    return { mode: 'table', rows: row.rows ?? 0, partitions: 0 };
+    const rows = this.points.rows(() => (this.stmt('select count(*) as n from telemetry_points').get() as { n: number }).n);
+    return { mode: 'table', rows, partitions: 0 };
   }
 
   async range(q: TelemetryRangeQuery): Promise<TelemetryPoint[]> {
@@ -126,7 +123,9 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     });
     let samples = 0;
     for (let from = 0; from < ids.length; from += PRUNE_SERIES_CHUNK) {
-      samples += chunk.immediate(from);
+      const pruned = chunk.immediate(from);
+      samples += pruned;
+      this.points.add(-pruned);
       if (from + PRUNE_SERIES_CHUNK < ids.length) await yieldToEventLoop();
     }
     const latest = this.stmt('delete from telemetry_series_latest where ts < ?').run(at).changes;
