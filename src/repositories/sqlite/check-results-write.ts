@@ -28,7 +28,6 @@ export class SqliteCheckResultWriter {
   private readonly selectState: Database.Statement<[string, string], StateRow>;
   private readonly upsertState: Database.Statement<[string, string, string, number, number | null, string, string, number, number]>;
   private readonly linkOf: Database.Statement<[string, string], { linked: string | null }>;
-  private readonly selectMinute: Database.Statement<[string, number, string], { latencies: Buffer }>;
   private readonly upsertMinute: Database.Statement<[string, string, number, string, number, number, Buffer]>;
 
   constructor(client: Database.Database) {
@@ -51,11 +50,11 @@ export class SqliteCheckResultWriter {
          check_type = excluded.check_type, result_id = excluded.result_id, checked_at = excluded.checked_at, changed_at = excluded.changed_at`,
     );
     this.linkOf = client.prepare('select linked_endpoint_id as linked from monitored_endpoints where tenant_id = ? and id = ?');
-    this.selectMinute = client.prepare('select latencies from check_result_minutes where endpoint_id = ? and minute = ? and agent_id = ?');
-    // Latencies are appended in code (SQLite's || would turn the blobs into text).
+    // One statement per key: || concatenates the bytes (as text, unchanged in a UTF-8 database) and the cast keeps them a blob.
     this.upsertMinute = client.prepare(
       `insert into check_result_minutes (tenant_id, endpoint_id, minute, agent_id, checks, successes, latencies) values (?, ?, ?, ?, ?, ?, ?)
-       on conflict (endpoint_id, minute, agent_id) do update set checks = checks + excluded.checks, successes = successes + excluded.successes, latencies = excluded.latencies`,
+       on conflict (endpoint_id, minute, agent_id) do update set checks = checks + excluded.checks, successes = successes + excluded.successes,
+         latencies = cast(latencies || excluded.latencies as blob)`,
     );
   }
 
@@ -71,9 +70,7 @@ export class SqliteCheckResultWriter {
       if (changes > 0) stored.push(r);
     }
     for (const m of minuteRollups(stored)) {
-      const previous = this.selectMinute.get(m.endpointId, m.minute.getTime(), m.agentId)?.latencies;
-      const latencies = previous ? Buffer.concat([previous, m.latencies]) : m.latencies;
-      this.upsertMinute.run(m.tenantId, m.endpointId, m.minute.getTime(), m.agentId, m.checks, m.successes, latencies);
+      this.upsertMinute.run(m.tenantId, m.endpointId, m.minute.getTime(), m.agentId, m.checks, m.successes, m.latencies);
     }
     for (const e of reportedEndpoints(results)) {
       const name = localEndpointName(e.endpointId);
