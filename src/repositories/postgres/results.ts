@@ -96,4 +96,35 @@ export class PgResultRepository implements ResultRepository {
       }));
     });
   }
+
+  async prune(before: Date, batch: number): Promise<number> {
+    const at = before.toISOString();
+    let deleted = 0;
+    for (;;) {
+      // Series first: the (series, ts) index then finds each series' old rows without scanning the table.
+      const n = await this.pool.run(
+        async (db) =>
+          (
+            await db.execute(sql`
+            delete from check_result_points where ctid = any(array(
+              select p.ctid from check_result_series s join check_result_points p on p.series_id = s.id and p.ts < ${at}::timestamptz limit ${batch}))`)
+          ).count,
+      );
+      deleted += n;
+      if (n < batch) break;
+    }
+    for (;;) {
+      const n = await this.pool.run(
+        async (db) =>
+          (
+            await db.execute(sql`
+            delete from check_result_minutes where ctid = any(array(
+              select m.ctid from (select distinct endpoint_id from check_result_series) e join check_result_minutes m on m.endpoint_id = e.endpoint_id and m.minute < ${at}::timestamptz
+              limit ${batch}))`)
+          ).count,
+      );
+      if (n < batch) break;
+    }
+    return deleted;
+  }
 }

@@ -68,4 +68,25 @@ export class SqliteResultRepository implements ResultRepository {
     params.push(q.from.getTime(), q.to.getTime());
     return aggregateReport(stmt.all(...params), q.stepMs);
   }
+
+  async prune(before: Date, batch: number): Promise<number> {
+    const client = this.db.$client;
+    // Series first: the (series, ts) index then finds each series' old rows without scanning the table.
+    const results = client.prepare(
+      `delete from check_result_points where rowid in (
+         select p.rowid from check_result_series s join check_result_points p on p.series_id = s.id and p.ts < ? limit ?)`,
+    );
+    const minutes = client.prepare(
+      `delete from check_result_minutes where rowid in (
+         select m.rowid from (select distinct endpoint_id from check_result_series) e join check_result_minutes m on m.endpoint_id = e.endpoint_id and m.minute < ? limit ?)`,
+    );
+    let deleted = 0;
+    for (;;) {
+      const { changes } = results.run(before.getTime(), batch);
+      deleted += changes;
+      if (changes < batch) break;
+    }
+    while (minutes.run(before.getTime(), batch).changes >= batch);
+    return deleted;
+  }
 }
