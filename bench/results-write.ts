@@ -1,5 +1,6 @@
 /**
- * The check-result write alone, in process, on SQLite: `node bench/results-write.ts [--batches 2000] [--per-commit 4]`.
+ * The check-result write alone, in process: `node bench/results-write.ts [--batches 2000] [--per-commit 4] [--db postgres]`
+ * (SQLite in a temp dir, or a throwaway Postgres cluster; Postgres time includes the server's own CPU, not counted here).
  * Writes Smotra-shaped ping batches (100 results, five endpoints, one agent each, fresh UUIDv7 ids) through
  * the ingest repository, `--per-commit` requests per transaction as the group commit does under load, and
  * prints the time per 100-result request (the cost the HTTP bench sees behind the event loop) and the
@@ -13,19 +14,31 @@ import Database from 'better-sqlite3';
 import { uuidv7 } from 'uuidv7';
 import type { CheckResultRow } from '../src/domain/check-result.ts';
 import type { IngestItem } from '../src/domain/ingest.ts';
-import { createSqliteRepositories } from '../src/repositories/sqlite/index.ts';
+import postgres from 'postgres';
+import { openRepositories } from '../src/repositories/index.ts';
+import { startPostgres } from './infra.ts';
+import { stopAll } from './processes.ts';
 
-const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '2000' }, 'per-commit': { type: 'string', default: '4' }, agents: { type: 'string', default: '200' } } });
+const { values: args } = parseArgs({
+  options: { batches: { type: 'string', default: '2000' }, 'per-commit': { type: 'string', default: '4' }, agents: { type: 'string', default: '200' }, db: { type: 'string', default: 'sqlite' } },
+});
 const batches = Number(args.batches);
 const perCommit = Number(args['per-commit']);
 const agentCount = Number(args.agents);
 
 const dir = mkdtempSync(join(tmpdir(), 'agentry-results-write-'));
-const repos = createSqliteRepositories(`sqlite:${join(dir, 'bench.db')}`, 5000, { migrate: true });
+const url = args.db === 'postgres' ? await startPostgres() : `sqlite:${join(dir, 'bench.db')}`;
+const repos = await openRepositories({ url, poolSize: 4, busyTimeoutMs: 5000 });
 const tenantId = uuidv7();
-const side = new Database(join(dir, 'bench.db'));
-side.prepare('insert into tenants (id, name, created_at) values (?, ?, ?)').run(tenantId, 'bench', Date.now());
-side.close();
+if (args.db === 'postgres') {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql`insert into tenants (id, name, created_at) values (${tenantId}, 'bench', now())`;
+  await sql.end();
+} else {
+  const side = new Database(join(dir, 'bench.db'));
+  side.prepare('insert into tenants (id, name, created_at) values (?, ?, ?)').run(tenantId, 'bench', Date.now());
+  side.close();
+}
 const agents = Array.from({ length: agentCount }, () => uuidv7());
 const endpoints = Array.from({ length: 5 }, () => uuidv7());
 const t0 = Date.now() - 3_600_000;
@@ -66,4 +79,5 @@ console.log(
   `${requests} requests of 100 results, ${perCommit} per commit: ${((elapsed / requests) * 1000).toFixed(0)} µs per request (CPU ${((cpu.user + cpu.system) / requests).toFixed(0)} µs), ${Math.round((requests * 100) / (elapsed / 1000))} results/s`,
 );
 await repos.close();
+await stopAll();
 rmSync(dir, { recursive: true, force: true });
