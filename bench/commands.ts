@@ -1,6 +1,7 @@
 /**
- * Remote commands at fleet scale, on loopback against a server started here (SQLite):
- * `node bench/commands.ts [--agents 10000] [--sends 50]`.
+ * Remote commands at fleet scale, on loopback against a server started here:
+ * `node bench/commands.ts [--agents 10000] [--sends 50] [--db sqlite | --db postgres [--database-url postgres://…]] [--nats]`
+ * (Postgres: a throwaway cluster unless a URL is given; `--nats`: a throwaway JetStream nats-server).
  *  (a) every agent parks in `GET /agent/{id}/commands?wait=60`: the server's RSS with all of them parked;
  *  (b) one command sent to one parked agent, `--sends` times: from the submit to its poll's answer (p50/p95);
  *  (c) one command fanned out to every agent: the time to create it, and until every execution is delivered
@@ -12,9 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HEARTBEAT, pool } from './fleet.ts';
+import { startNats, startPostgres } from './infra.ts';
 import { freePort, rssMiB, runNode, startNode, stopAll, waitForHttp } from './processes.ts';
 
-const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '10000' }, sends: { type: 'string', default: '50' } } });
+const { values: args } = parseArgs({
+  options: {
+    agents: { type: 'string', default: '10000' },
+    sends: { type: 'string', default: '50' },
+    db: { type: 'string', default: 'sqlite' },
+    'database-url': { type: 'string' },
+    nats: { type: 'boolean', default: false },
+  },
+});
+if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error('--db takes sqlite or postgres');
 const agentCount = Number(args.agents);
 const sends = Number(args.sends);
 if (!Number.isInteger(agentCount) || agentCount < 1 || !Number.isInteger(sends) || sends < 1) throw new Error('--agents and --sends take positive integers');
@@ -87,6 +98,9 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-commands-'));
+  const databaseUrl = args.db === 'sqlite' ? `sqlite:${join(tmp, 'bench.db')}` : (args['database-url'] ?? (await startPostgres()));
+  const natsUrl = args.nats ? await startNats() : undefined;
+  console.log(`database: ${args.db}${natsUrl ? ' + NATS' : ''}`);
   const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -100,7 +114,16 @@ async function main(): Promise<void> {
   const server = startNode('agentry', ['src/main.ts', 'serve'], {
     cwd: root,
     logFile: join(tmp, 'agentry.log'),
-    env: { ...env, ...limits, AGENTRY_DATABASE_URL: `sqlite:${join(tmp, 'bench.db')}`, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+    env: {
+      ...env,
+      ...limits,
+      AGENTRY_DATABASE_URL: databaseUrl,
+      ...(natsUrl ? { AGENTRY_NATS_URL: natsUrl } : {}),
+      PORT: String(port),
+      AGENTRY_SERVER_HOST: '127.0.0.1',
+      AGENTRY_ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+    },
   });
   const stop = new AbortController();
   try {

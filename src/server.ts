@@ -36,6 +36,7 @@ import { idempotencyCleanupJob } from './workers/idempotency-cleanup.ts';
 import { offlineDetectionJob } from './workers/offline-detection.ts';
 import { commandExpiryJob } from './workers/command-expiry.ts';
 import { prepareTelemetryStorage, telemetryMaintenanceJob } from './workers/telemetry-maintenance.ts';
+import { resultRetentionJob } from './workers/result-retention.ts';
 import { startIngestPipeline } from './ingest-pipeline.ts';
 import { WorkerRunner } from './workers/runner.ts';
 
@@ -133,6 +134,7 @@ function startBackground(config: Config, repos: Repositories, metrics: Metrics, 
   workers.start(offlineDetectionJob(repos, config.agents, logger));
   workers.start(commandExpiryJob(repos, config.commands, logger));
   workers.start(telemetryMaintenanceJob(repos, config, logger));
+  workers.start(resultRetentionJob(repos, config.results, logger));
   const beginShutdown = () => {
     shutdown.abort();
     feed.close();

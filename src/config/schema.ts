@@ -122,6 +122,12 @@ export interface Config {
     /** Change history older than this is deleted. */
     changeRetentionDays: number;
   };
+  results: {
+    /** Check results (and their minute rollups) older than this are deleted. */
+    retentionDays: number;
+    /** How often results retention runs. */
+    pruneIntervalSec: number;
+  };
   commands: {
     /** Output stored per execution (all streams); past it chunks are counted, not stored, and the execution is marked truncated. */
     maxOutputBytes: number;
@@ -189,6 +195,7 @@ export const defaultConfig: Config = {
   },
   telemetry: { retentionDays: 30, maxPoints: 2000, partitionDaysAhead: 3, maintenanceIntervalSec: 3600 },
   inventory: { changeRetentionDays: 365 },
+  results: { retentionDays: 90, pruneIntervalSec: 3600 },
   commands: { maxOutputBytes: 1024 * 1024, maxUploadBytes: 256 * 1024, expiryCheckIntervalSec: 30 },
   rateLimits: {
     enabled: true,
@@ -318,6 +325,11 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       properties: { changeRetentionDays: positiveInt },
+    },
+    results: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { retentionDays: positiveInt, pruneIntervalSec: positiveInt },
     },
     rateLimits: {
       type: 'object',

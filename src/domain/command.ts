@@ -107,6 +107,14 @@ export interface CommandFilter {
   createdBy?: string;
 }
 
+/** What a tenant's parked polls may be woken for: agents with work now, and when the next deferred execution becomes due. */
+export interface PollWork {
+  /** Agents with an execution a poll would release now (rollout limits aside) or a cancel request. */
+  agentIds: string[];
+  /** The earliest `notBefore` still ahead of `now` among pending, unexpired executions; null when none. */
+  nextDueAt: Date | null;
+}
+
 /** An execution released to an agent's poll, with what the agent needs to run it. */
 export interface DeliveredCommand {
   command: Command;

@@ -21,7 +21,7 @@ import type { TagHandlers } from './types.ts';
 
 export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repos, configuration }: HandlerDeps): TagHandlers<'agent'> {
   const agents = config.agents;
-  const wakeups = new CommandWakeups(feed, shutdown, (tenantId, now) => repos.commands.agentsWithWork(tenantId, now));
+  const wakeups = new CommandWakeups(feed, shutdown, (tenantId, now) => repos.commands.pollWork(tenantId, now));
   const commandMetrics = registerCommandMetrics(
     metrics.registry,
     () => wakeups.waiting,

@@ -1,6 +1,6 @@
 /**
  * Commands across two instances on one database with NATS: a command created on B wakes the agent's poll
- * parked on A, and concurrent polls on both instances deliver every execution exactly once.
+ * parked on A (and wakes it when the command is deferred, once it is due), and concurrent polls on both instances deliver every execution exactly once.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { enrollAgent, enrollmentSecret } from '../factories/agents-http.ts';
@@ -37,6 +37,19 @@ describe.runIf(natsUrl !== null).each(dialects())('commands on two instances wit
       expect(r.data!.commands.map((c) => c.commandId)).toEqual([sent.data!.command.id]);
       expect(at - createdAt).toBeLessThan(100);
     }
+  });
+
+  it('a deferred command created on B wakes the poll parked on A when it becomes due', async () => {
+    const polling = poll(a, 10).then((r) => ({ r, at: Date.now() }));
+    await new Promise((r) => setTimeout(r, 200));
+    const notBefore = new Date(Date.now() + 500);
+    const sent = await b.client.POST('/api/v1/commands', {
+      body: { type: 'run_command', payload: { cmd: 'later', timeoutSec: 5 }, targets: { agentIds: [agent.agentId] }, ttlSec: 60, notBefore: notBefore.toISOString() },
+    });
+    const { r, at } = await polling;
+    expect(r.data!.commands.map((c) => c.commandId)).toEqual([sent.data!.command.id]);
+    expect(at).toBeGreaterThanOrEqual(notBefore.getTime());
+    expect(at - notBefore.getTime()).toBeLessThan(300);
   });
 
   it('concurrent polls on both instances deliver every execution exactly once', async () => {

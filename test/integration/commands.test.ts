@@ -224,6 +224,27 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(metrics).toMatch(/^command_delivery_latency_seconds_count [1-9]/m);
     });
 
+    it('wakes a parked poll when a deferred command becomes due, whether created before or during the wait', async () => {
+      await drain();
+      const deferred = async (inMs: number) => {
+        const notBefore = new Date(Date.now() + inMs);
+        return { id: (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60, notBefore: notBefore.toISOString() })).command.id, notBefore };
+      };
+      const early = await deferred(700); // exists before the poll parks
+      const first = await poll('db1', 20);
+      expect(first.data!.commands.map((c) => c.commandId)).toEqual([early.id]);
+      expect(Date.now()).toBeGreaterThanOrEqual(early.notBefore.getTime());
+      expect(Date.now() - early.notBefore.getTime()).toBeLessThan(500);
+
+      const parked = poll('db1', 20);
+      await new Promise((r) => setTimeout(r, 200));
+      const late = await deferred(600); // created while the poll is parked
+      const second = await parked;
+      expect(second.data!.commands.map((c) => c.commandId)).toEqual([late.id]);
+      expect(Date.now()).toBeGreaterThanOrEqual(late.notBefore.getTime());
+      expect(Date.now() - late.notBefore.getTime()).toBeLessThan(500);
+    });
+
     it('a parked poll not woken answers empty at the end of its wait', async () => {
       const started = Date.now();
       const res = await poll('web2', 1);

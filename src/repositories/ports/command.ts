@@ -14,6 +14,7 @@ import type {
   Execution,
   ExecutionState,
   ExecutionStateConflict,
+  PollWork,
   TargetResolution,
 } from '../../domain/command.ts';
 import type { WriteEffects } from '../../domain/event.ts';
@@ -72,8 +73,11 @@ export interface CommandRepository {
    * flagged `cancelRequested`. `effects` is told the executions changed (none when there was nothing left to cancel).
    */
   cancel(tenantId: string, commandId: string, now: Date, effects: (changed: Execution[]) => WriteEffects): Promise<Done<Execution[]> | NotFound>;
-  /** Agents of the tenant with an execution a poll would release now (rollout limits aside) or a cancel request (to wake their parked polls). */
-  agentsWithWork(tenantId: string, now: Date): Promise<string[]>;
+  /**
+   * Agents of the tenant with an execution a poll would release now (rollout limits aside) or a cancel
+   * request, and when the next deferred execution becomes due (to wake their parked polls then).
+   */
+  pollWork(tenantId: string, now: Date): Promise<PollWork>;
   /** Ids of the agent's commands that were cancelled after delivery and have not finished. */
   cancelRequests(tenantId: string, agentId: string): Promise<string[]>;
   /** Executions of every tenant per state (a metric read once per scrape); states without executions are absent. */

@@ -21,4 +21,9 @@ export interface ResultRepository {
   states(tenantId: string, endpointIds: readonly string[]): Promise<EndpointState[]>;
   /** Non-empty buckets, oldest first; latency figures over reachable results with a latency (nearest-rank percentiles). */
   report(query: ReportQuery): Promise<ReportBucket[]>;
+  /**
+   * Retention: deletes results (of every tenant) checked before `before`, and minute rollups of minutes
+   * before it, in batches of at most `batch` rows per statement. Returns the results deleted.
+   */
+  prune(before: Date, batch: number): Promise<number>;
 }

@@ -1,6 +1,7 @@
 /**
  * The check-result part of the Postgres ingestion write, inside the batch's transaction: results with one
- * `insert … select from unnest(arrays)` (skipping ids already stored) and their per-minute rollups, agent-local endpoints for ids the
+ * `insert … select from unnest(arrays)` (skipping ids already stored) under their series' integer id
+ * (created on first sight) and their per-minute rollups, agent-local endpoints for ids the
  * tenant does not know, the current state per agent + endpoint (rows locked in key order, so concurrent
  * batches do not deadlock) and the reachability events.
  */
@@ -9,18 +10,22 @@ import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domai
 import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
 import { chunks } from '../shared/ingest.ts';
-import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, storedPerItem, type MinuteRollup } from '../shared/check-results.ts';
+import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, SeriesCache, seriesKey, storedPerItem, type MinuteRollup } from '../shared/check-results.ts';
 import { textArray, timeArray } from './arrays.ts';
 import type { PgTx } from './transaction.ts';
 
 const UNNEST_CHUNK = 5_000;
 
+/** Series ids committed (shared by every write of the process). */
+const seriesCache = new SeriesCache();
+
 export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], reachability: ReachabilityRule | undefined): Promise<{ written: number; perItem: number[]; events: NewEvent[] }> {
   const results = resultsOf(items);
   if (results.length === 0) return { written: 0, perItem: [], events: [] };
   const byId = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const series = await seriesIds(tx, results);
   const storedIds = new Set<string>();
-  for (const rows of chunks(byId, UNNEST_CHUNK)) for (const id of await insertResults(tx, rows)) storedIds.add(id);
+  for (const rows of chunks(byId, UNNEST_CHUNK)) for (const id of await insertResults(tx, rows, series)) storedIds.add(id);
   const written = storedIds.size;
   const rollups = minuteRollups(results.filter((r) => storedIds.has(r.id)));
   for (const rows of chunks(rollups, UNNEST_CHUNK)) await upsertMinutes(tx, rows);
@@ -90,13 +95,64 @@ async function linkOf(tx: PgTx, s: EndpointState): Promise<string | null> {
   return rows[0]?.linked ?? null;
 }
 
+/**
+ * The series id of every result's series (by `seriesKey`): from the cache, else read or created in one
+ * statement each. Ids read back committed are cached; ids this transaction created are not (it may roll back).
+ */
+async function seriesIds(tx: PgTx, results: readonly CheckResultRow[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  const missing = new Map<string, CheckResultRow>();
+  for (const r of results) {
+    const key = seriesKey(r);
+    const id = seriesCache.get(key);
+    if (id !== undefined) ids.set(key, id);
+    else missing.set(key, r);
+  }
+  if (missing.size === 0) return ids;
+  const keysOf = (rows: CheckResultRow[]) =>
+    sql`unnest(${textArray(rows.map((r) => r.tenantId))}::uuid[], ${textArray(rows.map((r) => r.endpointId))}::uuid[], ${textArray(rows.map((r) => r.agentId))}::uuid[]) as k(t, e, a)`;
+  const note = (rows: SeriesRow[]) => {
+    for (const r of rows) {
+      const key = seriesKey({ tenantId: r.t, endpointId: r.e, agentId: r.a });
+      ids.set(key, r.id);
+      if (!r.created) seriesCache.committed(key, r.id);
+    }
+  };
+  const keys = keysOf([...missing.values()]);
+  // Created rows come back from the insert, rows that existed from the select (both on the statement's snapshot).
+  note(
+    await tx.execute<SeriesRow>(sql`
+      with created as (
+        insert into check_result_series (tenant_id, endpoint_id, agent_id) select t, e, a from ${keys} order by t, e, a
+        on conflict do nothing returning id, tenant_id as t, endpoint_id as e, agent_id as a)
+      select id, t, e, a, true as created from created
+      union all
+      select s.id, k.t, k.e, k.a, false from ${keys} join check_result_series s on s.tenant_id = k.t and s.endpoint_id = k.e and s.agent_id = k.a`),
+  );
+  // A series a concurrent batch committed after that snapshot (the insert waited for it, then did nothing): read it now.
+  const lost = [...missing].filter(([k]) => !ids.has(k)).map(([, r]) => r);
+  if (lost.length === 0) return ids;
+  note(await tx.execute<SeriesRow>(sql`select s.id, k.t, k.e, k.a, false as created from ${keysOf(lost)} join check_result_series s on s.tenant_id = k.t and s.endpoint_id = k.e and s.agent_id = k.a`));
+  const missed = lost.map(seriesKey).filter((k) => !ids.has(k));
+  if (missed.length > 0) throw new Error(`check result series not found after insert: ${missed.join(', ')}`);
+  return ids;
+}
+
+interface SeriesRow extends Record<string, unknown> {
+  id: number;
+  t: string;
+  e: string;
+  a: string;
+  created: boolean;
+}
+
 /** Returns the ids newly stored. */
-async function insertResults(tx: PgTx, rows: CheckResultRow[]): Promise<string[]> {
+async function insertResults(tx: PgTx, rows: CheckResultRow[], series: ReadonlyMap<string, number>): Promise<string[]> {
   const res = await tx.execute<{ id: string }>(sql`
-    insert into check_results (id, tenant_id, agent_id, endpoint_id, check_type, ts, reachable, latency_ms, result, received_at)
+    insert into check_result_points (series_id, id, check_type, ts, reachable, latency_ms, result, received_at)
     select * from unnest(
-      ${textArray(rows.map((r) => r.id))}::uuid[], ${textArray(rows.map((r) => r.tenantId))}::uuid[], ${textArray(rows.map((r) => r.agentId))}::uuid[],
-      ${textArray(rows.map((r) => r.endpointId))}::uuid[], ${textArray(rows.map((r) => r.checkType))}::text[], ${timeArray(rows.map((r) => r.ts))}::timestamptz[],
+      ${textArray(rows.map((r) => String(series.get(seriesKey(r)))))}::int[], ${textArray(rows.map((r) => r.id))}::uuid[],
+      ${textArray(rows.map((r) => r.checkType))}::text[], ${timeArray(rows.map((r) => r.ts))}::timestamptz[],
       ${textArray(rows.map((r) => (r.reachable ? 't' : 'f')))}::boolean[], ${nullableNumbers(rows.map((r) => r.latencyMs))}::float8[],
       ${textArray(rows.map((r) => JSON.stringify(r.result)))}::jsonb[], ${timeArray(rows.map((r) => r.receivedAt))}::timestamptz[])
     on conflict do nothing

@@ -14,6 +14,7 @@ import type {
   Execution,
   ExecutionState,
   ExecutionStateConflict,
+  PollWork,
   TargetResolution,
 } from '../../domain/command.ts';
 import type { WriteEffects } from '../../domain/event.ts';
@@ -25,6 +26,7 @@ import {
   countsByCommand,
   crossedMaxErrors,
   hasRollout,
+  deferredWhere,
   pollWorkWhere,
   slotFreedBy,
   rolloutAllows,
@@ -261,16 +263,19 @@ export class PgCommandRepository implements CommandRepository {
     });
   }
 
-  agentsWithWork(tenantId: string, now: Date): Promise<string[]> {
+  pollWork(tenantId: string, now: Date): Promise<PollWork> {
     const x = commandExecutions;
-    return this.w.pool.run(async (db) =>
-      (
-        await db
-          .selectDistinct({ agentId: x.agentId })
-          .from(x)
-          .where(pollWorkWhere(x, tenantId, now))
-      ).map((r) => r.agentId),
-    );
+    return this.w.pool.run(async (db) => {
+      const agents = await db
+        .selectDistinct({ agentId: x.agentId })
+        .from(x)
+        .where(pollWorkWhere(x, tenantId, now));
+      const [next] = await db
+        .select({ at: sql<Date | null>`min(${x.notBefore})`.mapWith(x.notBefore) })
+        .from(x)
+        .where(deferredWhere(x, tenantId, now));
+      return { agentIds: agents.map((r) => r.agentId), nextDueAt: next?.at ?? null };
+    });
   }
 
   cancelRequests(tenantId: string, agentId: string): Promise<string[]> {

@@ -10,7 +10,7 @@ import { MINUTE_MS } from '../shared/check-results.ts';
 import { aggregateBuckets } from '../shared/report.ts';
 import { textArray } from './arrays.ts';
 import type { PgPool } from './db.ts';
-import { checkResults, endpointStates } from './schema.ts';
+import { endpointStates } from './schema.ts';
 
 interface BucketRow extends Record<string, unknown> {
   b: string | number;
@@ -33,7 +33,9 @@ export class PgResultRepository implements ResultRepository {
 
   existingIds(tenantId: string, ids: readonly string[]): Promise<Set<string>> {
     return this.pool.run(async (db) => {
-      const rows = await db.execute<{ id: string }>(sql`select id from check_results where tenant_id = ${tenantId} and id = any(${textArray(ids)}::uuid[])`);
+      const rows = await db.execute<{ id: string }>(
+        sql`select p.id from check_result_points p join check_result_series s on s.id = p.series_id where p.id = any(${textArray(ids)}::uuid[]) and s.tenant_id = ${tenantId}`,
+      );
       return new Set(rows.map((r) => r.id));
     });
   }
@@ -79,9 +81,9 @@ export class PgResultRepository implements ResultRepository {
           percentile_disc(0.5) within group (order by latency_ms) filter (${ok}) as p50,
           percentile_disc(0.95) within group (order by latency_ms) filter (${ok}) as p95,
           max(latency_ms) filter (${ok}) as max
-        from ${checkResults}
-        where endpoint_id = any(${textArray(q.endpointIds)}::uuid[]) and ts >= ${q.from.toISOString()}::timestamptz and ts < ${q.to.toISOString()}::timestamptz
-          and tenant_id = ${q.tenantId}${agent}
+        from check_result_points
+        where series_id in (select id from check_result_series where tenant_id = ${q.tenantId} and endpoint_id = any(${textArray(q.endpointIds)}::uuid[])${agent})
+          and ts >= ${q.from.toISOString()}::timestamptz and ts < ${q.to.toISOString()}::timestamptz
         group by 1 order by 1`);
       return rows.map((r) => ({
         ts: new Date(Number(r.b) * q.stepMs),
@@ -93,5 +95,36 @@ export class PgResultRepository implements ResultRepository {
         latencyMaxMs: num(r.max),
       }));
     });
+  }
+
+  async prune(before: Date, batch: number): Promise<number> {
+    const at = before.toISOString();
+    let deleted = 0;
+    for (;;) {
+      // Series first: the (series, ts) index then finds each series' old rows without scanning the table.
+      const n = await this.pool.run(
+        async (db) =>
+          (
+            await db.execute(sql`
+            delete from check_result_points where ctid = any(array(
+              select p.ctid from check_result_series s join check_result_points p on p.series_id = s.id and p.ts < ${at}::timestamptz limit ${batch}))`)
+          ).count,
+      );
+      deleted += n;
+      if (n < batch) break;
+    }
+    for (;;) {
+      const n = await this.pool.run(
+        async (db) =>
+          (
+            await db.execute(sql`
+            delete from check_result_minutes where ctid = any(array(
+              select m.ctid from (select distinct endpoint_id from check_result_series) e join check_result_minutes m on m.endpoint_id = e.endpoint_id and m.minute < ${at}::timestamptz
+              limit ${batch}))`)
+          ).count,
+      );
+      if (n < batch) break;
+    }
+    return deleted;
   }
 }

@@ -19,6 +19,33 @@ export function storedPerItem(items: readonly IngestItem[], storedIds: ReadonlyS
   });
 }
 
+/** The key of a result's series (tenant, endpoint id as reported, agent). */
+export const seriesKey = (r: { tenantId: string; endpointId: string; agentId: string }): string => `${r.tenantId}/${r.endpointId}/${r.agentId}`;
+
+/**
+ * Series ids known to be committed, so a write asks the database only for series it has not seen. An id a
+ * write creates is not added (its transaction may still roll back); the next write that meets the series
+ * reads it back committed. Series rows are never deleted, so a cached id stays right; the map is emptied
+ * when it grows past `limit` entries.
+ */
+export class SeriesCache {
+  private readonly ids = new Map<string, number>();
+  private readonly limit: number;
+
+  constructor(limit = 200_000) {
+    this.limit = limit;
+  }
+
+  get(key: string): number | undefined {
+    return this.ids.get(key);
+  }
+
+  committed(key: string, id: number): void {
+    if (this.ids.size >= this.limit) this.ids.clear();
+    this.ids.set(key, id);
+  }
+}
+
 /** An endpoint id as some agent of a tenant reported it: the row an agent-local endpoint starts from. */
 export interface ReportedEndpoint {
   tenantId: string;

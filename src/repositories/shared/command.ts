@@ -54,6 +54,11 @@ export function pollWorkWhere(x: ExecutionTable, tenantId: string, now: Date): S
   );
 }
 
+/** Pending, unexpired executions of the tenant whose `notBefore` is still ahead of `now` (their earliest is when parked polls must look again). */
+export function deferredWhere(x: ExecutionTable, tenantId: string, now: Date): SQL | undefined {
+  return and(eq(x.tenantId, tenantId), eq(x.state, 'pending'), gt(x.notBefore, now), gt(x.expiresAt, now));
+}
+
 /** The columns counted per command and state. */
 export function countsWhere(x: ExecutionTable, tenantId: string, commandIds: string[]): SQL | undefined {
   return and(eq(x.tenantId, tenantId), inArray(x.commandId, commandIds));

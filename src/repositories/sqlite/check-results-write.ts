@@ -1,13 +1,13 @@
 /**
  * The check-result part of the SQLite ingestion write, inside the batch's immediate transaction: results
- * (skipping ids already stored) and their per-minute rollups, agent-local endpoints for ids the tenant does not know, the current
+ * (skipping ids already stored) under their series' integer id (created on first sight) and their per-minute rollups, agent-local endpoints for ids the tenant does not know, the current
  * state per agent + endpoint and the reachability events. Statements are prepared once (hot path).
  */
 import type Database from 'better-sqlite3';
 import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domain/check-result.ts';
 import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
-import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, storedPerItem } from '../shared/check-results.ts';
+import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, SeriesCache, seriesKey, storedPerItem } from '../shared/check-results.ts';
 
 interface StateRow {
   tenant_id: string;
@@ -20,19 +20,23 @@ interface StateRow {
 }
 
 export class SqliteCheckResultWriter {
-  private readonly insertResult: Database.Statement<[string, string, string, string, string, number, number, number | null, string, number]>;
+  private readonly insertResult: Database.Statement<[number, number, string, string, number, number | null, string, number]>;
+  private readonly selectSeries: Database.Statement<[string, string, string], { id: number }>;
+  private readonly insertSeries: Database.Statement<[string, string, string]>;
+  private readonly series = new SeriesCache();
   private readonly insertLocalEndpoint: Database.Statement<[string, string, string, string, string | null, string, number, number]>;
   private readonly selectState: Database.Statement<[string, string], StateRow>;
   private readonly upsertState: Database.Statement<[string, string, string, number, number | null, string, string, number, number]>;
   private readonly linkOf: Database.Statement<[string, string], { linked: string | null }>;
-  private readonly selectMinute: Database.Statement<[string, number, string], { latencies: Buffer }>;
   private readonly upsertMinute: Database.Statement<[string, string, number, string, number, number, Buffer]>;
 
   constructor(client: Database.Database) {
     this.insertResult = client.prepare(
-      `insert into check_results (id, tenant_id, agent_id, endpoint_id, check_type, ts, reachable, latency_ms, result, received_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
+      `insert into check_result_points (series_id, ts, id, check_type, reachable, latency_ms, result, received_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
     );
+    this.selectSeries = client.prepare('select id from check_result_series where tenant_id = ? and endpoint_id = ? and agent_id = ?');
+    this.insertSeries = client.prepare('insert into check_result_series (tenant_id, endpoint_id, agent_id) values (?, ?, ?)');
     this.insertLocalEndpoint = client.prepare(
       `insert into monitored_endpoints (tenant_id, id, name, address, check_type, port, interval_sec, timeout_sec, tags, enabled,
          assigned_agent_ids, assigned_section_id, assigned_tags, origin, reported_by, linked_endpoint_id, version, created_at, updated_at)
@@ -46,11 +50,11 @@ export class SqliteCheckResultWriter {
          check_type = excluded.check_type, result_id = excluded.result_id, checked_at = excluded.checked_at, changed_at = excluded.changed_at`,
     );
     this.linkOf = client.prepare('select linked_endpoint_id as linked from monitored_endpoints where tenant_id = ? and id = ?');
-    this.selectMinute = client.prepare('select latencies from check_result_minutes where endpoint_id = ? and minute = ? and agent_id = ?');
-    // Latencies are appended in code (SQLite's || would turn the blobs into text).
+    // One statement per key: || concatenates the bytes (as text, unchanged in a UTF-8 database) and the cast keeps them a blob.
     this.upsertMinute = client.prepare(
       `insert into check_result_minutes (tenant_id, endpoint_id, minute, agent_id, checks, successes, latencies) values (?, ?, ?, ?, ?, ?, ?)
-       on conflict (endpoint_id, minute, agent_id) do update set checks = checks + excluded.checks, successes = successes + excluded.successes, latencies = excluded.latencies`,
+       on conflict (endpoint_id, minute, agent_id) do update set checks = checks + excluded.checks, successes = successes + excluded.successes,
+         latencies = cast(latencies || excluded.latencies as blob)`,
     );
   }
 
@@ -59,14 +63,14 @@ export class SqliteCheckResultWriter {
     const results = resultsOf(items);
     if (results.length === 0) return { written: 0, perItem: [], events: [] };
     const stored: CheckResultRow[] = [];
+    const created = new Map<string, number>();
     for (const r of results) {
-      const { changes } = this.insertResult.run(r.id, r.tenantId, r.agentId, r.endpointId, r.checkType, r.ts.getTime(), r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
+      const series = this.seriesId(r, created);
+      const { changes } = this.insertResult.run(series, r.ts.getTime(), r.id, r.checkType, r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
       if (changes > 0) stored.push(r);
     }
     for (const m of minuteRollups(stored)) {
-      const previous = this.selectMinute.get(m.endpointId, m.minute.getTime(), m.agentId)?.latencies;
-      const latencies = previous ? Buffer.concat([previous, m.latencies]) : m.latencies;
-      this.upsertMinute.run(m.tenantId, m.endpointId, m.minute.getTime(), m.agentId, m.checks, m.successes, latencies);
+      this.upsertMinute.run(m.tenantId, m.endpointId, m.minute.getTime(), m.agentId, m.checks, m.successes, m.latencies);
     }
     for (const e of reportedEndpoints(results)) {
       const name = localEndpointName(e.endpointId);
@@ -85,6 +89,21 @@ export class SqliteCheckResultWriter {
       if (event) events.push(event);
     }
     return { written: stored.length, perItem: storedPerItem(items, new Set(stored.map((r) => r.id))), events };
+  }
+
+  /** The series id of the result: cached, committed in the database, or created now (`created`: by this write, not cached yet). */
+  private seriesId(r: CheckResultRow, created: Map<string, number>): number {
+    const key = seriesKey(r);
+    const known = this.series.get(key) ?? created.get(key);
+    if (known !== undefined) return known;
+    const row = this.selectSeries.get(r.tenantId, r.endpointId, r.agentId);
+    if (row) {
+      this.series.committed(key, row.id);
+      return row.id;
+    }
+    const id = Number(this.insertSeries.run(r.tenantId, r.endpointId, r.agentId).lastInsertRowid);
+    created.set(key, id);
+    return id;
   }
 }
 

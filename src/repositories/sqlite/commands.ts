@@ -14,6 +14,7 @@ import type {
   Execution,
   ExecutionState,
   ExecutionStateConflict,
+  PollWork,
   TargetResolution,
 } from '../../domain/command.ts';
 import type { WriteEffects } from '../../domain/event.ts';
@@ -25,6 +26,7 @@ import {
   countsByCommand,
   crossedMaxErrors,
   hasRollout,
+  deferredWhere,
   pollWorkWhere,
   slotFreedBy,
   rolloutAllows,
@@ -260,14 +262,19 @@ export class SqliteCommandRepository implements CommandRepository {
     });
   }
 
-  async agentsWithWork(tenantId: string, now: Date): Promise<string[]> {
+  async pollWork(tenantId: string, now: Date): Promise<PollWork> {
     const x = commandExecutions;
-    return this.w.db
+    const agents = this.w.db
       .selectDistinct({ agentId: x.agentId })
       .from(x)
       .where(pollWorkWhere(x, tenantId, now))
-      .all()
-      .map((r) => r.agentId);
+      .all();
+    const next = this.w.db
+      .select({ at: sql<Date | null>`min(${x.notBefore})`.mapWith(x.notBefore) })
+      .from(x)
+      .where(deferredWhere(x, tenantId, now))
+      .get();
+    return { agentIds: agents.map((r) => r.agentId), nextDueAt: next?.at ?? null };
   }
 
   async cancelRequests(tenantId: string, agentId: string): Promise<string[]> {

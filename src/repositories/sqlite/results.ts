@@ -1,7 +1,7 @@
 /**
  * Check-result reads on SQLite. SQLite has no percentile function: reports aggregate in code, from the
  * per-minute rollups when the range is minute-aligned (buckets always are), else from the result rows
- * read in raw mode from the covering (endpoint, ts, …) index.
+ * read in raw mode from the covering (series, ts, …) index of the endpoints' series.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
@@ -10,7 +10,7 @@ import { chunks } from '../shared/ingest.ts';
 import { aggregateMinutes, aggregateReport } from '../shared/report.ts';
 import { MINUTE_MS } from '../shared/check-results.ts';
 import type { SqliteDb } from './db.ts';
-import { checkResults, endpointStates } from './schema.ts';
+import { checkResultPoints, checkResultSeries, endpointStates } from './schema.ts';
 
 export class SqliteResultRepository implements ResultRepository {
   private readonly db: SqliteDb;
@@ -23,9 +23,10 @@ export class SqliteResultRepository implements ResultRepository {
     const found = new Set<string>();
     for (const part of chunks(ids, 500)) {
       const rows = this.db
-        .select({ id: checkResults.id })
-        .from(checkResults)
-        .where(and(eq(checkResults.tenantId, tenantId), inArray(checkResults.id, part)))
+        .select({ id: checkResultPoints.id })
+        .from(checkResultPoints)
+        .innerJoin(checkResultSeries, eq(checkResultSeries.id, checkResultPoints.seriesId))
+        .where(and(inArray(checkResultPoints.id, part), eq(checkResultSeries.tenantId, tenantId)))
         .all();
       for (const r of rows) found.add(r.id);
     }
@@ -58,12 +59,34 @@ export class SqliteResultRepository implements ResultRepository {
     }
     const stmt = this.db.$client
       .prepare<unknown[], [number, number, number | null]>(
-        `select ts, reachable, latency_ms from check_results indexed by check_results_endpoint_ts_idx
-         where endpoint_id in (${marks}) and ts >= ? and ts < ? and tenant_id = ?${agent}`,
+        `select ts, reachable, latency_ms from check_result_points indexed by check_result_points_series_ts_idx
+         where series_id in (select id from check_result_series where tenant_id = ? and endpoint_id in (${marks})${agent}) and ts >= ? and ts < ?`,
       )
       .raw(true);
-    const params: unknown[] = [...q.endpointIds, q.from.getTime(), q.to.getTime(), q.tenantId];
+    const params: unknown[] = [q.tenantId, ...q.endpointIds];
     if (q.agentId) params.push(q.agentId);
+    params.push(q.from.getTime(), q.to.getTime());
     return aggregateReport(stmt.all(...params), q.stepMs);
+  }
+
+  async prune(before: Date, batch: number): Promise<number> {
+    const client = this.db.$client;
+    // Series first: the (series, ts) index then finds each series' old rows without scanning the table.
+    const results = client.prepare(
+      `delete from check_result_points where rowid in (
+         select p.rowid from check_result_series s join check_result_points p on p.series_id = s.id and p.ts < ? limit ?)`,
+    );
+    const minutes = client.prepare(
+      `delete from check_result_minutes where rowid in (
+         select m.rowid from (select distinct endpoint_id from check_result_series) e join check_result_minutes m on m.endpoint_id = e.endpoint_id and m.minute < ? limit ?)`,
+    );
+    let deleted = 0;
+    for (;;) {
+      const { changes } = results.run(before.getTime(), batch);
+      deleted += changes;
+      if (changes < batch) break;
+    }
+    while (minutes.run(before.getTime(), batch).changes >= batch);
+    return deleted;
   }
 }

@@ -338,25 +338,39 @@ export const monitoredEndpoints = sqliteTable(
 );
 
 /**
- * Check results, one row per result id (the agent's UUIDv7: a re-sent result is stored once). The
- * (endpoint, ts) index covers the report's columns so that a report reads the index only. No foreign
- * keys: results of deleted agents or endpoints are left to retention.
+ * A series of check results: one agent's results for one endpoint id (as the agent reported it) in a
+ * tenant. Result rows carry its small integer id instead of three UUIDs, which keeps them and their index
+ * narrow (the ingest write's cost is mostly index pages).
  */
-export const checkResults = sqliteTable(
-  'check_results',
+export const checkResultSeries = sqliteTable(
+  'check_result_series',
   {
-    id: text('id').primaryKey(),
+    id: integer('id').primaryKey(),
     tenantId: text('tenant_id').notNull(),
-    agentId: text('agent_id').notNull(),
     endpointId: text('endpoint_id').notNull(),
-    checkType: text('check_type', { enum: ['ping', 'traceroute', 'tcpconnect', 'udpconnect', 'httpget', 'plugin'] }).notNull(),
+    agentId: text('agent_id').notNull(),
+  },
+  (t) => [uniqueIndex('check_result_series_key_idx').on(t.tenantId, t.endpointId, t.agentId)],
+);
+
+/**
+ * Check results, one row per result id (the agent's UUIDv7: a re-sent result is stored once), in a series.
+ * The (series, ts) index covers the report's columns, so a report over raw rows reads the index only. No
+ * foreign keys: results of deleted agents or endpoints are left to retention.
+ */
+export const checkResultPoints = sqliteTable(
+  'check_result_points',
+  {
+    seriesId: integer('series_id').notNull(),
     ts: time('ts').notNull(),
+    id: text('id').notNull(),
+    checkType: text('check_type', { enum: ['ping', 'traceroute', 'tcpconnect', 'udpconnect', 'httpget', 'plugin'] }).notNull(),
     reachable: integer('reachable', { mode: 'boolean' }).notNull(),
     latencyMs: real('latency_ms'),
     result: text('result', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     receivedAt: time('received_at').notNull(),
   },
-  (t) => [index('check_results_endpoint_ts_idx').on(t.endpointId, t.ts, t.tenantId, t.agentId, t.reachable, t.latencyMs)],
+  (t) => [uniqueIndex('check_result_points_id_idx').on(t.id), index('check_result_points_series_ts_idx').on(t.seriesId, t.ts, t.reachable, t.latencyMs)],
 );
 
 /** The newest result per agent and endpoint (replaced only by a newer one): endpoint status reads this. */

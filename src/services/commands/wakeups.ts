@@ -6,16 +6,26 @@
  * those of them parked here are woken. Without it every parked poll of the tenant ran its own delivery query
  * on every command (10,000 queries for a command to one agent). Checks of a tenant do not overlap: a
  * commit arriving during one runs another after it, so nothing committed after a check began is missed.
+ *
+ * A command deferred by `notBefore` commits nothing when it becomes due, so each check also learns when the
+ * tenant's next deferred execution is due and sets one timer per tenant that checks again then. The first
+ * poll a tenant parks on this instance runs a check too, since commits seen while nobody was parked here
+ * (or before this process started) set no timer; that check only sets the timer and wakes nobody (the poll
+ * looks for itself, and an agent held back by a rollout limit would otherwise wake itself again and again).
  * Lives as long as the process.
  */
+import type { PollWork } from '../../domain/command.ts';
 import type { CommittedEvents } from '../../domain/event.ts';
 import type { EventFeed } from '../events/feed.ts';
 import { EventNotifier, type Waiter } from '../events/notifier.ts';
 
 const WAKING_TYPES: ReadonlySet<string> = new Set(['command_created', 'command_cancelled', 'command_rollout_slot_freed']);
 
-/** Agents of the tenant that a poll would now give an execution or a cancel request (any instance's view of the database). */
-export type AgentsWithWork = (tenantId: string, now: Date) => Promise<string[]>;
+/** Agents of the tenant that a poll would now give an execution or a cancel request, and when the next deferred one is due (any instance's view of the database). */
+export type PollWorkOf = (tenantId: string, now: Date) => Promise<PollWork>;
+
+/** Longest a due timer waits before checking again (a timer's own limit is ~24.8 days; a check resets it anyway). */
+const MAX_DUE_DELAY_MS = 3_600_000;
 
 export class CommandWakeups {
   // Keyed by agent id (ids are unique across tenants); offsets do not matter here, so every waiter waits "after 0".
@@ -24,13 +34,22 @@ export class CommandWakeups {
   private readonly parked = new Map<string, Map<string, number>>();
   /** Tenants with a check under way; true when another commit asked for one meanwhile. */
   private readonly checking = new Map<string, boolean>();
-  private readonly agentsWithWork: AgentsWithWork;
+  /** Per tenant with parked polls: the timer that checks again when its next deferred execution is due. */
+  private readonly dueTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly pollWork: PollWorkOf;
 
-  /** Subscribes to the feed's commits and ends every wait on `shutdown`. */
-  constructor(feed: EventFeed, shutdown: AbortSignal, agentsWithWork: AgentsWithWork) {
-    this.agentsWithWork = agentsWithWork;
+  /** Subscribes to the feed's commits and ends every wait (and due timer) on `shutdown`. */
+  constructor(feed: EventFeed, shutdown: AbortSignal, pollWork: PollWorkOf) {
+    this.pollWork = pollWork;
     feed.onCommit((c) => this.observe(c));
-    shutdown.addEventListener('abort', () => this.notifier.close(), { once: true });
+    shutdown.addEventListener(
+      'abort',
+      () => {
+        this.notifier.close();
+        for (const tenantId of [...this.dueTimers.keys()]) this.clearDue(tenantId);
+      },
+      { once: true },
+    );
   }
 
   /** Pollers parked now (for the metrics gauge). */
@@ -41,6 +60,7 @@ export class CommandWakeups {
   wait(tenantId: string, agentId: string, timeoutMs: number): Waiter {
     const waiter = this.notifier.wait(agentId, 0, timeoutMs);
     let agents = this.parked.get(tenantId);
+    const first = !agents;
     if (!agents) {
       agents = new Map();
       this.parked.set(tenantId, agents);
@@ -51,8 +71,12 @@ export class CommandWakeups {
       const n = (tenantAgents.get(agentId) ?? 1) - 1;
       if (n > 0) tenantAgents.set(agentId, n);
       else tenantAgents.delete(agentId);
-      if (tenantAgents.size === 0 && this.parked.get(tenantId) === tenantAgents) this.parked.delete(tenantId);
+      if (tenantAgents.size === 0 && this.parked.get(tenantId) === tenantAgents) {
+        this.parked.delete(tenantId);
+        this.clearDue(tenantId);
+      }
     });
+    if (first) this.check(tenantId, false);
     return waiter;
   }
 
@@ -60,21 +84,23 @@ export class CommandWakeups {
     if (!c.types || c.types.some((t) => WAKING_TYPES.has(t))) this.check(c.tenantId);
   }
 
-  private check(tenantId: string): void {
+  /** `wake` false: only learn when the next deferred execution is due (a check under way will tell that too). */
+  private check(tenantId: string, wake = true): void {
     if (!this.parked.has(tenantId)) return;
     if (this.checking.has(tenantId)) {
-      this.checking.set(tenantId, true);
+      if (wake) this.checking.set(tenantId, true);
       return;
     }
     this.checking.set(tenantId, false);
-    this.agentsWithWork(tenantId, new Date())
+    this.pollWork(tenantId, new Date())
       .then(
-        (ids) => {
-          for (const id of ids) this.notifier.committed(id, 1);
+        ({ agentIds, nextDueAt }) => {
+          if (wake) for (const id of agentIds) this.notifier.committed(id, 1);
+          this.scheduleDue(tenantId, nextDueAt);
         },
         // The check failed (database hiccup): every parked poll of the tenant looks for itself.
         () => {
-          for (const id of this.parked.get(tenantId)?.keys() ?? []) this.notifier.committed(id, 1);
+          if (wake) for (const id of this.parked.get(tenantId)?.keys() ?? []) this.notifier.committed(id, 1);
         },
       )
       .finally(() => {
@@ -82,5 +108,32 @@ export class CommandWakeups {
         this.checking.delete(tenantId);
         if (again) this.check(tenantId);
       });
+  }
+
+  /** Checks the tenant again at `at` (the earliest deferred execution), replacing the timer set for another time. */
+  private scheduleDue(tenantId: string, at: Date | null): void {
+    if (!this.parked.has(tenantId) || at === null) {
+      this.clearDue(tenantId);
+      return;
+    }
+    const due = at.getTime();
+    if (this.dueTimers.get(tenantId)?.at === due) return;
+    this.clearDue(tenantId);
+    const timer = setTimeout(
+      () => {
+        this.dueTimers.delete(tenantId);
+        this.check(tenantId);
+      },
+      Math.min(Math.max(due - Date.now(), 0), MAX_DUE_DELAY_MS),
+    );
+    timer.unref();
+    this.dueTimers.set(tenantId, { at: due, timer });
+  }
+
+  private clearDue(tenantId: string): void {
+    const due = this.dueTimers.get(tenantId);
+    if (!due) return;
+    clearTimeout(due.timer);
+    this.dueTimers.delete(tenantId);
   }
 }

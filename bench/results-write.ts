@@ -1,0 +1,83 @@
+/**
+ * The check-result write alone, in process: `node bench/results-write.ts [--batches 2000] [--per-commit 4] [--db postgres]`
+ * (SQLite in a temp dir, or a throwaway Postgres cluster; Postgres time includes the server's own CPU, not counted here).
+ * Writes Smotra-shaped ping batches (100 results, five endpoints, one agent each, fresh UUIDv7 ids) through
+ * the ingest repository, `--per-commit` requests per transaction as the group commit does under load, and
+ * prints the time per 100-result request (the cost the HTTP bench sees behind the event loop) and the
+ * process CPU time per request (steadier than wall time on a busy machine).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { uuidv7 } from 'uuidv7';
+import type { CheckResultRow } from '../src/domain/check-result.ts';
+import type { IngestItem } from '../src/domain/ingest.ts';
+import postgres from 'postgres';
+import { openRepositories } from '../src/repositories/index.ts';
+import { startPostgres } from './infra.ts';
+import { stopAll } from './processes.ts';
+
+const { values: args } = parseArgs({
+  options: { batches: { type: 'string', default: '2000' }, 'per-commit': { type: 'string', default: '4' }, agents: { type: 'string', default: '200' }, db: { type: 'string', default: 'sqlite' } },
+});
+const batches = Number(args.batches);
+const perCommit = Number(args['per-commit']);
+const agentCount = Number(args.agents);
+
+const dir = mkdtempSync(join(tmpdir(), 'agentry-results-write-'));
+const url = args.db === 'postgres' ? await startPostgres() : `sqlite:${join(dir, 'bench.db')}`;
+const repos = await openRepositories({ url, poolSize: 4, busyTimeoutMs: 5000 });
+const tenantId = uuidv7();
+if (args.db === 'postgres') {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql`insert into tenants (id, name, created_at) values (${tenantId}, 'bench', now())`;
+  await sql.end();
+} else {
+  const side = new Database(join(dir, 'bench.db'));
+  side.prepare('insert into tenants (id, name, created_at) values (?, ?, ?)').run(tenantId, 'bench', Date.now());
+  side.close();
+}
+const agents = Array.from({ length: agentCount }, () => uuidv7());
+const endpoints = Array.from({ length: 5 }, () => uuidv7());
+const t0 = Date.now() - 3_600_000;
+
+function item(i: number): IngestItem {
+  const agentId = agents[i % agentCount]!;
+  const receivedAt = new Date();
+  const results: CheckResultRow[] = [];
+  for (let r = 0; r < 100; r++) {
+    const latency = ((i * 7919 + r * 104729) % 20_000) / 100;
+    results.push({
+      id: uuidv7(),
+      tenantId,
+      agentId,
+      endpointId: endpoints[r % 5]!,
+      checkType: 'ping',
+      ts: new Date(t0 + r * 10 + Math.floor(i / agentCount) * 1000),
+      reachable: true,
+      latencyMs: latency,
+      result: { resolved_ip: '192.0.2.1', successes: 1, failures: 0, success_latencies: [latency], error_details: null },
+      receivedAt,
+    });
+  }
+  return { tenantId, agentId, receivedAt, samples: [], inventory: null, results };
+}
+
+const diff = () => null;
+const items = Array.from({ length: batches }, (_, i) => item(i));
+// Warm-up: prepares statements and grows the file a little.
+for (let i = 0; i < 50; i += perCommit) await repos.ingest.writeBatch(items.slice(i, i + perCommit), diff);
+const started = performance.now();
+const cpu0 = process.cpuUsage();
+for (let i = 50; i < batches; i += perCommit) await repos.ingest.writeBatch(items.slice(i, i + perCommit), diff);
+const elapsed = performance.now() - started;
+const cpu = process.cpuUsage(cpu0);
+const requests = batches - 50;
+console.log(
+  `${requests} requests of 100 results, ${perCommit} per commit: ${((elapsed / requests) * 1000).toFixed(0)} µs per request (CPU ${((cpu.user + cpu.system) / requests).toFixed(0)} µs), ${Math.round((requests * 100) / (elapsed / 1000))} results/s`,
+);
+await repos.close();
+await stopAll();
+rmSync(dir, { recursive: true, force: true });
