@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { enrollAgent, enrollmentSecret, heartbeatBody } from '../factories/agents-http.ts';
-import { dialects, startTestServer } from '../helpers/server.ts';
+import { dialects, freshDatabaseUrl, startTestServer } from '../helpers/server.ts';
 
 /** Every metric the operations kit (dashboards, alert rules) relies on, beyond the HTTP and process ones. */
 const OPERATOR_METRICS = [
@@ -143,5 +143,33 @@ describe.runIf(inject('pgUrl') !== null && inject('natsUrl') !== null)('operator
       (m) => m.get('') === 0,
     );
     expect(drained.get('')).toBe(0);
+  });
+});
+
+describe.runIf(inject('pgUrl') !== null && inject('natsUrl') !== null)('agent presence across two instances', () => {
+  const servers: Awaited<ReturnType<typeof startTestServer>>[] = [];
+  afterAll(async () => {
+    for (const s of servers.reverse()) await s.close();
+  });
+
+  it('follows an agent that beats on the other instance (through the NATS fan-out, no scrape-time query)', async () => {
+    const natsUrl = inject('natsUrl')!;
+    const db = await freshDatabaseUrl('postgres');
+    const a = await startTestServer({ databaseUrl: db.url, config: (c) => (c.nats.url = natsUrl) });
+    servers.push(a);
+    const b = await startTestServer({ databaseUrl: db.url, adminToken: a.adminToken, config: (c) => (c.nats.url = natsUrl) });
+    servers.push(b);
+    const agent = await enrollAgent(a.client, await enrollmentSecret(a.client));
+    const res = await fetch(`${a.url}/api/v1/agent/${agent.agentId}/heartbeat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-agent-api-key': agent.apiKey },
+      body: JSON.stringify(heartbeatBody),
+    });
+    expect(res.status).toBe(204);
+    const onB = await eventually(
+      () => samples(b.url, 'agents_online'),
+      (m) => [...m.values()].includes(1),
+    );
+    expect([...onB.values()]).toContain(1);
   });
 });
