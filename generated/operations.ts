@@ -225,7 +225,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": true,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -248,7 +248,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -273,7 +273,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -321,7 +321,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -346,7 +346,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -371,7 +371,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -396,7 +396,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -421,7 +421,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": false,
     "bodyContentTypes": []
   },

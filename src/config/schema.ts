@@ -65,6 +65,11 @@ export interface Config {
     pollIntervalSec: number;
     /** Longest a compiled configuration (and a verified key on its route) is kept in memory; events drop them at once. */
     configurationCacheSec: number;
+    /**
+     * Longest a verified agent key is trusted while this instance may not hear of other instances' revocations
+     * (NATS disconnected, or Postgres without NATS); otherwise `configurationCacheSec` bounds it.
+     */
+    keyCacheFallbackSec: number;
   };
   idempotency: {
     /** How long an Idempotency-Key and its response are kept. */
@@ -161,7 +166,16 @@ export const defaultConfig: Config = {
   log: { level: 'info', requests: true },
   auth: { cacheTtlMs: 10_000, lastUsedWriteIntervalMs: 60_000 },
   events: { retentionHours: 24 * 7, retentionMaxPerTenant: 1_000_000, pruneIntervalSec: 60, sseHeartbeatSec: 15 },
-  agents: { heartbeatWriteIntervalSec: 30, offlineAfterSec: 900, offlineCheckIntervalSec: 30, keyRotationGraceSec: 300, claimExpiryHours: 24, pollIntervalSec: 60, configurationCacheSec: 300 },
+  agents: {
+    heartbeatWriteIntervalSec: 30,
+    offlineAfterSec: 900,
+    offlineCheckIntervalSec: 30,
+    keyRotationGraceSec: 300,
+    claimExpiryHours: 24,
+    pollIntervalSec: 60,
+    configurationCacheSec: 300,
+    keyCacheFallbackSec: 5,
+  },
   idempotency: { ttlHours: 24, lockTimeoutSec: 60, pruneIntervalSec: 300 },
   ingest: {
     maxBatchSize: 1000,
@@ -268,6 +282,7 @@ export const configSchema = {
         claimExpiryHours: positiveInt,
         pollIntervalSec: positiveInt,
         configurationCacheSec: positiveInt,
+        keyCacheFallbackSec: positiveInt,
       },
     },
     idempotency: {

@@ -192,20 +192,21 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
       expect((await suite.repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_deleted', a.id]]);
     });
 
-    it('records heartbeats, and flips an agent online with its effects', async () => {
+    it('flips an offline agent online with its effects, then writes heartbeats in place', async () => {
       const t = await tenant();
       const a = await agent(t.id);
       const first = new Date('2030-03-03T03:03:03.003Z');
-      await suite.repos.agents.recordHeartbeat(a.id, first, { load: [0.1, 0.2], ok: true }, null);
+      const online = (before: { lastSeenAt: Date | null }) => ({ events: [{ ...event(t.id, 'agent_online', a.id, first), data: { lastSeenAt: before.lastSeenAt } }] });
+      expect(await suite.repos.agents.recordHeartbeat(a.id, first, { load: [0.1, 0.2], ok: true }, online)).toBe('online');
       let found = await suite.repos.agents.findById(t.id, a.id);
-      expect(found).toMatchObject({ lastSeenAt: first, latestHeartbeat: { load: [0.1, 0.2], ok: true }, online: false, onlineChangedAt: null, version: 1 });
-      expect(await suite.repos.events.bounds(t.id)).toEqual({ oldest: null, latest: 0 });
+      expect(found).toMatchObject({ lastSeenAt: first, latestHeartbeat: { load: [0.1, 0.2], ok: true }, online: true, onlineChangedAt: first, version: 1 });
+      expect((await suite.repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId, e.data])).toEqual([['agent_online', a.id, { lastSeenAt: null }]]);
 
       const second = new Date(first.getTime() + 30_000);
-      await suite.repos.agents.recordHeartbeat(a.id, second, { n: 2 }, { events: [event(t.id, 'agent_online', a.id, second)] });
+      expect(await suite.repos.agents.recordHeartbeat(a.id, second, { n: 2 }, online)).toBe('written');
       found = await suite.repos.agents.findById(t.id, a.id);
-      expect(found).toMatchObject({ lastSeenAt: second, latestHeartbeat: { n: 2 }, online: true, onlineChangedAt: second, version: 1 });
-      expect((await suite.repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([['agent_online', a.id]]);
+      expect(found).toMatchObject({ lastSeenAt: second, latestHeartbeat: { n: 2 }, online: true, onlineChangedAt: first, version: 1 });
+      expect(await suite.repos.events.bounds(t.id)).toEqual({ oldest: 1, latest: 1 });
     });
 
     it('saves the latest status report', async () => {

@@ -24,8 +24,11 @@ export interface AgentRepository {
     expectedVersion?: number,
   ): Promise<Done<AgentRecord> | NotFound | VersionConflict>;
   delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects): Promise<Done | NotFound>;
-  /** Heartbeat write (coalesced by the caller). `online` flips it back online, with its effects. */
-  recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: WriteEffects | null): Promise<void>;
+  /**
+   * Heartbeat write (coalesced by the caller). An online agent's row is updated in one statement; an
+   * offline one is flipped back online in a transaction with `comingOnline(before)`'s effects ('online').
+   */
+  recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: (before: AgentRecord) => WriteEffects): Promise<'written' | 'online'>;
   saveStatus(id: string, status: Record<string, unknown>, at: Date): Promise<void>;
   /** Marks agents silent since before `cutoff` offline (at most `limit`), with effects per agent. Returns them. */
   markOffline(cutoff: Date, at: Date, limit: number, effects: (agent: AgentRecord) => WriteEffects): Promise<AgentRecord[]>;

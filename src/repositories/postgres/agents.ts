@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
@@ -83,14 +83,22 @@ export class PgAgentRepository implements AgentRepository {
     });
   }
 
-  async recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: WriteEffects | null): Promise<void> {
-    if (!comingOnline) {
-      await this.w.pool.run((db) => db.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat }).where(eq(agents.id, id)));
-      return;
-    }
-    await this.w.transaction(async (tx, apply) => {
+  async recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: (before: AgentRecord) => WriteEffects): Promise<'written' | 'online'> {
+    const updated = await this.w.pool.run((db) =>
+      db
+        .update(agents)
+        .set({ lastSeenAt: at, latestHeartbeat: heartbeat })
+        .where(and(eq(agents.id, id), eq(agents.online, true)))
+        .returning({ id: agents.id }),
+    );
+    if (updated.length > 0) return 'written';
+    return this.w.transaction(async (tx, apply) => {
+      const [before] = await tx.select().from(agents).where(eq(agents.id, id)).for('update');
       await tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id));
-      await apply(comingOnline);
+      // Deleted meanwhile, or brought online by another request: nothing to announce.
+      if (!before || before.online) return 'written';
+      await apply(comingOnline(before));
+      return 'online';
     });
   }
 

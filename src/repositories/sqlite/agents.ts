@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
@@ -79,15 +79,23 @@ export class SqliteAgentRepository implements AgentRepository {
     });
   }
 
-  async recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: WriteEffects | null): Promise<void> {
-    if (!comingOnline) {
-      this.w.db.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat }).where(eq(agents.id, id)).run();
-      return;
-    }
-    this.w.transaction((tx, apply) => {
+  async recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: (before: AgentRecord) => WriteEffects): Promise<'written' | 'online'> {
+    if (
+      this.w.db
+        .update(agents)
+        .set({ lastSeenAt: at, latestHeartbeat: heartbeat })
+        .where(and(eq(agents.id, id), eq(agents.online, true)))
+        .run().changes > 0
+    )
+      return 'written';
+    return this.w.transaction((tx, apply) => {
+      const before = tx.select().from(agents).where(eq(agents.id, id)).get();
       tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id)).run();
-      apply(comingOnline);
-    }, 'deferred');
+      // Deleted meanwhile, or brought online by another request: nothing to announce.
+      if (!before || before.online) return 'written';
+      apply(comingOnline(before));
+      return 'online';
+    }, 'immediate');
   }
 
   async saveStatus(id: string, status: Record<string, unknown>, at: Date): Promise<void> {
