@@ -3,6 +3,13 @@ import type { WriteEffects } from '../../domain/event.ts';
 import type { Done, NotFound, VersionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 
+export interface HeartbeatWrite {
+  id: string;
+  at: Date;
+  heartbeat: Record<string, unknown>;
+  comingOnline: (before: AgentRecord) => WriteEffects;
+}
+
 /** Returns records (with key hashes); services strip them (domain/secrets.ts) before handing an agent on. */
 export interface AgentRepository {
   findById(tenantId: string, id: string): Promise<AgentRecord | null>;
@@ -25,10 +32,11 @@ export interface AgentRepository {
   ): Promise<Done<AgentRecord> | NotFound | VersionConflict>;
   delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects): Promise<Done | NotFound>;
   /**
-   * Heartbeat write (coalesced by the caller). An online agent's row is updated in one statement; an
-   * offline one is flipped back online in a transaction with `comingOnline(before)`'s effects ('online').
+   * Heartbeat writes (coalesced by the caller), several agents in one commit, each outcome at its index.
+   * Online agents' rows are updated in one statement; an offline one is flipped back online with
+   * `comingOnline(before)`'s effects ('online').
    */
-  recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: (before: AgentRecord) => WriteEffects): Promise<'written' | 'online'>;
+  recordHeartbeats(beats: readonly HeartbeatWrite[]): Promise<('written' | 'online')[]>;
   saveStatus(id: string, status: Record<string, unknown>, at: Date): Promise<void>;
   /** Marks agents silent since before `cutoff` offline (at most `limit`), with effects per agent. Returns them. */
   markOffline(cutoff: Date, at: Date, limit: number, effects: (agent: AgentRecord) => WriteEffects): Promise<AgentRecord[]>;

@@ -16,9 +16,9 @@ export class PgOperatorTokenRepository extends PgRevocableSecrets<OperatorTokenR
   }
 
   create(token: OperatorTokenRecord, effects: WriteEffects): Promise<void> {
+    // Pipelined: the token, its audit row and its event in one round trip (a failed insert aborts the rest).
     return this.w.transaction(async (tx, apply) => {
-      await tx.insert(operatorTokens).values(token);
-      await apply(effects);
+      await Promise.all([tx.insert(operatorTokens).values(token), apply(effects)]);
     });
   }
 }
