@@ -99,6 +99,12 @@ export interface Config {
     streamMaxMessages: number;
     /** Publishes awaiting a JetStream ack before new requests get 503. */
     maxInFlightPublishes: number;
+    /**
+     * Requests published together in one JetStream message at most (those that arrive in the same turn of
+     * the event loop): one publish and one consumer ack for many. 1 publishes each alone, the format every
+     * version reads: use it while instances older than the batch format still consume the stream.
+     */
+    publishBatchItems: number;
     /** A message delivered to an instance that dies unacked is redelivered after this long. */
     streamAckWaitSec: number;
   };
@@ -188,6 +194,7 @@ export const defaultConfig: Config = {
     streamName: 'AGENTRY_INGEST',
     streamMaxMessages: 1_000_000,
     maxInFlightPublishes: 4096,
+    publishBatchItems: 64,
     streamAckWaitSec: 30,
   },
   telemetry: { retentionDays: 30, maxPoints: 2000, partitionDaysAhead: 3, maintenanceIntervalSec: 3600 },
@@ -304,6 +311,7 @@ export const configSchema = {
         streamName: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
         streamMaxMessages: { type: 'integer', minimum: 1000 },
         maxInFlightPublishes: positiveInt,
+        publishBatchItems: positiveInt,
         streamAckWaitSec: { type: 'integer', minimum: 1, maximum: 3600 },
       },
     },
