@@ -16,9 +16,7 @@ export class PgOperatorTokenRepository extends PgRevocableSecrets<OperatorTokenR
   }
 
   create(token: OperatorTokenRecord, effects: WriteEffects): Promise<void> {
-    // Pipelined: the token, its audit row and its event in one round trip (a failed insert aborts the rest).
-    return this.w.transaction(async (tx, apply) => {
-      await Promise.all([tx.insert(operatorTokens).values(token), apply(effects)]);
-    });
+    // The token, its audit row and its event in one transaction sent in one round trip.
+    return this.w.pipelined([this.w.pool.db.insert(operatorTokens).values(token)], effects);
   }
 }

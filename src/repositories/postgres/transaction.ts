@@ -3,12 +3,16 @@
  * transaction; listeners hear about the events only after the commit. The event_offsets upsert locks the
  * tenant's counter row until commit, so one tenant's offsets are assigned and committed in order.
  */
-import { sql } from 'drizzle-orm';
+import { type Query, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { CommittedEvents, NewEvent, WriteEffects } from '../../domain/event.ts';
 import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
 import { nullableTextArray, textArray, timeArray } from './arrays.ts';
 import type { PgDb, PgPool } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
+
+/** Renders raw statements for `pipelined` (the query builders render themselves). */
+const dialect = new PgDialect();
 
 export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 export type ApplyEffects = (effects: WriteEffects) => Promise<void>;
@@ -20,6 +24,36 @@ export class PgWriter {
   constructor(pool: PgPool, listeners: CommitListeners) {
     this.pool = pool;
     this.listeners = listeners;
+  }
+
+  /**
+   * A write in one round trip: BEGIN, the statements, the effects and COMMIT go out together on a reserved
+   * connection (postgres.js pipelines them), so a tenant's event counter row stays locked only while
+   * Postgres runs them and flushes the commit, not across round trips to this process. A failing statement
+   * aborts the transaction (those after it fail too, COMMIT rolls back) and its error is thrown.
+   */
+  async pipelined(statements: readonly { toSQL(): Query }[], effects: WriteEffects): Promise<void> {
+    const queries = statements.map((s) => s.toSQL());
+    if (effects.audit) queries.push(this.pool.db.insert(auditLog).values(effects.audit).toSQL());
+    const batches = [...byTenant(effects.events ?? [])];
+    for (const [tenantId, batch] of batches) queries.push(dialect.sqlToQuery(eventsStatement(tenantId, batch)));
+    const results = await this.pool.run(async (db) => {
+      const reserved = await db.$client.reserve();
+      try {
+        // Drizzle renders parameters as driver values (unknown[]); postgres.js types them as its own parameter union.
+        const sent = [reserved.unsafe('begin'), ...queries.map((q) => reserved.unsafe(q.sql, q.params as never[])), reserved.unsafe('commit')].map((q) => q.execute());
+        const settled = await Promise.allSettled(sent);
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        return settled.map((r) => (r.status === 'fulfilled' ? r.value : []));
+      } finally {
+        reserved.release();
+      }
+    });
+    // The events statements' answers come last before COMMIT's, in tenant order.
+    const eventRows = results.slice(results.length - 1 - batches.length, results.length - 1);
+    // postgres.js types rows as generic records; these are the events statements' `returning seq` rows.
+    this.listeners.notify(batches.map(([tenantId, batch], i) => committedOf(tenantId, batch, eventRows[i] as unknown as { seq: string | number }[])));
   }
 
   async transaction<T>(work: (tx: PgTx, apply: ApplyEffects) => Promise<T>): Promise<T> {
@@ -55,8 +89,13 @@ async function writeEffects(tx: PgTx, effects: WriteEffects): Promise<CommittedE
 }
 
 async function insertEvents(tx: PgTx, tenantId: string, batch: NewEvent[]): Promise<CommittedEvents> {
+  return committedOf(tenantId, batch, await tx.execute<{ seq: string | number }>(eventsStatement(tenantId, batch)));
+}
+
+/** A tenant's events and its offset counter in one statement: the counter row is locked from here to the commit. */
+function eventsStatement(tenantId: string, batch: NewEvent[]): SQL {
   const n = batch.length;
-  const rows = await tx.execute<{ seq: string | number }>(sql`
+  return sql`
     with o as (
       insert into ${eventOffsets} (tenant_id, last_seq) values (${tenantId}::uuid, ${n}::int)
       on conflict (tenant_id) do update set last_seq = ${eventOffsets}.last_seq + ${n}::int
@@ -69,7 +108,9 @@ async function insertEvents(tx: PgTx, tenantId: string, batch: NewEvent[]): Prom
       ${nullableTextArray(batch.map((e) => e.resourceId))}::text[], ${textArray(batch.map((e) => JSON.stringify(e.data)))}::jsonb[],
       ${timeArray(batch.map((e) => e.createdAt))}::timestamptz[]
     ) with ordinality as v(type, resource_type, resource_id, data, created_at, ord)
-    returning seq`);
-  const lastOffset = Math.max(...rows.map((r) => Number(r.seq)));
-  return { tenantId, lastOffset, count: n, types: distinctTypes(batch) };
+    returning seq`;
+}
+
+function committedOf(tenantId: string, batch: NewEvent[], rows: readonly { seq: string | number }[]): CommittedEvents {
+  return { tenantId, lastOffset: Math.max(...rows.map((r) => Number(r.seq))), count: batch.length, types: distinctTypes(batch) };
 }
