@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HEARTBEAT, pool } from './fleet.ts';
-import { freePort, rssMiB, runNode, startNode, stopAll, waitForHttp } from './processes.ts';
+import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp } from './processes.ts';
 
 const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '10000' }, sends: { type: 'string', default: '50' } } });
 const agentCount = Number(args.agents);
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
   const server = startNode('agentry', ['src/main.ts', 'serve'], {
     cwd: root,
+    nodeArgs: SERVER_NODE_ARGS,
     logFile: join(tmp, 'agentry.log'),
     env: { ...env, ...limits, AGENTRY_DATABASE_URL: `sqlite:${join(tmp, 'bench.db')}`, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
   });
