@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HEARTBEAT, pool } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
-import { freePort, rssMiB, runNode, startNode, stopAll, waitForHttp } from './processes.ts';
+import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp } from './processes.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
   const server = startNode('agentry', ['src/main.ts', 'serve'], {
     cwd: root,
+    nodeArgs: SERVER_NODE_ARGS,
     logFile: join(tmp, 'agentry.log'),
     env: {
       ...env,

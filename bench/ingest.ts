@@ -99,9 +99,11 @@ export function promValue(text: string, series: string): number {
 }
 
 export interface Drain {
-  /** From the end of the load until the last sample was stored. */
+  /** From the end of the load until the last sample was stored: the writer's lag at the end of the load. */
   seconds: number;
   persisted: number;
+  /** Stored when the load stopped (the rest was acknowledged but still waiting for the writer). */
+  persistedAtLoadEnd: number;
   /** At least every acknowledged sample was stored. */
   complete: boolean;
 }
@@ -117,9 +119,11 @@ export async function waitForDrain(origin: string, baseline: number, expected: n
   const started = performance.now();
   let last = -1;
   let changedAt = started;
+  let persistedAtLoadEnd: number | undefined;
   for (;;) {
     const g = await scrape(origin);
     const persisted = g.samplesPersisted - baseline;
+    persistedAtLoadEnd ??= persisted;
     const now = performance.now();
     if (persisted !== last) {
       if (last >= 0) changedAt = now;
@@ -131,7 +135,7 @@ export async function waitForDrain(origin: string, baseline: number, expected: n
     // awaiting-ack counts (NaN while NATS does not answer), so a stalled writer is not taken for done.
     const empty = g.queueDepth === 0;
     if ((empty && complete && quietMs >= 250) || (empty && quietMs >= 2000) || now - started > timeoutMs) {
-      return { seconds: (changedAt - started) / 1000, persisted, complete };
+      return { seconds: (changedAt - started) / 1000, persisted, persistedAtLoadEnd, complete };
     }
     await new Promise((r) => setTimeout(r, 25));
   }

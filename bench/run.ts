@@ -5,6 +5,7 @@
  *   node bench/run.ts [--duration 10] [--connections 64] [--warmup 2] [--agents 10000]
  *                     [--db sqlite | --db postgres [--database-url postgres://…]] [--nats]
  *                     [--seed-rows 10000000] [--range-connections 1,4] [--only a,b] [--env KEY=VALUE …] [--cpu-prof] [--keep]
+ *                     [--server-node-args=--max-semi-space-size=16]
  *
  * Starts both servers as child processes (and, when asked, a throwaway Postgres cluster and nats-server),
  * enrolls a fleet through the API, drives the scenarios with autocannon from this process, prints a
@@ -18,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
 import { preflight, round, runScenario } from './load.ts';
-import { cpuSeconds, freePort, machineTicks, onCleanup, rssMiB, runNode, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
+import { cpuSeconds, freePort, machineTicks, onCleanup, rssMiB, runNode, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
 import { factLines, markdownTable, scenarioLine, writeResults, type Params, type RunFacts, type ScenarioResult } from './report.ts';
 import { BARE_BODY, steps, type RunContext } from './scenarios.ts';
 
@@ -39,6 +40,8 @@ const { values: args } = parseArgs({
     // Concurrent range queries, comma-separated: one telemetry-range scenario per value.
     'range-connections': { type: 'string', default: '1,4' },
     env: { type: 'string', multiple: true, default: [] },
+    // Node/V8 flags of the server under test, replacing the production ones (SERVER_NODE_ARGS); "" for none.
+    'server-node-args': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     // Comma-separated scenario names to run (the bare-post ceiling always runs first).
@@ -67,6 +70,7 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
 async function main(): Promise<number> {
   const load = { durationSec: integer('duration', args.duration, 1), connections: integer('connections', args.connections, 1), warmupSec: integer('warmup', args.warmup, 0) };
   const agentCount = integer('agents', args.agents, 1);
+  const serverNodeArgs = args['server-node-args'] === undefined ? SERVER_NODE_ARGS : args['server-node-args'].split(' ').filter(Boolean);
   const seedRows = integer('seed-rows', args['seed-rows'], 0);
   const rangeConnections = args['range-connections'].split(',').map((c) => integer('range-connections', c.trim(), 1));
   if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error(`--db must be sqlite or postgres, got ${args.db}`);
@@ -126,7 +130,7 @@ async function main(): Promise<number> {
       cwd: root,
       logFile: join(tmp, 'agentry.log'),
       // The profile is written when the server exits on SIGTERM at the end of the run.
-      nodeArgs: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [],
+      nodeArgs: [...serverNodeArgs, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [])],
       env: {
         ...baseEnv,
         AGENTRY_DATABASE_URL: databaseUrl,

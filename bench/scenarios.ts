@@ -119,19 +119,25 @@ function referenceStep(ctx: RunContext, baselines: IngestBaselines): Step {
 /** Ingest over the whole fleet; `emptyTable.rps` is recorded by the first run and compared by later ones. */
 function ingestStep(name: string, ctx: RunContext, emptyTable: IngestBaselines): Step {
   let baseline: IngestGauges | undefined;
+  let startedAt = 0;
   return {
     name,
     build: async () => {
       baseline = await scrape(ctx.agentryUrl);
+      startedAt = performance.now();
       return { ...ingestScenario(ctx.agentryUrl, ctx.fleet), name };
     },
     finish: async (stats) => {
       // The preflight request counts too.
       const expected = SAMPLES_PER_REQUEST * (stats.total2xx + 1);
       const base = baseline!;
+      const loadSec = (performance.now() - startedAt) / 1000;
       const drain = await ctx.phase(`${name}-drain`, () => waitForDrain(ctx.agentryUrl, base.samplesPersisted, expected));
+      // The writer's rate over warm-up, load and drain; its lag is how long it took to catch up once the load stopped.
+      const writerRowsPerSec = Math.round(drain.persisted / (loadSec + drain.seconds));
       const notes = [
         `${drain.persisted} samples stored (${expected} acknowledged to the load generator); last stored ${drain.seconds.toFixed(2)} s after the load stopped`,
+        `writer: ${writerRowsPerSec} rows/s over the load and its drain; lag at the end of the load ${drain.seconds.toFixed(2)} s, ${Math.max(0, expected - drain.persistedAtLoadEnd)} samples behind (target < 1 s)`,
         batchSummary(base, await scrape(ctx.agentryUrl)),
       ];
       if (emptyTable.referenceRps) notes.push(`${Math.round((stats.rps / emptyTable.referenceRps) * 1000) / 10} % of the durable-ingest reference (${Math.round(emptyTable.referenceRps)} req/s)`);

@@ -1043,7 +1043,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke an agent's key
-         * @description The key (and any previous key in its rotation grace period) fails on the next request; the agent's status becomes `revoked` until it enrolls again.
+         * @description The key (and any previous key in its rotation grace period) fails on its next request on this instance and, through the event fan-out, promptly on the others (within `agents.keyCacheFallbackSec` when they cannot hear of it); the agent's status becomes `revoked` until it enrolls again.
          */
         post: operations["revokeAgentKey"];
         delete?: never;

@@ -278,7 +278,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": true,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -301,7 +301,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -326,7 +326,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -374,7 +374,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -399,7 +399,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -424,7 +424,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -449,7 +449,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -474,7 +474,7 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": false,
+    "agentKeyCache": true,
     "hasBody": false,
     "bodyContentTypes": []
   },

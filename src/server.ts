@@ -80,8 +80,16 @@ export async function buildApp(config: Config, options: StartOptions) {
     const background = startBackground(config, repos, metrics, messaging, logger);
     const { feed, featureMetrics, shutdown } = background;
     await background.presence.start();
-    const configuration = new ConfigurationRuntime(config.agents.configurationCacheSec);
+    // Other instances' commits reach this one through NATS while it is connected; without NATS, SQLite has
+    // no other instance to hear of, while Postgres may (instances sharing it): keys are then trusted briefly.
+    const nats = messaging;
+    const configuration = new ConfigurationRuntime({
+      maxAgeSec: config.agents.configurationCacheSec,
+      keyFallbackSec: config.agents.keyCacheFallbackSec,
+      invalidationsArrive: nats ? () => nats.connected() : () => repos.dialect === 'sqlite',
+    });
     feed.onCommit((c) => configuration.observe(c));
+    nats?.onReconnect(() => configuration.invalidateAll());
     const app = createApp({
       config,
       contract,

@@ -76,6 +76,11 @@ export interface Config {
     pollIntervalSec: number;
     /** Longest a compiled configuration (and a verified key on its route) is kept in memory; events drop them at once. */
     configurationCacheSec: number;
+    /**
+     * Longest a verified agent key is trusted while this instance may not hear of other instances' revocations
+     * (NATS disconnected, or Postgres without NATS); otherwise `configurationCacheSec` bounds it.
+     */
+    keyCacheFallbackSec: number;
   };
   idempotency: {
     /** How long an Idempotency-Key and its response are kept. */
@@ -105,6 +110,12 @@ export interface Config {
     streamMaxMessages: number;
     /** Publishes awaiting a JetStream ack before new requests get 503. */
     maxInFlightPublishes: number;
+    /**
+     * Requests published together in one JetStream message at most (those that arrive in the same turn of
+     * the event loop): one publish and one consumer ack for many. 1 publishes each alone, the format every
+     * version reads: use it while instances older than the batch format still consume the stream.
+     */
+    publishBatchItems: number;
     /** A message delivered to an instance that dies unacked is redelivered after this long. */
     streamAckWaitSec: number;
   };
@@ -178,7 +189,16 @@ export const defaultConfig: Config = {
   log: { level: 'info', requests: true },
   auth: { cacheTtlMs: 10_000, lastUsedWriteIntervalMs: 60_000, sessionTtlSeconds: 43_200 },
   events: { retentionHours: 24 * 7, retentionMaxPerTenant: 1_000_000, pruneIntervalSec: 60, sseHeartbeatSec: 15 },
-  agents: { heartbeatWriteIntervalSec: 30, offlineAfterSec: 900, offlineCheckIntervalSec: 30, keyRotationGraceSec: 300, claimExpiryHours: 24, pollIntervalSec: 60, configurationCacheSec: 300 },
+  agents: {
+    heartbeatWriteIntervalSec: 30,
+    offlineAfterSec: 900,
+    offlineCheckIntervalSec: 30,
+    keyRotationGraceSec: 300,
+    claimExpiryHours: 24,
+    pollIntervalSec: 60,
+    configurationCacheSec: 300,
+    keyCacheFallbackSec: 5,
+  },
   idempotency: { ttlHours: 24, lockTimeoutSec: 60, pruneIntervalSec: 300 },
   ingest: {
     maxBatchSize: 1000,
@@ -191,6 +211,7 @@ export const defaultConfig: Config = {
     streamName: 'AGENTRY_INGEST',
     streamMaxMessages: 1_000_000,
     maxInFlightPublishes: 4096,
+    publishBatchItems: 64,
     streamAckWaitSec: 30,
   },
   telemetry: { retentionDays: 30, maxPoints: 2000, partitionDaysAhead: 3, maintenanceIntervalSec: 3600 },
@@ -287,6 +308,7 @@ export const configSchema = {
         claimExpiryHours: positiveInt,
         pollIntervalSec: positiveInt,
         configurationCacheSec: positiveInt,
+        keyCacheFallbackSec: positiveInt,
       },
     },
     idempotency: {
@@ -308,6 +330,7 @@ export const configSchema = {
         streamName: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
         streamMaxMessages: { type: 'integer', minimum: 1000 },
         maxInFlightPublishes: positiveInt,
+        publishBatchItems: positiveInt,
         streamAckWaitSec: { type: 'integer', minimum: 1, maximum: 3600 },
       },
     },

@@ -8,6 +8,7 @@ import { uploadCommandOutput } from '../services/commands/upload-output.ts';
 import { CommandWakeups } from '../services/commands/wakeups.ts';
 import { enrollAgent } from '../services/agents/enroll.ts';
 import { recordHeartbeat } from '../services/agents/heartbeat.ts';
+import { HeartbeatWrites } from '../services/agents/heartbeat-writes.ts';
 import { registerAgent } from '../services/agents/register.ts';
 import { rotateAgentKey } from '../services/agents/rotate-key.ts';
 import { saveStatusReport } from '../services/agents/status-report.ts';
@@ -21,6 +22,8 @@ import type { TagHandlers } from './types.ts';
 
 export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repos, configuration }: HandlerDeps): TagHandlers<'agent'> {
   const agents = config.agents;
+  // Postgres overlaps a few commits' disk waits; SQLite writes synchronously.
+  const heartbeatWrites = new HeartbeatWrites(repos, repos.dialect === 'postgres' ? 2 : 1);
   const wakeups = new CommandWakeups(feed, shutdown, (tenantId, now) => repos.commands.pollWork(tenantId, now));
   const commandMetrics = registerCommandMetrics(
     metrics.registry,
@@ -60,7 +63,7 @@ export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repo
 
     sendHeartbeat: async ({ body }, res, ctx, c) => {
       // The key lookup during authentication left the agent's online state on the context.
-      await recordHeartbeat({ ctx, input: { agent: c.get('agent')!, heartbeat: body }, writeIntervalSec: agents.heartbeatWriteIntervalSec });
+      await recordHeartbeat({ ctx, input: { agent: c.get('agent')!, heartbeat: body }, writeIntervalSec: agents.heartbeatWriteIntervalSec, writes: heartbeatWrites });
       return res.empty(204);
     },
 

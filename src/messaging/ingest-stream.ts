@@ -15,7 +15,7 @@ import { newId } from '../services/ids.ts';
 import { transientDatabaseFault } from '../repositories/shared/transient-errors.ts';
 import { startAckFloorPurge } from './ack-floor-purge.ts';
 import { ConsumerDepth } from './consumer-depth.ts';
-import { decodeIngestItem, encodeIngestItem } from './ingest-codec.ts';
+import { decodeIngestItems, encodeIngestItem, ingestMessage } from './ingest-codec.ts';
 
 export interface StreamOptions {
   streamName: string;
@@ -25,6 +25,10 @@ export interface StreamOptions {
   retryAfterSec: number;
   /** Messages per transaction at most. */
   batchMessages: number;
+  /** Rows per transaction at most (a message may hold several items). */
+  flushMaxRows: number;
+  /** Items published together in one message at most (1: every item its own message). */
+  publishBatchItems: number;
   flushIntervalMs: number;
 }
 
@@ -80,11 +84,31 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
   return new StreamPublisher(js, subject, options, metrics, writer, depth, () => purge.stop());
 }
 
+interface Outgoing {
+  encoded: string;
+  resolve(receipt: IngestReceipt): void;
+  reject(err: Error): void;
+}
+
+/** Bytes of encoded items per message at most (NATS refuses payloads over its max_payload, 1 MiB by default). */
+const MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * Publishes pipelined: the items submitted during one turn of the event loop go out together as one
+ * message (up to `publishBatchItems` items and MESSAGE_BYTES), so that one publish, one JetStream ack and,
+ * on the consumer, one delivery and one ack serve many requests. Each request is answered on its message's
+ * ack. Publishes are not awaited one after the other: every message is in flight at once.
+ */
 class StreamPublisher implements IngestSink {
   /** The 202 follows the JetStream ack; the database write comes later. */
   readonly reportsStoredResults = false;
   /** Publishes awaiting their JetStream ack. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  private pending: Outgoing[] = [];
+  private pendingBytes = 0;
+  private scheduled = false;
+  /** Items submitted and not yet acknowledged. */
+  private waiting = 0;
   private closed = false;
   private readonly js: JetStreamClient;
   private readonly subject: string;
@@ -112,29 +136,55 @@ class StreamPublisher implements IngestSink {
     return this.consumer.backlog();
   }
 
-  async submit(item: IngestItem): Promise<IngestReceipt> {
-    if (this.closed) throw this.refuse('shutting_down', 'the server is shutting down');
-    if (this.inFlight.size >= this.options.maxInFlightPublishes) throw this.refuse('queue_full', `${this.inFlight.size} publishes are awaiting JetStream`);
-    const started = performance.now();
-    const publish = this.js.publish(this.subject, encodeIngestItem(item), { msgID: newId(), timeout: 5000 });
-    this.inFlight.add(publish);
-    try {
-      await publish;
-      this.metrics.ackSeconds.observe((performance.now() - started) / 1000);
-      return { resultsStored: null };
-    } catch (err) {
-      // Stream full (writers lag), NATS unreachable or no ack in time: the client retries later.
-      throw this.refuse('stream_unavailable', `JetStream did not accept the data (${(err as Error).message}); retry later`);
-    } finally {
-      this.inFlight.delete(publish);
-    }
+  submit(item: IngestItem): Promise<IngestReceipt> {
+    if (this.closed) return Promise.reject(this.refuse('shutting_down', 'the server is shutting down'));
+    if (this.waiting >= this.options.maxInFlightPublishes) return Promise.reject(this.refuse('queue_full', `${this.waiting} items are awaiting JetStream`));
+    const encoded = encodeIngestItem(item);
+    this.waiting++;
+    return new Promise<IngestReceipt>((resolve, reject) => {
+      if (this.pending.length > 0 && this.pendingBytes + encoded.length > MESSAGE_BYTES) this.publishPending();
+      this.pending.push({ encoded, resolve, reject });
+      this.pendingBytes += encoded.length;
+      if (this.pending.length >= this.options.publishBatchItems) this.publishPending();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.publishPending();
+        });
+      }
+    }).finally(() => this.waiting--);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.stopMaintenance();
+    this.publishPending();
     await Promise.allSettled([...this.inFlight]);
     await this.writer.stop();
+  }
+
+  private publishPending(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const started = performance.now();
+    const publish = this.js.publish(this.subject, ingestMessage(batch.map((o) => o.encoded)), { msgID: newId(), timeout: 5000 });
+    this.inFlight.add(publish);
+    publish
+      .then(
+        () => {
+          this.metrics.ackSeconds.observe((performance.now() - started) / 1000);
+          for (const o of batch) o.resolve({ resultsStored: null });
+        },
+        (err: unknown) => {
+          // Stream full (writers lag), NATS unreachable or no ack in time: the clients retry later.
+          const refusal = this.refuse('stream_unavailable', `JetStream did not accept the data (${(err as Error).message}); retry later`);
+          for (const o of batch) o.reject(refusal);
+        },
+      )
+      .finally(() => this.inFlight.delete(publish));
   }
 
   private refuse(reason: string, message: string): UnavailableError {
@@ -149,7 +199,8 @@ class StreamPublisher implements IngestSink {
  * while restarting from a crash), it subscribes again: the consumer resumes without a process restart.
  */
 class StreamWriter {
-  private buffer: JsMsg[] = [];
+  private buffer: Delivered[] = [];
+  private bufferedRows = 0;
   private wake: (() => void) | undefined;
   private stopped = false;
   private loop: Promise<void> | undefined;
@@ -185,7 +236,7 @@ class StreamWriter {
     this.wake?.();
     await this.loop;
     // Messages delivered but not written are redelivered (to another instance, or after restart).
-    for (const m of this.buffer.splice(0)) m.nak();
+    for (const d of this.buffer.splice(0)) d.m.nak();
     await this.messages.close();
   }
 
@@ -195,7 +246,10 @@ class StreamWriter {
         for await (const m of this.messages) {
           this.lastDelivery = performance.now();
           if (m.redelivered) this.metrics.redeliveries.inc();
-          this.buffer.push(m);
+          const d = this.decode(m);
+          if (!d) continue;
+          this.buffer.push(d);
+          this.bufferedRows += d.rows;
           this.wake?.();
         }
         if (this.stopped) return;
@@ -236,30 +290,45 @@ class StreamWriter {
     await this.messages.close();
   }
 
+  /** The message's items, or nothing when it is not an ingestion message (then it is dropped from the stream). */
+  private decode(m: JsMsg): Delivered | undefined {
+    try {
+      const items = decodeIngestItems(m.data);
+      return { m, items, rows: items.reduce((n, i) => n + itemRows(i), 0) };
+    } catch (err) {
+      this.log.error({ err, seq: m.seq }, 'undecodable ingestion message dropped from the stream');
+      m.term();
+      return undefined;
+    }
+  }
+
   private async drain(): Promise<void> {
     while (!this.stopped) {
       if (this.buffer.length === 0) await new Promise<void>((r) => (this.wake = r));
       this.wake = undefined;
       if (this.stopped) break;
-      if (this.buffer.length < this.options.batchMessages && this.options.flushIntervalMs > 0) await sleep(this.options.flushIntervalMs);
-      const batch = this.buffer.splice(0, this.options.batchMessages);
+      if (this.buffer.length < this.options.batchMessages && this.bufferedRows < this.options.flushMaxRows && this.options.flushIntervalMs > 0) await sleep(this.options.flushIntervalMs);
+      const batch = this.takeBatch();
       if (batch.length > 0) await this.commit(batch);
     }
   }
 
-  private async commit(batch: JsMsg[]): Promise<void> {
-    const items: IngestItem[] = [];
-    const good: JsMsg[] = [];
-    for (const m of batch) {
-      try {
-        items.push(decodeIngestItem(m.data));
-        good.push(m);
-      } catch (err) {
-        this.log.error({ err, seq: m.seq }, 'undecodable ingestion message dropped from the stream');
-        m.term();
-      }
+  /** Up to `batchMessages` messages and `flushMaxRows` rows (at least one message). */
+  private takeBatch(): Delivered[] {
+    let count = 0;
+    let rows = 0;
+    while (count < this.buffer.length && count < this.options.batchMessages && (count === 0 || rows + this.buffer[count]!.rows <= this.options.flushMaxRows)) rows += this.buffer[count++]!.rows;
+    this.bufferedRows -= rows;
+    return this.buffer.splice(0, count);
+  }
+
+  private async commit(batch: Delivered[]): Promise<void> {
+    const items = batch.flatMap((d) => d.items);
+    const good = batch.map((d) => d.m);
+    if (items.length === 0) {
+      for (const m of good) m.ack();
+      return;
     }
-    if (items.length === 0) return;
     const started = performance.now();
     try {
       const result = await writeWithin(this.write(items), this.options.streamAckWaitSec * 1000);
@@ -283,7 +352,7 @@ class StreamWriter {
       if (good.length > 1) {
         // Find the message that fails, so that the others are not held back with it.
         this.log.warn({ err, messages: good.length }, 'ingestion batch from the stream failed; writing its messages one by one');
-        for (const m of good) await this.commit([m]);
+        for (const d of batch) await this.commit([d]);
         return;
       }
       // Kept in the stream (never dropped): redelivered after a pause, e.g. once the database is back.
@@ -291,6 +360,12 @@ class StreamWriter {
       good[0]!.nak(1000);
     }
   }
+}
+
+interface Delivered {
+  m: JsMsg;
+  items: IngestItem[];
+  rows: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

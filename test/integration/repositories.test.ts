@@ -52,6 +52,31 @@ describe.each(dialects())('repositories on %s', (dialect) => {
     await expect(repos.operatorTokens.create({ ...token, id: tokenRow(t.id).id }, { audit: auditRow(t.id) })).rejects.toThrow();
   });
 
+  it('a token write that fails writes none of its effects; one that succeeds commits and announces its events', async () => {
+    const t = tenantRow();
+    await repos.tenants.create(t, { audit: auditRow(t.id) });
+    const { secret: _s, ...token } = tokenRow(t.id);
+    const event = (id: string) => ({ tenantId: t.id, type: 'token_created' as const, resourceType: 'token', resourceId: id, data: { n: 1 }, createdAt: new Date() });
+    const announced: number[] = [];
+    repos.onEventsCommitted((committed) => {
+      for (const c of committed) if (c.tenantId === t.id) announced.push(c.lastOffset);
+    });
+    await repos.operatorTokens.create(token, { audit: auditRow(t.id, { action: 'token.create' }), events: [event(token.id)] });
+    const again = { ...token, id: tokenRow(t.id).id };
+    await expect(repos.operatorTokens.create(again, { audit: auditRow(t.id, { action: 'token.create' }), events: [event(again.id)] })).rejects.toThrow();
+    expect((await repos.audit.list(t.id, { action: 'token.create' }, { limit: 10 })).items).toHaveLength(1);
+    expect((await repos.events.list(t.id, 0, 10)).events.map((e) => [e.offset, e.resourceId])).toEqual([[1, token.id]]);
+    expect(announced).toEqual([1]);
+    const { secret: _t, ...third } = tokenRow(t.id);
+    await repos.operatorTokens.create(third, { events: [event(third.id), { ...event(third.id), resourceId: null }] });
+    expect((await repos.events.list(t.id, 0, 10)).events.map((e) => [e.offset, e.resourceId])).toEqual([
+      [1, token.id],
+      [2, third.id],
+      [3, null],
+    ]);
+    expect(announced).toEqual([1, 3]);
+  });
+
   it('pages tokens in id order with a stable cursor and hides revoked ones unless asked', async () => {
     const t = tenantRow();
     await repos.tenants.create(t, { audit: auditRow(t.id) });

@@ -63,4 +63,33 @@ describe.runIf(natsUrl)('results through JetStream', () => {
       ).size,
     ).toBe(6);
   });
+
+  it('publishes concurrent requests together (fewer messages than requests), and stores every one', async () => {
+    const agents = await Promise.all(Array.from({ length: 4 }, async () => enrollAgent(s.client, await enrollmentSecret(s.client))));
+    // One observation of the publish-ack histogram per message published.
+    const publishes = async () => Number(/^ingest_ack_seconds_count (\S+)/m.exec(await (await fetch(`${s.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await publishes();
+    const endpointId = newId();
+    const t = Date.now() - 60_000;
+    const items = Array.from({ length: 40 }, (_, i) => resultItem(agents[i % agents.length]!.agentId, endpointId, variants.ping([1]), new Date(t + i)));
+    const posts = items.map((item, i) => {
+      const agent = agents[i % agents.length]!;
+      return s.fetch(`/api/v1/agent/${agent.agentId}/results`, { method: 'POST', headers: { 'x-agent-api-key': agent.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ results: [item] }) });
+    });
+    expect((await Promise.all(posts)).map((r) => r.status)).toEqual(Array(40).fill(202));
+    const published = (await publishes()) - before;
+    expect(published).toBeGreaterThan(0);
+    expect(published).toBeLessThan(40);
+    const tenantId = (await s.client.GET('/api/v1')).data!.principal!.tenantId;
+    await eventually(async () =>
+      expect(
+        (
+          await s.repos.results.existingIds(
+            tenantId,
+            items.map((i) => i.id),
+          )
+        ).size,
+      ).toBe(40),
+    );
+  });
 });

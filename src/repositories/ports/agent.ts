@@ -3,6 +3,13 @@ import type { WriteEffects } from '../../domain/event.ts';
 import type { Done, NotFound, VersionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 
+export interface HeartbeatWrite {
+  id: string;
+  at: Date;
+  heartbeat: Record<string, unknown>;
+  comingOnline: (before: AgentRecord) => WriteEffects;
+}
+
 /** Returns records (with key hashes); services strip them (domain/secrets.ts) before handing an agent on. */
 export interface AgentRepository {
   findById(tenantId: string, id: string): Promise<AgentRecord | null>;
@@ -24,8 +31,12 @@ export interface AgentRepository {
     expectedVersion?: number,
   ): Promise<Done<AgentRecord> | NotFound | VersionConflict>;
   delete(tenantId: string, id: string, effects: (before: AgentRecord) => WriteEffects): Promise<Done | NotFound>;
-  /** Heartbeat write (coalesced by the caller). `online` flips it back online, with its effects. */
-  recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: WriteEffects | null): Promise<void>;
+  /**
+   * Heartbeat writes (coalesced by the caller), several agents in one commit, each outcome at its index.
+   * Online agents' rows are updated in one statement; an offline one is flipped back online with
+   * `comingOnline(before)`'s effects ('online').
+   */
+  recordHeartbeats(beats: readonly HeartbeatWrite[]): Promise<('written' | 'online')[]>;
   saveStatus(id: string, status: Record<string, unknown>, at: Date): Promise<void>;
   /** Marks agents silent since before `cutoff` offline (at most `limit`), with effects per agent. Returns them. */
   markOffline(cutoff: Date, at: Date, limit: number, effects: (agent: AgentRecord) => WriteEffects): Promise<AgentRecord[]>;

@@ -1,9 +1,10 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
-import type { AgentRepository } from '../ports/agent.ts';
+import type { AgentRepository, HeartbeatWrite } from '../ports/agent.ts';
+import { textArray, timeArray } from './arrays.ts';
 import { activeAgentsOf, agentList, keyHashMatches, keyMatchColumns, presenceColumns, silentSince, withHardwareId } from '../shared/agent.ts';
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
@@ -83,15 +84,32 @@ export class PgAgentRepository implements AgentRepository {
     });
   }
 
-  async recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: WriteEffects | null): Promise<void> {
-    if (!comingOnline) {
-      await this.w.pool.run((db) => db.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat }).where(eq(agents.id, id)));
-      return;
+  async recordHeartbeats(beats: readonly HeartbeatWrite[]): Promise<('written' | 'online')[]> {
+    // One statement for the online agents (the common case): a single commit for the whole group.
+    const updated = await this.w.pool.run((db) =>
+      db.execute<{ id: string }>(sql`
+        update ${agents} set last_seen_at = v.at, latest_heartbeat = v.heartbeat
+        from unnest(${textArray(beats.map((b) => b.id))}::uuid[], ${timeArray(beats.map((b) => b.at))}::timestamptz[], ${textArray(beats.map((b) => JSON.stringify(b.heartbeat)))}::jsonb[]) as v(id, at, heartbeat)
+        where ${agents.id} = v.id and ${agents.online}
+        returning ${agents.id} as id`),
+    );
+    const written = new Set(updated.map((r) => r.id));
+    const offline = beats.filter((b) => !written.has(b.id));
+    const flipped = new Set<string>();
+    if (offline.length > 0) {
+      await this.w.transaction(async (tx, apply) => {
+        for (const { id, at, heartbeat, comingOnline } of offline) {
+          const [before] = await tx.select().from(agents).where(eq(agents.id, id)).for('update');
+          // Deleted meanwhile, or brought online by another request: nothing to announce.
+          if (!before) continue;
+          await tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id));
+          if (before.online) continue;
+          await apply(comingOnline(before));
+          flipped.add(id);
+        }
+      });
     }
-    await this.w.transaction(async (tx, apply) => {
-      await tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id));
-      await apply(comingOnline);
-    });
+    return beats.map((b) => (flipped.has(b.id) ? 'online' : 'written'));
   }
 
   async saveStatus(id: string, status: Record<string, unknown>, at: Date): Promise<void> {

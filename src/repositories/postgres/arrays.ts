@@ -15,6 +15,11 @@ export function textArray(values: readonly string[]): string {
   return `${out}}`;
 }
 
+/** Like textArray, with nulls (spelled NULL, unquoted). */
+export function nullableTextArray(values: readonly (string | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : textArray([v]).slice(1, -1))).join(',')}}`;
+}
+
 /** Numbers as float8 array input (NaN and ±Infinity are spelled the way Postgres reads them). */
 export function numberArray(values: readonly number[]): string {
   return `{${values.map((v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : String(v))).join(',')}}`;

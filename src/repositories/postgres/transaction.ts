@@ -3,11 +3,16 @@
  * transaction; listeners hear about the events only after the commit. The event_offsets upsert locks the
  * tenant's counter row until commit, so one tenant's offsets are assigned and committed in order.
  */
-import { sql } from 'drizzle-orm';
-import type { CommittedEvents, WriteEffects } from '../../domain/event.ts';
+import { type Query, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { CommittedEvents, NewEvent, WriteEffects } from '../../domain/event.ts';
 import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
+import { nullableTextArray, textArray, timeArray } from './arrays.ts';
 import type { PgDb, PgPool } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
+
+/** Renders raw statements for `pipelined` (the query builders render themselves). */
+const dialect = new PgDialect();
 
 export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 export type ApplyEffects = (effects: WriteEffects) => Promise<void>;
@@ -19,6 +24,36 @@ export class PgWriter {
   constructor(pool: PgPool, listeners: CommitListeners) {
     this.pool = pool;
     this.listeners = listeners;
+  }
+
+  /**
+   * A write in one round trip: BEGIN, the statements, the effects and COMMIT go out together on a reserved
+   * connection (postgres.js pipelines them), so a tenant's event counter row stays locked only while
+   * Postgres runs them and flushes the commit, not across round trips to this process. A failing statement
+   * aborts the transaction (those after it fail too, COMMIT rolls back) and its error is thrown.
+   */
+  async pipelined(statements: readonly { toSQL(): Query }[], effects: WriteEffects): Promise<void> {
+    const queries = statements.map((s) => s.toSQL());
+    if (effects.audit) queries.push(this.pool.db.insert(auditLog).values(effects.audit).toSQL());
+    const batches = [...byTenant(effects.events ?? [])];
+    for (const [tenantId, batch] of batches) queries.push(dialect.sqlToQuery(eventsStatement(tenantId, batch)));
+    const results = await this.pool.run(async (db) => {
+      const reserved = await db.$client.reserve();
+      try {
+        // Drizzle renders parameters as driver values (unknown[]); postgres.js types them as its own parameter union.
+        const sent = [reserved.unsafe('begin'), ...queries.map((q) => reserved.unsafe(q.sql, q.params as never[])), reserved.unsafe('commit')].map((q) => q.execute());
+        const settled = await Promise.allSettled(sent);
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        return settled.map((r) => (r.status === 'fulfilled' ? r.value : []));
+      } finally {
+        reserved.release();
+      }
+    });
+    // The events statements' answers come last before COMMIT's, in tenant order.
+    const eventRows = results.slice(results.length - 1 - batches.length, results.length - 1);
+    // postgres.js types rows as generic records; these are the events statements' `returning seq` rows.
+    this.listeners.notify(batches.map(([tenantId, batch], i) => committedOf(tenantId, batch, eventRows[i] as unknown as { seq: string | number }[])));
   }
 
   async transaction<T>(work: (tx: PgTx, apply: ApplyEffects) => Promise<T>): Promise<T> {
@@ -35,18 +70,47 @@ export class PgWriter {
   }
 }
 
+/**
+ * The audit row and each tenant's events go out together (postgres.js pipelines the statements of a
+ * transaction issued without waiting): one round trip. Each tenant's offsets and events are one statement,
+ * so the tenant's counter row is locked from that statement to the commit, not across another round trip.
+ */
 async function writeEffects(tx: PgTx, effects: WriteEffects): Promise<CommittedEvents[]> {
-  if (effects.audit) await tx.insert(auditLog).values(effects.audit);
-  const committed: CommittedEvents[] = [];
-  for (const [tenantId, batch] of byTenant(effects.events ?? [])) {
-    const [row] = await tx
-      .insert(eventOffsets)
-      .values({ tenantId, lastSeq: batch.length })
-      .onConflictDoUpdate({ target: eventOffsets.tenantId, set: { lastSeq: sql`${eventOffsets.lastSeq} + ${batch.length}` } })
-      .returning({ lastSeq: eventOffsets.lastSeq });
-    const first = row!.lastSeq - batch.length + 1;
-    await tx.insert(events).values(batch.map((e, i) => ({ ...e, seq: first + i })));
-    committed.push({ tenantId, lastOffset: row!.lastSeq, count: batch.length, types: distinctTypes(batch) });
-  }
-  return committed;
+  const writes: Promise<CommittedEvents | undefined>[] = [];
+  if (effects.audit)
+    writes.push(
+      tx
+        .insert(auditLog)
+        .values(effects.audit)
+        .then(() => undefined),
+    );
+  for (const [tenantId, batch] of byTenant(effects.events ?? [])) writes.push(insertEvents(tx, tenantId, batch));
+  return (await Promise.all(writes)).filter((c) => c !== undefined);
+}
+
+async function insertEvents(tx: PgTx, tenantId: string, batch: NewEvent[]): Promise<CommittedEvents> {
+  return committedOf(tenantId, batch, await tx.execute<{ seq: string | number }>(eventsStatement(tenantId, batch)));
+}
+
+/** A tenant's events and its offset counter in one statement: the counter row is locked from here to the commit. */
+function eventsStatement(tenantId: string, batch: NewEvent[]): SQL {
+  const n = batch.length;
+  return sql`
+    with o as (
+      insert into ${eventOffsets} (tenant_id, last_seq) values (${tenantId}::uuid, ${n}::int)
+      on conflict (tenant_id) do update set last_seq = ${eventOffsets}.last_seq + ${n}::int
+      returning last_seq
+    )
+    insert into ${events} (tenant_id, seq, type, resource_type, resource_id, data, created_at)
+    select ${tenantId}::uuid, o.last_seq - ${n}::int + v.ord, v.type, v.resource_type, v.resource_id, v.data, v.created_at
+    from o, unnest(
+      ${textArray(batch.map((e) => e.type))}::text[], ${textArray(batch.map((e) => e.resourceType))}::text[],
+      ${nullableTextArray(batch.map((e) => e.resourceId))}::text[], ${textArray(batch.map((e) => JSON.stringify(e.data)))}::jsonb[],
+      ${timeArray(batch.map((e) => e.createdAt))}::timestamptz[]
+    ) with ordinality as v(type, resource_type, resource_id, data, created_at, ord)
+    returning seq`;
+}
+
+function committedOf(tenantId: string, batch: NewEvent[], rows: readonly { seq: string | number }[]): CommittedEvents {
+  return { tenantId, lastOffset: Math.max(...rows.map((r) => Number(r.seq))), count: batch.length, types: distinctTypes(batch) };
 }

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
-import type { AgentRepository } from '../ports/agent.ts';
+import type { AgentRepository, HeartbeatWrite } from '../ports/agent.ts';
 import { activeAgentsOf, agentList, keyHashMatches, keyMatchColumns, presenceColumns, silentSince, withHardwareId } from '../shared/agent.ts';
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
@@ -79,15 +79,25 @@ export class SqliteAgentRepository implements AgentRepository {
     });
   }
 
-  async recordHeartbeat(id: string, at: Date, heartbeat: Record<string, unknown>, comingOnline: WriteEffects | null): Promise<void> {
-    if (!comingOnline) {
-      this.w.db.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat }).where(eq(agents.id, id)).run();
-      return;
-    }
-    this.w.transaction((tx, apply) => {
-      tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id)).run();
-      apply(comingOnline);
-    }, 'deferred');
+  async recordHeartbeats(beats: readonly HeartbeatWrite[]): Promise<('written' | 'online')[]> {
+    return this.w.transaction((tx, apply) =>
+      beats.map(({ id, at, heartbeat, comingOnline }) => {
+        if (
+          tx
+            .update(agents)
+            .set({ lastSeenAt: at, latestHeartbeat: heartbeat })
+            .where(and(eq(agents.id, id), eq(agents.online, true)))
+            .run().changes > 0
+        )
+          return 'written';
+        const before = tx.select().from(agents).where(eq(agents.id, id)).get();
+        // Deleted meanwhile: nothing to write or announce.
+        if (!before) return 'written';
+        tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id)).run();
+        apply(comingOnline(before));
+        return 'online';
+      }),
+    );
   }
 
   async saveStatus(id: string, status: Record<string, unknown>, at: Date): Promise<void> {

@@ -1,29 +1,48 @@
 /**
  * Heartbeats, written sparingly: an online agent's last-seen is written at most once per interval (the
- * auth lookup already told us when it was last written); an offline agent coming back is written at once,
- * with its `agent_online` event.
+ * key lookup, or this instance's last write, told us when); an agent the offline detector marked offline
+ * is flipped back online by the write, with its `agent_online` event. Coalescing is safe: while this
+ * instance wrote last-seen within the interval, the database holds that recent a last-seen too, so the
+ * detector (which waits `offlineAfterSec`, far longer) cannot have marked the agent offline.
  */
 import type { BodyOf } from '../../operation-types.ts';
 import type { AuthenticatedAgent } from '../auth/agent-authenticator.ts';
 import type { ServiceContext } from '../context.ts';
 import { newEvent } from '../events/new-event.ts';
+import type { HeartbeatWrites } from './heartbeat-writes.ts';
 
 export interface HeartbeatInput {
-  /** The calling agent as its key lookup found it (online state, when last-seen was written). */
+  /** The calling agent as its key lookup found it (online state, when last-seen was written), possibly cached. */
   agent: AuthenticatedAgent;
   heartbeat: BodyOf<'sendHeartbeat'>;
 }
 
-export async function recordHeartbeat({ ctx, input, writeIntervalSec }: { ctx: ServiceContext; input: HeartbeatInput; writeIntervalSec: number }): Promise<'written' | 'online' | 'coalesced'> {
+export async function recordHeartbeat({
+  ctx,
+  input,
+  writeIntervalSec,
+  writes,
+}: {
+  ctx: ServiceContext;
+  input: HeartbeatInput;
+  writeIntervalSec: number;
+  /** Group commit of heartbeat writes. */
+  writes: HeartbeatWrites;
+}): Promise<'written' | 'online' | 'coalesced'> {
   const { agent, heartbeat } = input;
   const now = ctx.now();
   const { agentId, tenantId } = agent.principal;
-  if (!agent.online) {
-    const event = newEvent(ctx, { tenantId, type: 'agent_online', resourceType: 'agent', resourceId: agentId, data: { lastSeenAt: agent.lastSeenAt?.toISOString() ?? null } });
-    await ctx.repos.agents.recordHeartbeat(agentId, now, heartbeat, { events: [event] });
-    return 'online';
-  }
-  if (agent.lastSeenAt && now.getTime() - agent.lastSeenAt.getTime() < writeIntervalSec * 1000) return 'coalesced';
-  await ctx.repos.agents.recordHeartbeat(agentId, now, heartbeat, null);
-  return 'written';
+  if (agent.online && agent.lastSeenAt && now.getTime() - agent.lastSeenAt.getTime() < writeIntervalSec * 1000) return 'coalesced';
+  const outcome = await writes.write({
+    id: agentId,
+    at: now,
+    heartbeat,
+    comingOnline: (before) => ({
+      events: [newEvent(ctx, { tenantId, type: 'agent_online', resourceType: 'agent', resourceId: agentId, data: { lastSeenAt: before.lastSeenAt?.toISOString() ?? null } })],
+    }),
+  });
+  // The agent object is the key cache's: the next heartbeats through this instance coalesce against this write.
+  agent.online = true;
+  agent.lastSeenAt = now;
+  return outcome;
 }

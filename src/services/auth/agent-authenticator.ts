@@ -1,9 +1,9 @@
 /**
- * Verifies agent keys. Looked up by hash on every request, deliberately without a cache: a revoked or
- * rotated-out key must fail on its very next request on every instance. The stored hash is compared again
- * in constant time; during a rotation the previous key works until its grace period ends. The one
- * exception is `authenticateCached`, for operations that opt in (`x-agent-key-cache`): it answers from
- * AgentKeyCache, which the event feed invalidates on every instance when a key is rotated or revoked.
+ * Verifies agent keys: looked up by hash, the stored hash compared again in constant time; during a
+ * rotation the previous key works until its grace period ends. Operations marked `x-agent-key-cache` (every
+ * agent operation) go through `authenticateCached`, which answers from AgentKeyCache: the event feed drops
+ * a tenant's keys on this instance when a key is revoked, rotated, re-enrolled or deleted, and on the other
+ * instances through the NATS fan-out, so a revoked key fails on its next request here and promptly there.
  */
 import type { Repositories } from '../../repositories/types.ts';
 import type { AgentPrincipal } from '../context.ts';
@@ -13,6 +13,10 @@ import type { AgentKeyCache } from './agent-key-cache.ts';
 
 export interface AuthenticatedAgent {
   principal: AgentPrincipal;
+  /**
+   * Presence as last known here: read with the key, then kept current by this instance's heartbeat writes
+   * (the object is shared with the key cache, so that heartbeats stay coalesced between lookups).
+   */
   online: boolean;
   lastSeenAt: Date | null;
 }

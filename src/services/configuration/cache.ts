@@ -19,6 +19,8 @@ export class ConfigurationCache {
   private readonly entries = new Map<string, CachedConfiguration>();
   private readonly byTenant = new Map<string, Set<string>>();
   private readonly generations = new Map<string, number>();
+  /** Bumped by `invalidateAll`: part of every tenant's generation, both only ever grow. */
+  private epoch = 0;
   private readonly maxAgeMs: number;
 
   constructor(maxAgeMs: number) {
@@ -38,7 +40,7 @@ export class ConfigurationCache {
 
   /** Read before loading what a compile depends on; pass it to `store`. */
   generation(tenantId: string): number {
-    return this.generations.get(tenantId) ?? 0;
+    return (this.generations.get(tenantId) ?? 0) + this.epoch;
   }
 
   /** Keeps the compiled document unless the tenant was invalidated since `generation` was read. */
@@ -54,11 +56,17 @@ export class ConfigurationCache {
   }
 
   invalidateTenant(tenantId: string): void {
-    this.generations.set(tenantId, this.generation(tenantId) + 1);
+    this.generations.set(tenantId, (this.generations.get(tenantId) ?? 0) + 1);
     const set = this.byTenant.get(tenantId);
     if (!set) return;
     for (const agentId of set) this.entries.delete(agentId);
     this.byTenant.delete(tenantId);
+  }
+
+  invalidateAll(): void {
+    this.epoch++;
+    this.entries.clear();
+    this.byTenant.clear();
   }
 
   private forget(agentId: string, tenantId: string): void {

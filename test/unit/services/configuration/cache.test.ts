@@ -29,24 +29,56 @@ describe('ConfigurationCache', () => {
 });
 
 describe('AgentKeyCache', () => {
-  const agent = { principal: { type: 'agent' as const, agentId: 'a1', tenantId: 't1' }, online: true, lastSeenAt: null };
+  const agent = (tenantId = 't1') => ({ principal: { type: 'agent' as const, agentId: 'a1', tenantId }, online: true, lastSeenAt: null });
+  const bounds = (arrive: { now: boolean }) => ({ maxAgeMs: 60_000, fallbackMs: 1_000, invalidationsArrive: () => arrive.now });
+
   it("drops a tenant's keys on invalidation, refuses a racing store, honours a grace period end", () => {
-    const keys = new AgentKeyCache(60_000);
-    keys.store('h1', agent, keys.generation(), Infinity);
-    expect(keys.get('h1')).toBe(agent);
+    const keys = new AgentKeyCache(bounds({ now: true }));
+    const a = agent();
+    keys.store('h1', a, keys.generation(), Infinity);
+    expect(keys.get('h1')).toBe(a);
     const generation = keys.generation();
     keys.invalidateTenant('t1');
     expect(keys.get('h1')).toBeUndefined();
-    keys.store('h1', agent, generation, Infinity);
+    keys.store('h1', a, generation, Infinity);
     expect(keys.get('h1')).toBeUndefined();
-    keys.store('h2', agent, keys.generation(), Date.now() - 1);
+    keys.store('h2', a, keys.generation(), Date.now() - 1);
     expect(keys.get('h2')).toBeUndefined();
+  });
+
+  it("another tenant's invalidation neither drops nor refuses this tenant's keys; a full drop does both", () => {
+    const keys = new AgentKeyCache(bounds({ now: true }));
+    const generation = keys.generation();
+    keys.invalidateTenant('t2');
+    keys.store('h1', agent('t1'), generation, Infinity);
+    expect(keys.get('h1')).toBeDefined();
+    const before = keys.generation();
+    keys.invalidateAll();
+    expect(keys.get('h1')).toBeUndefined();
+    keys.store('h1', agent('t1'), before, Infinity);
+    expect(keys.get('h1')).toBeUndefined();
+    expect(keys.size).toBe(0);
+  });
+
+  it('trusts a key for maxAgeMs while invalidations arrive, for fallbackMs while they may not', () => {
+    const arrive = { now: true };
+    const keys = new AgentKeyCache(bounds(arrive));
+    keys.store('h1', agent(), keys.generation(), Infinity, 0);
+    expect(keys.get('h1', 30_000)).toBeDefined();
+    arrive.now = false;
+    expect(keys.get('h1', 30_000)).toBeUndefined();
+    keys.store('h1', agent(), keys.generation(), Infinity, 30_000);
+    expect(keys.get('h1', 30_999)).toBeDefined();
+    expect(keys.get('h1', 31_000)).toBeUndefined();
+    arrive.now = true;
+    keys.store('h1', agent(), keys.generation(), Infinity, 0);
+    expect(keys.get('h1', 60_000)).toBeUndefined();
   });
 });
 
 describe('ConfigurationRuntime', () => {
   it('invalidates on the events configurations depend on, or when the types are unknown; not on others', () => {
-    const rt = new ConfigurationRuntime(60);
+    const rt = new ConfigurationRuntime({ maxAgeSec: 60, keyFallbackSec: 5, invalidationsArrive: () => true });
     const fill = () => rt.documents.store('a1', 't1', rt.documents.generation('t1'), '"e"', doc);
     fill();
     rt.observe({ tenantId: 't1', lastOffset: 1, count: 1, types: ['agent_online', 'inventory_changed'] });
@@ -59,5 +91,31 @@ describe('ConfigurationRuntime', () => {
     fill();
     rt.observe({ tenantId: 't1', lastOffset: 4, count: 1, types: ['endpoint_updated'] });
     expect(rt.documents.get('a1')).toBeUndefined();
+  });
+});
+
+describe('ConfigurationRuntime keys', () => {
+  const agent = { principal: { type: 'agent' as const, agentId: 'a1', tenantId: 't1' }, online: true, lastSeenAt: null };
+  it('drops keys on the events that change a key (or unknown types), not on policy or presence changes; a reconnection drops all', () => {
+    const rt = new ConfigurationRuntime({ maxAgeSec: 60, keyFallbackSec: 5, invalidationsArrive: () => true });
+    const fill = () => rt.keys.store('h1', agent, rt.keys.generation(), Infinity);
+    fill();
+    rt.observe({ tenantId: 't1', lastOffset: 1, count: 3, types: ['policy_changed', 'agent_online', 'agent_offline'] });
+    expect(rt.keys.get('h1')).toBeDefined();
+    for (const type of ['agent_updated', 'agent_deleted', 'agent_claimed', 'key_rotated']) {
+      rt.observe({ tenantId: 't1', lastOffset: 2, count: 1, types: [type] });
+      expect(rt.keys.get('h1'), type).toBeUndefined();
+      fill();
+    }
+    rt.observe({ tenantId: 't1', lastOffset: 3, count: 1 });
+    expect(rt.keys.get('h1')).toBeUndefined();
+    fill();
+    rt.documents.store('a1', 't1', rt.documents.generation('t1'), '"e"', doc);
+    const generation = rt.documents.generation('t9');
+    rt.invalidateAll();
+    expect(rt.keys.get('h1')).toBeUndefined();
+    expect(rt.documents.get('a1')).toBeUndefined();
+    rt.documents.store('a2', 't9', generation, '"e"', doc);
+    expect(rt.documents.get('a2')).toBeUndefined();
   });
 });
