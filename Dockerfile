@@ -21,7 +21,19 @@ RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
-# Runtime stage: sources, the bundled contract, migrations and production dependencies only.
+# Console stage: the web console's static files (Vite build of src/console into dist/console), made with the
+# full dependencies; only its output reaches the runtime image.
+FROM ${NODE_IMAGE} AS console
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY patches ./patches
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY generated ./generated
+COPY src/console ./src/console
+COPY scripts/build-console.ts ./scripts/build-console.ts
+RUN node scripts/build-console.ts --force
+
+# Runtime stage: sources, the bundled contract, migrations, the console build and production dependencies only.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     DATABASE_URL=sqlite:/data/agentry.db \
@@ -34,6 +46,7 @@ COPY src ./src
 COPY generated ./generated
 COPY drizzle ./drizzle
 COPY configs ./configs
+COPY --from=console /app/dist/console ./dist/console
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
@@ -43,5 +56,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 8080}/healthz/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "bin/agentry.js"]
+# The young-generation bound of scripts/start (README, Memory): a shebang's flags do not apply under `node`.
+ENTRYPOINT ["node", "--max-semi-space-size=32", "bin/agentry.js"]
 CMD ["serve"]

@@ -27,6 +27,9 @@ describe('Dockerfile', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) expect(stage.from).toMatch(/^node:24(\.\d+)*-\w+-slim$/);
     expect(of('COPY').some((a) => a.startsWith('--from=deps'))).toBe(true);
+    // The console is built in its own stage (Vite needs the dev dependencies); only its output is copied.
+    expect(of('COPY')).toContain('--from=console /app/dist/console ./dist/console');
+    expect(stages.find((s) => s.name === 'console')?.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('scripts/build-console.ts'))).toBe(true);
     expect(of('USER').at(-1)).toBe('node');
     expect(of('RUN').join(' ')).not.toMatch(/npm (ci|install)/); // dependencies come from the build stage
   });
