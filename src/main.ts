@@ -5,6 +5,8 @@
  *   agentry migrate [-c config.yaml]                      apply database migrations and exit
  *   agentry token create --role R [--name N] [--tenant ID] [-c config.yaml]
  *   agentry token generate                                print a fresh token secret (for AGENTRY_ADMIN_TOKEN)
+ *   agentry agent --server URL (--enroll-secret S | --claim) [--state-dir DIR]   run the reference agent
+ *   agentry sim --server URL --agents N --duration S [--rate R]                  simulate a fleet
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -19,9 +21,14 @@ const USAGE = `usage:
   agentry serve   [-c <config file>]
   agentry migrate [-c <config file>]
   agentry token create --role <viewer|operator|admin|system> [--name <name>] [--tenant <tenant id>] [-c <config file>]
-  agentry token generate`;
+  agentry token generate
+  agentry agent --server <url> (--enroll-secret <secret> | --claim) [--state-dir <dir>] [--max-outbox <items>]
+  agentry sim   --server <url> --token <operator token> --agents <n> --duration <seconds> [--rate <x>]`;
 
 async function main(argv: string[]): Promise<number> {
+  // The agent and the simulator have options of their own and need neither the server's configuration nor its modules.
+  if (argv[0] === 'agent') return (await import('./agent/cli.ts')).agentCli(argv.slice(1));
+  if (argv[0] === 'sim') return (await import('./sim/cli.ts')).simCli(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

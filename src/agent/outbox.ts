@@ -1,0 +1,96 @@
+/**
+ * The agent's store-and-forward outbox: every request it must deliver (samples, inventory, results, command
+ * output and acks) is a row in a local SQLite file, sent in insertion order and deleted only once the server
+ * answered 2xx, so it survives server outages and agent restarts. It is bounded by rows; when full, or when
+ * the disk is, the oldest rows go first and are counted until the next heartbeat reports the count.
+ */
+import Database from 'better-sqlite3';
+
+export interface OutboxItem {
+  seq: number;
+  kind: string;
+  /** Request path under the server origin, e.g. `/api/v1/agent/<id>/inventory`. */
+  path: string;
+  body: string;
+}
+
+export class Outbox {
+  readonly #db: Database.Database;
+  readonly #maxItems: number;
+  readonly #stmts;
+
+  constructor(file: string, maxItems: number) {
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(`
+      create table if not exists outbox (seq integer primary key autoincrement, kind text not null, path text not null, body text not null, created_at integer not null);
+      create table if not exists outbox_meta (key text primary key, value integer not null);
+      insert or ignore into outbox_meta (key, value) values ('dropped', 0);`);
+    this.#maxItems = maxItems;
+    this.#stmts = {
+      insert: this.#db.prepare('insert into outbox (kind, path, body, created_at) values (?, ?, ?, ?)'),
+      count: this.#db.prepare('select count(*) as n from outbox').pluck(),
+      dropOldest: this.#db.prepare('delete from outbox where seq in (select seq from outbox order by seq limit ?)'),
+      head: this.#db.prepare('select seq, kind, path, body from outbox order by seq limit ?'),
+      remove: this.#db.prepare('delete from outbox where seq = ?'),
+      addDropped: this.#db.prepare("update outbox_meta set value = value + ? where key = 'dropped'"),
+      dropped: this.#db.prepare("select value from outbox_meta where key = 'dropped'").pluck(),
+    };
+  }
+
+  /** Appends an item, first dropping the oldest ones if the outbox is full (or the disk refuses the write). */
+  push(kind: string, path: string, body: unknown): void {
+    const json = JSON.stringify(body);
+    const write = this.#db.transaction(() => {
+      const over = Number(this.#stmts.count.get()) + 1 - this.#maxItems;
+      if (over > 0) this.#drop(over);
+      this.#stmts.insert.run(kind, path, json, Date.now());
+    });
+    try {
+      write();
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      // A full disk: make room by dropping a tenth of the queue (at least one row), then try once more.
+      this.#db.transaction(() => this.#drop(Math.max(1, Math.ceil(Number(this.#stmts.count.get()) / 10))))();
+      write();
+    }
+  }
+
+  /** The oldest items, in order. */
+  head(limit: number): OutboxItem[] {
+    return this.#stmts.head.all(limit) as OutboxItem[]; // the select names exactly OutboxItem's columns
+  }
+
+  remove(seq: number): void {
+    this.#stmts.remove.run(seq);
+  }
+
+  get size(): number {
+    return Number(this.#stmts.count.get());
+  }
+
+  /** Items dropped since the count was last reported. */
+  get dropped(): number {
+    return Number(this.#stmts.dropped.get());
+  }
+
+  /** Subtracts what a heartbeat reported (items dropped meanwhile stay counted). */
+  acknowledgeDropped(reported: number): void {
+    this.#stmts.addDropped.run(-reported);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #drop(n: number): void {
+    const removed = this.#stmts.dropOldest.run(n).changes;
+    this.#stmts.addDropped.run(removed);
+  }
+}
+
+function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE';
+}

@@ -1,0 +1,3 @@
+export async function simCli(_argv: string[]): Promise<number> {
+  throw new Error('not built yet');
+}
