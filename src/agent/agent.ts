@@ -38,7 +38,7 @@ export async function runAgent({ state, stateDir, maxOutboxItems, log, signal }:
   const commands = new CommandRunner({ agentId: state.agentId, outbox, notify, config, stateDir, log });
   const base = `/api/v1/agent/${state.agentId}`;
   const startedAt = new Date().toISOString();
-  const stats = { checksPerformed: 0, checksSuccessful: 0, checksFailed: 0, sequence: 0, lastReportAt: '1970-01-01T00:00:00Z', failedReports: 0 };
+  const stats = { lastReportAt: '1970-01-01T00:00:00Z', failedReports: 0 };
   const stop = new AbortController();
   signal.addEventListener('abort', () => stop.abort(), { once: true });
   const s = () => config.current;
@@ -50,9 +50,9 @@ export async function runAgent({ state, stateDir, maxOutboxItems, log, signal }:
     is_running: true,
     started_at: startedAt,
     stopped_at: null,
-    checks_performed: stats.checksPerformed,
-    checks_successful: stats.checksSuccessful,
-    checks_failed: stats.checksFailed,
+    checks_performed: outbox.counter('checks_performed'),
+    checks_successful: outbox.counter('checks_successful'),
+    checks_failed: outbox.counter('checks_failed'),
     reported_at: stats.lastReportAt,
     failed_report_count: stats.failedReports,
     server_connected: forwarder.failures === 0,
@@ -62,7 +62,7 @@ export async function runAgent({ state, stateDir, maxOutboxItems, log, signal }:
     outbox_dropped: outbox.dropped,
     outbox_rejected: forwarder.rejected,
     config_error: config.error,
-    samples_collected: stats.sequence,
+    samples_collected: outbox.counter('sequence'),
   });
 
   const refreshConfiguration = async () => {
@@ -96,9 +96,10 @@ export async function runAgent({ state, stateDir, maxOutboxItems, log, signal }:
   };
 
   const collect = async () => {
-    stats.sequence++;
-    const samples = await collectSamples(s().collectors, stats.sequence);
-    outbox.push('samples', `${base}/inventory`, { samples });
+    const samples = await collectSamples(s().collectors, outbox.counter('sequence') + 1);
+    // The sequence number and its samples are committed together: a crash in between loses neither alone.
+    outbox.push('samples', `${base}/inventory`, { samples }, 'sequence');
+    log.debug({ samples: samples.length, queued: outbox.size }, 'samples collected');
     notify();
   };
 
@@ -114,13 +115,11 @@ export async function runAgent({ state, stateDir, maxOutboxItems, log, signal }:
     for (const ep of ready) due.set(ep.id, now + ep.intervalSecs * 1000);
     const results = (await Promise.all(ready.map((ep) => runCheck(state.agentId, ep, s().pingCount)))).filter((r): r is SmotraResult => r !== null);
     if (results.length === 0) return;
-    for (const r of results) {
-      stats.checksPerformed++;
-      const ok = r.check_type.result.connected ?? r.check_type.result.success ?? Number(r.check_type.result.successes) > 0;
-      if (ok) stats.checksSuccessful++;
-      else stats.checksFailed++;
-    }
-    outbox.push('results', `${base}/results`, { results });
+    const ok = results.filter((r) => r.check_type.result.connected ?? r.check_type.result.success ?? Number(r.check_type.result.successes) > 0).length;
+    outbox.push('results', `${base}/results`, { results }, 'checks_performed', results.length, () => {
+      outbox.increment('checks_successful', ok);
+      outbox.increment('checks_failed', results.length - ok);
+    });
     notify();
   };
 

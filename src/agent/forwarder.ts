@@ -2,7 +2,7 @@
  * Drains the outbox in order: the head item is sent until the server takes it (2xx: deleted) or refuses it
  * for good (a 4xx other than 408 and 429: deleted, logged and counted, since sending it again would get
  * the same answer and block everything behind it). Anything else — no answer, 5xx, 429 — keeps the item
- * and waits (Retry-After, or exponential backoff with jitter up to a minute) before trying the head again.
+ * and waits (Retry-After, or exponential backoff with jitter up to 15 s, so that a server back from an outage is found soon) before trying the head again.
  */
 import type { Logger } from 'pino';
 import { backoffMs } from '../sdk/retrying-fetch.ts';
@@ -55,7 +55,7 @@ export class Forwarder {
           continue;
         }
         this.failures++;
-        const delay = answer.retryAfterMs ?? backoffMs(Math.min(this.failures, 9), 500, 60_000);
+        const delay = answer.retryAfterMs ?? backoffMs(Math.min(this.failures, 6), 500, 15_000);
         this.log.info({ kind: item.kind, status: answer.status || undefined, error: answer.error, retryInMs: Math.round(delay), queued: this.outbox.size }, 'server unavailable; outbox kept');
         await this.#idle(Math.max(100, delay), signal, false);
         break;

@@ -36,16 +36,23 @@ export class Outbox {
       remove: this.#db.prepare('delete from outbox where seq = ?'),
       addDropped: this.#db.prepare("update outbox_meta set value = value + ? where key = 'dropped'"),
       dropped: this.#db.prepare("select value from outbox_meta where key = 'dropped'").pluck(),
+      bump: this.#db.prepare('insert into outbox_meta (key, value) values (?, ?) on conflict (key) do update set value = value + excluded.value returning value').pluck(),
+      counter: this.#db.prepare('select value from outbox_meta where key = ?').pluck(),
     };
   }
 
-  /** Appends an item, first dropping the oldest ones if the outbox is full (or the disk refuses the write). */
-  push(kind: string, path: string, body: unknown): void {
+  /**
+   * Appends an item, first dropping the oldest ones if the outbox is full (or the disk refuses the write).
+   * `counter` is incremented by `by` (and `also` run) in the same transaction as the insert.
+   */
+  push(kind: string, path: string, body: unknown, counter?: string, by = 1, also?: () => void): void {
     const json = JSON.stringify(body);
     const write = this.#db.transaction(() => {
       const over = Number(this.#stmts.count.get()) + 1 - this.#maxItems;
       if (over > 0) this.#drop(over);
       this.#stmts.insert.run(kind, path, json, Date.now());
+      if (counter) this.increment(counter, by);
+      also?.();
     });
     try {
       write();
@@ -78,6 +85,18 @@ export class Outbox {
   /** Subtracts what a heartbeat reported (items dropped meanwhile stay counted). */
   acknowledgeDropped(reported: number): void {
     this.#stmts.addDropped.run(-reported);
+  }
+
+  /**
+   * A counter kept with the outbox (the agent's sample sequence, checks performed): it survives restarts
+   * like the items it numbers, so that what the server received can be compared with what was produced.
+   */
+  increment(key: string, by = 1): number {
+    return Number(this.#stmts.bump.get(`counter:${key}`, by));
+  }
+
+  counter(key: string): number {
+    return Number(this.#stmts.counter.get(`counter:${key}`) ?? 0);
   }
 
   close(): void {
