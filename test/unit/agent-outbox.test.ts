@@ -8,7 +8,7 @@ import { Outbox } from '../../src/agent/outbox.ts';
 describe('agent outbox', () => {
   const dir = mkdtempSync(join(tmpdir(), 'agentry-outbox-'));
   const file = join(dir, 'outbox.db');
-  afterEach(() => rmSync(file + '', { force: true }));
+  afterEach(() => rmSync(file, { force: true }));
 
   it('keeps items in order until removed, across reopening', () => {
     const box = new Outbox(file, 100);
