@@ -25,7 +25,8 @@ export class SimAgent {
   readonly #id: string;
   readonly #headers: Record<string, string>;
   readonly #http: SimHttp;
-  readonly #stats: SimStats;
+  /** Where requests are counted: the enrolment's statistics first, then the steady state's. */
+  stats: SimStats;
   readonly #software: Package[];
   readonly #hostname: string;
   readonly #timers: NodeJS.Timeout[] = [];
@@ -35,7 +36,7 @@ export class SimAgent {
     this.#id = opts.id;
     this.#headers = { 'x-agent-api-key': opts.key };
     this.#http = opts.http;
-    this.#stats = opts.stats;
+    this.stats = opts.stats;
     this.#software = softwareFor(opts.role);
     this.#hostname = opts.hostname;
   }
@@ -56,7 +57,7 @@ export class SimAgent {
   async #call(kind: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<string | null> {
     const reply = await this.#http.send(method, `/api/v1/agent/${this.#id}${path}`, this.#headers, body === undefined ? undefined : JSON.stringify(body));
     const failed = reply.status < 200 || reply.status > 299;
-    this.#stats.record(kind, reply.ms, failed, failed ? (reply.error ?? `${reply.status} ${reply.body.slice(0, 200)}`) : undefined);
+    this.stats.record(kind, reply.ms, failed, failed ? (reply.error ?? `${reply.status} ${reply.body.slice(0, 200)}`) : undefined);
     return failed ? null : reply.body;
   }
 

@@ -49,7 +49,7 @@ export async function simCli(argv: string[]): Promise<number> {
   });
   if (tty) process.stderr.write('\n');
   console.log(`\n${result.agents} agents (${result.online} online at the end), ${result.durationSec} s, ${result.errors} errors\n`);
-  console.log(summaryTable(result.kinds));
+  console.log(`enrolment (${result.enrollSec.toFixed(1)} s):\n${summaryTable(result.enrolment)}\n\nsteady state (${result.durationSec} s):\n${summaryTable(result.kinds)}`);
   if (result.errorSamples.length > 0) console.log(`\nfirst errors:\n  ${result.errorSamples.join('\n  ')}`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
   return result.errors === 0 ? 0 : 1;

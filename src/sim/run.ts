@@ -27,6 +27,9 @@ export interface SimResult {
   durationSec: number;
   errors: number;
   errorSamples: string[];
+  /** Enrolment: `enroll` and each agent's first `inventory` and `heartbeat`. */
+  enrolment: KindSummary[];
+  /** The steady state, per request kind. */
   kinds: KindSummary[];
 }
 
@@ -34,6 +37,8 @@ export const REAL_INTERVALS: Intervals = { heartbeatSec: 300, collectionSec: 60,
 
 export async function runSimulation(o: SimOptions): Promise<SimResult> {
   const http = new SimHttp(o.server, o.maxSockets);
+  // Enrolment (with each agent's first inventory and heartbeat) is a burst unlike the steady state: counted apart.
+  const enrolment = new SimStats();
   const stats = new SimStats();
   const secret = o.enrollSecret ?? (await createSecret(http, o.token));
   const enrollStarted = performance.now();
@@ -55,10 +60,10 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
       };
       const reply = await http.send('POST', '/api/v1/agent/enroll', {}, JSON.stringify(body));
       const failed = reply.status !== 201 && reply.status !== 200;
-      stats.record('enroll', reply.ms, failed, failed ? (reply.error ?? `${reply.status} ${reply.body.slice(0, 200)}`) : undefined);
+      enrolment.record('enroll', reply.ms, failed, failed ? (reply.error ?? `${reply.status} ${reply.body.slice(0, 200)}`) : undefined);
       if (failed) continue;
       const { agentId, apiKey } = JSON.parse(reply.body) as { agentId: string; apiKey: string }; // the contract's AgentEnrollmentResult
-      const agent = new SimAgent({ id: agentId, key: apiKey, hostname, role: ROLE_NAMES[i % ROLE_NAMES.length]!, http, stats });
+      const agent = new SimAgent({ id: agentId, key: apiKey, hostname, role: ROLE_NAMES[i % ROLE_NAMES.length]!, http, stats: enrolment });
       await agent.inventory(false);
       await agent.heartbeat();
       fleet.push(agent);
@@ -70,7 +75,11 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
 
   const r = REAL_INTERVALS;
   const iv: Intervals = { heartbeatSec: r.heartbeatSec / o.rate, collectionSec: r.collectionSec / o.rate, resultsSec: r.resultsSec / o.rate, pollSec: r.pollSec / o.rate, inventorySec: r.inventorySec / o.rate };
-  for (const a of fleet) a.start(iv);
+  stats.restart();
+  for (const a of fleet) {
+    a.stats = stats;
+    a.start(iv);
+  }
   const reporter = setInterval(() => o.progress(stats.progressLine(fleet.filter((a) => a.online).length, o.agents)), 1000);
   await new Promise((r) => setTimeout(r, o.durationSec * 1000));
   clearInterval(reporter);
@@ -78,7 +87,16 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   // Requests in flight finish (their answers are counted); nothing new starts.
   await http.idle(65_000);
   http.close();
-  return { agents: o.agents, online: fleet.filter((a) => a.online).length, enrollSec, durationSec: o.durationSec, errors: stats.errors, errorSamples: stats.errorSamples, kinds: stats.summary() };
+  return {
+    agents: o.agents,
+    online: fleet.filter((a) => a.online).length,
+    enrollSec,
+    durationSec: o.durationSec,
+    errors: enrolment.errors + stats.errors,
+    errorSamples: [...enrolment.errorSamples, ...stats.errorSamples].slice(0, 10),
+    enrolment: enrolment.summary(),
+    kinds: stats.summary(),
+  };
 }
 
 async function createSecret(http: SimHttp, token: string | undefined): Promise<string> {

@@ -43,7 +43,13 @@ export class SimStats {
   /** First error messages, for the summary. */
   readonly errorSamples: string[] = [];
   #windowStarted = performance.now();
-  readonly started = performance.now();
+  started = performance.now();
+
+  /** Starts the clock of the rates again (when the steady state begins). */
+  restart(): void {
+    this.started = performance.now();
+    this.#windowStarted = this.started;
+  }
 
   record(kind: string, ms: number, failed: boolean, why?: string): void {
     let k = this.kinds.get(kind);
