@@ -25,12 +25,13 @@ export interface AgentOptions {
   state: AgentState;
   stateDir: string;
   maxOutboxItems: number;
+  maxOutboxBytes?: number;
   log: Logger;
   signal: AbortSignal;
 }
 
-export async function runAgent({ state, stateDir, maxOutboxItems, log, signal }: AgentOptions): Promise<number> {
-  const outbox = new Outbox(join(stateDir, 'outbox.db'), maxOutboxItems);
+export async function runAgent({ state, stateDir, maxOutboxItems, maxOutboxBytes, log, signal }: AgentOptions): Promise<number> {
+  const outbox = new Outbox(join(stateDir, 'outbox.db'), maxOutboxItems, maxOutboxBytes);
   const transport = new Transport(state.server, state.apiKey);
   const config = new ConfigurationState();
   const forwarder = new Forwarder(outbox, transport, log);

@@ -9,7 +9,7 @@ import { EXIT_KEY_REJECTED, runAgent } from './agent.ts';
 import { enrollWithClaim, enrollWithSecret } from './enroll.ts';
 import { ensureStateDir, loadState, saveState } from './state.ts';
 
-export const AGENT_USAGE = 'agentry agent --server <url> (--enroll-secret <secret> | --claim) [--state-dir <dir>] [--max-outbox <items>] [--log-level <level>]';
+export const AGENT_USAGE = 'agentry agent --server <url> (--enroll-secret <secret> | --claim) [--state-dir <dir>] [--max-outbox <items>] [--max-outbox-bytes <bytes>] [--log-level <level>]';
 
 export async function agentCli(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -20,13 +20,17 @@ export async function agentCli(argv: string[]): Promise<number> {
       claim: { type: 'boolean', default: false },
       'state-dir': { type: 'string', default: process.env.AGENTRY_AGENT_STATE_DIR ?? './agentry-agent' },
       'max-outbox': { type: 'string', default: '100000' },
+      // Bytes the outbox file may take (0: no cap but the disk's).
+      'max-outbox-bytes': { type: 'string', default: '0' },
       'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'info' },
     },
   });
   const secret = values['enroll-secret'] ?? process.env.AGENTRY_ENROLL_SECRET;
   const stateDir = resolve(values['state-dir']);
   const maxOutbox = Number(values['max-outbox']);
+  const maxOutboxBytes = Number(values['max-outbox-bytes']);
   if (!Number.isInteger(maxOutbox) || maxOutbox < 1) throw new Error(`--max-outbox must be a positive integer`);
+  if (!Number.isInteger(maxOutboxBytes) || maxOutboxBytes < 0) throw new Error(`--max-outbox-bytes must be a non-negative integer`);
   const log = pino({ level: values['log-level'], base: { component: 'agent' } });
   ensureStateDir(stateDir);
   const stop = new AbortController();
@@ -41,7 +45,7 @@ export async function agentCli(argv: string[]): Promise<number> {
     state = secret ? await enrollWithSecret(server, secret, stateDir, log, stop.signal) : await enrollWithClaim(server, log, (line) => console.log(line), stop.signal);
     saveState(stateDir, state);
   }
-  const code = await runAgent({ state, stateDir, maxOutboxItems: maxOutbox, log, signal: stop.signal });
+  const code = await runAgent({ state, stateDir, maxOutboxItems: maxOutbox, maxOutboxBytes: maxOutboxBytes || undefined, log, signal: stop.signal });
   if (code === EXIT_KEY_REJECTED) console.error('agentry agent: the server rejected this agent key (revoked or deleted); not retrying');
   return code;
 }

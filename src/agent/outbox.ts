@@ -19,10 +19,12 @@ export class Outbox {
   readonly #maxItems: number;
   readonly #stmts;
 
-  constructor(file: string, maxItems: number) {
+  /** `maxBytes` caps the file as a full disk would (SQLite's max_page_count): the same drop-oldest path answers both. */
+  constructor(file: string, maxItems: number, maxBytes?: number) {
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
+    if (maxBytes) this.#db.pragma(`max_page_count = ${Math.max(16, Math.ceil(maxBytes / Number(this.#db.pragma('page_size', { simple: true }))))}`);
     this.#db.exec(`
       create table if not exists outbox (seq integer primary key autoincrement, kind text not null, path text not null, body text not null, created_at integer not null);
       create table if not exists outbox_meta (key text primary key, value integer not null);
@@ -54,13 +56,14 @@ export class Outbox {
       if (counter) this.increment(counter, by);
       also?.();
     });
-    try {
-      write();
-    } catch (err) {
-      if (!isDiskFull(err)) throw err;
-      // A full disk: make room by dropping a tenth of the queue (at least one row), then try once more.
-      this.#db.transaction(() => this.#drop(Math.max(1, Math.ceil(Number(this.#stmts.count.get()) / 10))))();
-      write();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return write();
+      } catch (err) {
+        if (!isDiskFull(err) || attempt >= 5 || this.size === 0) throw err;
+        // A full disk: make room by dropping a tenth of the queue (at least one row), then try again.
+        this.#db.transaction(() => this.#drop(Math.max(1, Math.ceil(this.size / 10))))();
+      }
     }
   }
 

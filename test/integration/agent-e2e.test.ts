@@ -69,6 +69,7 @@ describe('reference agent end to end', () => {
   }, 90_000);
 
   afterAll(async () => {
+    // E2E_LOGS=<file> keeps the last agent process's log (at debug level) for a failure's post-mortem.
     if (process.env.E2E_LOGS) writeFileSync(process.env.E2E_LOGS, agent.stdout() + agent.stderr());
     if (agent) await stopProcess(agent, 'SIGKILL');
     if (server) await stopProcess(server.proc, 'SIGKILL');

@@ -39,4 +39,16 @@ describe('agent outbox', () => {
     expect(box.counter('other')).toBe(0);
     box.close();
   });
+
+  it('on a full disk (a capped file), drops the oldest to make room and counts them', () => {
+    const box = new Outbox(join(dir, 'disk.db'), 1_000_000, 256 * 1024);
+    const filler = 'x'.repeat(2000);
+    for (let n = 1; n <= 400; n++) box.push('samples', '/p', { n, filler });
+    expect(box.dropped).toBeGreaterThan(0);
+    const kept = box.head(1000).map((i) => JSON.parse(i.body).n as number);
+    expect(kept.at(-1)).toBe(400); // the newest is always kept
+    expect(kept[0]).toBe(box.dropped + 1); // what is gone is exactly the oldest
+    expect(kept.length + box.dropped).toBe(400);
+    box.close();
+  });
 });
