@@ -58,7 +58,8 @@ export class Outbox {
     });
     for (let attempt = 0; ; attempt++) {
       try {
-        return write();
+        write();
+        return;
       } catch (err) {
         if (!isDiskFull(err) || attempt >= 5 || this.size === 0) throw err;
         // A full disk: make room by dropping a tenth of the queue (at least one row), then try again.
