@@ -6,6 +6,7 @@
  *                     [--db sqlite | --db postgres [--database-url postgres://…]] [--nats]
  *                     [--seed-rows 10000000] [--range-connections 1,4] [--only a,b] [--env KEY=VALUE …] [--cpu-prof] [--keep]
  *                     [--server-node-args=--max-semi-space-size=16]
+ *                     [--fleet-rate 4] [--fleet-agents N]
  *
  * Starts both servers as child processes (and, when asked, a throwaway Postgres cluster and nats-server),
  * enrolls a fleet through the API, drives the scenarios with autocannon from this process, prints a
@@ -46,6 +47,9 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     // Comma-separated scenario names to run (the bare-post ceiling always runs first).
     only: { type: 'string' },
+    // The fleet scenario's interval compression (real intervals divided by this) and agents (default: --agents).
+    'fleet-rate': { type: 'string', default: '4' },
+    'fleet-agents': { type: 'string' },
   },
 });
 
@@ -111,7 +115,10 @@ async function main(): Promise<number> {
   const bareUrl = `http://127.0.0.1:${barePort}`;
   const referenceUrl = `http://127.0.0.1:${referencePort}`;
   // Scenarios are built when their turn comes; the list exists now so that --only fails before anything slow.
-  const ctx: RunContext = { agentryUrl, bareUrl, referenceUrl, adminToken, databaseUrl, fleet: [], seedRows, rangeConnections, facts, phase };
+  let agentryPid = 0;
+  const fleetSim = { agents: integer('fleet-agents', args['fleet-agents'] ?? args.agents, 1), rate: Number(args['fleet-rate']), durationSec: load.durationSec };
+  if (!(fleetSim.rate > 0)) throw new Error(`--fleet-rate must be a positive number, got ${args['fleet-rate']}`);
+  const ctx: RunContext = { agentryUrl, bareUrl, referenceUrl, adminToken, databaseUrl, fleet: [], seedRows, rangeConnections, facts, phase, agentryPid: () => agentryPid, tmpDir: tmp, fleetSim };
   let plan = steps(ctx);
   if (args.only) {
     // `telemetry-range` selects every telemetry-range@N.
@@ -153,6 +160,7 @@ async function main(): Promise<number> {
     await Promise.all([waitForHttp(child, `${agentryUrl}/healthz`, 60_000), waitForHttp(bare, `${bareUrl}/healthz`), waitForHttp(reference, `${referenceUrl}/healthz`)]);
     return child;
   });
+  agentryPid = agentry.pid;
   const variant = `${args.db}${natsUrl ? ' + NATS JetStream' : ''}`;
   console.log(`agentry pid ${agentry.pid} (${variant}); ${load.connections} connections, ${load.warmupSec} s warm-up + ${load.durationSec} s per scenario; logs in ${tmp}`);
 
@@ -164,6 +172,12 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   let ingestBodyBytes = 0;
   for (const step of plan) {
+    if ('run' in step) {
+      const out = await phase(step.name, () => step.run());
+      facts.notes.push(...out.notes);
+      if (out.failure) failures.push(out.failure);
+      continue;
+    }
     const s = await step.build();
     if ('skip' in s) {
       facts.notes.push(`${step.name}: skipped (${s.skip})`);

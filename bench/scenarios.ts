@@ -10,9 +10,18 @@ import { SAMPLES_PER_REQUEST, batchSummary, ingestScenario, scrape, waitForDrain
 import { metricsBody, rotate, type Scenario, type ScenarioStats } from './load.ts';
 import type { RunFacts } from './report.ts';
 import { reportStep, resultsStep } from './results.ts';
+import { fleetStep } from './sim-fleet.ts';
 import { rangeSteps } from './telemetry-range.ts';
 
-export interface Step {
+/** A load step (autocannon drives the scenario it builds) or a step that runs its own load (the fleet simulator). */
+export type Step = LoadStep | RunStep;
+
+export interface RunStep {
+  name: string;
+  run(): Promise<{ notes: string[]; failure?: string }>;
+}
+
+export interface LoadStep {
   name: string;
   build(): Promise<Scenario | { skip: string }>;
   /** After the load: notes for the report and, when something is wrong, a failure. */
@@ -32,6 +41,12 @@ export interface RunContext {
   /** Concurrent range queries (connections): one telemetry-range scenario per value. */
   rangeConnections: number[];
   facts: RunFacts;
+  /** The agentry server's pid (once started). */
+  agentryPid: () => number;
+  /** Where the run keeps its files (logs, the fleet simulator's summary). */
+  tmpDir: string;
+  /** The fleet scenario: simulated agents, interval compression, seconds of steady state. */
+  fleetSim: { agents: number; rate: number; durationSec: number };
   /** Runs fn as a named phase of the run (timed, printed, kept in the results). */
   phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -42,7 +57,7 @@ export function steps(ctx: RunContext): Step[] {
   const { agentryUrl, bareUrl, adminToken } = ctx;
   const auth = { authorization: `Bearer ${adminToken}` };
   const json = { 'content-type': 'application/json' };
-  const fixed = (s: Scenario): Step => ({ name: s.name, build: async () => s });
+  const fixed = (s: Scenario): LoadStep => ({ name: s.name, build: async () => s });
   // Ingest throughput on the (nearly) empty table, to compare with the same load once 10M rows are in,
   // and the reference server's on the same load.
   const emptyTable: IngestBaselines = {};
@@ -93,6 +108,8 @@ export function steps(ctx: RunContext): Step[] {
     reportStep(ctx, auth),
     // The same ingest load again with the table seeded: throughput should stay flat as the table grows.
     ...(ctx.seedRows > 0 ? [ingestStep(`ingest@${shortCount(ctx.seedRows)}`, ctx, emptyTable)] : []),
+    // A simulated fleet on compressed real intervals: the mix of requests agents send, with server CPU and RSS.
+    fleetStep(ctx),
     fixed({ name: 'bare-post@end', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body: BARE_BODY }),
   ];
 }

@@ -7,6 +7,8 @@
  *   agentry token generate                                print a fresh token secret (for AGENTRY_ADMIN_TOKEN)
  *   agentry backup --out FILE [-c config.yaml]            online backup of the SQLite database
  *   agentry restore --from FILE [--force] [-c config.yaml] restore the SQLite database (no server running)
+ *   agentry agent --server URL (--enroll-secret S | --claim) [--state-dir DIR]   run the reference agent
+ *   agentry sim --server URL --agents N --duration S [--rate R]                  simulate a fleet
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -24,9 +26,14 @@ const USAGE = `usage:
   agentry token create --role <viewer|operator|admin|system> [--name <name>] [--tenant <tenant id>] [-c <config file>]
   agentry token generate
   agentry backup  --out <file> [-c <config file>]
-  agentry restore --from <backup file> [--force] [-c <config file>]`;
+  agentry restore --from <backup file> [--force] [-c <config file>]
+  agentry agent --server <url> (--enroll-secret <secret> | --claim) [--state-dir <dir>] [--max-outbox <items>]
+  agentry sim   --server <url> --token <operator token> --agents <n> --duration <seconds> [--rate <x>]`;
 
 async function main(argv: string[]): Promise<number> {
+  // The agent and the simulator have options of their own and need neither the server's configuration nor its modules.
+  if (argv[0] === 'agent') return (await import('./agent/cli.ts')).agentCli(argv.slice(1));
+  if (argv[0] === 'sim') return (await import('./sim/cli.ts')).simCli(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
