@@ -925,7 +925,7 @@ export interface paths {
         };
         /**
          * List agents
-         * @description Agents of the caller's tenant in a stable order (by id), with filters.
+         * @description Agents of the caller's tenant with filters, in a stable order: by id, or by `sort` with the id breaking ties. Agents without a value for the sort column (no OS, never seen) come last in either direction. A cursor continues only the sort it was issued under; under another sort it is a 400.
          */
         get: operations["listAgents"];
         put?: never;
@@ -4730,8 +4730,10 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor from a previous page's `nextCursor`. */
-                cursor?: components["parameters"]["Cursor"];
+                /** @description Opaque cursor from a previous page's `nextCursor` (it carries the sort key, so it is longer than other lists' cursors). */
+                cursor?: string;
+                /** @description Column to order by, ascending; a leading `-` orders descending. Omitted, agents come in id order. */
+                sort?: "hostname" | "-hostname" | "name" | "-name" | "os" | "-os" | "status" | "-status" | "lastSeenAt" | "-lastSeenAt";
                 status?: "active" | "revoked";
                 online?: boolean;
                 os?: string;
