@@ -76,6 +76,29 @@ describe('web console in Chromium', () => {
       await screenshot(page, 'agents-filtered');
     });
 
+    it('sorts the whole fleet through the API, across pages', async () => {
+      await visit('/agents');
+      const rows = page.locator('table.agents tbody tr');
+      await expect.poll(() => rows.count()).toBe(50);
+      const header = (name: string) => page.locator('table.agents thead th', { has: page.getByRole('button', { name, exact: true }) });
+      await header('Last seen').getByRole('button').click(); // oldest first: the agent seeded last was seen longest ago
+      await expect.poll(() => rows.first().textContent()).toContain('web-00119');
+      expect(await header('Last seen').getAttribute('aria-sort')).toBe('ascending');
+      await header('Hostname').getByRole('button').click();
+      await header('Hostname').getByRole('button').click();
+      expect(await header('Hostname').getAttribute('aria-sort')).toBe('descending');
+      // A sort of the loaded page only would start at web-00049: the server sorted all 120 agents.
+      await expect.poll(() => rows.first().textContent()).toContain('web-00119');
+      await expect.poll(() => rows.nth(49).textContent()).toContain('web-00070');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect.poll(() => page.getByText('Page 2').count()).toBe(1);
+      await expect.poll(() => rows.first().textContent()).toContain('web-00069');
+      const { data } = await s.client.GET('/api/v1/agents', { params: { query: { sort: '-hostname', limit: 50 } } });
+      const second = await s.client.GET('/api/v1/agents', { params: { query: { sort: '-hostname', limit: 50, cursor: data!.nextCursor! } } });
+      expect(await page.locator('table.agents tbody tr td:nth-child(2)').allTextContents()).toEqual(second.data!.items.map((a) => a.hostname));
+      await screenshot(page, 'agents-sorted');
+    });
+
     it('remembers the chosen columns', async () => {
       await visit('/agents');
       await page.locator('summary', { hasText: 'Columns' }).click();
