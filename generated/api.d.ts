@@ -925,7 +925,7 @@ export interface paths {
         };
         /**
          * List agents
-         * @description Agents of the caller's tenant in a stable order (by id), with filters.
+         * @description Agents of the caller's tenant with filters, in a stable order: by id, or by `sort` with the id breaking ties. Agents without a value for the sort column (no OS, never seen) come last in either direction. A cursor continues only the sort it was issued under; under another sort it is a 400.
          */
         get: operations["listAgents"];
         put?: never;
@@ -1184,6 +1184,30 @@ export interface paths {
          *     then. Emits `command_created` and wakes the targets' parked polls.
          */
         post: operations["createCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview the agents a command would target, without sending it
+         * @description Resolves `targets` in the caller's tenant exactly as sending a command of `type` would, and creates
+         *     nothing: the number of agents selected, how many of them would run it, the first `limit` of those,
+         *     and the first `limit` that would be skipped, with the reason (`capability_missing`: the agent did not
+         *     declare the type among its capabilities). Ids or a section not in the tenant answer 404, as sending
+         *     would; targets selecting no agent answer `total: 0`.
+         */
+        post: operations["previewCommandTargets"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2739,6 +2763,34 @@ export interface components {
             command: components["schemas"]["Command"];
             /** @description One per resolved target agent, `skipped` ones included. */
             executions: components["schemas"]["CommandExecution"][];
+        };
+        /** @description What a command's targets resolve to now, before it is sent. */
+        CommandTargetPreview: {
+            /** @description Active agents of the tenant the targets select. */
+            total: number;
+            /** @description How many of them would get a pending execution; the others would be skipped. */
+            runnable: number;
+            /** @description The first agents (by id) that would run the command. */
+            agents: {
+                /** Format: uuid */
+                id: string;
+                hostname: string;
+                name: string;
+                online: boolean;
+            }[];
+            /** @description The first agents (by id) that would be skipped, with the reason. */
+            skipped: {
+                /** Format: uuid */
+                id: string;
+                hostname: string;
+                name: string;
+                online: boolean;
+                /**
+                 * @description `capability_missing`: the agent did not declare the command's type among its capabilities.
+                 * @enum {string}
+                 */
+                reason: "capability_missing";
+            }[];
         };
         CommandExecutionPage: {
             items: components["schemas"]["CommandExecution"][];
@@ -4730,8 +4782,10 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor from a previous page's `nextCursor`. */
-                cursor?: components["parameters"]["Cursor"];
+                /** @description Opaque cursor from a previous page's `nextCursor` (it carries the sort key, so it is longer than other lists' cursors). */
+                cursor?: string;
+                /** @description Column to order by, ascending; a leading `-` orders descending. Omitted, agents come in id order. */
+                sort?: "hostname" | "-hostname" | "name" | "-name" | "os" | "-os" | "status" | "-status" | "lastSeenAt" | "-lastSeenAt";
                 status?: "active" | "revoked";
                 online?: boolean;
                 os?: string;
@@ -5242,6 +5296,43 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["CreateConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    previewCommandTargets: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    type: components["schemas"]["CommandType"];
+                    targets: components["schemas"]["CommandTargets"];
+                };
+            };
+        };
+        responses: {
+            /** @description The agents the targets resolve to now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandTargetPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

@@ -34,6 +34,7 @@ export type OperationId =
   | 'listAuditEntries'
   | 'listCommands'
   | 'createCommand'
+  | 'previewCommandTargets'
   | 'getCommand'
   | 'cancelCommand'
   | 'listCommandExecutions'
@@ -899,6 +900,34 @@ export const operationTable = [
       "admin"
     ],
     "idempotent": true,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "agentKeyCache": false,
+    "hasBody": true,
+    "bodyContentTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "operationId": "previewCommandTargets",
+    "method": "POST",
+    "path": "/api/v1/commands/preview",
+    "honoPath": "/api/v1/commands/preview",
+    "tag": "commands",
+    "security": [
+      [
+        "operatorToken"
+      ],
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
     "agentKeyCache": false,

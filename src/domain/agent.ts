@@ -46,6 +46,22 @@ export interface AgentFilter {
   q?: string;
 }
 
+/** Columns the agents list may be ordered by (the contract's `sort`, without its `-`). */
+export type AgentSortKey = 'hostname' | 'name' | 'os' | 'status' | 'lastSeenAt';
+
+/** A sort column's value as a cursor carries it: text, a time, or null (those rows come last). */
+export type AgentSortValue = string | Date | null;
+
+/**
+ * An ordered agents list: by `key` (descending when asked), then by id; `after` is the last row of the
+ * previous page, as its cursor carried it.
+ */
+export interface AgentOrder {
+  key: AgentSortKey;
+  descending: boolean;
+  after?: { value: AgentSortValue; id: string };
+}
+
 /** Fields an operator or the server may change; `version` and `updatedAt` are bumped by the repository. */
 export type AgentChanges = Partial<
   Pick<AgentRecord, 'name' | 'tags' | 'sectionId' | 'status' | 'keyHash' | 'keyPrefix' | 'previousKeyHash' | 'previousKeyExpiresAt' | 'hostname' | 'os' | 'arch' | 'agentVersion' | 'capabilities'>

@@ -91,9 +91,12 @@ export interface CommandWithCounts extends Command {
   counts: ExecutionCounts;
 }
 
-/** A target agent as submit sees it. */
+/** A target agent as submit sees it (hostname, name and presence for a preview of the targets). */
 export interface TargetAgent {
   id: string;
+  hostname: string;
+  name: string;
+  online: boolean;
   capabilities: readonly string[];
 }
 
@@ -157,7 +160,7 @@ export function emptyCounts(): ExecutionCounts {
 }
 
 /** Whether the agent declared it can run commands of this type. */
-export function canRun(agent: TargetAgent, type: CommandType): boolean {
+export function canRun(agent: Pick<TargetAgent, 'capabilities'>, type: CommandType): boolean {
   return agent.capabilities.includes(type);
 }
 

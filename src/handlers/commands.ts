@@ -2,13 +2,14 @@
 import { streamSSE } from 'hono/streaming';
 import { cancelCommand } from '../services/commands/cancel.ts';
 import { createCommand } from '../services/commands/create.ts';
+import { previewCommandTargets } from '../services/commands/preview-targets.ts';
 import { getCommand } from '../services/commands/get.ts';
 import { followOutput } from '../services/commands/follow-output.ts';
 import { getExecutionOutput } from '../services/commands/get-output.ts';
 import { listCommands } from '../services/commands/list.ts';
 import { listCommandExecutions } from '../services/commands/list-executions.ts';
 import type { HandlerDeps } from './deps.ts';
-import { presentCommand, presentCreatedCommand, presentExecution, presentOutput } from './presenters/command.ts';
+import { presentCommand, presentCreatedCommand, presentExecution, presentOutput, presentTargetPreview } from './presenters/command.ts';
 import { presentPage } from './presenters/page.ts';
 import type { TagHandlers } from './types.ts';
 
@@ -25,6 +26,9 @@ export function commandHandlers({ shutdown }: HandlerDeps): TagHandlers<'command
     createCommand: async ({ body }, res, ctx) => {
       const { command, executions } = await createCommand({ ctx, input: body });
       return res.json(201, presentCreatedCommand(command, executions), { location: `/api/v1/commands/${command.id}` });
+    },
+    previewCommandTargets: async ({ body, query }, res, ctx) => {
+      return res.json(200, presentTargetPreview(await previewCommandTargets({ ctx, input: { ...body, limit: query.limit } })));
     },
     cancelCommand: async ({ params }, res, ctx) => {
       return res.json(200, presentCommand(await cancelCommand({ ctx, input: { id: params.commandId } })));

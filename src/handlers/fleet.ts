@@ -15,7 +15,10 @@ import type { TagHandlers } from './types.ts';
 
 export function fleetHandlers(_deps: HandlerDeps): TagHandlers<'agents'> {
   return {
-    listAgents: async ({ query }, res, ctx) => res.json(200, presentPage(await listAgents({ ctx, input: query }), presentAgent)),
+    listAgents: async ({ query }, res, ctx) => {
+      const page = await listAgents({ ctx, input: query });
+      return res.json(200, { items: page.items.map(presentAgent), nextCursor: page.nextCursor });
+    },
     getAgent: async ({ params }, res, ctx) => {
       const agent = await getAgent({ ctx, input: { agentId: params.agentId } });
       return res.json(200, presentAgent(agent), { etag: etagOf(agent.version) });

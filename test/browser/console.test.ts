@@ -76,6 +76,29 @@ describe('web console in Chromium', () => {
       await screenshot(page, 'agents-filtered');
     });
 
+    it('sorts the whole fleet through the API, across pages', async () => {
+      await visit('/agents');
+      const rows = page.locator('table.agents tbody tr');
+      await expect.poll(() => rows.count()).toBe(50);
+      const header = (name: string) => page.locator('table.agents thead th', { has: page.getByRole('button', { name, exact: true }) });
+      await header('Last seen').getByRole('button').click(); // oldest first: the agent seeded last was seen longest ago
+      await expect.poll(() => rows.first().textContent()).toContain('web-00119');
+      expect(await header('Last seen').getAttribute('aria-sort')).toBe('ascending');
+      await header('Hostname').getByRole('button').click();
+      await header('Hostname').getByRole('button').click();
+      expect(await header('Hostname').getAttribute('aria-sort')).toBe('descending');
+      // A sort of the loaded page only would start at web-00049: the server sorted all 120 agents.
+      await expect.poll(() => rows.first().textContent()).toContain('web-00119');
+      await expect.poll(() => rows.nth(49).textContent()).toContain('web-00070');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect.poll(() => page.getByText('Page 2').count()).toBe(1);
+      await expect.poll(() => rows.first().textContent()).toContain('web-00069');
+      const { data } = await s.client.GET('/api/v1/agents', { params: { query: { sort: '-hostname', limit: 50 } } });
+      const second = await s.client.GET('/api/v1/agents', { params: { query: { sort: '-hostname', limit: 50, cursor: data!.nextCursor! } } });
+      expect(await page.locator('table.agents tbody tr td:nth-child(2)').allTextContents()).toEqual(second.data!.items.map((a) => a.hostname));
+      await screenshot(page, 'agents-sorted');
+    });
+
     it('remembers the chosen columns', async () => {
       await visit('/agents');
       await page.locator('summary', { hasText: 'Columns' }).click();
@@ -117,16 +140,23 @@ describe('web console in Chromium', () => {
     await page.getByRole('combobox', { name: 'By' }).selectOption('tags');
     await page.getByLabel('Tags (comma-separated)').fill('db');
     const preview = page.locator('.preview');
-    await expect.poll(() => preview.textContent()).toMatch(/^24 agents resolve now .*All of them can run this type\./s);
+    const resolved = page.waitForRequest((r) => r.url().endsWith('/api/v1/commands/preview?limit=20') && r.method() === 'POST');
+    await expect.poll(() => preview.textContent()).toMatch(/^24 agents resolve now, 24 can run it\..*All of them can run this type\./s);
+    expect((await resolved).postDataJSON()).toEqual({ type: 'run_command', targets: { tags: ['db'] } });
+    // Every tag counts, as when sending (db: 24 agents, web: 96).
+    await page.getByLabel('Tags (comma-separated)').fill('db,web');
+    await expect.poll(() => preview.textContent()).toMatch(/^120 agents resolve now, 120 can run it\./);
     await page.getByRole('combobox', { name: 'Type' }).selectOption('update_package');
-    await expect.poll(() => preview.textContent()).toContain('24 will be skipped (they cannot run update_package)');
+    await expect.poll(() => preview.textContent()).toContain('120 will be skipped (they cannot run update_package): web-00000');
+    expect(await preview.textContent()).toMatch(/^120 agents resolve now, 0 can run it\./);
+    await screenshot(page, 'command-target-preview');
   });
 
   it('sends a command and shows its output live as the agent uploads it', async () => {
     const target = agents[3]!;
     await visit(`/commands/new?agentIds=${target.id}`);
     await page.getByLabel('Command', { exact: true }).fill('uptime');
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('1 agents selected');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('1 agents resolve now, 1 can run it.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.waitForURL(/#\/commands\/[0-9a-f-]{36}$/);
     const commandId = await takeCommand(s.url, target);

@@ -73,6 +73,7 @@ describe('each operation reaches its own handler', () => {
     linkEndpoint: { targetId: id },
     submitResults: { results: [] },
     createCommand: { type: 'run_command', payload: { cmd: 'true', timeoutSec: 1 }, targets: { agentIds: [id] }, ttlSec: 60 },
+    previewCommandTargets: { type: 'run_command', targets: { agentIds: [id] } },
     uploadCommandOutput: { chunks: [{ offset: 0, stream: 'stdout', data: 'x' }] },
     ackCommand: { status: 'succeeded', exitCode: 0, startedAt: '2030-01-01T00:00:00Z', finishedAt: '2030-01-01T00:00:01Z' },
   };

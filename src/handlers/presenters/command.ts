@@ -1,5 +1,6 @@
 /** Commands and executions → contract shapes. */
-import { emptyCounts, type AssembledOutput, type Command, type CommandWithCounts, type DeliveredCommand, type Execution, type OutputAppend } from '../../domain/command.ts';
+import { emptyCounts, type AssembledOutput, type Command, type CommandWithCounts, type DeliveredCommand, type Execution, type OutputAppend, type TargetAgent } from '../../domain/command.ts';
+import type { TargetPreview } from '../../services/commands/preview-targets.ts';
 import { iso, type Schema } from './schemas.ts';
 
 export function presentCommand(c: CommandWithCounts): Schema<'Command'> {
@@ -68,4 +69,10 @@ export function presentOutput(o: AssembledOutput): Schema<'CommandOutput'> {
 
 export function presentOutputAppend(a: OutputAppend): Schema<'OutputUploadResult'> {
   return { stored: a.stored, duplicates: a.duplicates, state: a.execution.state, truncated: a.execution.truncated, cancelRequested: a.execution.cancelRequested };
+}
+
+/** A preview of a command's targets: only what the operator needs to recognise the agents. */
+export function presentTargetPreview(p: TargetPreview): Schema<'CommandTargetPreview'> {
+  const agent = (a: TargetAgent) => ({ id: a.id, hostname: a.hostname, name: a.name, online: a.online });
+  return { total: p.total, runnable: p.runnable, agents: p.agents.map(agent), skipped: p.skipped.map((a) => ({ ...agent(a), reason: a.reason })) };
 }

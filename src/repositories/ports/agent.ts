@@ -1,4 +1,4 @@
-import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, PresenceCount } from '../../domain/agent.ts';
+import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentOrder, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import type { Done, NotFound, VersionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
@@ -19,7 +19,8 @@ export interface AgentRepository {
    */
   findByKeyHash(keyHash: string, now: Date): Promise<AgentKeyMatch | null>;
   findByHardwareId(tenantId: string, hardwareId: string): Promise<AgentRecord | null>;
-  list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>>;
+  /** In id order, or in `order` (then `page.afterId` is unused: the order carries where to continue). */
+  list(tenantId: string, filter: AgentFilter, page: PageRequest, order?: AgentOrder): Promise<Page<AgentRecord>>;
   insert(agent: AgentRecord, effects: WriteEffects): Promise<void>;
   /** Applies changes when the agent is at `expectedVersion` (any version when omitted); bumps the version. */
   update(

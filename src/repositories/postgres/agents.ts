@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, PresenceCount } from '../../domain/agent.ts';
+import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentOrder, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
@@ -44,8 +44,8 @@ export class PgAgentRepository implements AgentRepository {
     return this.w.pool.run((db) => firstRow(db.select().from(agents), withHardwareId(agents, tenantId, hardwareId)));
   }
 
-  list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
-    const q = agentList(agents, tenantId, filter, page, agentHasTag);
+  list(tenantId: string, filter: AgentFilter, page: PageRequest, order?: AgentOrder): Promise<Page<AgentRecord>> {
+    const q = agentList(agents, tenantId, filter, page, agentHasTag, order);
     return this.w.pool.run(async (db) => toPage(await db.select().from(agents).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 

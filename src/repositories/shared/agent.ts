@@ -1,7 +1,7 @@
 /** Agent query parts shared by both dialects (each passes its own table). */
-import { and, count, eq, gt, inArray, isNotNull, lt, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, sql, type Column, type SQL } from 'drizzle-orm';
 import { allOf, anyOf } from './conditions.ts';
-import type { AgentFilter } from '../../domain/agent.ts';
+import type { AgentFilter, AgentOrder, AgentSortKey } from '../../domain/agent.ts';
 import type { PageRequest } from '../../domain/paging.ts';
 import { likePattern } from './like.ts';
 import { ascendingPage, type ListQuery } from './paging.ts';
@@ -32,13 +32,16 @@ export function withHardwareId(t: Record<'tenantId' | 'hardwareId', Column>, ten
   return allOf(eq(t.tenantId, tenantId), eq(t.hardwareId, hardwareId));
 }
 
-type ListColumn = 'id' | 'tenantId' | 'status' | 'online' | 'os' | 'sectionId' | 'hostname' | 'name';
+type ListColumn = 'id' | 'tenantId' | 'status' | 'online' | 'os' | 'sectionId' | 'hostname' | 'name' | 'lastSeenAt';
+
+/** Sort columns that may be null: their null rows come last whichever the direction. */
+const NULLABLE: ReadonlySet<AgentSortKey> = new Set(['os', 'lastSeenAt']);
 
 /**
- * The tenant's agents matching the filter, oldest first. Whether an agent has a tag is a JSON query each
- * dialect writes its own way (`hasTag`).
+ * The tenant's agents matching the filter, oldest first, or in `order` with the id breaking ties. Whether an
+ * agent has a tag is a JSON query each dialect writes its own way (`hasTag`).
  */
-export function agentList(t: Record<ListColumn, Column>, tenantId: string, filter: AgentFilter, page: PageRequest, hasTag: (tag: string) => SQL): ListQuery {
+export function agentList(t: Record<ListColumn, Column>, tenantId: string, filter: AgentFilter, page: PageRequest, hasTag: (tag: string) => SQL, order?: AgentOrder): ListQuery {
   const q = filter.q ? likePattern(filter.q.toLowerCase()) : undefined;
   const where = and(
     eq(t.tenantId, tenantId),
@@ -49,7 +52,27 @@ export function agentList(t: Record<ListColumn, Column>, tenantId: string, filte
     filter.tag ? hasTag(filter.tag) : undefined,
     q ? sql`(lower(${t.hostname}) like ${q} escape '\\' or lower(${t.name}) like ${q} escape '\\')` : undefined,
   );
-  return ascendingPage(t.id, page, where);
+  return order ? orderedPage(t, order, page.limit, where) : ascendingPage(t.id, page, where);
+}
+
+/**
+ * Keyset paging on (nulls last, column, id). Rows after the cursor's row: a greater (or, descending, smaller)
+ * value, the same value with a greater id, or a null value, which sorts after every value; after a null
+ * value only nulls with a greater id remain.
+ */
+function orderedPage(t: Record<ListColumn, Column>, order: AgentOrder, limit: number, filter: SQL | undefined): ListQuery {
+  const column = t[order.key];
+  const nullable = NULLABLE.has(order.key);
+  const beyond = order.descending ? lt : gt;
+  const after = order.after;
+  let cursor: SQL | undefined;
+  if (after && after.value === null) cursor = allOf(isNull(column), gt(t.id, after.id));
+  else if (after) cursor = anyOf(beyond(column, after.value), allOf(eq(column, after.value), gt(t.id, after.id)), nullable ? isNull(column) : undefined);
+  const orderBy = sql.join(
+    [nullable ? sql`(${column} is null)` : undefined, order.descending ? desc(column) : asc(column), asc(t.id)].filter((part) => part !== undefined),
+    sql`, `,
+  );
+  return { where: and(filter, cursor), orderBy, limit: limit + 1 };
 }
 
 /** Online agents not heard from since before `cutoff`: the offline sweep's candidates. */

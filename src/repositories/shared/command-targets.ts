@@ -5,6 +5,11 @@ import { anyOf } from './conditions.ts';
 
 type AgentColumns = { tenantId: Column; id: Column; sectionId: Column; tags: Column; status: Column };
 
+/** What resolving targets reads of each agent (domain `TargetAgent`). */
+export function targetAgentColumns<T extends Record<'id' | 'hostname' | 'name' | 'online' | 'capabilities', unknown>>(a: T): Pick<T, 'id' | 'hostname' | 'name' | 'online' | 'capabilities'> {
+  return { id: a.id, hostname: a.hostname, name: a.name, online: a.online, capabilities: a.capabilities };
+}
+
 /** The tenant's active agents named by id, in the section, or carrying any of the tags. */
 export function targetAgentsWhere(a: AgentColumns, tenantId: string, targets: CommandTargets, hasTag: (tags: Column, tag: string) => SQL): SQL | undefined {
   const [firstTag, ...otherTags] = targets.tags ?? [];

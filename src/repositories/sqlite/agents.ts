@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentRecord, PresenceCount } from '../../domain/agent.ts';
+import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentOrder, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
@@ -37,8 +37,8 @@ export class SqliteAgentRepository implements AgentRepository {
     return firstRow(this.w.db.select().from(agents), withHardwareId(agents, tenantId, hardwareId));
   }
 
-  async list(tenantId: string, filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
-    const q = agentList(agents, tenantId, filter, page, agentHasTag);
+  async list(tenantId: string, filter: AgentFilter, page: PageRequest, order?: AgentOrder): Promise<Page<AgentRecord>> {
+    const q = agentList(agents, tenantId, filter, page, agentHasTag, order);
     return toPage(this.w.db.select().from(agents).where(q.where).orderBy(q.orderBy).limit(q.limit).all(), page.limit);
   }
 

@@ -48,7 +48,7 @@ import {
   withCounts,
 } from '../shared/command.ts';
 import { assemble, chunksWhere, outputChanges, planUpload, takesOutput, uploadRange } from '../shared/command-output.ts';
-import { targetAgentsWhere } from '../shared/command-targets.ts';
+import { targetAgentColumns, targetAgentsWhere } from '../shared/command-targets.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { toPage, toPageBy } from '../shared/paging.ts';
 import { anyRow } from './rows.ts';
@@ -70,7 +70,7 @@ export class SqliteCommandRepository implements CommandRepository {
     const db = this.w.db;
     if (targets.sectionId && !anyRow(db.select({ id: sections.id }).from(sections), tenantRow(sections, tenantId, targets.sectionId))) return { kind: 'unknown', ids: [targets.sectionId] };
     const found = db
-      .select({ id: agents.id, capabilities: agents.capabilities })
+      .select(targetAgentColumns(agents))
       .from(agents)
       .where(targetAgentsWhere(agents, tenantId, targets, hasTag))
       .orderBy(asc(agents.id))

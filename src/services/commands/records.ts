@@ -9,7 +9,7 @@ import { newEvent } from '../events/new-event.ts';
 export const CAPABILITY_MISSING = 'capability_missing';
 
 /** One execution per target: pending, or skipped when the agent cannot run the type. */
-export function executionsFor(command: Command, targets: TargetAgent[]): Execution[] {
+export function executionsFor(command: Command, targets: Pick<TargetAgent, 'id' | 'capabilities'>[]): Execution[] {
   return targets.map((agent) => {
     const runnable = canRun(agent, command.type);
     return {

@@ -1,4 +1,4 @@
-/** The fleet as a table (Fleet's host table): API filters and cursor paging, client-side sort of the page, bulk actions. */
+/** The fleet as a table (Fleet's host table): API filters, server-side sort and cursor paging, bulk actions. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import { api, data } from '../../api/client';
@@ -8,25 +8,31 @@ import { AgentsTable } from './AgentsTable';
 import { BulkBar } from './BulkBar';
 import { ColumnPicker } from './ColumnPicker';
 import { type AgentFilters, Filters, NO_FILTERS, toQuery } from './filters';
-import { loadColumns, saveColumns } from './columns';
+import { type AgentSort, loadColumns, saveColumns } from './columns';
 
 const PAGE = 50;
 
 export function AgentsPage() {
   const [filters, setFilters] = useState<AgentFilters>(NO_FILTERS);
   const deferred = useDeferredValue(filters);
+  const [sort, setSort] = useState<AgentSort | undefined>(undefined);
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [columns, setColumns] = useState(loadColumns);
   const sections = useSections();
   const cursor = cursors[cursors.length - 1];
   const agents = useQuery({
-    queryKey: ['agents', deferred, cursor],
-    queryFn: () => data(api.GET('/api/v1/agents', { params: { query: { ...toQuery(deferred), cursor, limit: PAGE } } })),
+    queryKey: ['agents', deferred, sort, cursor],
+    queryFn: () => data(api.GET('/api/v1/agents', { params: { query: { ...toQuery(deferred), sort, cursor, limit: PAGE } } })),
     placeholderData: keepPreviousData,
   });
   const changeFilters = (f: AgentFilters) => {
     setFilters(f);
+    setCursors([undefined]);
+  };
+  // A cursor continues only the sort it was issued under: a new sort starts again from the first page.
+  const changeSort = (next: AgentSort) => {
+    setSort(next);
     setCursors([undefined]);
   };
   const chooseColumns = (ids: string[]) => {
@@ -44,7 +50,7 @@ export function AgentsPage() {
       <QueryState query={agents} what="Loading agents">
         {(page) => (
           <>
-            <AgentsTable agents={page.items} columns={columns} sections={sections.byId} selected={selected} onSelect={setSelected} />
+            <AgentsTable agents={page.items} columns={columns} sections={sections.byId} selected={selected} onSelect={setSelected} sort={sort} onSort={changeSort} />
             <nav className="pager" aria-label="Pages">
               <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
                 Previous

@@ -1,14 +1,29 @@
-/** The rows of one page of agents, sortable by any shown column, with a checkbox per row for bulk actions. */
-import { useState } from 'react';
+/**
+ * The rows of one page of agents, with a checkbox per row for bulk actions. A header of a column the API can
+ * sort by sets the list's sort (ascending, then descending on a second click); the rows arrive in that order.
+ */
 import { Empty } from '../../ui/states';
-import { type Agent, COLUMNS } from './columns';
+import { type Agent, type AgentSort, COLUMNS, type Column } from './columns';
 
-export function AgentsTable({ agents, columns, sections, selected, onSelect }: { agents: Agent[]; columns: string[]; sections: Map<string, string>; selected: Set<string>; onSelect: (s: Set<string>) => void }) {
-  const [sort, setSort] = useState<{ id: string; dir: 1 | -1 } | null>(null);
+interface Props {
+  agents: Agent[];
+  columns: string[];
+  sections: Map<string, string>;
+  selected: Set<string>;
+  onSelect: (s: Set<string>) => void;
+  sort: AgentSort | undefined;
+  onSort: (s: AgentSort) => void;
+}
+
+function ariaSort(c: Column, sort: AgentSort | undefined): 'ascending' | 'descending' | 'none' {
+  if (!c.sort) return 'none';
+  if (sort === c.sort) return 'ascending';
+  return sort === `-${c.sort}` ? 'descending' : 'none';
+}
+
+export function AgentsTable({ agents, columns, sections, selected, onSelect, sort, onSort }: Props) {
   if (agents.length === 0) return <Empty>No agents match.</Empty>;
   const shown = COLUMNS.filter((c) => columns.includes(c.id));
-  const sortColumn = sort ? COLUMNS.find((c) => c.id === sort.id) : undefined;
-  const rows = sortColumn && sort ? [...agents].sort((a, b) => (sortColumn.sortKey(a, sections) > sortColumn.sortKey(b, sections) ? sort.dir : -sort.dir)) : agents;
   const toggle = (id: string) => {
     const next = new Set(selected);
     if (!next.delete(id)) next.add(id);
@@ -24,16 +39,20 @@ export function AgentsTable({ agents, columns, sections, selected, onSelect }: {
               <input type="checkbox" aria-label="Select all on this page" checked={all} onChange={() => onSelect(all ? new Set() : new Set(agents.map((a) => a.id)))} />
             </th>
             {shown.map((c) => (
-              <th key={c.id} aria-sort={sort?.id === c.id ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
-                <button type="button" className="sort" onClick={() => setSort({ id: c.id, dir: sort?.id === c.id && sort.dir === 1 ? -1 : 1 })}>
-                  {c.label}
-                </button>
+              <th key={c.id} aria-sort={ariaSort(c, sort)}>
+                {c.sort ? (
+                  <button type="button" className="sort" onClick={() => c.sort && onSort(sort === c.sort ? `-${c.sort}` : c.sort)}>
+                    {c.label}
+                  </button>
+                ) : (
+                  c.label
+                )}
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {rows.map((a) => (
+          {agents.map((a) => (
             <tr key={a.id}>
               <td>
                 <input type="checkbox" aria-label={`Select ${a.hostname}`} checked={selected.has(a.id)} onChange={() => toggle(a.id)} />

@@ -1,16 +1,23 @@
-/** The agents table's columns: what each shows and how it sorts. The choice of shown columns is remembered. */
+/** The agents table's columns: what each shows and which server-side sort it offers. The choice of shown columns is remembered. */
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import type { Schemas } from '../../api/client';
+import type { paths } from '../../../../generated/api.d.ts';
 import { formatAgo, formatTime } from '../../ui/time';
 
 export type Agent = Schemas['Agent'];
+
+/** The API's `sort` values: a column, descending with a leading '-'. */
+export type AgentSort = NonNullable<NonNullable<paths['/api/v1/agents']['get']['parameters']['query']>['sort']>;
+/** Columns the API can order the whole fleet by (the others would only sort one page, so they do not sort). */
+export type SortColumn = Exclude<AgentSort, `-${string}`>;
 
 export interface Column {
   id: string;
   label: string;
   cell: (a: Agent, sections: Map<string, string>) => ReactNode;
-  sortKey: (a: Agent, sections: Map<string, string>) => string | number;
+  /** The API sort this column's header sets, when it has one. */
+  sort?: SortColumn;
 }
 
 const kernel = (a: Agent): string => {
@@ -28,14 +35,14 @@ export const COLUMNS: Column[] = [
         {a.hostname}
       </Link>
     ),
-    sortKey: (a) => a.hostname,
+    sort: 'hostname',
   },
-  { id: 'name', label: 'Name', cell: (a) => a.name ?? '', sortKey: (a) => a.name ?? '' },
-  { id: 'status', label: 'Status', cell: (a) => <span className={`badge ${a.status}`}>{a.status}</span>, sortKey: (a) => a.status },
-  { id: 'online', label: 'Online', cell: (a) => <span className={`dot ${a.online ? 'on' : 'off'}`}>{a.online ? 'online' : 'offline'}</span>, sortKey: (a) => (a.online ? 1 : 0) },
-  { id: 'os', label: 'OS', cell: (a) => `${a.os ?? ''} ${a.arch ?? ''}`, sortKey: (a) => a.os ?? '' },
-  { id: 'kernel', label: 'Kernel', cell: kernel, sortKey: kernel },
-  { id: 'section', label: 'Section', cell: (a, s) => (a.sectionId ? (s.get(a.sectionId) ?? '…') : '—'), sortKey: (a, s) => (a.sectionId ? (s.get(a.sectionId) ?? '') : '') },
+  { id: 'name', label: 'Name', cell: (a) => a.name ?? '', sort: 'name' },
+  { id: 'status', label: 'Status', cell: (a) => <span className={`badge ${a.status}`}>{a.status}</span>, sort: 'status' },
+  { id: 'online', label: 'Online', cell: (a) => <span className={`dot ${a.online ? 'on' : 'off'}`}>{a.online ? 'online' : 'offline'}</span> },
+  { id: 'os', label: 'OS', cell: (a) => `${a.os ?? ''} ${a.arch ?? ''}`, sort: 'os' },
+  { id: 'kernel', label: 'Kernel', cell: kernel },
+  { id: 'section', label: 'Section', cell: (a, s) => (a.sectionId ? (s.get(a.sectionId) ?? '…') : '—') },
   {
     id: 'tags',
     label: 'Tags',
@@ -45,9 +52,8 @@ export const COLUMNS: Column[] = [
           {t}
         </span>
       )),
-    sortKey: (a) => a.tags.join(','),
   },
-  { id: 'agentVersion', label: 'Agent version', cell: (a) => a.agentVersion ?? '', sortKey: (a) => a.agentVersion ?? '' },
+  { id: 'agentVersion', label: 'Agent version', cell: (a) => a.agentVersion ?? '' },
   {
     id: 'lastSeen',
     label: 'Last seen',
@@ -56,9 +62,9 @@ export const COLUMNS: Column[] = [
         {formatAgo(a.lastSeenAt)}
       </time>
     ),
-    sortKey: (a) => a.lastSeenAt ?? '',
+    sort: 'lastSeenAt',
   },
-  { id: 'ip', label: 'IP', cell: (a) => (a.ipAddresses ?? []).join(', '), sortKey: (a) => String(a.ipAddresses?.[0] ?? '') },
+  { id: 'ip', label: 'IP', cell: (a) => (a.ipAddresses ?? []).join(', ') },
 ];
 
 const KEY = 'agentry.agents.columns';

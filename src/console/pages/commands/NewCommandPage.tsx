@@ -6,13 +6,7 @@ import { api, data, type Schemas } from '../../api/client';
 import { useSections } from '../../api/lookups';
 import { ErrorView } from '../../ui/states';
 import { type CommandType, EMPTY_PAYLOAD, type PayloadDraft, PayloadFields } from './PayloadFields';
-import { type Target, TargetPreview } from './TargetPreview';
-
-function targetsOf(t: Target): Schemas['CommandTargets'] {
-  if (t.kind === 'agents') return { agentIds: t.agentIds };
-  if (t.kind === 'section') return { sectionId: t.sectionId };
-  return { tags: t.tags };
-}
+import { type Target, TargetPreview, targetsOf } from './TargetPreview';
 
 function bodyOf(type: CommandType, p: PayloadDraft, targets: Schemas['CommandTargets'], ttlSec: number, rollout: Schemas['CommandRollout'] | undefined): Schemas['CommandCreate'] {
   if (type === 'run_command') {

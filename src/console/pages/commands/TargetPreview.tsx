@@ -1,46 +1,51 @@
-/** Which agents a target resolves to, before sending: the agents the same filter lists now. */
-import { useQuery } from '@tanstack/react-query';
-import { api, data } from '../../api/client';
-import { Loading } from '../../ui/states';
+/**
+ * Which agents a command's targets resolve to, before sending: the server resolves them exactly as sending
+ * would (`POST /api/v1/commands/preview`), every tag included, and says which agents it would skip and why.
+ */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, data, type Schemas } from '../../api/client';
+import { useDebounced } from '../../ui/debounce';
+import { ErrorView, Loading } from '../../ui/states';
+import type { CommandType } from './PayloadFields';
 
 export type Target = { kind: 'agents'; agentIds: string[] } | { kind: 'section'; sectionId: string } | { kind: 'tags'; tags: string[] };
 
-export function TargetPreview({ target, type }: { target: Target; type: string }) {
-  const query = target.kind === 'section' ? { sectionId: target.sectionId } : target.kind === 'tags' ? { tag: target.tags[0] } : {};
+/** How many agents of each side the preview names (the counts are always complete). */
+const NAMED = 20;
+/** Typing tags settles before the server is asked. */
+const DEBOUNCE_MS = 300;
+
+export function targetsOf(t: Target): Schemas['CommandTargets'] {
+  if (t.kind === 'agents') return { agentIds: t.agentIds };
+  if (t.kind === 'section') return { sectionId: t.sectionId };
+  return { tags: t.tags };
+}
+
+const chosen = (t: Target) => (t.kind === 'agents' ? t.agentIds.length > 0 : t.kind === 'section' ? t.sectionId !== '' : t.tags.length > 0);
+
+/** The named agents, offline ones marked, and an ellipsis when there are more. */
+const names = (agents: { hostname: string; online: boolean }[], total: number) => `${agents.map((a) => (a.online ? a.hostname : `${a.hostname} (offline)`)).join(', ')}${total > agents.length ? ', …' : ''}`;
+
+export function TargetPreview({ target, type }: { target: Target; type: CommandType }) {
+  const settled = useDebounced({ target, type }, DEBOUNCE_MS);
   const preview = useQuery({
-    queryKey: ['agents', 'preview', target],
-    enabled: target.kind !== 'agents' && (target.kind === 'section' ? target.sectionId !== '' : target.tags.length > 0),
-    queryFn: () => data(api.GET('/api/v1/agents', { params: { query: { ...query, status: 'active', limit: 1000 } } })),
+    queryKey: ['commands', 'preview', settled],
+    enabled: chosen(settled.target),
+    queryFn: () => data(api.POST('/api/v1/commands/preview', { params: { query: { limit: NAMED } }, body: { type: settled.type, targets: targetsOf(settled.target) } })),
+    placeholderData: keepPreviousData,
   });
-  if (target.kind === 'agents') return <p role="status">{target.agentIds.length} agents selected.</p>;
-  if (preview.isFetching) return <Loading what="Resolving targets" />;
-  if (!preview.data) return <p className="muted">Choose a target.</p>;
-  const items = preview.data.items;
-  const offline = items.filter((a) => !a.online).length;
-  // The server skips agents that did not declare the type among their capabilities; the same rule, shown before sending.
-  const skipped = items.filter((a) => !a.capabilities.includes(type));
+  if (!chosen(target)) return <p className="muted">Choose a target.</p>;
+  if (preview.error) return <ErrorView error={preview.error} />;
+  if (!preview.data) return <Loading what="Resolving targets" />;
+  const { total, runnable, agents, skipped } = preview.data;
+  const skippedCount = total - runnable;
   return (
-    <div role="status" className="preview">
+    <div role="status" className="preview" aria-busy={preview.isFetching}>
       <p>
-        {items.length}
-        {preview.data.nextCursor ? '+' : ''} agents resolve now ({offline} offline: they run it when they next poll, unless it expires).
-        {target.kind === 'tags' && target.tags.length > 1 && ' Preview lists the first tag only; agents with any of the tags are targeted.'}
+        {total} agents resolve now, {runnable} can run it. Offline ones run it when they next poll, unless it expires.
       </p>
-      <p className="muted small">
-        {items
-          .slice(0, 20)
-          .map((a) => a.hostname)
-          .join(', ')}
-        {items.length > 20 ? ', …' : ''}
-      </p>
-      <p className="muted small">
-        {skipped.length === 0
-          ? 'All of them can run this type.'
-          : `${skipped.length} will be skipped (they cannot run ${type}): ${skipped
-              .slice(0, 10)
-              .map((a) => a.hostname)
-              .join(', ')}${skipped.length > 10 ? ', …' : ''}`}
-      </p>
+      {agents.length > 0 && <p className="muted small">{names(agents, runnable)}</p>}
+      <p className="muted small">{skippedCount === 0 ? 'All of them can run this type.' : `${skippedCount} will be skipped (they cannot run ${type}): ${names(skipped, skippedCount)}`}</p>
     </div>
   );
 }
