@@ -2416,10 +2416,11 @@ export interface components {
             };
         };
         /**
-         * @description What the agent is asked to do; each type has its own payload schema.
+         * @description What the agent is asked to do; each type has its own payload schema. `rotate_key` asks the agent to rotate
+         *     its own key through `rotateAgentKey`, so the new key never travels through the operator; it takes no payload.
          * @enum {string}
          */
-        CommandType: "run_command" | "update_agent" | "update_package";
+        CommandType: "run_command" | "update_agent" | "update_package" | "rotate_key";
         /** @description Run a program (or, with `shell`, a shell line) on the host. */
         RunCommandPayload: {
             cmd: string;
@@ -2446,8 +2447,10 @@ export interface components {
             action: "install" | "remove" | "upgrade";
             version?: string;
         };
+        /** @description `rotate_key` takes no payload: the agent calls `rotateAgentKey` and saves the new key itself. */
+        RotateKeyPayload: Record<string, never>;
         /** @description The payload of the command's type. */
-        CommandPayload: components["schemas"]["RunCommandPayload"] | components["schemas"]["UpdateAgentPayload"] | components["schemas"]["UpdatePackagePayload"];
+        CommandPayload: components["schemas"]["RunCommandPayload"] | components["schemas"]["UpdateAgentPayload"] | components["schemas"]["UpdatePackagePayload"] | components["schemas"]["RotateKeyPayload"];
         /** @description A command delivered to the polling agent. */
         AgentCommand: {
             commandId: components["schemas"]["Uuid"];
@@ -2758,6 +2761,18 @@ export interface components {
              */
             notBefore?: string;
             rollout?: components["schemas"]["CommandRollout"];
+        } | {
+            /** @constant */
+            type: "rotate_key";
+            payload?: components["schemas"]["RotateKeyPayload"];
+            targets: components["schemas"]["CommandTargets"];
+            ttlSec: components["schemas"]["CommandTtl"];
+            /**
+             * Format: date-time
+             * @description Not delivered before this time.
+             */
+            notBefore?: string;
+            rollout?: components["schemas"]["CommandRollout"];
         };
         CommandCreated: {
             command: components["schemas"]["Command"];
@@ -2843,7 +2858,7 @@ export interface components {
                 tags?: string[];
             };
             commands?: {
-                allowedTypes?: ("run_command" | "update_agent" | "update_package")[];
+                allowedTypes?: ("run_command" | "update_agent" | "update_package" | "rotate_key")[];
                 maxOutputBytes?: number;
                 maxRuntimeSecs?: number;
             };

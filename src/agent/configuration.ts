@@ -34,7 +34,7 @@ export const DEFAULT_SETTINGS: AgentSettings = {
   collectors: ['cpu', 'memory', 'disk', 'network', 'software'],
   pingCount: 3,
   endpoints: [],
-  allowedCommandTypes: ['run_command', 'update_agent', 'update_package'],
+  allowedCommandTypes: ['run_command', 'update_agent', 'update_package', 'rotate_key'],
   maxRuntimeSecs: 3600,
 };
 

@@ -5,4 +5,4 @@ import { serverVersion } from '../version.ts';
 export const AGENT_VERSION = serverVersion;
 
 /** Every capability the server knows (`SUPPORTED_CAPABILITIES`): command executions are skipped for agents lacking the command's type. */
-export const CAPABILITIES = ['heartbeat', 'status_report', 'inventory', 'telemetry', 'checks', 'commands', 'run_command', 'update_agent', 'update_package', 'configuration'] as const;
+export const CAPABILITIES = ['heartbeat', 'status_report', 'inventory', 'telemetry', 'checks', 'commands', 'run_command', 'update_agent', 'update_package', 'rotate_key', 'configuration'] as const;

@@ -6,7 +6,7 @@
 import type { CommandType } from './policy.ts';
 
 export type { CommandType } from './policy.ts';
-export const COMMAND_TYPES = ['run_command', 'update_agent', 'update_package'] as const satisfies readonly CommandType[];
+export const COMMAND_TYPES = ['run_command', 'update_agent', 'update_package', 'rotate_key'] as const satisfies readonly CommandType[];
 
 export const EXECUTION_STATES = ['pending', 'delivered', 'running', 'succeeded', 'failed', 'timed_out', 'expired', 'cancelled', 'skipped'] as const;
 export type ExecutionState = (typeof EXECUTION_STATES)[number];
@@ -30,7 +30,9 @@ export interface UpdatePackagePayload {
   action: 'install' | 'remove' | 'upgrade';
   version?: string;
 }
-export type CommandPayload = RunCommandPayload | UpdateAgentPayload | UpdatePackagePayload;
+/** `rotate_key` carries nothing: the agent asks the server for its new key itself. */
+export type RotateKeyPayload = Record<string, never>;
+export type CommandPayload = RunCommandPayload | UpdateAgentPayload | UpdatePackagePayload | RotateKeyPayload;
 
 /** Exactly one selector (the contract enforces it). */
 export interface CommandTargets {

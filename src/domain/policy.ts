@@ -10,7 +10,7 @@ export type PolicyScope = (typeof POLICY_SCOPES)[number];
 export const PRIORITY_MIN = 0;
 export const PRIORITY_MAX = 1000;
 
-export type CommandType = 'run_command' | 'update_agent' | 'update_package';
+export type CommandType = 'run_command' | 'update_agent' | 'update_package' | 'rotate_key';
 
 /** Typed keys; every one optional (absent: the value of lower scopes or priorities, or the default). */
 export interface PolicyBody {

@@ -24,7 +24,7 @@ export function commandHandlers({ shutdown }: HandlerDeps): TagHandlers<'command
       return res.json(200, presentPage(await listCommands({ ctx, input: query }), presentCommand));
     },
     createCommand: async ({ body }, res, ctx) => {
-      const { command, executions } = await createCommand({ ctx, input: body });
+      const { command, executions } = await createCommand({ ctx, input: { ...body, payload: body.payload ?? {} } }); // rotate_key may omit its empty payload
       return res.json(201, presentCreatedCommand(command, executions), { location: `/api/v1/commands/${command.id}` });
     },
     previewCommandTargets: async ({ body, query }, res, ctx) => {

@@ -421,7 +421,7 @@ export const commands = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    type: text('type', { enum: ['run_command', 'update_agent', 'update_package'] }).notNull(),
+    type: text('type', { enum: ['run_command', 'update_agent', 'update_package', 'rotate_key'] }).notNull(),
     payload: jsonb('payload').$type<CommandPayload>().notNull(),
     targets: jsonb('targets').$type<CommandTargets>().notNull(),
     ttlSec: integer('ttl_sec').notNull(),

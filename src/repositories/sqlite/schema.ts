@@ -420,7 +420,7 @@ export const commands = sqliteTable(
     tenantId: text('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    type: text('type', { enum: ['run_command', 'update_agent', 'update_package'] }).notNull(),
+    type: text('type', { enum: ['run_command', 'update_agent', 'update_package', 'rotate_key'] }).notNull(),
     payload: text('payload', { mode: 'json' }).$type<CommandPayload>().notNull(),
     targets: text('targets', { mode: 'json' }).$type<CommandTargets>().notNull(),
     ttlSec: integer('ttl_sec').notNull(),

@@ -48,7 +48,7 @@ export function agentSnapshot(agent: AgentRecord | Agent): Record<string, unknow
 }
 
 /** Capabilities this server understands; enrollment accepts the intersection. */
-export const SUPPORTED_CAPABILITIES = ['heartbeat', 'status_report', 'inventory', 'telemetry', 'checks', 'commands', 'run_command', 'update_agent', 'update_package', 'configuration'] as const;
+export const SUPPORTED_CAPABILITIES = ['heartbeat', 'status_report', 'inventory', 'telemetry', 'checks', 'commands', 'run_command', 'update_agent', 'update_package', 'rotate_key', 'configuration'] as const;
 
 /** The audit entry and `agent_updated` event of a change to an agent, written in the change's transaction. */
 export function agentChangeEffects(ctx: ServiceContext, action: string) {

@@ -15,7 +15,7 @@ export const DEFAULT_POLICY_BODY = {
   collectors: ['cpu', 'memory', 'disk', 'network', 'software'],
   monitoring: { intervalSecs: 60, timeoutSecs: 5, pingCount: 3, maxConcurrent: 10, tracerouteOnFailure: false, tracerouteMaxHops: 30 },
   endpoints: { ids: [], tags: [] },
-  commands: { allowedTypes: ['run_command', 'update_agent', 'update_package'], maxOutputBytes: 1_048_576, maxRuntimeSecs: 3600 },
+  commands: { allowedTypes: ['run_command', 'update_agent', 'update_package', 'rotate_key'], maxOutputBytes: 1_048_576, maxRuntimeSecs: 3600 },
   settings: {},
 } as const satisfies Required<PolicyBody>;
 
