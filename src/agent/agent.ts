@@ -13,6 +13,7 @@ import { CommandRunner } from './commands.ts';
 import { Forwarder } from './forwarder.ts';
 import { AGENT_VERSION } from './identity.ts';
 import { collectInventory } from './inventory.ts';
+import { rotateOwnKey } from './key-rotation.ts';
 import { every, sleep } from './loops.ts';
 import { collectSamples } from './metrics.ts';
 import { Outbox } from './outbox.ts';
@@ -36,7 +37,13 @@ export async function runAgent({ state, stateDir, maxOutboxItems, maxOutboxBytes
   const config = new ConfigurationState();
   const forwarder = new Forwarder(outbox, transport, log);
   const notify = () => forwarder.notify();
-  const commands = new CommandRunner({ agentId: state.agentId, outbox, notify, config, stateDir, log });
+  const rotateKey = async () => {
+    const outcome = await rotateOwnKey({ transport, state, stateDir });
+    if (outcome.status === 'succeeded') log.info('key rotated on request; the new key is saved');
+    else log.error({ error: outcome.error }, 'key rotation failed');
+    return outcome;
+  };
+  const commands = new CommandRunner({ agentId: state.agentId, outbox, notify, config, stateDir, log, rotateKey });
   const base = `/api/v1/agent/${state.agentId}`;
   const startedAt = new Date().toISOString();
   const stats = { lastReportAt: '1970-01-01T00:00:00Z', failedReports: 0 };

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { backoffMs } from '../sdk/retrying-fetch.ts';
 import type { ConfigurationState } from './configuration.ts';
+import type { RotationOutcome } from './key-rotation.ts';
 import { sleep } from './loops.ts';
 import type { Outbox } from './outbox.ts';
 import { runProcess, type ProcessOutcome, type RunSpec } from './process-runner.ts';
@@ -32,14 +33,17 @@ export class CommandRunner {
   #config: ConfigurationState;
   #stateDir: string;
   #log: Logger;
+  #rotateKey: () => Promise<RotationOutcome>;
 
-  constructor(opts: { agentId: string; outbox: Outbox; notify: () => void; config: ConfigurationState; stateDir: string; log: Logger }) {
+  /** `rotateKey` rotates the agent's own key and switches its transport to the new one (see key-rotation.ts). */
+  constructor(opts: { agentId: string; outbox: Outbox; notify: () => void; config: ConfigurationState; stateDir: string; log: Logger; rotateKey: () => Promise<RotationOutcome> }) {
     this.#agentId = opts.agentId;
     this.#outbox = opts.outbox;
     this.#notify = opts.notify;
     this.#config = opts.config;
     this.#stateDir = opts.stateDir;
     this.#log = opts.log;
+    this.#rotateKey = opts.rotateKey;
   }
 
   /** Polls until the signal aborts; a KeyRejectedError from the transport ends it. */
@@ -78,8 +82,10 @@ export class CommandRunner {
 
   #dispatch(command: DeliveredCommand, cancel: AbortSignal): Promise<Ack> {
     const settings = this.#config.current;
-    if (!['run_command', 'update_package', 'update_agent'].includes(command.type)) return Promise.resolve({ status: 'failed', exitCode: null, error: `unknown command type: ${command.type}` });
+    if (!['run_command', 'update_package', 'update_agent', 'rotate_key'].includes(command.type)) return Promise.resolve({ status: 'failed', exitCode: null, error: `unknown command type: ${command.type}` });
     if (!settings.allowedCommandTypes.includes(command.type)) return Promise.resolve({ status: 'failed', exitCode: null, error: `command type ${command.type} is not allowed by this agent's configuration` });
+    // The ack is queued after this returns, so it goes out with the new key.
+    if (command.type === 'rotate_key') return this.#rotateKey().then((r) => ({ status: r.status, exitCode: null, ...(r.error ? { error: r.error } : {}) }));
     const p = command.payload;
     if (command.type === 'run_command') {
       const spec: RunSpec = {

@@ -24,11 +24,16 @@ export interface Answer {
 
 export class Transport {
   readonly server: string;
-  readonly #headers: Record<string, string>;
+  #headers: Record<string, string>;
 
   constructor(server: string, apiKey: string | null) {
     this.server = server.replace(/\/+$/, '');
     this.#headers = apiKey ? { 'x-agent-api-key': apiKey } : {};
+  }
+
+  /** Every request from now on (heartbeats, polls, the outbox's uploads) carries this key. */
+  switchKey(apiKey: string): void {
+    this.#headers = { 'x-agent-api-key': apiKey };
   }
 
   async request(method: 'GET' | 'POST', path: string, options: { body?: string; timeoutMs?: number; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Answer> {

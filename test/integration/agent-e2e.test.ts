@@ -2,7 +2,8 @@
  * The server and the reference agent as real processes on loopback. The agent enrolls and its inventory
  * shows up; an operator runs `echo hello` and reads `hello`; the server is stopped for 10 s and started
  * again, and every sample and result the agent produced meanwhile arrives exactly once; the agent is
- * SIGKILLed with items queued and, restarted, delivers them.
+ * SIGKILLed with items queued and, restarted, delivers them; an operator's rotate_key gives it a new key it
+ * saves and uses.
  */
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -15,6 +16,7 @@ import type { CliProcess } from '../helpers/cli.ts';
 import { eventually, startAgentProcess, startServerProcess, stopProcess, type ServerProcess } from '../helpers/processes.ts';
 import { freePort } from '../helpers/ports.ts';
 import { generateSecret } from '../../src/services/secrets.ts';
+import { loadState } from '../../src/agent/state.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -154,6 +156,31 @@ describe('reference agent end to end', () => {
     expect(s.outbox_rejected).toBe(0);
     expect(s.checks_performed).toBeGreaterThan(10);
   }, 120_000);
+
+  it('rotates its own key when an operator sends rotate_key: saved (0600) before the ack, and used from then on', async () => {
+    const before = (await ok(api.GET('/api/v1/agents/{agentId}', { params: { path: { agentId } } }))).keyPrefix;
+    const oldKey = loadState(stateDir)!.apiKey;
+    const created = await ok(api.POST('/api/v1/commands', { body: { type: 'rotate_key', targets: { agentIds: [agentId] }, ttlSec: 60 } }));
+    const commandId = created.command.id;
+    const execution = await eventually('the rotation to finish', async () => {
+      const page = await ok(api.GET('/api/v1/commands/{commandId}/executions', { params: { path: { commandId } } }));
+      return page.items.find((e) => e.state !== 'pending' && e.state !== 'delivered' && e.state !== 'running');
+    });
+    expect(execution).toMatchObject({ state: 'succeeded', error: null });
+    const saved = loadState(stateDir)!;
+    expect(saved.apiKey).not.toBe(oldKey);
+    expect(statSync(join(stateDir, 'agent.json')).mode & 0o777).toBe(0o600);
+    const after = (await ok(api.GET('/api/v1/agents/{agentId}', { params: { path: { agentId } } }))).keyPrefix;
+    expect(after).not.toBe(before);
+    expect(saved.apiKey.startsWith(after!)).toBe(true);
+    // The agent keeps working with the new key: a command afterwards is polled and acked.
+    const echo = await ok(api.POST('/api/v1/commands', { body: { type: 'run_command', payload: { cmd: 'echo', args: ['rotated'], timeoutSec: 10 }, targets: { agentIds: [agentId] }, ttlSec: 60 } }));
+    const output = await eventually('the command after the rotation', async () => {
+      const out = json(await ok(api.GET('/api/v1/commands/{commandId}/executions/{agentId}/output', { params: { path: { commandId: echo.command.id, agentId }, query: { stream: 'stdout' } } })));
+      return out.state === 'succeeded' ? out : undefined;
+    });
+    expect(output.data).toBe('rotated\n');
+  }, 60_000);
 
   it('stops with a clear message and exit code 3 once its key is revoked, without retrying', async () => {
     await ok(api.POST('/api/v1/agents/{agentId}/revoke-key', { params: { path: { agentId } } }));

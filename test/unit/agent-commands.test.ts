@@ -15,7 +15,15 @@ import { Outbox } from '../../src/agent/outbox.ts';
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'agentry-cmd-'));
   const outbox = new Outbox(join(dir, 'outbox.db'), 1000);
-  const runner = new CommandRunner({ agentId: 'a1', outbox, notify: () => {}, config: new ConfigurationState(), stateDir: dir, log: pino({ level: 'silent' }) });
+  const runner = new CommandRunner({
+    agentId: 'a1',
+    outbox,
+    notify: () => {},
+    config: new ConfigurationState(),
+    stateDir: dir,
+    log: pino({ level: 'silent' }),
+    rotateKey: async () => ({ status: 'failed', error: 'no server in this test' }),
+  });
   const sent = () => outbox.head(1000).map((i) => ({ kind: i.kind, path: i.path, body: JSON.parse(i.body) }));
   return { runner, sent };
 }
