@@ -1,6 +1,7 @@
 /**
  * The web console in a real headless Chromium against a real server with seeded data: sign-in and out,
- * the agents table, claiming a Smotra registration, a command's live output, policy editing with its
+ * the agents table, claiming a Smotra registration, a command's live output, key rotation from the agent
+ * page, policy editing with its
  * effective configuration, cookie and CSP protections, and axe-core on every main page (with screenshots).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -28,7 +29,12 @@ describe('web console in Chromium', () => {
   beforeAll(async () => {
     s = await startTestServer({ dialect: 'sqlite' });
     const admin = await s.repos.operatorTokens.findByHash(hashSecret(s.adminToken));
-    agents = await seedAgents(s.repos, admin!.tenantId, 120, (i) => ({ online: i % 3 === 0, lastSeenAt: new Date(Date.now() - i * 60_000) }));
+    // web-00008 can rotate its key on request; the others declare run_command only.
+    agents = await seedAgents(s.repos, admin!.tenantId, 120, (i) => ({
+      online: i % 3 === 0,
+      lastSeenAt: new Date(Date.now() - i * 60_000),
+      ...(i === 8 ? { capabilities: ['run_command', 'rotate_key'] } : {}),
+    }));
     await s.client.POST('/api/v1/sections', { body: { name: 'Berlin' } });
     browser = await launch();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -169,6 +175,31 @@ describe('web console in Chromium', () => {
     await ack(s.url, target, commandId);
     await expect.poll(() => page.getByText('Ended: succeeded').count()).toBe(1);
     await screenshot(page, 'command-output');
+  });
+
+  it('asks an agent to rotate its key from its page, and shows when an agent cannot', async () => {
+    const rotations = async (agentId: string) => (await s.client.GET('/api/v1/commands', { params: { query: { agentId, type: 'rotate_key' } } })).data!.items;
+    const capable = agents[8]!;
+    await visit(`/agents/${capable.id}`);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Rotate key' }).click();
+    await expect.poll(() => page.getByText('Rotation requested.').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Revoke key' }).count()).toBe(1);
+    const [command] = await rotations(capable.id);
+    expect(command).toMatchObject({ type: 'rotate_key', targets: { agentIds: [capable.id] }, counts: { pending: 1, skipped: 0 } });
+    await screenshot(page, 'agent-rotate-key');
+    await page.getByRole('link', { name: 'View the command' }).click();
+    await page.waitForURL(new RegExp(`#/commands/${command!.id}$`));
+
+    const lacking = agents[1]!;
+    await visit(`/agents/${lacking.id}`);
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('button', { name: 'Rotate key' }).click();
+    expect(await rotations(lacking.id)).toEqual([]); // dismissing the confirmation sends nothing
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Rotate key' }).click();
+    await expect.poll(() => page.getByText('Skipped: this agent does not declare the rotate_key capability.').count()).toBe(1);
+    expect((await rotations(lacking.id))[0]).toMatchObject({ counts: { pending: 0, skipped: 1 } });
   });
 
   it('edits a policy with inline contract errors, previews it, and shows the effective configuration', async () => {

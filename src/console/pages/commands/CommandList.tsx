@@ -7,6 +7,7 @@ import { formatTime } from '../../ui/time';
 
 export function summary(c: Schemas['Command']): string {
   const p = c.payload as Record<string, unknown>; // the payload's shape depends on the type; shown as text
+  if (c.type === 'rotate_key') return 'rotate the agent key';
   if (c.type === 'run_command') return [p.cmd, ...((p.args as string[] | undefined) ?? [])].join(' ');
   return `${c.type} ${String(p.name ?? p.version ?? '')}`;
 }

@@ -13,6 +13,7 @@ function bodyOf(type: CommandType, p: PayloadDraft, targets: Schemas['CommandTar
     const args = p.args.split(' ').filter(Boolean);
     return { type, payload: { cmd: p.cmd, args, shell: p.shell, timeoutSec: p.timeoutSec }, targets, ttlSec, rollout };
   }
+  if (type === 'rotate_key') return { type, targets, ttlSec, rollout };
   if (type === 'update_agent') return { type, payload: { version: p.version, url: p.url, sha256: p.sha256 }, targets, ttlSec, rollout };
   return { type, payload: { name: p.name, action: p.action, version: p.version || undefined }, targets, ttlSec, rollout };
 }
@@ -48,6 +49,7 @@ export function NewCommandPage() {
             <option value="run_command">Run a command</option>
             <option value="update_agent">Update the agent</option>
             <option value="update_package">Install, remove or upgrade a package</option>
+            <option value="rotate_key">Rotate the agent key</option>
           </select>
         </label>
         <PayloadFields type={type} value={payload} onChange={setPayload} />

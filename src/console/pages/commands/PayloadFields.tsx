@@ -1,5 +1,5 @@
 /** The type-specific part of the new-command form. */
-export type CommandType = 'run_command' | 'update_agent' | 'update_package';
+export type CommandType = 'run_command' | 'update_agent' | 'update_package' | 'rotate_key';
 
 export interface PayloadDraft {
   cmd: string;
@@ -38,6 +38,7 @@ export function PayloadFields({ type, value, onChange }: { type: CommandType; va
       </>
     );
   }
+  if (type === 'rotate_key') return <p className="muted small">The agent asks the server for a new key and saves it itself: the new key is never shown here.</p>;
   if (type === 'update_agent') return <>{[text('version', 'Version'), text('url', 'Download URL'), text('sha256', 'SHA-256')]}</>;
   return (
     <>
