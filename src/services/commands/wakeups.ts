@@ -119,12 +119,14 @@ export class CommandWakeups {
     const due = at.getTime();
     if (this.dueTimers.get(tenantId)?.at === due) return;
     this.clearDue(tenantId);
+    // One millisecond past due: a timer may fire up to a millisecond early by Date.now() (timers run on the
+    // monotonic clock, rounded), and a check at due - 1 would find nothing due and set the timer once more.
     const timer = setTimeout(
       () => {
         this.dueTimers.delete(tenantId);
         this.check(tenantId);
       },
-      Math.min(Math.max(due - Date.now(), 0), MAX_DUE_DELAY_MS),
+      Math.min(Math.max(due - Date.now(), 0) + 1, MAX_DUE_DELAY_MS),
     );
     timer.unref();
     this.dueTimers.set(tenantId, { at: due, timer });
