@@ -2017,7 +2017,7 @@ export interface components {
             telemetry: {
                 /** @enum {string} */
                 storage: "table" | "partitions" | "timescaledb";
-                /** @description Samples stored, estimated from statistics (Postgres) or the span of row ids (SQLite). */
+                /** @description Samples stored, estimated from statistics (Postgres), or on SQLite counted once and then tallied from this instance's writes and prunes. */
                 rows: number;
                 /** @description Daily partitions (with the default one) or TimescaleDB chunks; 0 for a single table. */
                 partitions: number;

@@ -195,6 +195,9 @@ export const operationTable = [
     "security": [
       [
         "operatorToken"
+      ],
+      [
+        "sessionCookie"
       ]
     ],
     "authOptional": false,

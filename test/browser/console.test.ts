@@ -229,6 +229,18 @@ describe('web console in Chromium', () => {
     expect(await page.getByLabel('Body (JSON)').inputValue()).toContain('50');
   });
 
+  it('shows the system summary to a system token, with the figures of GET /admin/stats', async () => {
+    const stats = (await s.client.GET('/api/v1/admin/stats')).data!;
+    await visit('/settings');
+    const panel = page.getByRole('region', { name: 'System' });
+    await panel.getByRole('table').first().waitFor();
+    const agentsRow = await panel.getByRole('row', { name: /Agents online/ }).textContent();
+    expect(agentsRow).toContain(`${stats.agents.online} / ${stats.agents.offline} / ${stats.agents.revoked}`);
+    expect(stats.agents.online + stats.agents.offline).toBeGreaterThanOrEqual(120);
+    expect(await panel.getByRole('row', { name: /Telemetry rows/ }).textContent()).toContain(`(${stats.telemetry.storage})`);
+    await screenshot(page, 'settings-system');
+  });
+
   describe('security', () => {
     it('serves the console with a strict CSP and immutable hashed assets, and no page broke it', async () => {
       const res = await fetch(`${s.url}/console`);

@@ -1,8 +1,9 @@
-/** Settings: sections, enrollment secrets, tokens, console sessions, and tenants for system admins. */
+/** Settings: sections, enrollment secrets, tokens, console sessions, and the system summary and tenants for system admins. */
 import { useCan } from '../../auth/session';
 import { SectionsPanel } from './SectionsPanel';
 import { SecretsPanel } from './SecretsPanel';
 import { SessionsPanel } from './SessionsPanel';
+import { SystemPanel } from './SystemPanel';
 import { TenantsPanel } from './TenantsPanel';
 import { TokensPanel } from './TokensPanel';
 
@@ -16,6 +17,7 @@ export function SettingsPage() {
       {admin && <SecretsPanel />}
       {admin && <TokensPanel />}
       {admin && <SessionsPanel />}
+      {system && <SystemPanel />}
       {system && <TenantsPanel />}
     </>
   );
