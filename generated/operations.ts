@@ -115,8 +115,6 @@ export interface OperationDescriptor {
   readonly rateLimitClass: RateLimitClass;
   /** `x-long-poll`: exempt from the request timeout. */
   readonly longPoll: boolean;
-  /** `x-agent-key-cache`: agent keys are verified from memory (invalidated through the event feed). */
-  readonly agentKeyCache: boolean;
   readonly hasBody: boolean;
   readonly bodyContentTypes: readonly string[];
 }
@@ -134,7 +132,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -157,7 +154,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -182,7 +178,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -207,7 +202,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -223,7 +217,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -241,7 +234,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -259,7 +251,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -282,7 +273,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": true,
-    "agentKeyCache": true,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -305,7 +295,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -330,7 +319,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -355,7 +343,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": true,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -378,7 +365,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -403,7 +389,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -428,7 +413,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -453,7 +437,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": true,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -478,7 +461,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "agent",
     "longPoll": false,
-    "agentKeyCache": true,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -505,7 +487,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -531,7 +512,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -559,7 +539,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -587,7 +566,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -612,7 +590,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -639,7 +616,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -665,7 +641,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -694,7 +669,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -721,7 +695,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -748,7 +721,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -773,7 +745,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -800,7 +771,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -827,7 +797,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -852,7 +821,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -879,7 +847,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -905,7 +872,6 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -933,7 +899,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -962,7 +927,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -988,7 +952,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1015,7 +978,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1042,7 +1004,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": true,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1069,7 +1030,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1095,7 +1055,6 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1123,7 +1082,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1150,7 +1108,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1176,7 +1133,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1204,7 +1160,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1233,7 +1188,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1258,7 +1212,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1283,7 +1236,6 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1310,7 +1262,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1335,7 +1286,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1362,7 +1312,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": true,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1389,7 +1338,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": true,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1416,7 +1364,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1441,7 +1388,6 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1470,7 +1416,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1497,7 +1442,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1524,7 +1468,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1549,7 +1492,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1578,7 +1520,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1605,7 +1546,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1630,7 +1570,6 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1657,7 +1596,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1684,7 +1622,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1709,7 +1646,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1736,7 +1672,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1752,7 +1687,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1774,7 +1708,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1794,7 +1727,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1819,7 +1751,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1846,7 +1777,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1871,7 +1801,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1896,7 +1825,6 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1923,7 +1851,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -1948,7 +1875,6 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -1975,7 +1901,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2000,7 +1925,6 @@ export const operationTable = [
     "idempotent": true,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -2027,7 +1951,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": true,
     "bodyContentTypes": [
       "application/json"
@@ -2054,7 +1977,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "admin",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2079,7 +2001,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "operator",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2095,7 +2016,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2111,7 +2031,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2127,7 +2046,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2143,7 +2061,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2159,7 +2076,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2175,7 +2091,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2191,7 +2106,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2207,7 +2121,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2223,7 +2136,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   },
@@ -2239,7 +2151,6 @@ export const operationTable = [
     "idempotent": false,
     "rateLimitClass": "unauthenticated",
     "longPoll": false,
-    "agentKeyCache": false,
     "hasBody": false,
     "bodyContentTypes": []
   }

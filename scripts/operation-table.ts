@@ -14,7 +14,6 @@ export interface OperationRow {
   idempotent: boolean;
   rateLimitClass: string;
   longPoll: boolean;
-  agentKeyCache: boolean;
   hasBody: boolean;
   bodyContentTypes: string[];
 }
@@ -44,7 +43,6 @@ export function buildOperationTable(document: Obj): OperationRow[] {
         idempotent: op['x-idempotent'] === true,
         rateLimitClass: (op['x-rate-limit-class'] as string | undefined) ?? 'unauthenticated',
         longPoll: op['x-long-poll'] === true,
-        agentKeyCache: op['x-agent-key-cache'] === true,
         hasBody: op.requestBody !== undefined,
         bodyContentTypes: Object.keys(content),
       });
@@ -107,8 +105,6 @@ export interface OperationDescriptor {
   readonly rateLimitClass: RateLimitClass;
   /** \`x-long-poll\`: exempt from the request timeout. */
   readonly longPoll: boolean;
-  /** \`x-agent-key-cache\`: agent keys are verified from memory (invalidated through the event feed). */
-  readonly agentKeyCache: boolean;
   readonly hasBody: boolean;
   readonly bodyContentTypes: readonly string[];
 }

@@ -60,9 +60,8 @@ function sessionPrincipal(c: Context<AppEnv>, op: OperationDescriptor, auth: Aut
   return op.authOptional ? principal.catch((err: unknown) => (err instanceof UnauthorizedError ? null : Promise.reject(err))) : principal;
 }
 
-/** Operations marked `x-agent-key-cache` verify the key from memory when they can (synchronously). */
+/** Agent keys are verified from memory when they can be (synchronously), on every agent operation. */
 function agentPrincipal(c: Context<AppEnv>, op: OperationDescriptor, auth: Authenticators, key: string): Principal | Promise<Principal> {
-  if (!op.agentKeyCache) return auth.agent.authenticate(key).then((agent) => authorizeAgent(c, op, agent));
   const agent = auth.agent.authenticateCached(key);
   return agent instanceof Promise ? agent.then((a) => authorizeAgent(c, op, a)) : authorizeAgent(c, op, agent);
 }

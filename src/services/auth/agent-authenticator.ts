@@ -1,7 +1,7 @@
 /**
  * Verifies agent keys: looked up by hash, the stored hash compared again in constant time; during a
- * rotation the previous key works until its grace period ends. Operations marked `x-agent-key-cache` (every
- * agent operation) go through `authenticateCached`, which answers from AgentKeyCache: the event feed drops
+ * rotation the previous key works until its grace period ends. Every agent operation goes through
+ * `authenticateCached`, which answers from AgentKeyCache: the event feed drops
  * a tenant's keys on this instance when a key is revoked, rotated, re-enrolled or deleted, and on the other
  * instances through the NATS fan-out, so a revoked key fails on its next request here and promptly there.
  */
