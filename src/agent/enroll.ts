@@ -9,6 +9,7 @@ import { arch, hostname, networkInterfaces, platform } from 'node:os';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import { AGENT_VERSION, CAPABILITIES } from './identity.ts';
+import { backoffMs } from '../sdk/retrying-fetch.ts';
 import { sleep } from './loops.ts';
 import type { AgentState } from './state.ts';
 import { Transport } from './transport.ts';
@@ -34,11 +35,16 @@ export async function enrollWithSecret(server: string, secret: string, stateDir:
       return { server, agentId, apiKey, enrolledVia: 'secret', enrolledAt: new Date().toISOString() };
     }
     if (answer.status === 401 || answer.status === 400) throw new Error(`enrollment refused (${answer.status}): ${JSON.stringify(answer.body)}`);
-    const delay = answer.retryAfterMs ?? Math.min(60_000, 1000 * 2 ** attempt);
+    const delay = answer.retryAfterMs ?? retryDelayMs(attempt);
     log.warn({ status: answer.status || undefined, error: answer.error, retryInMs: delay }, 'enrollment failed; retrying');
     await sleep(delay, signal ?? NEVER);
   }
   throw new Error('stopped before enrolling');
+}
+
+/** The SDK's backoff (full jitter, so that a fleet back from an outage does not enrol in lockstep), up to a minute. */
+function retryDelayMs(attempt: number): number {
+  return backoffMs(Math.min(attempt, 6), 1000, 60_000);
 }
 
 export async function enrollWithClaim(server: string, log: Logger, print: (line: string) => void, signal?: AbortSignal): Promise<AgentState> {
@@ -52,7 +58,7 @@ export async function enrollWithClaim(server: string, log: Logger, print: (line:
     const answer = await transport.post('/api/v1/agent/register', registration);
     if (answer.ok) break;
     if (answer.status === 400) throw new Error(`registration refused: ${JSON.stringify(answer.body)}`);
-    await sleep(answer.retryAfterMs ?? Math.min(60_000, 1000 * 2 ** attempt), signal ?? NEVER);
+    await sleep(answer.retryAfterMs ?? retryDelayMs(attempt), signal ?? NEVER);
   }
   print(`agent id:    ${agentId}`);
   print(`claim token: ${token}`);
