@@ -1,18 +1,16 @@
 /**
  * Write transactions on Postgres: `apply` writes the mutation's audit row and events in the same
  * transaction; listeners hear about the events only after the commit. The event_offsets upsert locks the
- * tenant's counter row until commit, so one tenant's offsets are assigned and committed in order.
+ * tenant's counter row until commit, so one tenant's offsets are assigned and committed in order: a reader
+ * that has seen offset n never sees a smaller one commit later (the feed's cursor is "after offset n").
  */
 import { type Query, type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type { CommittedEvents, NewEvent, WriteEffects } from '../../domain/event.ts';
 import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
 import { nullableTextArray, textArray, timeArray } from './arrays.ts';
 import type { PgDb, PgPool } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
-
-/** Renders raw statements for `pipelined` (the query builders render themselves). */
-const dialect = new PgDialect();
+import { PgWriteGroups } from './write-groups.ts';
 
 export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 export type ApplyEffects = (effects: WriteEffects) => Promise<void>;
@@ -20,40 +18,23 @@ export type ApplyEffects = (effects: WriteEffects) => Promise<void>;
 export class PgWriter {
   readonly pool: PgPool;
   private readonly listeners: CommitListeners;
+  private readonly groups: PgWriteGroups;
 
   constructor(pool: PgPool, listeners: CommitListeners) {
     this.pool = pool;
     this.listeners = listeners;
+    this.groups = new PgWriteGroups(pool, listeners, eventsStatement, committedOf);
   }
 
   /**
-   * A write in one round trip: BEGIN, the statements, the effects and COMMIT go out together on a reserved
-   * connection (postgres.js pipelines them), so a tenant's event counter row stays locked only while
-   * Postgres runs them and flushes the commit, not across round trips to this process. A failing statement
-   * aborts the transaction (those after it fail too, COMMIT rolls back) and its error is thrown.
+   * A write in one round trip, group-committed with the others of its moment (see `PgWriteGroups`): its
+   * statements, its audit row and its events go in the next group's transaction. Rejects with the error of
+   * its own first failing statement; the other writes of the group still commit.
    */
-  async pipelined(statements: readonly { toSQL(): Query }[], effects: WriteEffects): Promise<void> {
+  pipelined(statements: readonly { toSQL(): Query }[], effects: WriteEffects): Promise<void> {
     const queries = statements.map((s) => s.toSQL());
     if (effects.audit) queries.push(this.pool.db.insert(auditLog).values(effects.audit).toSQL());
-    const batches = [...byTenant(effects.events ?? [])];
-    for (const [tenantId, batch] of batches) queries.push(dialect.sqlToQuery(eventsStatement(tenantId, batch)));
-    const results = await this.pool.run(async (db) => {
-      const reserved = await db.$client.reserve();
-      try {
-        // Drizzle renders parameters as driver values (unknown[]); postgres.js types them as its own parameter union.
-        const sent = [reserved.unsafe('begin'), ...queries.map((q) => reserved.unsafe(q.sql, q.params as never[])), reserved.unsafe('commit')].map((q) => q.execute());
-        const settled = await Promise.allSettled(sent);
-        const failed = settled.find((r) => r.status === 'rejected');
-        if (failed) throw failed.reason;
-        return settled.map((r) => (r.status === 'fulfilled' ? r.value : []));
-      } finally {
-        reserved.release();
-      }
-    });
-    // The events statements' answers come last before COMMIT's, in tenant order.
-    const eventRows = results.slice(results.length - 1 - batches.length, results.length - 1);
-    // postgres.js types rows as generic records; these are the events statements' `returning seq` rows.
-    this.listeners.notify(batches.map(([tenantId, batch], i) => committedOf(tenantId, batch, eventRows[i] as unknown as { seq: string | number }[])));
+    return this.groups.write({ queries, events: effects.events ?? [] });
   }
 
   async transaction<T>(work: (tx: PgTx, apply: ApplyEffects) => Promise<T>): Promise<T> {

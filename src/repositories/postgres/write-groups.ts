@@ -1,0 +1,150 @@
+/**
+ * Group commit for one-round-trip writes on Postgres (an operator token with its audit row and event).
+ * Every write with an event locks its tenant's offset counter row until its commit is flushed, so one
+ * tenant's such writes commit one after the other, one disk flush each. Here the writes that arrive while a
+ * group is in flight go together in the next: BEGIN, each write's statements in arrival order, one events
+ * statement per tenant (the writes' events in arrival order, so offsets follow arrival and commit order),
+ * COMMIT, all sent in one round trip. Each write is answered only after the commit that holds it.
+ *
+ * A failing statement aborts the whole transaction (the pipeline cannot roll back to a savepoint on its
+ * own), so a group that fails is sent again without the write whose statement failed first, and only that
+ * write gets the error: the others still commit. A failure that belongs to no single write (the grouped
+ * events statement) has each write sent alone; a transient fault (the database went away) fails them all,
+ * each unanswered write is then rolled back or of unknown outcome, never answered as committed.
+ */
+import type { Query, SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { CommittedEvents, NewEvent } from '../../domain/event.ts';
+import { byTenant, type CommitListeners } from '../shared/commit-listeners.ts';
+import { transientDatabaseFault } from '../shared/transient-errors.ts';
+import type { PgPool } from './db.ts';
+
+/** Renders the events statements (the query builders render themselves). */
+const dialect = new PgDialect();
+
+export interface GroupedWrite {
+  /** The write's own statements, its audit row included, in order. */
+  queries: Query[];
+  events: readonly NewEvent[];
+}
+
+interface Pending extends GroupedWrite {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export type EventsStatement = (tenantId: string, batch: NewEvent[]) => SQL;
+export type CommittedOf = (tenantId: string, batch: NewEvent[], rows: readonly { seq: string | number }[]) => CommittedEvents;
+
+/** Writes per group at most: a bound on one transaction's size, far above what a busy instance queues. */
+const MAX_GROUP = 256;
+
+/** What a group's round trip came to: committed, or the first failing statement's error and its write (-1: none). */
+type Attempt = { ok: true; committed: CommittedEvents[] } | { ok: false; err: unknown; write: number };
+
+export class PgWriteGroups {
+  private queue: Pending[] = [];
+  private inFlight = false;
+  private scheduled = false;
+  private readonly pool: PgPool;
+  private readonly listeners: CommitListeners;
+  private readonly eventsStatement: EventsStatement;
+  private readonly committedOf: CommittedOf;
+
+  constructor(pool: PgPool, listeners: CommitListeners, eventsStatement: EventsStatement, committedOf: CommittedOf) {
+    this.pool = pool;
+    this.listeners = listeners;
+    this.eventsStatement = eventsStatement;
+    this.committedOf = committedOf;
+  }
+
+  /** Resolves once the write is committed (durable); rejects with its own statement's error otherwise. */
+  write(write: GroupedWrite): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...write, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** The next turn of the event loop, so that the writes of this one share the commit. */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const group = this.queue.splice(0, MAX_GROUP);
+      if (group.length === 0) return;
+      // One group at a time: a second one would wait on the first's counter rows anyway.
+      this.inFlight = true;
+      void this.commit(group).finally(() => {
+        this.inFlight = false;
+        this.schedule();
+      });
+    });
+  }
+
+  private async commit(group: Pending[]): Promise<void> {
+    let rest = group;
+    while (rest.length > 0) {
+      const attempt = await this.send(rest);
+      if (attempt.ok) {
+        for (const w of rest) w.resolve();
+        this.listeners.notify(attempt.committed);
+        return;
+      }
+      if (rest.length === 1 || transientDatabaseFault(attempt.err) !== null) {
+        for (const w of rest) w.reject(attempt.err);
+        return;
+      }
+      if (attempt.write < 0) {
+        for (const w of rest) await this.commit([w]);
+        return;
+      }
+      rest[attempt.write]!.reject(attempt.err);
+      rest = rest.filter((_, i) => i !== attempt.write);
+    }
+  }
+
+  /** One transaction in one round trip on a reserved connection (postgres.js pipelines its queries). */
+  private async send(group: Pending[]): Promise<Attempt> {
+    const queries: Query[] = [];
+    const owners: number[] = [];
+    group.forEach((w, i) => {
+      for (const q of w.queries) {
+        queries.push(q);
+        owners.push(i);
+      }
+    });
+    // Tenants in a fixed order, so that two transactions locking several counter rows cannot deadlock.
+    const batches = [...byTenant(group.flatMap((w) => w.events))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [tenantId, batch] of batches) queries.push(dialect.sqlToQuery(this.eventsStatement(tenantId, batch)));
+    try {
+      const settled = await this.pool.run(async (db) => {
+        const reserved = await db.$client.reserve();
+        try {
+          // Drizzle renders parameters as driver values (unknown[]); postgres.js types them as its own parameter union.
+          const sent = [reserved.unsafe('begin'), ...queries.map((q) => reserved.unsafe(q.sql, q.params as never[])), reserved.unsafe('commit')].map((q) => q.execute());
+          return await Promise.allSettled(sent);
+        } finally {
+          reserved.release();
+        }
+      });
+      // The first statement to fail is the cause; those after it fail because the transaction is aborted.
+      const failed = settled.findIndex((r) => r.status === 'rejected');
+      if (failed >= 0) {
+        const reason = (settled[failed] as PromiseRejectedResult).reason;
+        return { ok: false, err: reason, write: failed >= 1 && failed <= owners.length ? owners[failed - 1]! : -1 };
+      }
+      // The events statements' answers come last before COMMIT's, in tenant order.
+      const eventRows = settled.slice(1 + owners.length, settled.length - 1);
+      const committed = batches.map(([tenantId, batch], i) => {
+        const rows = eventRows[i]?.status === 'fulfilled' ? eventRows[i].value : [];
+        // postgres.js types rows as generic records; these are the events statements' `returning seq` rows.
+        return this.committedOf(tenantId, batch, rows as unknown as { seq: string | number }[]);
+      });
+      return { ok: true, committed };
+    } catch (err) {
+      return { ok: false, err, write: -1 };
+    }
+  }
+}
