@@ -1,8 +1,8 @@
 /**
  * Group commit for one-round-trip writes on Postgres (an operator token with its audit row and event).
  * Every write with an event locks its tenant's offset counter row until its commit is flushed, so one
- * tenant's such writes commit one after the other, one disk flush each. Here the writes that arrive while a
- * group is in flight go together in the next: BEGIN, each write's statements in arrival order, one events
+ * tenant's such writes commit one after the other, one disk flush each. Here the writes made in one turn of
+ * the event loop, or while the groups in flight use up their share of the pool, go together: BEGIN, each write's statements in arrival order, one events
  * statement per tenant (the writes' events in arrival order, so offsets follow arrival and commit order),
  * COMMIT, all sent in one round trip. Each write is answered only after the commit that holds it.
  *
@@ -39,20 +39,30 @@ export type CommittedOf = (tenantId: string, batch: NewEvent[], rows: readonly {
 /** Writes per group at most: a bound on one transaction's size, far above what a busy instance queues. */
 const MAX_GROUP = 256;
 
+/**
+ * Groups in flight at once. A later group's statements run while an earlier one's commit is flushed; its
+ * events statement then waits for the earlier group's counter rows (taken in tenant order by every group,
+ * so groups cannot deadlock on them), and its offsets come after that group's.
+ */
+const GROUPS_IN_FLIGHT = 4;
+
 /** What a group's round trip came to: committed, or the first failing statement's error and its write (-1: none). */
 type Attempt = { ok: true; committed: CommittedEvents[] } | { ok: false; err: unknown; write: number };
 
 export class PgWriteGroups {
   private queue: Pending[] = [];
-  private inFlight = false;
+  private inFlight = 0;
   private scheduled = false;
   private readonly pool: PgPool;
   private readonly listeners: CommitListeners;
   private readonly eventsStatement: EventsStatement;
   private readonly committedOf: CommittedOf;
+  private readonly concurrency: number;
 
   constructor(pool: PgPool, listeners: CommitListeners, eventsStatement: EventsStatement, committedOf: CommittedOf) {
     this.pool = pool;
+    // Each group holds a pooled connection for its round trip: leave at least half the pool to other work.
+    this.concurrency = Math.max(1, Math.min(GROUPS_IN_FLIGHT, Math.floor(pool.max / 2)));
     this.listeners = listeners;
     this.eventsStatement = eventsStatement;
     this.committedOf = committedOf;
@@ -68,18 +78,18 @@ export class PgWriteGroups {
 
   /** The next turn of the event loop, so that the writes of this one share the commit. */
   private schedule(): void {
-    if (this.scheduled || this.inFlight || this.queue.length === 0) return;
+    if (this.scheduled || this.inFlight >= this.concurrency || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       const group = this.queue.splice(0, MAX_GROUP);
       if (group.length === 0) return;
-      // One group at a time: a second one would wait on the first's counter rows anyway.
-      this.inFlight = true;
+      this.inFlight++;
       void this.commit(group).finally(() => {
-        this.inFlight = false;
+        this.inFlight--;
         this.schedule();
       });
+      this.schedule();
     });
   }
 
@@ -122,8 +132,10 @@ export class PgWriteGroups {
       const settled = await this.pool.run(async (db) => {
         const reserved = await db.$client.reserve();
         try {
-          // Drizzle renders parameters as driver values (unknown[]); postgres.js types them as its own parameter union.
-          const sent = [reserved.unsafe('begin'), ...queries.map((q) => reserved.unsafe(q.sql, q.params as never[])), reserved.unsafe('commit')].map((q) => q.execute());
+          // Prepared (once per connection, cached by postgres.js): an unprepared query with parameters costs a
+          // describe round trip of its own first. Drizzle renders parameters as driver values (unknown[]);
+          // postgres.js types them as its own parameter union.
+          const sent = [reserved.unsafe('begin'), ...queries.map((q) => reserved.unsafe(q.sql, q.params as never[], { prepare: true })), reserved.unsafe('commit')].map((q) => q.execute());
           return await Promise.allSettled(sent);
         } finally {
           reserved.release();
