@@ -1,10 +1,12 @@
 /**
- * Group commit for one-round-trip writes on Postgres (an operator token with its audit row and event).
- * Every write with an event locks its tenant's offset counter row until its commit is flushed, so one
- * tenant's such writes commit one after the other, one disk flush each. Here the writes made in one turn of
- * the event loop, or while the groups in flight use up their share of the pool, go together: BEGIN, each write's statements in arrival order, one events
- * statement per tenant (the writes' events in arrival order, so offsets follow arrival and commit order),
- * COMMIT, all sent in one round trip. Each write is answered only after the commit that holds it.
+ * Group commit for operator writes on Postgres (an operator token with its audit row and event). Every
+ * write with an event locks its tenant's offset counter row until its commit is flushed, so one tenant's
+ * such writes commit one after the other, one disk flush each. Here the writes made in one turn of the
+ * event loop, or while the groups in flight use up their share of the pool, go together: BEGIN, each
+ * write's statements in arrival order, one events statement per tenant (the writes' events in arrival
+ * order, so a group's offsets follow arrival and commit order), COMMIT. The statements go out together
+ * (postgres.js pipelines them); BEGIN and COMMIT are a round trip each. Each write is answered only after
+ * the commit that holds it.
  *
  * A failing statement aborts the whole transaction (the pipeline cannot roll back to a savepoint on its
  * own), so a group that fails is sent again without the write whose statement failed first, and only that
@@ -45,6 +47,18 @@ const MAX_GROUP = 256;
  * so groups cannot deadlock on them), and its offsets come after that group's.
  */
 const GROUPS_IN_FLIGHT = 4;
+
+/** Thrown inside the transaction (so that it rolls back): which statement failed first, and why. */
+class StatementFailed extends Error {
+  readonly index: number;
+  readonly reason: unknown;
+
+  constructor(index: number, reason: unknown) {
+    super('a grouped statement failed');
+    this.index = index;
+    this.reason = reason;
+  }
+}
 
 /** What a group's round trip came to: committed, or the first failing statement's error and its write (-1: none). */
 type Attempt = { ok: true; committed: CommittedEvents[] } | { ok: false; err: unknown; write: number };
@@ -115,7 +129,7 @@ export class PgWriteGroups {
     }
   }
 
-  /** One transaction in one round trip on a reserved connection (postgres.js pipelines its queries). */
+  /** One transaction; its statements go out together (postgres.js pipelines them). */
   private async send(group: Pending[]): Promise<Attempt> {
     const queries: Query[] = [];
     const owners: number[] = [];
@@ -129,33 +143,26 @@ export class PgWriteGroups {
     const batches = [...byTenant(group.flatMap((w) => w.events))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [tenantId, batch] of batches) queries.push(dialect.sqlToQuery(this.eventsStatement(tenantId, batch)));
     try {
-      const settled = await this.pool.run(async (db) => {
-        const reserved = await db.$client.reserve();
-        try {
+      const rows = await this.pool.run((db) =>
+        // A transaction of the driver's own (not a reserved connection with BEGIN and COMMIT pipelined): when
+        // the connection drops, it rejects; queries queued on a reserved connection were left waiting forever.
+        db.$client.begin(async (tx) => {
           // Prepared (once per connection, cached by postgres.js): an unprepared query with parameters costs a
           // describe round trip of its own first. Drizzle renders parameters as driver values (unknown[]);
           // postgres.js types them as its own parameter union.
-          const sent = [reserved.unsafe('begin'), ...queries.map((q) => reserved.unsafe(q.sql, q.params as never[], { prepare: true })), reserved.unsafe('commit')].map((q) => q.execute());
-          return await Promise.allSettled(sent);
-        } finally {
-          reserved.release();
-        }
-      });
-      // The first statement to fail is the cause; those after it fail because the transaction is aborted.
-      const failed = settled.findIndex((r) => r.status === 'rejected');
-      if (failed >= 0) {
-        const reason = (settled[failed] as PromiseRejectedResult).reason;
-        return { ok: false, err: reason, write: failed >= 1 && failed <= owners.length ? owners[failed - 1]! : -1 };
-      }
-      // The events statements' answers come last before COMMIT's, in tenant order.
-      const eventRows = settled.slice(1 + owners.length, settled.length - 1);
-      const committed = batches.map(([tenantId, batch], i) => {
-        const rows = eventRows[i]?.status === 'fulfilled' ? eventRows[i].value : [];
-        // postgres.js types rows as generic records; these are the events statements' `returning seq` rows.
-        return this.committedOf(tenantId, batch, rows as unknown as { seq: string | number }[]);
-      });
+          const settled = await Promise.allSettled(queries.map((q) => tx.unsafe(q.sql, q.params as never[], { prepare: true }).execute()));
+          // The first statement to fail is the cause; those after it fail because the transaction is aborted.
+          const failed = settled.findIndex((r) => r.status === 'rejected');
+          if (failed >= 0) throw new StatementFailed(failed, (settled[failed] as PromiseRejectedResult).reason);
+          // postgres.js types rows as generic records; the events statements' are `returning seq` rows.
+          return settled.map((r) => (r.status === 'fulfilled' ? (r.value as unknown as { seq: string | number }[]) : []));
+        }),
+      );
+      // The events statements' answers come last, in tenant order.
+      const committed = batches.map(([tenantId, batch], i) => this.committedOf(tenantId, batch, rows[owners.length + i] ?? []));
       return { ok: true, committed };
     } catch (err) {
+      if (err instanceof StatementFailed) return { ok: false, err: err.reason, write: err.index < owners.length ? owners[err.index]! : -1 };
       return { ok: false, err, write: -1 };
     }
   }
