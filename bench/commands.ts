@@ -1,7 +1,8 @@
 /**
  * Remote commands at fleet scale, on loopback against a server started here:
- * `node bench/commands.ts [--agents 10000] [--sends 50] [--db sqlite | --db postgres [--database-url postgres://…]] [--nats]`
- * (Postgres: a throwaway cluster unless a URL is given; `--nats`: a throwaway JetStream nats-server).
+ * `node bench/commands.ts [--agents 10000] [--sends 50] [--db sqlite | --db postgres [--database-url postgres://…]] [--nats] [--cpu-prof]`
+ * (Postgres: a throwaway cluster unless a URL is given; `--nats`: a throwaway JetStream nats-server;
+ * `--cpu-prof`: the server writes a CPU profile, kept with its log, for `node bench/profile-top.ts`).
  *  (a) every agent parks in `GET /agent/{id}/commands?wait=60`: the server's RSS with all of them parked;
  *  (b) one command sent to one parked agent, `--sends` times: from the submit to its poll's answer (p50/p95);
  *  (c) one command fanned out to every agent: the time to create it, and until every execution is delivered
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     db: { type: 'string', default: 'sqlite' },
     'database-url': { type: 'string' },
     nats: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error('--db takes sqlite or postgres');
@@ -111,9 +113,12 @@ async function main(): Promise<void> {
     ]),
   );
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
+  // A --cpu-prof profile starts with the process: the fan-out's window is printed relative to this.
+  const spawnedAt = performance.now();
+  const sinceSpawn = () => ((performance.now() - spawnedAt) / 1000).toFixed(1);
   const server = startNode('agentry', ['src/main.ts', 'serve'], {
     cwd: root,
-    nodeArgs: SERVER_NODE_ARGS,
+    nodeArgs: [...SERVER_NODE_ARGS, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [])],
     logFile: join(tmp, 'agentry.log'),
     env: {
       ...env,
@@ -177,18 +182,21 @@ async function main(): Promise<void> {
 
     // (c) one command to every agent
     await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 10_000, 'the fleet to park again');
+    const profileFrom = sinceSpawn();
     const sentAt = performance.now();
     const id = await submit({ tags: ['bench'] });
     const created = performance.now() - sentAt;
     await waitUntil(() => fleet.every((a) => a.received.has(id)), 300_000, 'every execution to be delivered');
     const last = Math.max(...fleet.map((a) => a.received.get(id)!)) - sentAt;
     console.log(`(c) fan-out to ${agentCount}: created in ${ms(created)}, every execution delivered after ${ms(last)}; server RSS ${rssMiB(server.pid)} MiB`);
+    if (args['cpu-prof']) console.log(`    profile window: --from ${profileFrom} --to ${sinceSpawn()}`);
     stop.abort();
     await Promise.allSettled(loops);
   } finally {
     stop.abort();
     await stopAll();
-    rmSync(tmp, { recursive: true, force: true });
+    if (args['cpu-prof']) console.log(`kept ${tmp} (agentry .cpuprofile inside)`);
+    else rmSync(tmp, { recursive: true, force: true });
   }
 }
 

@@ -43,18 +43,19 @@ describe.each(dialects())('command repository on %s', (dialect) => {
     const { tenantId, agentId, ids } = await seed(30);
     const seen: string[] = [];
     for (let round = 0; round < 20 && seen.length < ids.length; round++) {
-      const batches = await Promise.all(Array.from({ length: 8 }, () => suite.repos.commands.deliver(tenantId, agentId, new Date(), 3, () => ({}))));
-      for (const b of batches) seen.push(...b.map((d) => d.execution.commandId));
+      const batches = await Promise.all(Array.from({ length: 8 }, () => suite.repos.commands.deliver(tenantId, [agentId], new Date(), 3, () => ({}))));
+      for (const b of batches) seen.push(...(b.get(agentId) ?? []).map((d) => d.execution.commandId));
     }
     expect(seen.length).toBe(ids.length);
     expect([...seen].sort()).toEqual([...ids].sort());
-    expect(await suite.repos.commands.deliver(tenantId, agentId, new Date(), 100, () => ({}))).toEqual([]);
+    expect((await suite.repos.commands.deliver(tenantId, [agentId], new Date(), 100, () => ({}))).size).toBe(0);
   });
 
   it('is scoped to the tenant: another tenant delivers, acks and cancels nothing', async () => {
     const { tenantId, agentId, ids } = await seed(1);
     const other = await suite.tenant();
-    expect(await suite.repos.commands.deliver(other.id, agentId, new Date(), 10, () => ({}))).toEqual([]);
+    expect((await suite.repos.commands.deliver(other.id, [agentId], new Date(), 10, () => ({}))).size).toBe(0);
+    expect((await suite.repos.commands.cancelRequests(other.id, [agentId])).size).toBe(0);
     const ack = { status: 'succeeded' as const, exitCode: 0, startedAt: new Date(), finishedAt: new Date(), error: null };
     expect((await suite.repos.commands.ack(other.id, agentId, ids[0]!, ack, new Date(), () => ({}))).kind).toBe('not_found');
     expect((await suite.repos.commands.cancel(other.id, ids[0]!, new Date(), () => ({}))).kind).toBe('not_found');
@@ -79,8 +80,8 @@ describe.each(dialects())('command repository on %s', (dialect) => {
     for (let i = 0; i < 10; i++) fleet.push(await suite.agent(tenant.id, { capabilities: ['run_command'] }));
     const command = { ...commandRow(tenant.id, fleet[0]!.id, new Date()), maxConcurrency: 3 };
     await suite.repos.commands.create(command, executionsFor(command, fleet), {});
-    const released = await Promise.all(fleet.map((a) => suite.repos.commands.deliver(tenant.id, a.id, new Date(), 10, () => ({}))));
-    expect(released.flat()).toHaveLength(3);
+    const released = await Promise.all(fleet.map((a) => suite.repos.commands.deliver(tenant.id, [a.id], new Date(), 10, () => ({}))));
+    expect(released.flatMap((m) => [...m.values()].flat())).toHaveLength(3);
     expect((await suite.repos.commands.findById(tenant.id, command.id))?.counts).toMatchObject({ delivered: 3, pending: 7 });
   });
 });
