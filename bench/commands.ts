@@ -187,8 +187,11 @@ async function main(): Promise<void> {
     const id = await submit({ tags: ['bench'] });
     const created = performance.now() - sentAt;
     await waitUntil(() => fleet.every((a) => a.received.has(id)), 300_000, 'every execution to be delivered');
-    const last = Math.max(...fleet.map((a) => a.received.get(id)!)) - sentAt;
-    console.log(`(c) fan-out to ${agentCount}: created in ${ms(created)}, every execution delivered after ${ms(last)}; server RSS ${rssMiB(server.pid)} MiB`);
+    const arrivals = fleet.map((a) => a.received.get(id)! - sentAt);
+    const last = Math.max(...arrivals);
+    console.log(
+      `(c) fan-out to ${agentCount}: created in ${ms(created)}, first execution delivered after ${ms(Math.min(...arrivals))}, every one after ${ms(last)}; server RSS ${rssMiB(server.pid)} MiB (${rssParked} MiB parked)`,
+    );
     if (args['cpu-prof']) console.log(`    profile window: --from ${profileFrom} --to ${sinceSpawn()}`);
     stop.abort();
     await Promise.allSettled(loops);

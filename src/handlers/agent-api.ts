@@ -26,7 +26,7 @@ export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repo
   // Postgres overlaps a few commits' disk waits; SQLite writes synchronously.
   const heartbeatWrites = new HeartbeatWrites(repos, repos.dialect === 'postgres' ? 2 : 1);
   const wakeups = new CommandWakeups(feed, shutdown, (tenantId, now) => repos.commands.pollWork(tenantId, now));
-  const deliveries = new CommandDeliveries(repos.commands);
+  const deliveries = new CommandDeliveries(repos.commands, repos.dialect === 'postgres' ? 4 : 1);
   const commandMetrics = registerCommandMetrics(
     metrics.registry,
     () => wakeups.waiting,

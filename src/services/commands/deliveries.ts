@@ -35,9 +35,12 @@ export class CommandDeliveries {
   /** Polls waiting for the next run, per tenant. */
   private queued = new Map<string, Ask[]>();
   private scheduled = false;
+  private readonly parallel: number;
 
-  constructor(repo: CommandRepository) {
+  /** `parallel`: runs at once (Postgres overlaps transactions on its pool; SQLite writes one at a time anyway). */
+  constructor(repo: CommandRepository, parallel = 1) {
     this.repo = repo;
+    this.parallel = Math.max(1, parallel);
   }
 
   /** Releases the agent's executions (marking them delivered) and names its cancel requests, with the other polls of this turn. */
@@ -57,14 +60,17 @@ export class CommandDeliveries {
     const queued = this.queued;
     this.queued = new Map();
     this.scheduled = false;
-    let first = true;
-    for (const [tenantId, asks] of queued)
-      for (let i = 0; i < asks.length; i += AGENTS_PER_TRANSACTION) {
+    const runs: { tenantId: string; asks: Ask[] }[] = [];
+    for (const [tenantId, asks] of queued) for (let i = 0; i < asks.length; i += AGENTS_PER_TRANSACTION) runs.push({ tenantId, asks: asks.slice(i, i + AGENTS_PER_TRANSACTION) });
+    let next = 0;
+    const worker = async () => {
+      for (let at = next++; at < runs.length; at = next++) {
         // Between runs, a turn of the event loop: answers already settled go out, requests come in.
-        if (!first) await new Promise((r) => setImmediate(r));
-        first = false;
-        await this.run(tenantId, asks.slice(i, i + AGENTS_PER_TRANSACTION));
+        if (at >= this.parallel) await new Promise((r) => setImmediate(r));
+        await this.run(runs[at]!.tenantId, runs[at]!.asks);
       }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.parallel, runs.length) }, worker));
   }
 
   private async run(tenantId: string, asks: Ask[]): Promise<void> {
