@@ -10,6 +10,7 @@
  * Bounded: every poll ends within its wait, and the run stops the server whatever happens.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent as HttpAgent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +40,8 @@ const LATENCY_TARGET_MS = 20;
 interface ParkedAgent {
   id: string;
   headers: Record<string, string>;
+  /** This agent's own keep-alive connection: one fetch pool of 10,000 connections scans them all on every request, and the load generator became the bottleneck. */
+  http: HttpAgent;
   /** When each command reached this agent (performance.now()). */
   received: Map<string, number>;
   /** Called when a command arrives; set by whoever waits for one. */
@@ -59,21 +62,38 @@ async function enroll(origin: string, auth: Record<string, string>): Promise<Par
     const res = await fetch(`${origin}/api/v1/agent/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status !== 201) throw new Error(`enroll ${i}: ${res.status} ${await res.text()}`);
     const { agentId, apiKey } = (await res.json()) as { agentId: string; apiKey: string };
-    fleet[i] = { id: agentId, headers: { 'x-agent-api-key': apiKey }, received: new Map() };
+    fleet[i] = { id: agentId, headers: { 'x-agent-api-key': apiKey }, http: new HttpAgent({ keepAlive: true, maxSockets: 1 }), received: new Map() };
     const hb = await fetch(`${origin}/api/v1/agent/${agentId}/heartbeat`, { method: 'POST', headers: { 'x-agent-api-key': apiKey, 'content-type': 'application/json' }, body: HEARTBEAT });
     await hb.arrayBuffer();
   });
   return fleet;
 }
 
+/** GET over the agent's own connection: the status and the body as text. */
+function get(url: string, agent: ParkedAgent, signal: AbortSignal): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: agent.headers, agent: agent.http, signal }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Polls with wait=60 until `stop` aborts, noting every command received. */
 async function pollLoop(origin: string, agent: ParkedAgent, stop: AbortSignal): Promise<void> {
   while (!stop.aborted) {
     try {
-      const res = await fetch(`${origin}/api/v1/agent/${agent.id}/commands?wait=60`, { headers: agent.headers, signal: stop });
+      const res = await get(`${origin}/api/v1/agent/${agent.id}/commands?wait=60`, agent, stop);
       const at = performance.now();
-      if (res.status !== 200) throw new Error(`poll: ${res.status} ${await res.text()}`);
-      const { commands } = (await res.json()) as { commands: { commandId: string }[] };
+      if (res.status !== 200) throw new Error(`poll: ${res.status} ${res.body}`);
+      const { commands } = JSON.parse(res.body) as { commands: { commandId: string }[] };
       for (const c of commands) {
         agent.received.set(c.commandId, at);
         agent.onCommand?.(c.commandId);
@@ -195,6 +215,7 @@ async function main(): Promise<void> {
     if (args['cpu-prof']) console.log(`    profile window: --from ${profileFrom} --to ${sinceSpawn()}`);
     stop.abort();
     await Promise.allSettled(loops);
+    for (const a of fleet) a.http.destroy();
   } finally {
     stop.abort();
     await stopAll();
