@@ -65,7 +65,18 @@ export class PgCommandRepository implements CommandRepository {
   async create(command: Command, executions: Execution[], effects: WriteEffects): Promise<void> {
     await this.w.transaction(async (tx, apply) => {
       await tx.insert(commands).values(command);
-      for (let i = 0; i < executions.length; i += INSERT_BATCH) await tx.insert(commandExecutions).values(executions.slice(i, i + INSERT_BATCH));
+      // Issued together: postgres.js pipelines a transaction's statements, so a fan-out's inserts cost one round trip.
+      const inserts = [];
+      for (let i = 0; i < executions.length; i += INSERT_BATCH)
+        inserts.push(
+          tx
+            .insert(commandExecutions)
+            .values(executions.slice(i, i + INSERT_BATCH))
+            .execute(),
+        );
+      // Every statement settles before the transaction ends; the first failure rolls it back.
+      const failed = (await Promise.allSettled(inserts)).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
       await apply(effects);
     });
   }
