@@ -1,7 +1,8 @@
 /**
  * Remote commands at fleet scale, on loopback against a server started here:
- * `node bench/commands.ts [--agents 10000] [--sends 50] [--db sqlite | --db postgres [--database-url postgres://…]] [--nats]`
- * (Postgres: a throwaway cluster unless a URL is given; `--nats`: a throwaway JetStream nats-server).
+ * `node bench/commands.ts [--agents 10000] [--sends 50] [--db sqlite | --db postgres [--database-url postgres://…]] [--nats] [--cpu-prof]`
+ * (Postgres: a throwaway cluster unless a URL is given; `--nats`: a throwaway JetStream nats-server;
+ * `--cpu-prof`: the server writes a CPU profile, kept with its log, for `node bench/profile-top.ts`).
  *  (a) every agent parks in `GET /agent/{id}/commands?wait=60`: the server's RSS with all of them parked;
  *  (b) one command sent to one parked agent, `--sends` times: from the submit to its poll's answer (p50/p95);
  *  (c) one command fanned out to every agent: the time to create it, and until every execution is delivered
@@ -9,6 +10,7 @@
  * Bounded: every poll ends within its wait, and the run stops the server whatever happens.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent as HttpAgent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +25,7 @@ const { values: args } = parseArgs({
     db: { type: 'string', default: 'sqlite' },
     'database-url': { type: 'string' },
     nats: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error('--db takes sqlite or postgres');
@@ -37,6 +40,8 @@ const LATENCY_TARGET_MS = 20;
 interface ParkedAgent {
   id: string;
   headers: Record<string, string>;
+  /** This agent's own keep-alive connection: one fetch pool of 10,000 connections scans them all on every request, and the load generator became the bottleneck. */
+  http: HttpAgent;
   /** When each command reached this agent (performance.now()). */
   received: Map<string, number>;
   /** Called when a command arrives; set by whoever waits for one. */
@@ -57,21 +62,39 @@ async function enroll(origin: string, auth: Record<string, string>): Promise<Par
     const res = await fetch(`${origin}/api/v1/agent/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status !== 201) throw new Error(`enroll ${i}: ${res.status} ${await res.text()}`);
     const { agentId, apiKey } = (await res.json()) as { agentId: string; apiKey: string };
-    fleet[i] = { id: agentId, headers: { 'x-agent-api-key': apiKey }, received: new Map() };
+    fleet[i] = { id: agentId, headers: { 'x-agent-api-key': apiKey }, http: new HttpAgent({ keepAlive: true, maxSockets: 1 }), received: new Map() };
     const hb = await fetch(`${origin}/api/v1/agent/${agentId}/heartbeat`, { method: 'POST', headers: { 'x-agent-api-key': apiKey, 'content-type': 'application/json' }, body: HEARTBEAT });
     await hb.arrayBuffer();
   });
   return fleet;
 }
 
+/** GET over the agent's own connection: the status and the body as text. */
+function get(url: string, agent: ParkedAgent): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    // No AbortSignal per request: 10,000 listeners on one signal make each addEventListener a long scan. Stopping destroys the agents' connections instead.
+    const req = request(url, { headers: agent.headers, agent: agent.http }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Polls with wait=60 until `stop` aborts, noting every command received. */
 async function pollLoop(origin: string, agent: ParkedAgent, stop: AbortSignal): Promise<void> {
   while (!stop.aborted) {
     try {
-      const res = await fetch(`${origin}/api/v1/agent/${agent.id}/commands?wait=60`, { headers: agent.headers, signal: stop });
+      const res = await get(`${origin}/api/v1/agent/${agent.id}/commands?wait=60`, agent);
       const at = performance.now();
-      if (res.status !== 200) throw new Error(`poll: ${res.status} ${await res.text()}`);
-      const { commands } = (await res.json()) as { commands: { commandId: string }[] };
+      if (res.status !== 200) throw new Error(`poll: ${res.status} ${res.body}`);
+      const { commands } = JSON.parse(res.body) as { commands: { commandId: string }[] };
       for (const c of commands) {
         agent.received.set(c.commandId, at);
         agent.onCommand?.(c.commandId);
@@ -111,9 +134,12 @@ async function main(): Promise<void> {
     ]),
   );
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
+  // A --cpu-prof profile starts with the process: the fan-out's window is printed relative to this.
+  const spawnedAt = performance.now();
+  const sinceSpawn = () => ((performance.now() - spawnedAt) / 1000).toFixed(1);
   const server = startNode('agentry', ['src/main.ts', 'serve'], {
     cwd: root,
-    nodeArgs: SERVER_NODE_ARGS,
+    nodeArgs: [...SERVER_NODE_ARGS, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [])],
     logFile: join(tmp, 'agentry.log'),
     env: {
       ...env,
@@ -127,16 +153,22 @@ async function main(): Promise<void> {
     },
   });
   const stop = new AbortController();
+  let fleet: ParkedAgent[] = [];
   try {
     await waitForHttp(server, `${origin}/healthz`, 60_000);
     const auth = { authorization: `Bearer ${adminToken}` };
     let t = performance.now();
-    const fleet = await enroll(origin, auth);
+    fleet = await enroll(origin, auth);
     console.log(`enrolled ${agentCount} agents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const rssIdle = rssMiB(server.pid);
 
     // (a) everyone parked
-    const loops = fleet.map((a) => pollLoop(origin, a, stop.signal));
+    // Connections opened a thousand at a time: 10,000 connects at once overflow the listen backlog on a busy machine.
+    const loops: Promise<void>[] = [];
+    for (const [i, a] of fleet.entries()) {
+      loops.push(pollLoop(origin, a, stop.signal));
+      if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 200));
+    }
     t = performance.now();
     await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 120_000, 'every agent to park');
     await new Promise((r) => setTimeout(r, 1000));
@@ -177,18 +209,27 @@ async function main(): Promise<void> {
 
     // (c) one command to every agent
     await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 10_000, 'the fleet to park again');
+    const profileFrom = sinceSpawn();
     const sentAt = performance.now();
     const id = await submit({ tags: ['bench'] });
     const created = performance.now() - sentAt;
     await waitUntil(() => fleet.every((a) => a.received.has(id)), 300_000, 'every execution to be delivered');
-    const last = Math.max(...fleet.map((a) => a.received.get(id)!)) - sentAt;
-    console.log(`(c) fan-out to ${agentCount}: created in ${ms(created)}, every execution delivered after ${ms(last)}; server RSS ${rssMiB(server.pid)} MiB`);
+    const arrivals = fleet.map((a) => a.received.get(id)! - sentAt);
+    const last = Math.max(...arrivals);
+    console.log(
+      `(c) fan-out to ${agentCount}: created in ${ms(created)}, first execution delivered after ${ms(Math.min(...arrivals))}, every one after ${ms(last)}; server RSS ${rssMiB(server.pid)} MiB (${rssParked} MiB parked)`,
+    );
+    if (args['cpu-prof']) console.log(`    profile window: --from ${profileFrom} --to ${sinceSpawn()}`);
     stop.abort();
+    for (const a of fleet) a.http.destroy();
     await Promise.allSettled(loops);
   } finally {
+    // Sparse when enrolment failed part-way.
+    for (const a of fleet) a?.http.destroy();
     stop.abort();
     await stopAll();
-    rmSync(tmp, { recursive: true, force: true });
+    if (args['cpu-prof']) console.log(`kept ${tmp} (agentry .cpuprofile inside)`);
+    else rmSync(tmp, { recursive: true, force: true });
   }
 }
 

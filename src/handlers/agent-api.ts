@@ -2,6 +2,7 @@
 import type { DeliveredCommand } from '../domain/command.ts';
 import { getClaimStatus } from '../services/agents/claim-status.ts';
 import { ackCommand } from '../services/commands/ack.ts';
+import { CommandDeliveries } from '../services/commands/deliveries.ts';
 import { outputCapOf } from '../services/commands/output-cap.ts';
 import { pollCommands } from '../services/commands/poll.ts';
 import { uploadCommandOutput } from '../services/commands/upload-output.ts';
@@ -25,6 +26,7 @@ export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repo
   // Postgres overlaps a few commits' disk waits; SQLite writes synchronously.
   const heartbeatWrites = new HeartbeatWrites(repos, repos.dialect === 'postgres' ? 2 : 1);
   const wakeups = new CommandWakeups(feed, shutdown, (tenantId, now) => repos.commands.pollWork(tenantId, now));
+  const deliveries = new CommandDeliveries(repos.commands, repos.dialect === 'postgres' ? 4 : 1);
   const commandMetrics = registerCommandMetrics(
     metrics.registry,
     () => wakeups.waiting,
@@ -95,7 +97,7 @@ export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repo
     },
 
     pollCommands: async ({ query }, res, ctx) => {
-      const answer = await pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups });
+      const answer = await pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups, deliveries });
       commandMetrics.delivered.inc(answer.delivered.length);
       for (const d of answer.delivered) commandMetrics.deliveryLatency.observe(deliveryDelaySec(d));
       return res.json(200, { commands: answer.delivered.map(presentAgentCommand), cancel: answer.cancel });

@@ -1,4 +1,4 @@
-/** Repository port for commands and their executions. Implementations: sqlite/commands.ts, postgres/commands.ts. */
+/** Repository port for commands and their executions. Implementations: sqlite/commands.ts, postgres/commands.ts (and the files beside them). */
 import type {
   AssembledOutput,
   Command,
@@ -32,11 +32,13 @@ export interface CommandRepository {
   /** By agent id; the cursor is the last agent id. */
   listExecutions(tenantId: string, commandId: string, state: ExecutionState | undefined, page: PageRequest): Promise<Page<Execution>>;
   /**
-   * Moves up to `limit` of the agent's releasable executions (pending, `notBefore` reached, not expired,
-   * allowed by their command's rollout limits) to delivered and answers them with their commands. An execution is released by one call only, however
-   * many run at once. `effects` describes what the released executions publish, written in the same transaction.
+   * Moves up to `perAgent` releasable executions of each of the agents (pending, `notBefore` reached, not
+   * expired, allowed by their command's rollout limits, taken in order) to delivered, in one transaction, and
+   * answers them per agent with their commands. An execution is released by one call only, however many run
+   * at once (here or on another instance). `effects` describes what the released executions publish,
+   * written in the same transaction.
    */
-  deliver(tenantId: string, agentId: string, now: Date, limit: number, effects: (released: Execution[]) => WriteEffects): Promise<DeliveredCommand[]>;
+  deliver(tenantId: string, agentIds: readonly string[], now: Date, perAgent: number, effects: (released: Execution[]) => WriteEffects): Promise<Map<string, DeliveredCommand[]>>;
   /**
    * When the ack takes the command's errors past its `maxErrors`, its pending executions are cancelled
    * (reason `max_errors`) in the same transaction and given to `effects` as `stopped`.
@@ -78,8 +80,8 @@ export interface CommandRepository {
    * request, and when the next deferred execution becomes due (to wake their parked polls then).
    */
   pollWork(tenantId: string, now: Date): Promise<PollWork>;
-  /** Ids of the agent's commands that were cancelled after delivery and have not finished. */
-  cancelRequests(tenantId: string, agentId: string): Promise<string[]>;
+  /** Per agent (absent when none): ids of its commands that were cancelled after delivery and have not finished, in id order. */
+  cancelRequests(tenantId: string, agentIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Executions of every tenant per state (a metric read once per scrape); states without executions are absent. */
   countByState(): Promise<{ state: ExecutionState; n: number }[]>;
   /** Moves up to `limit` pending or delivered executions (any tenant) whose TTL passed by `now` to expired. */

@@ -1,4 +1,4 @@
-/** Dialect-neutral parts of the command repositories: list filters, releasable executions, counts, ack rules. */
+/** Dialect-neutral parts of the command repositories: list filters, poll work, counts, ack rules (deliveries: command-delivery.ts). */
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import {
   emptyCounts,
@@ -38,11 +38,6 @@ export function executionList(x: ExecutionTable, tenantId: string, commandId: st
   };
 }
 
-/** The agent's executions a poll may take now: pending, `notBefore` reached, TTL not passed. */
-export function releasableWhere(x: ExecutionTable, tenantId: string, agentId: string, now: Date): SQL | undefined {
-  return and(eq(x.tenantId, tenantId), eq(x.agentId, agentId), eq(x.state, 'pending'), or(isNull(x.notBefore), lte(x.notBefore, now)), gt(x.expiresAt, now));
-}
-
 /**
  * Executions of the tenant that the agent's next poll would answer with: releasable now (rollout limits
  * aside), or cancelled after delivery and not finished.
@@ -72,15 +67,6 @@ export function withCounts(commands: Command[], rows: { commandId: string; state
     if (counts) counts[r.state] = Number(r.n);
   }
   return commands.map((c) => ({ ...c, counts: byCommand.get(c.id) ?? emptyCounts() }));
-}
-
-/** Orders released executions with their commands, oldest command first. */
-export function pairDelivered(released: Execution[], commands: Command[]): { command: Command; execution: Execution }[] {
-  const byId = new Map(commands.map((c) => [c.id, c]));
-  return released
-    .filter((e) => byId.has(e.commandId))
-    .sort((a, b) => (a.commandId < b.commandId ? -1 : 1))
-    .map((execution) => ({ command: byId.get(execution.commandId)!, execution }));
 }
 
 /** Whether an execution in `current` state may take the ack: only delivered or running ones. */
@@ -127,17 +113,6 @@ export function expiredWhere(x: ExecutionTable, now: Date): SQL | undefined {
   return and(inArray(x.state, ['pending', 'delivered']), lte(x.expiresAt, now));
 }
 
-/** A releasable execution with its command's rollout limits. */
-export interface Candidate {
-  commandId: string;
-  maxConcurrency: number | null;
-  maxErrors: number | null;
-}
-
-export function hasRollout(c: Candidate): boolean {
-  return c.maxConcurrency !== null || c.maxErrors !== null;
-}
-
 /**
  * Whether an ack frees a rollout slot another agent's execution may take: the command limits concurrency,
  * the acked execution was in flight, and the error threshold did not just stop the rest.
@@ -155,13 +130,6 @@ export function countsByCommand(rows: { commandId: string; state: ExecutionState
     byCommand.set(r.commandId, counts);
   }
   return byCommand;
-}
-
-/** Whether the rollout lets one more execution of the command go out: room under maxConcurrency, errors within maxErrors. */
-export function rolloutAllows(c: Candidate, counts: ExecutionCounts | undefined): boolean {
-  const n = counts ?? emptyCounts();
-  if (c.maxConcurrency !== null && n.delivered + n.running >= c.maxConcurrency) return false;
-  return c.maxErrors === null || n.failed + n.timed_out <= c.maxErrors;
 }
 
 /** Whether an ack crossed the command's error threshold: the pending rest is then cancelled. */

@@ -1,0 +1,96 @@
+/**
+ * Handing executions to polls on Postgres: the releasable executions of many agents in one transaction,
+ * their cancel requests, and which parked agents have work.
+ *
+ * Candidates are read without locks. Rollout commands among them are then locked in id order before they
+ * are counted, so that deliveries (here or on another instance) take the concurrency slots one at a time;
+ * lock order everywhere: command row, then execution rows. Each command's release is one conditional
+ * update of the rows still pending, locked in key order with SKIP LOCKED: a row another transaction holds
+ * (a concurrent delivery that releases it, a cancel or an expiry) is passed over rather than waited for,
+ * so overlapping batches neither release a row twice nor deadlock.
+ */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { DeliveredCommand, Execution, PollWork } from '../../domain/command.ts';
+import type { WriteEffects } from '../../domain/event.ts';
+import { countsByCommand, deferredWhere, pollWorkWhere } from '../shared/command.ts';
+import { cancelRequestedOfAgents, cancelsByAgent, chunked, deliveredByAgent, planRelease, RELEASE_CHUNK, releasableOfWhere, rolloutCommandIds } from '../shared/command-delivery.ts';
+import { countRows } from './command-counts.ts';
+import { commandExecutions, commands } from './schema.ts';
+import type { PgWriter } from './transaction.ts';
+
+export async function deliver(
+  w: PgWriter,
+  tenantId: string,
+  agentIds: readonly string[],
+  now: Date,
+  perAgent: number,
+  effects: (released: Execution[]) => WriteEffects,
+): Promise<Map<string, DeliveredCommand[]>> {
+  if (agentIds.length === 0) return new Map();
+  return w.transaction(async (tx, apply) => {
+    const x = commandExecutions;
+    const candidates = [];
+    for (const agents of chunked(agentIds, RELEASE_CHUNK))
+      candidates.push(
+        ...(await tx
+          .select({ agentId: x.agentId, commandId: x.commandId, maxConcurrency: commands.maxConcurrency, maxErrors: commands.maxErrors })
+          .from(x)
+          .innerJoin(commands, eq(commands.id, x.commandId))
+          .where(releasableOfWhere(x, tenantId, agents, now))
+          .orderBy(asc(x.agentId), asc(x.commandId))),
+      );
+    const limited = rolloutCommandIds(candidates);
+    if (limited.length > 0) await tx.select({ id: commands.id }).from(commands).where(inArray(commands.id, limited)).orderBy(asc(commands.id)).for('update');
+    const plan = planRelease(candidates, limited.length > 0 ? countsByCommand(await countRows(tx, tenantId, limited)) : new Map(), perAgent);
+    const released: Execution[] = [];
+    for (const [commandId, agents] of plan)
+      for (const part of chunked(agents, RELEASE_CHUNK)) {
+        const mine = and(eq(x.tenantId, tenantId), eq(x.commandId, commandId), eq(x.state, 'pending'), inArray(x.agentId, part));
+        const lockable = tx.select({ agentId: x.agentId }).from(x).where(mine).orderBy(asc(x.agentId)).for('update', { skipLocked: true });
+        released.push(
+          ...(await tx
+            .update(x)
+            .set({ state: 'delivered', deliveredAt: now, updatedAt: now })
+            .where(and(mine, inArray(x.agentId, lockable)))
+            .returning()),
+        );
+      }
+    if (released.length === 0) return new Map();
+    const cmds = await tx
+      .select()
+      .from(commands)
+      .where(and(eq(commands.tenantId, tenantId), inArray(commands.id, [...plan.keys()])));
+    await apply(effects(released));
+    return deliveredByAgent(released, cmds);
+  });
+}
+
+export function cancelRequests(w: PgWriter, tenantId: string, agentIds: readonly string[]): Promise<Map<string, string[]>> {
+  const x = commandExecutions;
+  return w.pool.run(async (db) => {
+    const rows = [];
+    for (const agents of chunked(agentIds, RELEASE_CHUNK))
+      rows.push(
+        ...(await db
+          .select({ agentId: x.agentId, commandId: x.commandId })
+          .from(x)
+          .where(cancelRequestedOfAgents(x, tenantId, agents))),
+      );
+    return cancelsByAgent(rows);
+  });
+}
+
+export function pollWork(w: PgWriter, tenantId: string, now: Date): Promise<PollWork> {
+  const x = commandExecutions;
+  return w.pool.run(async (db) => {
+    const agents = await db
+      .selectDistinct({ agentId: x.agentId })
+      .from(x)
+      .where(pollWorkWhere(x, tenantId, now));
+    const [next] = await db
+      .select({ at: sql<Date | null>`min(${x.notBefore})`.mapWith(x.notBefore) })
+      .from(x)
+      .where(deferredWhere(x, tenantId, now));
+    return { agentIds: agents.map((r) => r.agentId), nextDueAt: next?.at ?? null };
+  });
+}
