@@ -297,6 +297,8 @@ class StreamWriter {
    * closed, and `receive` opens it again (needlessly at worst, when another instance holds them).
    */
   private async checkStalled(): Promise<void> {
+    // Paused on a full buffer (see receive): nothing is delivered because nothing is read, not a stall.
+    if (this.room) this.lastDelivery = performance.now();
     if (this.stopped || performance.now() - this.lastDelivery < STALL_CHECK_MS * 2) return;
     try {
       if ((await this.undelivered()) === 0) return;
