@@ -29,15 +29,15 @@ export async function startIngestPipeline(config: Config['ingest'], repos: Repos
   );
   const write: BatchWriter = (items) => repos.ingest.writeBatch(items, diffInventory, reachabilityEvent);
   const pipelineLog = log.child({ component: 'ingest' });
+  // Postgres: several transactions in flight overlap their commits' disk waits; half the pool at most,
+  // so that reads keep connections. SQLite writes synchronously: one.
+  const concurrency = repos.dialect === 'postgres' ? Math.max(1, Math.min(4, Math.floor(poolSize / 2))) : 1;
   if (messaging) {
     // A message is one request; the consumer writes up to flushMaxRows / 10 of them per transaction
     // (requests carry about 10 samples on average).
     const batchMessages = Math.max(1, Math.floor(config.flushMaxRows / 10));
-    sink = await startIngestStream(messaging.connection, write, { ...config, batchMessages }, metrics, pipelineLog);
+    sink = await startIngestStream(messaging.connection, write, { ...config, batchMessages, writers: concurrency }, metrics, pipelineLog);
   } else {
-    // Postgres: several transactions in flight overlap their commits' disk waits; half the pool at most,
-    // so that reads keep connections. SQLite writes synchronously: one.
-    const concurrency = repos.dialect === 'postgres' ? Math.max(1, Math.min(4, Math.floor(poolSize / 2))) : 1;
     sink = new IngestBatcher(write, { ...config, concurrency }, metrics, pipelineLog);
   }
   return { sink, metrics };

@@ -30,6 +30,8 @@ export interface StreamOptions {
   /** Items published together in one message at most (1: every item its own message). */
   publishBatchItems: number;
   flushIntervalMs: number;
+  /** Batches written at once (each its own transaction): while one waits for its commit, the next is written. */
+  writers: number;
 }
 
 const DURABLE = 'agentry-ingest-writer';
@@ -37,6 +39,11 @@ const DURABLE = 'agentry-ingest-writer';
 const STALL_CHECK_MS = 5_000;
 /** How often acknowledged messages left below the ack floor are looked for (see ack-floor-purge.ts). */
 const ACK_FLOOR_CHECK_MS = 5_000;
+/**
+ * Bytes asked for by one pull: more than the largest message NATS accepts (max_payload, 1 MiB by default),
+ * else a large message would never be delivered. Messages waiting in nats.js's queue stay within this.
+ */
+const PULL_BYTES = 4 * 1024 * 1024;
 const subjectOf = (stream: string) => `agentry.ingest.${stream.toLowerCase()}`;
 
 export async function startIngestStream(nc: NatsConnection, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger): Promise<IngestSink> {
@@ -61,7 +68,7 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
     durable_name: DURABLE,
     ack_policy: AckPolicy.Explicit,
     ack_wait: options.streamAckWaitSec * 1_000_000_000,
-    max_ack_pending: options.batchMessages * 4,
+    max_ack_pending: options.batchMessages * (options.writers + 3),
     max_deliver: -1,
   };
   try {
@@ -71,7 +78,8 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
     await jsm.consumers.add(options.streamName, consumerConfig);
   }
   const js = nc.jetstream();
-  const subscribe = async () => (await js.consumers.get(options.streamName, DURABLE)).consume({ max_messages: options.batchMessages * 2 });
+  // Pulled by size, not count: a message holds one to publishBatchItems items, so a count bounds nothing.
+  const subscribe = async () => (await js.consumers.get(options.streamName, DURABLE)).consume({ max_bytes: PULL_BYTES });
   const quickJsm = await nc.jetstreamManager({ timeout: 1000 });
   const undelivered = async () => {
     const info = await quickJsm.consumers.info(options.streamName, DURABLE);
@@ -202,6 +210,10 @@ class StreamWriter {
   private buffer: Delivered[] = [];
   private bufferedRows = 0;
   private wake: (() => void) | undefined;
+  /** Resolves the receiver paused on a full buffer (see receive). */
+  private room: (() => void) | undefined;
+  /** Batches being written. */
+  private readonly writing = new Set<Promise<void>>();
   private stopped = false;
   private loop: Promise<void> | undefined;
   private messages: ConsumerMessages;
@@ -234,7 +246,9 @@ class StreamWriter {
     this.stopped = true;
     clearInterval(this.watchdog);
     this.wake?.();
+    this.room?.();
     await this.loop;
+    await Promise.allSettled([...this.writing]);
     // Messages delivered but not written are redelivered (to another instance, or after restart).
     for (const d of this.buffer.splice(0)) d.m.nak();
     await this.messages.close();
@@ -251,6 +265,10 @@ class StreamWriter {
           this.buffer.push(d);
           this.bufferedRows += d.rows;
           this.wake?.();
+          // Holding back the iterator holds back nats.js's next pull: what is delivered but not yet written
+          // stays within a few batches instead of everything the consumer may have unacknowledged.
+          if (this.bufferedRows >= this.bufferLimit()) await new Promise<void>((r) => (this.room = r));
+          if (this.stopped) break;
         }
         if (this.stopped) return;
         this.log.warn('ingestion consumer subscription ended; subscribing again');
@@ -279,6 +297,8 @@ class StreamWriter {
    * closed, and `receive` opens it again (needlessly at worst, when another instance holds them).
    */
   private async checkStalled(): Promise<void> {
+    // Paused on a full buffer (see receive): nothing is delivered because nothing is read, not a stall.
+    if (this.room) this.lastDelivery = performance.now();
     if (this.stopped || performance.now() - this.lastDelivery < STALL_CHECK_MS * 2) return;
     try {
       if ((await this.undelivered()) === 0) return;
@@ -302,15 +322,40 @@ class StreamWriter {
     }
   }
 
+  /** Rows delivered and not yet taken by a writer at most (beyond one message). */
+  private bufferLimit(): number {
+    return this.options.flushMaxRows * (this.options.writers + 1);
+  }
+
+  /**
+   * Up to `writers` batches are written at once, each acked after its own commit. Concurrent batches may
+   * hold the same series: the write is idempotent and takes its row locks in key order (no deadlock).
+   * While a batch is being written, another starts only once it is full: under load batches stay large
+   * (fewer statements and commits per row); when idle, what arrived is written at once.
+   */
   private async drain(): Promise<void> {
     while (!this.stopped) {
-      if (this.buffer.length === 0) await new Promise<void>((r) => (this.wake = r));
+      if (!this.mayStart()) await new Promise<void>((r) => (this.wake = r));
       this.wake = undefined;
       if (this.stopped) break;
-      if (this.buffer.length < this.options.batchMessages && this.bufferedRows < this.options.flushMaxRows && this.options.flushIntervalMs > 0) await sleep(this.options.flushIntervalMs);
+      if (!this.mayStart()) continue;
+      if (!this.full() && this.options.flushIntervalMs > 0) await sleep(this.options.flushIntervalMs);
       const batch = this.takeBatch();
-      if (batch.length > 0) await this.commit(batch);
+      if (batch.length === 0) continue;
+      const written: Promise<void> = this.commit(batch).finally(() => {
+        this.writing.delete(written);
+        this.wake?.();
+      });
+      this.writing.add(written);
     }
+  }
+
+  private full(): boolean {
+    return this.buffer.length >= this.options.batchMessages || this.bufferedRows >= this.options.flushMaxRows;
+  }
+
+  private mayStart(): boolean {
+    return this.buffer.length > 0 && this.writing.size < this.options.writers && (this.writing.size === 0 || this.full());
   }
 
   /** Up to `batchMessages` messages and `flushMaxRows` rows (at least one message). */
@@ -319,6 +364,10 @@ class StreamWriter {
     let rows = 0;
     while (count < this.buffer.length && count < this.options.batchMessages && (count === 0 || rows + this.buffer[count]!.rows <= this.options.flushMaxRows)) rows += this.buffer[count++]!.rows;
     this.bufferedRows -= rows;
+    if (this.bufferedRows < this.bufferLimit()) {
+      this.room?.();
+      this.room = undefined;
+    }
     return this.buffer.splice(0, count);
   }
 

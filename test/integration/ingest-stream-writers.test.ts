@@ -1,0 +1,92 @@
+/**
+ * The JetStream consumer writes several batches at once (`writers`), never more, and every item reaches the
+ * writer exactly once with its message acked after the write. Real nats-server; the batch writer is a
+ * function that holds its writes until the test lets them go, so that concurrency can be observed.
+ */
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from 'nats';
+import { Registry } from 'prom-client';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { IngestItem, IngestWriteResult } from '../../src/domain/ingest.ts';
+import { startIngestStream, type StreamOptions } from '../../src/messaging/ingest-stream.ts';
+import { registerIngestMetrics } from '../../src/observability/ingest-metrics.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+
+const natsUrl = inject('natsUrl');
+const tenantId = randomUUID();
+
+const item = (agentId: string, n: number): IngestItem => ({
+  tenantId,
+  agentId,
+  receivedAt: new Date(),
+  samples: [{ tenantId, agentId, metric: 'm', ts: new Date(1_800_000_000_000 + n), value: n, labels: {}, labelsKey: '' }],
+  inventory: null,
+});
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > ms) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.runIf(natsUrl !== null)('JetStream consumer with several writers', () => {
+  let nc: NatsConnection | undefined;
+  afterAll(async () => nc?.close());
+
+  it('writes up to `writers` batches at once, each item once, and acks them all', async () => {
+    nc = await connect({ servers: natsUrl! });
+    const options: StreamOptions = {
+      streamName: `WRITERS_${randomUUID().replaceAll('-', '').slice(0, 12).toUpperCase()}`,
+      streamMaxMessages: 10_000,
+      maxInFlightPublishes: 10_000,
+      streamAckWaitSec: 30,
+      retryAfterSec: 1,
+      batchMessages: 5,
+      flushMaxRows: 5,
+      publishBatchItems: 1,
+      flushIntervalMs: 0,
+      writers: 3,
+    };
+    let inFlight = 0;
+    let most = 0;
+    const seen: number[] = [];
+    let release: () => void = () => {};
+    let gate = new Promise<void>((r) => (release = r));
+    const write = async (items: readonly IngestItem[]): Promise<IngestWriteResult> => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await gate;
+      for (const i of items) seen.push(i.samples[0]!.value);
+      inFlight--;
+      return { samplesWritten: items.length, inventoriesWritten: 0, changesWritten: 0 };
+    };
+    const metrics = registerIngestMetrics(new Registry(), () => 0);
+    const sink = await startIngestStream(nc, write, options, metrics, createLogger('silent'));
+    try {
+      const total = 60;
+      await Promise.all(Array.from({ length: total }, (_, n) => sink.submit(item(randomUUID(), n))));
+      // The gate holds every write: the consumer has as many batches in flight as it may, and no more.
+      await until(() => inFlight === options.writers);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(inFlight).toBe(options.writers);
+      release();
+      gate = Promise.resolve();
+      await until(() => seen.length >= total);
+      expect(most).toBe(options.writers);
+      expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, n) => n));
+      // Every message acked: nothing left for the consumer, delivered or not.
+      let depth = -1;
+      for (let i = 0; i < 100 && depth !== 0; i++) {
+        depth = await sink.depth();
+        if (depth !== 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(depth).toBe(0);
+    } finally {
+      await sink.close();
+      const jsm = await nc.jetstreamManager();
+      await jsm.streams.delete(options.streamName);
+    }
+  });
+});
