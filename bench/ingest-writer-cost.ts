@@ -1,0 +1,62 @@
+/**
+ * CPU of the ingestion write, in process against on the writer thread, outside HTTP: the same batches
+ * (50 requests of 10 samples, fresh timestamps) written both ways into fresh databases, alternately.
+ * Prints, per way, wall time per batch and CPU per request of the request thread and of the whole process
+ * (the writer thread's share is the difference). `node bench/ingest-writer-cost.ts [batches] [rounds]`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IngestItem } from '../src/domain/ingest.ts';
+import { openRepositories } from '../src/repositories/index.ts';
+import { newId } from '../src/services/ids.ts';
+import { canonicalLabels } from '../src/services/ingest/prepare.ts';
+import { diffInventory } from '../src/services/inventory/diff.ts';
+import { reachabilityEvent } from '../src/services/results/reachability.ts';
+
+const batches = Number(process.argv[2] ?? 300);
+const rounds = Number(process.argv[3] ?? 2);
+const AGENTS = 500;
+
+function makeBatch(tenantId: string, agents: string[], n: number): IngestItem[] {
+  const items: IngestItem[] = [];
+  for (let r = 0; r < 50; r++) {
+    const agentId = agents[(n * 50 + r) % agents.length]!;
+    const ts = new Date(1_800_000_000_000 + n * 1000 + r);
+    const samples = Array.from({ length: 10 }, (_, i) => {
+      const labels = { core: String(i % 4) };
+      return { tenantId, agentId, metric: `m${i % 5}`, ts, value: i * 1.5, labels, labelsKey: canonicalLabels(labels) };
+    });
+    items.push({ tenantId, agentId, receivedAt: new Date(), samples, inventory: null });
+  }
+  return items;
+}
+
+async function run(thread: boolean): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'agentry-writer-cost-'));
+  const repos = await openRepositories({ url: `sqlite:${join(dir, 'db.sqlite')}`, poolSize: 1, busyTimeoutMs: 5000 });
+  const tenantId = newId();
+  await repos.tenants.create({ id: tenantId, name: tenantId, createdAt: new Date() } as never, {}); // only the id matters here
+  const agents = Array.from({ length: AGENTS }, () => newId());
+  const writer = thread ? repos.ingestWriterThread?.(new URL('../src/workers/sqlite-ingest-writer.ts', import.meta.url)) : undefined;
+  const write = writer ? (items: IngestItem[]) => writer.writeBatch(items) : (items: IngestItem[]) => repos.ingest.writeBatch(items, diffInventory, reachabilityEvent);
+  for (let n = 0; n < 100; n++) await write(makeBatch(tenantId, agents, batches + 1 + n)); // warm-up: starts the thread, creates the series, compiles
+  const all = Array.from({ length: batches }, (_, n) => makeBatch(tenantId, agents, n + 1));
+  const cpu0 = process.cpuUsage();
+  const main0 = process.threadCpuUsage();
+  const t0 = performance.now();
+  for (const items of all) await write(items);
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const main = process.threadCpuUsage(main0);
+  const requests = batches * 50;
+  const us = (c: { user: number; system: number }) => ((c.user + c.system) / requests).toFixed(1);
+  console.log(`${thread ? 'writer thread' : 'in process   '}  ${(wall / batches).toFixed(2)} ms/batch  request thread ${us(main)} µs/req  process ${us(cpu)} µs/req`);
+  await repos.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+for (let r = 0; r < rounds; r++) {
+  await run(false);
+  await run(true);
+}
