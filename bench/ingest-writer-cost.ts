@@ -2,7 +2,8 @@
  * CPU of the ingestion write, in process against on the writer thread, outside HTTP: the same batches
  * (50 requests of 10 samples, fresh timestamps) written both ways into fresh databases, alternately.
  * Prints, per way, wall time per batch and CPU per request of the request thread and of the whole process
- * (the writer thread's share is the difference). `node bench/ingest-writer-cost.ts [batches] [rounds]`.
+ * (the writer thread's share is the difference; both include the main-connection writes below), and how long a
+ * write on the main connection takes while batches are written. `node bench/ingest-writer-cost.ts [batches] [rounds]`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ async function run(thread: boolean): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'agentry-writer-cost-'));
   const repos = await openRepositories({ url: `sqlite:${join(dir, 'db.sqlite')}`, poolSize: 1, busyTimeoutMs: 5000 });
   const tenantId = newId();
-  await repos.tenants.create({ id: tenantId, name: tenantId, createdAt: new Date() } as never, {}); // only the id matters here
+  await repos.tenants.create({ id: tenantId, name: tenantId, createdAt: new Date() }, {});
   const agents = Array.from({ length: AGENTS }, () => newId());
   const writer = thread ? repos.ingestWriterThread?.(new URL('../src/workers/sqlite-ingest-writer.ts', import.meta.url)) : undefined;
   const write = writer ? (items: IngestItem[]) => writer.writeBatch(items) : (items: IngestItem[]) => repos.ingest.writeBatch(items, diffInventory, reachabilityEvent);
@@ -45,13 +46,31 @@ async function run(thread: boolean): Promise<void> {
   const cpu0 = process.cpuUsage();
   const main0 = process.threadCpuUsage();
   const t0 = performance.now();
-  for (const items of all) await write(items);
+  let writing = true;
+  const done = (async () => {
+    for (const items of all) await write(items);
+    writing = false;
+  })();
+  // Meanwhile, a write on the main connection every 5 ms (as heartbeats and operator writes are): how long it
+  // waits, blocking the request thread, for the write lock the batches hold.
+  const waits: number[] = [];
+  while (writing) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = performance.now();
+    await repos.tenants.create({ id: newId(), name: newId(), createdAt: new Date() }, {});
+    waits.push(performance.now() - started);
+  }
+  await done;
   const wall = performance.now() - t0;
+  waits.sort((a, b) => a - b);
+  const at = (p: number) => waits[Math.min(waits.length - 1, Math.floor(p * waits.length))]!.toFixed(1);
   const cpu = process.cpuUsage(cpu0);
   const main = process.threadCpuUsage(main0);
   const requests = batches * 50;
   const us = (c: { user: number; system: number }) => ((c.user + c.system) / requests).toFixed(1);
-  console.log(`${thread ? 'writer thread' : 'in process   '}  ${(wall / batches).toFixed(2)} ms/batch  request thread ${us(main)} µs/req  process ${us(cpu)} µs/req`);
+  console.log(
+    `${thread ? 'writer thread' : 'in process   '}  ${(wall / batches).toFixed(2)} ms/batch  request thread ${us(main)} µs/req  process ${us(cpu)} µs/req  main-connection write p50 ${at(0.5)} p95 ${at(0.95)} max ${at(1)} ms (${waits.length})  RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`,
+  );
   await repos.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -12,6 +12,7 @@ import { decodeBatch } from '../repositories/sqlite/ingest-transfer.ts';
 import type { IngestThreadAnswer, IngestThreadBatch, IngestThreadConfig } from '../repositories/sqlite/ingest-thread.ts';
 import { PointTally } from '../repositories/sqlite/point-tally.ts';
 import { SqliteWriter } from '../repositories/sqlite/transaction.ts';
+import { WriteGate } from '../repositories/sqlite/write-gate.ts';
 import { CommitListeners } from '../repositories/shared/commit-listeners.ts';
 import { diffInventory } from '../services/inventory/diff.ts';
 import { reachabilityEvent } from '../services/results/reachability.ts';
@@ -25,7 +26,8 @@ db.$client.pragma('cache_size = -16384');
 const listeners = new CommitListeners();
 let committed: CommittedEvents[] = [];
 listeners.add((c) => committed.push(...c));
-const repository = new SqliteIngestRepository(new SqliteWriter(db, listeners), new PointTally());
+const gate = config.gate ? new WriteGate(config.busyTimeoutMs, config.gate) : undefined;
+const repository = new SqliteIngestRepository(new SqliteWriter(db, listeners, gate ? (work) => gate.writerThread(work) : undefined), new PointTally());
 
 const port = parentPort;
 port?.on('message', (message: IngestThreadBatch | 'stop') => {

@@ -25,6 +25,7 @@ import { SqliteEndpointRepository } from './endpoints.ts';
 import { SqliteResultRepository } from './results.ts';
 import { SqliteWriter } from './transaction.ts';
 import { IngestWriterThread } from './ingest-thread.ts';
+import { WriteGate } from './write-gate.ts';
 
 export function createSqliteRepositories(url: string, connection: SqliteOptions, options: { migrate: boolean }): Repositories {
   const { busyTimeoutMs } = connection;
@@ -43,7 +44,8 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(db.$client, path, busyTimeoutMs, (m) => process.emitWarning(`SQLite WAL checkpoint failed: ${m}`));
   const listeners = new CommitListeners();
   const points = new PointTally();
-  const writer = new SqliteWriter(db, listeners);
+  const gate = new WriteGate(busyTimeoutMs);
+  const writer = new SqliteWriter(db, listeners, (work) => gate.requestThread(work));
   let ingestThread: IngestWriterThread | undefined;
   return {
     dialect: 'sqlite',
@@ -71,7 +73,7 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
       path === ':memory:'
         ? undefined
         : (module) =>
-            (ingestThread ??= new IngestWriterThread(module, { url, ...connection }, (result, committed) => {
+            (ingestThread ??= new IngestWriterThread(module, { url, ...connection, gate: gate.shared }, (result, committed) => {
               points.add(result.samplesWritten);
               listeners.notify(committed);
             })),

@@ -15,12 +15,15 @@ import { Worker } from 'node:worker_threads';
 import type { CommittedEvents } from '../../domain/event.ts';
 import type { IngestItem, IngestWriteResult } from '../../domain/ingest.ts';
 import { encodeBatch, type EncodedBatch } from './ingest-transfer.ts';
+import { WriteGate } from './write-gate.ts';
 
 /** What the writer thread is started with (its `workerData`). */
 export interface IngestThreadConfig {
   url: string;
   busyTimeoutMs: number;
   synchronous: 'full' | 'normal';
+  /** The WriteGate's memory, shared with the request thread's connection (absent: the thread writes without taking turns). */
+  gate?: SharedArrayBuffer;
 }
 
 /** Thread → request thread: one answer per batch. */
@@ -105,6 +108,7 @@ export class IngestWriterThread {
   private fail(worker: Worker, message: string): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
+    if (this.config.gate) new WriteGate(0, this.config.gate).writerThreadDied();
     for (const waiting of this.waiting.values()) waiting.reject(new Error(message));
     this.waiting.clear();
   }
