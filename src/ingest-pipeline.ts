@@ -30,7 +30,7 @@ export async function startIngestPipeline(config: Config['ingest'], repos: Repos
     () => sink?.backlog?.(),
   );
   // SQLite on a file: batches are written on a writer thread, off the request thread.
-  const thread = messaging ? undefined : repos.ingestWriterThread?.(new URL('./workers/sqlite-ingest-writer.ts', import.meta.url));
+  const thread = messaging || !config.sqliteWriterThread ? undefined : repos.ingestWriterThread?.(new URL('./workers/sqlite-ingest-writer.ts', import.meta.url));
   const write: BatchWriter = thread ? (items) => thread.writeBatch(items) : (items) => repos.ingest.writeBatch(items, diffInventory, reachabilityEvent);
   const pipelineLog = log.child({ component: 'ingest' });
   if (messaging) {

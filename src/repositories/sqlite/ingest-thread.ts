@@ -83,7 +83,8 @@ export class IngestWriterThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.module, { workerData: this.config });
+    // Its allocations are a batch at a time (~100 KB): a small young generation, not the server's semi-spaces.
+    const worker = new Worker(this.module, { workerData: this.config, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.starts++;
     this.worker = worker;
     worker.on('message', (answer: IngestThreadAnswer) => this.answer(answer));
