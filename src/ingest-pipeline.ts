@@ -31,6 +31,7 @@ export async function startIngestPipeline(config: Config['ingest'], repos: Repos
   );
   // SQLite on a file: batches are written on a writer thread, off the request thread.
   const thread = messaging || !config.sqliteWriterThread ? undefined : repos.ingestWriterThread?.(new URL('./workers/sqlite-ingest-writer.ts', import.meta.url));
+  await thread?.ready();
   const write: BatchWriter = thread ? (items) => thread.writeBatch(items) : (items) => repos.ingest.writeBatch(items, diffInventory, reachabilityEvent);
   const pipelineLog = log.child({ component: 'ingest' });
   if (messaging) {

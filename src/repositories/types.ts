@@ -62,5 +62,7 @@ export interface Repositories {
 
 /** Writes one batch in one transaction on another thread; resolves after its commit. */
 export interface BatchWriterThread {
+  /** Starts the thread and resolves once it can write. */
+  ready(): Promise<void>;
   writeBatch(items: readonly IngestItem[]): Promise<IngestWriteResult>;
 }

@@ -30,6 +30,7 @@ const gate = config.gate ? new WriteGate(config.busyTimeoutMs, config.gate) : un
 const repository = new SqliteIngestRepository(new SqliteWriter(db, listeners, gate ? (work) => gate.writerThread(work) : undefined), new PointTally());
 
 const port = parentPort;
+port?.postMessage({ ready: true } satisfies IngestThreadAnswer);
 port?.on('message', (message: IngestThreadBatch | 'stop') => {
   if (message === 'stop') {
     db.$client.close();

@@ -6,7 +6,9 @@
  * as soon as it has committed. A batch crosses as one message (samples as columns: ingest-transfer.ts), and the answer comes
  * back after the commit, so a 202 still follows its commit.
  *
- * The thread starts on the first batch (commands that open the database never start it). When it dies, the
+ * The server starts the thread with the ingestion pipeline and waits for it (`ready`): loading its modules
+ * takes a while on a busy machine, which the first requests must not wait for. Commands that open the
+ * database never start it. When it dies, the
  * batches it held fail (the batcher answers 503 and retries them one by one, which starts a new thread);
  * writes are idempotent (samples and results skip what is stored, an inventory already stored makes no
  * diff), so a batch committed just before a crash and written again stores nothing twice.
@@ -26,8 +28,8 @@ export interface IngestThreadConfig {
   gate?: SharedArrayBuffer;
 }
 
-/** Thread → request thread: one answer per batch. */
-export type IngestThreadAnswer = { id: number; result: IngestWriteResult; committed: CommittedEvents[] } | { id: number; error: string };
+/** Thread → request thread: one answer per batch (and `ready` once its connection is open). */
+export type IngestThreadAnswer = { id: number; result: IngestWriteResult; committed: CommittedEvents[] } | { id: number; error: string } | { ready: true };
 
 /** Request thread → thread: one batch, or 'stop'. */
 export interface IngestThreadBatch {
@@ -55,6 +57,25 @@ export class IngestWriterThread {
     this.module = module;
     this.config = config;
     this.onCommitted = onCommitted;
+  }
+
+  /** Starts the thread (when none runs) and resolves once its connection is open. */
+  ready(): Promise<void> {
+    const worker = this.worker ?? this.start();
+    return new Promise<void>((resolve, reject) => {
+      const onMessage = (m: IngestThreadAnswer) => {
+        if (!('ready' in m)) return;
+        worker.off('exit', onExit);
+        worker.off('message', onMessage);
+        resolve();
+      };
+      const onExit = (code: number) => {
+        worker.off('message', onMessage);
+        reject(new Error(`the ingestion writer thread exited at start (code ${code})`));
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', onExit);
+    });
   }
 
   writeBatch(items: readonly IngestItem[]): Promise<IngestWriteResult> {
@@ -94,6 +115,7 @@ export class IngestWriterThread {
   }
 
   private answer(answer: IngestThreadAnswer): void {
+    if ('ready' in answer) return;
     const waiting = this.waiting.get(answer.id);
     if (!waiting) return;
     this.waiting.delete(answer.id);
