@@ -20,8 +20,8 @@ export interface PollAnswer {
  * ends, then looks again. The waiter is
  * registered before each look, so a command created between the look and the park still wakes it.
  *
- * Written as a promise chain rather than an async loop: while parked, a poll then holds one reaction on its
- * waiter instead of a suspended async frame (ten thousand parked polls make the difference count).
+ * Written as a promise chain rather than an async loop: while parked, a poll then holds a couple of promise
+ * reactions instead of a suspended async frame (ten thousand parked polls make the difference count).
  */
 export function pollCommands({ ctx, input, wakeups }: { ctx: ServiceContext; input: { waitSec: number }; wakeups: CommandWakeups }): Promise<PollAnswer> {
   try {
