@@ -70,6 +70,10 @@ bench-notifier *args:
 bench-commands *args:
     npm run --silent bench:commands -- {{args}}
 
+# Heap per parked command poll, from heap snapshots of the server with none and with --agents N parked
+bench-parked-heap *args:
+    npm run --silent bench:parked-heap -- {{args}}
+
 # Fault injection under load (throwaway Postgres + NATS, two instances; a few minutes; --short for CI's version)
 chaos *args:
     npm run --silent chaos -- {{args}}

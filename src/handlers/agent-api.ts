@@ -96,12 +96,13 @@ export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repo
       });
     },
 
-    pollCommands: async ({ query }, res, ctx) => {
-      const answer = await pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups, deliveries });
-      commandMetrics.delivered.inc(answer.delivered.length);
-      for (const d of answer.delivered) commandMetrics.deliveryLatency.observe(deliveryDelaySec(d));
-      return res.json(200, { commands: answer.delivered.map(presentAgentCommand), cancel: answer.cancel });
-    },
+    // Not an async function: a parked poll then holds one reaction here rather than a suspended frame.
+    pollCommands: ({ query }, res, ctx) =>
+      pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups, deliveries }).then((answer) => {
+        commandMetrics.delivered.inc(answer.delivered.length);
+        for (const d of answer.delivered) commandMetrics.deliveryLatency.observe(deliveryDelaySec(d));
+        return res.json(200, { commands: answer.delivered.map(presentAgentCommand), cancel: answer.cancel });
+      }),
 
     ackCommand: async ({ params, body }, res, ctx) => {
       const ack = { status: body.status, exitCode: body.exitCode, startedAt: new Date(body.startedAt), finishedAt: new Date(body.finishedAt), error: body.error ?? null };

@@ -48,18 +48,13 @@ interface Compression {
 export function requestScope({ logger, metrics, accessLog, trustedProxies, compression, cors, onError }: RequestScopeOptions): RequestScope {
   return (answer) => {
     const answered = withCors(cors, withErrors(answer, onError));
-    return async (c) => {
-      const started = performance.now();
-      assignRequestId(c, logger);
-      assignClientIp(c, trustedProxies);
-      metrics.httpInFlight.inc();
-      let res: Response;
-      try {
-        res = await answered(c);
-      } finally {
-        metrics.httpInFlight.dec();
-      }
-      res = await compressLarge(c, res, compression);
+    /** After the answer: compression, headers, the duration histogram and the access log line. */
+    const finish = (c: Context<AppEnv>, answer: Response, started: number): Response | Promise<Response> => {
+      metrics.httpInFlight.dec();
+      const compressed = compressLarge(c, answer, compression);
+      return compressed instanceof Promise ? compressed.then((res) => recorded(c, res, started)) : recorded(c, compressed, started);
+    };
+    const recorded = (c: Context<AppEnv>, res: Response, started: number): Response => {
       addRequestHeaders(c, res);
       const status = res.status;
       const route = c.get('operation')?.path ?? (status === 405 ? 'method_not_allowed' : 'unmatched');
@@ -67,6 +62,29 @@ export function requestScope({ logger, metrics, accessLog, trustedProxies, compr
       observeRequest(metrics, c, route, status, seconds);
       if (accessLog) logAccess(c, logger, route, status, seconds);
       return res;
+    };
+    // Not an async function: a request waiting for its answer (a parked long poll) holds one reaction here
+    // rather than a suspended frame.
+    return (c) => {
+      const started = performance.now();
+      assignRequestId(c, logger);
+      assignClientIp(c, trustedProxies);
+      metrics.httpInFlight.inc();
+      let res: Response | Promise<Response>;
+      try {
+        res = answered(c);
+      } catch (err) {
+        metrics.httpInFlight.dec();
+        return Promise.reject(err);
+      }
+      if (!(res instanceof Promise)) return Promise.resolve(finish(c, res, started));
+      return res.then(
+        (answer) => finish(c, answer, started),
+        (err: unknown) => {
+          metrics.httpInFlight.dec();
+          throw err;
+        },
+      );
     };
   };
 }
@@ -90,12 +108,14 @@ function assignClientIp(c: Context<AppEnv>, trustedProxies: TrustedProxies): voi
 
 /** Anything the answer throws becomes a response (problem+json), so that the later steps still run. */
 function withErrors(answer: Answer, onError: RequestScopeOptions['onError']): Answer {
-  return async (c) => {
+  return (c) => {
+    let res: Response | Promise<Response>;
     try {
-      return await answer(c);
+      res = answer(c);
     } catch (err) {
       return onError(c, err);
     }
+    return res instanceof Promise ? res.catch((err: unknown) => onError(c, err)) : res;
   };
 }
 
@@ -113,11 +133,10 @@ function withCors(cors: MiddlewareHandler | undefined, answer: Answer): Answer {
 const NOTHING_NEXT = async () => {};
 
 /** Compresses bodies from the threshold up. Our builders record the body size: small ones skip compress (which reads the headers) outright. */
-async function compressLarge(c: Context<AppEnv>, res: Response, { thresholdBytes, compress }: Compression): Promise<Response> {
+function compressLarge(c: Context<AppEnv>, res: Response, { thresholdBytes, compress }: Compression): Response | Promise<Response> {
   if (res === c.get('builtResponse') && c.get('bodyLength')! < thresholdBytes) return res;
   c.res = res;
-  await compress(c, NOTHING_NEXT);
-  return c.res;
+  return compress(c, NOTHING_NEXT).then(() => c.res);
 }
 
 /** Responses not made by our builders (Hono's, middleware's) get the request's headers the slow way. */

@@ -113,8 +113,12 @@ function operationRoute(op: OperationDescriptor, { contract, handlers, repos, au
   const answer = (c: Context<AppEnv>, prepared: Early) => (prepared instanceof Response ? prepared : execute(c, prepared));
 
   // Long polls hold their answer on purpose: only what comes before their handler has a deadline.
+  // Not async: a parked poll holds no suspended frame here.
   if (op.longPoll) {
-    return async (c: Context<AppEnv>) => answer(c, await deadlines.run(() => prepare(c)));
+    return (c: Context<AppEnv>) => {
+      const prepared = deadlines.run(() => prepare(c));
+      return prepared instanceof Promise ? prepared.then((p) => answer(c, p)) : answer(c, prepared);
+    };
   }
   // Synchronous work is answered at once; the deadline tracks whatever returns a promise.
   return (c: Context<AppEnv>) =>

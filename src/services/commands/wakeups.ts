@@ -17,7 +17,8 @@
 import type { PollWork } from '../../domain/command.ts';
 import type { CommittedEvents } from '../../domain/event.ts';
 import type { EventFeed } from '../events/feed.ts';
-import { EventNotifier, type Waiter } from '../events/notifier.ts';
+import type { Waiter } from '../events/notifier.ts';
+import { ParkedPolls } from './parked-polls.ts';
 
 const WAKING_TYPES: ReadonlySet<string> = new Set(['command_created', 'command_cancelled', 'command_rollout_slot_freed']);
 
@@ -28,10 +29,8 @@ export type PollWorkOf = (tenantId: string, now: Date) => Promise<PollWork>;
 const MAX_DUE_DELAY_MS = 3_600_000;
 
 export class CommandWakeups {
-  // Keyed by agent id (ids are unique across tenants); offsets do not matter here, so every waiter waits "after 0".
-  private readonly notifier = new EventNotifier();
-  /** Parked polls per tenant and agent (an agent may have two). */
-  private readonly parked = new Map<string, Map<string, number>>();
+  /** The polls parked here, by tenant and agent; a tenant's due timer goes when its last poll ends. */
+  private readonly parked = new ParkedPolls((tenantId) => this.clearDue(tenantId));
   /** Tenants with a check under way; true when another commit asked for one meanwhile. */
   private readonly checking = new Map<string, boolean>();
   /** Per tenant with parked polls: the timer that checks again when its next deferred execution is due. */
@@ -45,7 +44,7 @@ export class CommandWakeups {
     shutdown.addEventListener(
       'abort',
       () => {
-        this.notifier.close();
+        this.parked.close();
         for (const tenantId of [...this.dueTimers.keys()]) this.clearDue(tenantId);
       },
       { once: true },
@@ -54,29 +53,13 @@ export class CommandWakeups {
 
   /** Pollers parked now (for the metrics gauge). */
   get waiting(): number {
-    return this.notifier.waiting;
+    return this.parked.size;
   }
 
   wait(tenantId: string, agentId: string, timeoutMs: number): Waiter {
-    const waiter = this.notifier.wait(agentId, 0, timeoutMs);
-    let agents = this.parked.get(tenantId);
-    const first = !agents;
-    if (!agents) {
-      agents = new Map();
-      this.parked.set(tenantId, agents);
-    }
-    agents.set(agentId, (agents.get(agentId) ?? 0) + 1);
-    const tenantAgents = agents;
-    void waiter.woken.then(() => {
-      const n = (tenantAgents.get(agentId) ?? 1) - 1;
-      if (n > 0) tenantAgents.set(agentId, n);
-      else tenantAgents.delete(agentId);
-      if (tenantAgents.size === 0 && this.parked.get(tenantId) === tenantAgents) {
-        this.parked.delete(tenantId);
-        this.clearDue(tenantId);
-      }
-    });
-    if (first) this.check(tenantId, false);
+    const first = !this.parked.hasTenant(tenantId);
+    const waiter = this.parked.wait(tenantId, agentId, timeoutMs);
+    if (first && this.parked.hasTenant(tenantId)) this.check(tenantId, false);
     return waiter;
   }
 
@@ -86,7 +69,7 @@ export class CommandWakeups {
 
   /** `wake` false: only learn when the next deferred execution is due (a check under way will tell that too). */
   private check(tenantId: string, wake = true): void {
-    if (!this.parked.has(tenantId)) return;
+    if (!this.parked.hasTenant(tenantId)) return;
     if (this.checking.has(tenantId)) {
       if (wake) this.checking.set(tenantId, true);
       return;
@@ -95,12 +78,12 @@ export class CommandWakeups {
     this.pollWork(tenantId, new Date())
       .then(
         ({ agentIds, nextDueAt }) => {
-          if (wake) for (const id of agentIds) this.notifier.committed(id, 1);
+          if (wake) for (const id of agentIds) this.parked.wake(tenantId, id);
           this.scheduleDue(tenantId, nextDueAt);
         },
         // The check failed (database hiccup): every parked poll of the tenant looks for itself.
         () => {
-          if (wake) for (const id of this.parked.get(tenantId)?.keys() ?? []) this.notifier.committed(id, 1);
+          if (wake) for (const id of [...this.parked.agentsOf(tenantId)]) this.parked.wake(tenantId, id);
         },
       )
       .finally(() => {
@@ -112,7 +95,7 @@ export class CommandWakeups {
 
   /** Checks the tenant again at `at` (the earliest deferred execution), replacing the timer set for another time. */
   private scheduleDue(tenantId: string, at: Date | null): void {
-    if (!this.parked.has(tenantId) || at === null) {
+    if (!this.parked.hasTenant(tenantId) || at === null) {
       this.clearDue(tenantId);
       return;
     }
