@@ -118,7 +118,22 @@ async function main(): Promise<number> {
   let agentryPid = 0;
   const fleetSim = { agents: integer('fleet-agents', args['fleet-agents'] ?? args.agents, 1), rate: Number(args['fleet-rate']), durationSec: load.durationSec };
   if (!(fleetSim.rate > 0)) throw new Error(`--fleet-rate must be a positive number, got ${args['fleet-rate']}`);
-  const ctx: RunContext = { agentryUrl, bareUrl, referenceUrl, adminToken, databaseUrl, fleet: [], seedRows, rangeConnections, facts, phase, agentryPid: () => agentryPid, tmpDir: tmp, fleetSim };
+  const ctx: RunContext = {
+    agentryUrl,
+    bareUrl,
+    referenceUrl,
+    adminToken,
+    databaseUrl,
+    fleet: [],
+    seedRows,
+    rangeConnections,
+    facts,
+    phase,
+    agentryPid: () => agentryPid,
+    tmpDir: tmp,
+    fleetSim,
+    commandsBench: { db: args.db, nats: Boolean(natsUrl), agents: agentCount },
+  };
   let plan = steps(ctx);
   if (args.only) {
     // `telemetry-range` selects every telemetry-range@N.

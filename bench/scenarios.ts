@@ -11,6 +11,7 @@ import { metricsBody, rotate, type Scenario, type ScenarioStats } from './load.t
 import type { RunFacts } from './report.ts';
 import { reportStep, resultsStep } from './results.ts';
 import { fleetStep } from './sim-fleet.ts';
+import { commandsStep } from './commands-step.ts';
 import { rangeSteps } from './telemetry-range.ts';
 
 /** A load step (autocannon drives the scenario it builds) or a step that runs its own load (the fleet simulator). */
@@ -47,6 +48,8 @@ export interface RunContext {
   tmpDir: string;
   /** The fleet scenario: simulated agents, interval compression, seconds of steady state. */
   fleetSim: { agents: number; rate: number; durationSec: number };
+  /** The commands scenario (bench/commands.ts with its own server): this run's dialect, NATS and agents. */
+  commandsBench: { db: string; nats: boolean; agents: number };
   /** Runs fn as a named phase of the run (timed, printed, kept in the results). */
   phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -110,6 +113,8 @@ export function steps(ctx: RunContext): Step[] {
     ...(ctx.seedRows > 0 ? [ingestStep(`ingest@${shortCount(ctx.seedRows)}`, ctx, emptyTable)] : []),
     // A simulated fleet on compressed real intervals: the mix of requests agents send, with server CPU and RSS.
     fleetStep(ctx),
+    // Every agent parked in a long poll (RSS), one command's wake latency, and a fan-out to all of them.
+    commandsStep(ctx),
     fixed({ name: 'bare-post@end', method: 'POST', origin: bareUrl, path: '/bare', headers: json, body: BARE_BODY }),
   ];
 }
