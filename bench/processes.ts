@@ -58,6 +58,9 @@ export interface StartOptions {
  */
 export const SERVER_NODE_ARGS = ['--max-semi-space-size=32'];
 
+/** Environment scripts/start, bin/agentry.js and the container image give the server (README, Memory). */
+export const SERVER_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
+
 export function startNode(name: string, args: string[], { cwd, env, logFile, nodeArgs = [] }: StartOptions): Child {
   const fd = openSync(logFile, 'a');
   const proc = spawn(process.execPath, [...nodeArgs, ...args], { cwd, env, stdio: ['ignore', fd, fd] });
