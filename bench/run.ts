@@ -5,7 +5,7 @@
  *   node bench/run.ts [--duration 10] [--connections 64] [--warmup 2] [--agents 10000]
  *                     [--db sqlite | --db postgres [--database-url postgres://…]] [--nats]
  *                     [--seed-rows 10000000] [--range-connections 1,4] [--only a,b] [--env KEY=VALUE …] [--cpu-prof] [--keep]
- *                     [--server-node-args=--max-semi-space-size=16]
+ *                     [--server-node-args=--max-semi-space-size=8]
  *                     [--fleet-rate 4] [--fleet-agents N]
  *
  * Starts both servers as child processes (and, when asked, a throwaway Postgres cluster and nats-server),
