@@ -35,9 +35,11 @@ RUN node scripts/build-console.ts --force
 
 # Runtime stage: sources, the bundled contract, migrations, the console build and production dependencies only.
 FROM ${NODE_IMAGE} AS runtime
+# Two malloc arenas instead of one per thread (README, Memory).
 ENV NODE_ENV=production \
     DATABASE_URL=sqlite:/data/agentry.db \
-    PORT=8080
+    PORT=8080 \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
@@ -57,5 +59,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 8080}/healthz/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 STOPSIGNAL SIGTERM
 # The young-generation bound of scripts/start (README, Memory): a shebang's flags do not apply under `node`.
-ENTRYPOINT ["node", "--max-semi-space-size=32", "bin/agentry.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=16", "bin/agentry.js"]
 CMD ["serve"]

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HEARTBEAT, pool } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
-import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp } from './processes.ts';
+import { freePort, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp } from './processes.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -143,6 +143,7 @@ async function main(): Promise<void> {
     logFile: join(tmp, 'agentry.log'),
     env: {
       ...env,
+      ...SERVER_ENV,
       ...limits,
       AGENTRY_DATABASE_URL: databaseUrl,
       ...(natsUrl ? { AGENTRY_NATS_URL: natsUrl } : {}),

@@ -53,10 +53,13 @@ export interface StartOptions {
 /** Starts `node <args>` with stdout and stderr appended to logFile, keeping the terminal for the results. */
 /**
  * V8 flags scripts/start, bin/agentry.js and `npm start` give the server (README, Memory): a young generation
- * capped at 32 MiB per semi-space instead of V8's up to 64 MiB on a large machine. The bench measures the
+ * capped at 16 MiB per semi-space instead of V8's up to 64 MiB on a large machine. The bench measures the
  * server as it runs in production.
  */
-export const SERVER_NODE_ARGS = ['--max-semi-space-size=32'];
+export const SERVER_NODE_ARGS = ['--max-semi-space-size=16'];
+
+/** Environment scripts/start, bin/agentry.js and the container image give the server (README, Memory). */
+export const SERVER_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
 
 export function startNode(name: string, args: string[], { cwd, env, logFile, nodeArgs = [] }: StartOptions): Child {
   const fd = openSync(logFile, 'a');

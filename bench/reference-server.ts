@@ -17,7 +17,7 @@ const FLUSH_MS = 2;
 const path = process.env.DB_PATH ?? 'reference.db';
 const db = new Database(path);
 db.pragma('journal_mode = WAL');
-// Checkpoints off the request thread, so that commits never wait for one (agentry: sqlite/checkpoint-worker.ts).
+// Checkpoints off the request thread, so that commits never wait for one (agentry: sqlite/checkpoint-worker.js).
 db.pragma('wal_autocheckpoint = 0');
 const checkpoints = `const db = new (require('better-sqlite3'))(${JSON.stringify(path)}, { timeout: 5000 });
   setInterval(() => { if (db.pragma('wal_checkpoint(PASSIVE)')[0].log > 50000) db.pragma('wal_checkpoint(RESTART)'); }, 250);`;

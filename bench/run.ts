@@ -5,7 +5,7 @@
  *   node bench/run.ts [--duration 10] [--connections 64] [--warmup 2] [--agents 10000]
  *                     [--db sqlite | --db postgres [--database-url postgres://…]] [--nats]
  *                     [--seed-rows 10000000] [--range-connections 1,4] [--only a,b] [--env KEY=VALUE …] [--cpu-prof] [--keep]
- *                     [--server-node-args=--max-semi-space-size=16]
+ *                     [--server-node-args=--max-semi-space-size=8]
  *                     [--fleet-rate 4] [--fleet-agents N]
  *
  * Starts both servers as child processes (and, when asked, a throwaway Postgres cluster and nats-server),
@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
 import { preflight, round, runScenario } from './load.ts';
-import { cpuSeconds, freePort, machineTicks, onCleanup, rssMiB, runNode, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
+import { cpuSeconds, freePort, machineTicks, onCleanup, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
 import { factLines, markdownTable, scenarioLine, writeResults, type Params, type RunFacts, type ScenarioResult } from './report.ts';
 import { BARE_BODY, steps, type RunContext } from './scenarios.ts';
 
@@ -42,6 +42,7 @@ const { values: args } = parseArgs({
     'range-connections': { type: 'string', default: '1,4' },
     env: { type: 'string', multiple: true, default: [] },
     // Node/V8 flags of the server under test, replacing the production ones (SERVER_NODE_ARGS); "" for none.
+    // Its production environment (SERVER_ENV, e.g. MALLOC_ARENA_MAX) is changed with --env.
     'server-node-args': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -155,6 +156,7 @@ async function main(): Promise<number> {
       nodeArgs: [...serverNodeArgs, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [])],
       env: {
         ...baseEnv,
+        ...SERVER_ENV,
         AGENTRY_DATABASE_URL: databaseUrl,
         ...(natsUrl ? { AGENTRY_NATS_URL: natsUrl } : {}),
         PORT: String(agentryPort),

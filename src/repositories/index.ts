@@ -6,10 +6,13 @@ import { createPostgresRepositories } from './postgres/index.ts';
 
 export type { Repositories } from './types.ts';
 
-/** `sqliteSynchronous` defaults to `full`, as in the configuration. */
-export type DatabaseOptions = Omit<Config['database'], 'sqliteSynchronous'> & Partial<Pick<Config['database'], 'sqliteSynchronous'>>;
+type SqliteTuning = 'sqliteSynchronous' | 'sqliteCacheMb';
+
+/** The SQLite settings default as in the configuration (`full`, 16 MiB). */
+export type DatabaseOptions = Omit<Config['database'], SqliteTuning> & Partial<Pick<Config['database'], SqliteTuning>>;
 
 export async function openRepositories(database: DatabaseOptions, options = { migrate: true }): Promise<Repositories> {
-  if (database.url.startsWith('sqlite:')) return createSqliteRepositories(database.url, { busyTimeoutMs: database.busyTimeoutMs, synchronous: database.sqliteSynchronous ?? 'full' }, options);
+  if (database.url.startsWith('sqlite:'))
+    return createSqliteRepositories(database.url, { busyTimeoutMs: database.busyTimeoutMs, synchronous: database.sqliteSynchronous ?? 'full', cacheMb: database.sqliteCacheMb }, options);
   return createPostgresRepositories(database.url, database.poolSize, options);
 }

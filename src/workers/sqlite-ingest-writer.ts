@@ -19,10 +19,8 @@ import { reachabilityEvent } from '../services/results/reachability.ts';
 
 const config = workerData as IngestThreadConfig; // set by IngestWriterThread.start
 const db = openSqlite(config.url, config);
-// The checkpoint worker checkpoints the WAL; this connection's commits must not do it on their own. Its
-// page cache holds what the writes touch (index right edges, series lookups): a quarter of the main one's.
+// The checkpoint worker checkpoints the WAL; this connection's commits must not do it on their own.
 db.$client.pragma('wal_autocheckpoint = 0');
-db.$client.pragma('cache_size = -16384');
 const listeners = new CommitListeners();
 let committed: CommittedEvents[] = [];
 listeners.add((c) => committed.push(...c));

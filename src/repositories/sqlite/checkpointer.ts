@@ -7,15 +7,24 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 
+/** What checkpoint-worker.js reads from its workerData. */
+export interface CheckpointWorkerOptions {
+  path: string;
+  intervalMs: number;
+  /** WAL frames above which a RESTART checkpoint is attempted. */
+  restartAbovePages: number;
+  busyTimeoutMs: number;
+}
+
 export interface Checkpointer {
   stop(): Promise<void>;
 }
 
 export function startCheckpointer(client: Database.Database, path: string, busyTimeoutMs: number, onError: (message: string) => void): Checkpointer {
   client.pragma('wal_autocheckpoint = 0');
-  const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
-    workerData: { path, intervalMs: 250, restartAbovePages: 50_000, busyTimeoutMs },
-  });
+  const workerData: CheckpointWorkerOptions = { path, intervalMs: 250, restartAbovePages: 50_000, busyTimeoutMs };
+  // The worker holds one SQLite connection and a timer: a small young generation is plenty (README, Memory).
+  const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
   worker.unref();
   worker.on('message', (m: { error?: string }) => m.error && onError(m.error));
   worker.on('error', (err) => onError(err.message));

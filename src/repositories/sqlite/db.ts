@@ -21,9 +21,14 @@ export function ensureDirectory(path: string): void {
 export interface SqliteOptions {
   busyTimeoutMs: number;
   synchronous: SqliteSynchronous;
+  /** The page cache (`database.sqliteCacheMb`); the configuration's default when absent. */
+  cacheMb?: number;
 }
 
-export function openSqlite(url: string, { busyTimeoutMs, synchronous }: SqliteOptions): SqliteDb {
+/** `database.sqliteCacheMb`'s default (README, Memory). */
+export const DEFAULT_SQLITE_CACHE_MIB = 16;
+
+export function openSqlite(url: string, { busyTimeoutMs, synchronous, cacheMb = DEFAULT_SQLITE_CACHE_MIB }: SqliteOptions): SqliteDb {
   const path = sqlitePath(url);
   if (path !== ':memory:') ensureDirectory(path);
   const client = new Database(path, { timeout: busyTimeoutMs });
@@ -35,7 +40,9 @@ export function openSqlite(url: string, { busyTimeoutMs, synchronous }: SqliteOp
   client.pragma('foreign_keys = ON');
   client.pragma(`busy_timeout = ${busyTimeoutMs}`);
   client.pragma('temp_store = MEMORY');
-  client.pragma('cache_size = -65536');
+  // A negative cache_size is in KiB. The page cache lives in the process's malloc heap and is part of its RSS;
+  // pages that do not fit are read back from the OS file cache.
+  client.pragma(`cache_size = ${-cacheMb * 1024}`);
   return drizzle({ client, schema }) as SqliteDb;
 }
 

@@ -24,6 +24,8 @@ export interface IngestThreadConfig {
   url: string;
   busyTimeoutMs: number;
   synchronous: 'full' | 'normal';
+  /** Its connection's page cache (`database.sqliteCacheMb`, as the request thread's). */
+  cacheMb?: number;
   /** The WriteGate's memory, shared with the request thread's connection (absent: the thread writes without taking turns). */
   gate?: SharedArrayBuffer;
 }
