@@ -1,9 +1,7 @@
 /**
  * Chooses the ingestion pipeline: with NATS configured, JetStream (202 after the publish ack, a durable
  * consumer writes batches); otherwise the in-process batcher (202 after the group commit). Both write
- * through IngestRepository.writeBatch with the inventory differ and the reachability rule (check results);
- * on SQLite with a database file, the batcher's transactions run on a writer thread
- * (workers/sqlite-ingest-writer.ts), so that request handling goes on while a batch is written and committed.
+ * through IngestRepository.writeBatch with the inventory differ and the reachability rule (check results).
  */
 import type { Registry } from 'prom-client';
 import type { Config } from './config/schema.ts';
@@ -29,10 +27,7 @@ export async function startIngestPipeline(config: Config['ingest'], repos: Repos
     () => sink?.depth() ?? 0,
     () => sink?.backlog?.(),
   );
-  // SQLite on a file: batches are written on a writer thread, off the request thread.
-  const thread = messaging || !config.sqliteWriterThread ? undefined : repos.ingestWriterThread?.(new URL('./workers/sqlite-ingest-writer.ts', import.meta.url));
-  await thread?.ready();
-  const write: BatchWriter = thread ? (items) => thread.writeBatch(items) : (items) => repos.ingest.writeBatch(items, diffInventory, reachabilityEvent);
+  const write: BatchWriter = (items) => repos.ingest.writeBatch(items, diffInventory, reachabilityEvent);
   const pipelineLog = log.child({ component: 'ingest' });
   // Postgres: several transactions in flight overlap their commits' disk waits; half the pool at most,
   // so that reads keep connections. SQLite writes synchronously: one.

@@ -110,8 +110,6 @@ export interface Config {
     maxQueueRows: number;
     /** Retry-After (seconds) answered with a 503. */
     retryAfterSec: number;
-    /** SQLite on a file, without NATS: write the batches on a writer thread with its own connection (README, Benchmark). */
-    sqliteWriterThread: boolean;
     /** JetStream stream (used when NATS is configured). */
     streamName: string;
     /** Messages the stream holds before publishes fail (503) because writers lag behind. */
@@ -216,7 +214,6 @@ export const defaultConfig: Config = {
     flushMaxRows: 5000,
     maxQueueRows: 100_000,
     retryAfterSec: 1,
-    sqliteWriterThread: true,
     streamName: 'AGENTRY_INGEST',
     streamMaxMessages: 1_000_000,
     maxInFlightPublishes: 4096,
@@ -337,7 +334,6 @@ export const configSchema = {
         flushMaxRows: { type: 'integer', minimum: 1, maximum: 100_000 },
         maxQueueRows: { type: 'integer', minimum: 100 },
         retryAfterSec: positiveInt,
-        sqliteWriterThread: { type: 'boolean' },
         streamName: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
         streamMaxMessages: { type: 'integer', minimum: 1000 },
         maxInFlightPublishes: positiveInt,

@@ -6,7 +6,6 @@
  * of src/domain/outcomes.ts.
  */
 import type { CommitListener } from '../domain/event.ts';
-import type { IngestItem, IngestWriteResult } from '../domain/ingest.ts';
 import type { PoolStats } from '../observability/metrics.ts';
 import type { AgentRepository } from './ports/agent.ts';
 import type { AuditRepository } from './ports/audit.ts';
@@ -49,20 +48,8 @@ export interface Repositories {
   readonly stats: StatsRepository;
   /** Registers a listener told after each commit that published events. */
   onEventsCommitted(listener: CommitListener): void;
-  /**
-   * SQLite on a file only: the ingestion write on a writer thread running `module` (which wires
-   * IngestRepository.writeBatch with the services' differ and rule); stopped by close().
-   */
-  ingestWriterThread?(module: URL): BatchWriterThread;
   /** A trivial round trip, for readiness. */
   ping(): Promise<void>;
   poolStats(): PoolStats;
   close(): Promise<void>;
-}
-
-/** Writes one batch in one transaction on another thread; resolves after its commit. */
-export interface BatchWriterThread {
-  /** Starts the thread and resolves once it can write. */
-  ready(): Promise<void>;
-  writeBatch(items: readonly IngestItem[]): Promise<IngestWriteResult>;
 }

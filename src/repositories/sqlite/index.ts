@@ -24,8 +24,6 @@ import { SqliteTenantRepository } from './tenants.ts';
 import { SqliteEndpointRepository } from './endpoints.ts';
 import { SqliteResultRepository } from './results.ts';
 import { SqliteWriter } from './transaction.ts';
-import { IngestWriterThread } from './ingest-thread.ts';
-import { WriteGate } from './write-gate.ts';
 
 export function createSqliteRepositories(url: string, connection: SqliteOptions, options: { migrate: boolean }): Repositories {
   const { busyTimeoutMs } = connection;
@@ -44,9 +42,7 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(db.$client, path, busyTimeoutMs, (m) => process.emitWarning(`SQLite WAL checkpoint failed: ${m}`));
   const listeners = new CommitListeners();
   const points = new PointTally();
-  const gate = new WriteGate(busyTimeoutMs);
-  const writer = new SqliteWriter(db, listeners, (work) => gate.requestThread(work));
-  let ingestThread: IngestWriterThread | undefined;
+  const writer = new SqliteWriter(db, listeners);
   return {
     dialect: 'sqlite',
     tenants: new SqliteTenantRepository(writer),
@@ -68,15 +64,6 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
     results: new SqliteResultRepository(db),
     stats: new SqliteStatsRepository(db),
     onEventsCommitted: (listener) => listeners.add(listener),
-    // A second connection sees only a database on a file.
-    ingestWriterThread:
-      path === ':memory:'
-        ? undefined
-        : (module) =>
-            (ingestThread ??= new IngestWriterThread(module, { url, ...connection, gate: gate.shared }, (result, committed) => {
-              points.add(result.samplesWritten);
-              listeners.notify(committed);
-            })),
     async ping() {
       db.get(sql`select 1`);
     },
@@ -84,7 +71,6 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
     // scrape runs; nothing ever queues for it (writes from other processes wait in the busy timeout instead).
     poolStats: () => ({ max: 1, inUse: 0, waiting: 0 }),
     async close() {
-      await ingestThread?.stop();
       await checkpointer?.stop();
       if (db.$client.open) db.$client.close();
       lock?.release();

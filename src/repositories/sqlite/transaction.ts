@@ -18,19 +18,16 @@ export type ApplyEffects = (effects: WriteEffects) => void;
 export class SqliteWriter {
   readonly db: SqliteDb;
   private readonly listeners: CommitListeners;
-  /** Takes turns with the other connection of this process that writes (write-gate.ts); none when there is none. */
-  private readonly turn: <T>(work: () => T) => T;
 
-  constructor(db: SqliteDb, listeners: CommitListeners, turn: <T>(work: () => T) => T = (work) => work()) {
+  constructor(db: SqliteDb, listeners: CommitListeners) {
     this.db = db;
     this.listeners = listeners;
-    this.turn = turn;
   }
 
   /** `immediate` takes the write lock at BEGIN: use it when the work reads before it writes. */
   transaction<T>(work: (tx: SqliteTx, apply: ApplyEffects) => T, behavior: 'deferred' | 'immediate' = 'immediate'): T {
     const committed: CommittedEvents[] = [];
-    const result = this.turn(() => this.db.transaction((tx) => work(tx, (effects) => committed.push(...writeEffects(tx, effects))), { behavior }));
+    const result = this.db.transaction((tx) => work(tx, (effects) => committed.push(...writeEffects(tx, effects))), { behavior });
     this.listeners.notify(committed);
     return result;
   }
