@@ -4,10 +4,11 @@
  * state per agent + endpoint and the reachability events. Statements are prepared once (hot path).
  */
 import type Database from 'better-sqlite3';
-import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domain/check-result.ts';
+import type { EndpointState, ResultCheckType } from '../../domain/check-result.ts';
 import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
-import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, SeriesCache, seriesKey, storedPerItem } from '../shared/check-results.ts';
+import { encodeLatencies, localEndpointName, MINUTE_MS, nextState, SeriesCache, seriesKey, storedPerItem } from '../shared/check-results.ts';
+import { newestStates, reportedEndpoints, type SeriesGroup, seriesGroups } from '../shared/series-groups.ts';
 
 interface StateRow {
   tenant_id: string;
@@ -60,24 +61,38 @@ export class SqliteCheckResultWriter {
 
   /** Runs inside the caller's transaction; returns the results newly stored (in all and per item) and the events to publish. */
   write(items: readonly IngestItem[], reachability: ReachabilityRule | undefined): { written: number; perItem: number[]; events: NewEvent[] } {
-    const results = resultsOf(items);
-    if (results.length === 0) return { written: 0, perItem: [], events: [] };
-    const stored: CheckResultRow[] = [];
+    const groups = seriesGroups(items);
+    if (groups.length === 0) return { written: 0, perItem: [], events: [] };
+    const storedIds = new Set<string>();
     const created = new Map<string, number>();
-    for (const r of results) {
-      const series = this.seriesId(r, created);
-      const { changes } = this.insertResult.run(series, r.ts.getTime(), r.id, r.checkType, r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
-      if (changes > 0) stored.push(r);
+    for (const g of groups) {
+      const series = this.seriesId(g, created);
+      // The group's newly stored results rolled up per minute as they are inserted.
+      const minutes = new Map<number, { checks: number; successes: number; latencies: number[] }>();
+      for (const r of g.results) {
+        const ts = r.ts.getTime();
+        const { changes } = this.insertResult.run(series, ts, r.id, r.checkType, r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
+        if (changes === 0) continue;
+        storedIds.add(r.id);
+        const minute = Math.floor(ts / MINUTE_MS) * MINUTE_MS;
+        let m = minutes.get(minute);
+        if (!m) {
+          m = { checks: 0, successes: 0, latencies: [] };
+          minutes.set(minute, m);
+        }
+        m.checks++;
+        if (!r.reachable) continue;
+        m.successes++;
+        if (r.latencyMs !== null) m.latencies.push(r.latencyMs);
+      }
+      for (const [minute, m] of minutes) this.upsertMinute.run(g.tenantId, g.endpointId, minute, g.agentId, m.checks, m.successes, encodeLatencies(m.latencies));
     }
-    for (const m of minuteRollups(stored)) {
-      this.upsertMinute.run(m.tenantId, m.endpointId, m.minute.getTime(), m.agentId, m.checks, m.successes, m.latencies);
-    }
-    for (const e of reportedEndpoints(results)) {
+    for (const e of reportedEndpoints(groups)) {
       const name = localEndpointName(e.endpointId);
       this.insertLocalEndpoint.run(e.tenantId, e.endpointId, name, e.endpointId, e.checkType, e.agentId, e.at.getTime(), e.at.getTime());
     }
     const events: NewEvent[] = [];
-    for (const candidate of newestStates(results)) {
+    for (const candidate of newestStates(groups)) {
       const row = this.selectState.get(candidate.agentId, candidate.endpointId);
       const previous = row ? toState(candidate, row) : null;
       const state = nextState(previous, candidate);
@@ -88,20 +103,20 @@ export class SqliteCheckResultWriter {
       const event = reachability(previous, state, managed);
       if (event) events.push(event);
     }
-    return { written: stored.length, perItem: storedPerItem(items, new Set(stored.map((r) => r.id))), events };
+    return { written: storedIds.size, perItem: storedPerItem(items, storedIds), events };
   }
 
-  /** The series id of the result: cached, committed in the database, or created now (`created`: by this write, not cached yet). */
-  private seriesId(r: CheckResultRow, created: Map<string, number>): number {
-    const key = seriesKey(r);
+  /** The series id of the group: cached, committed in the database, or created now (`created`: by this write, not cached yet). */
+  private seriesId(g: SeriesGroup, created: Map<string, number>): number {
+    const key = seriesKey(g);
     const known = this.series.get(key) ?? created.get(key);
     if (known !== undefined) return known;
-    const row = this.selectSeries.get(r.tenantId, r.endpointId, r.agentId);
+    const row = this.selectSeries.get(g.tenantId, g.endpointId, g.agentId);
     if (row) {
       this.series.committed(key, row.id);
       return row.id;
     }
-    const id = Number(this.insertSeries.run(r.tenantId, r.endpointId, r.agentId).lastInsertRowid);
+    const id = Number(this.insertSeries.run(g.tenantId, g.endpointId, g.agentId).lastInsertRowid);
     created.set(key, id);
     return id;
   }
