@@ -20,8 +20,13 @@ interface StateRow {
   changed_at: number;
 }
 
+/** Rows per multi-row insert: a series' results of one request (20 in a 100-result, five-endpoint batch) take one statement. */
+const POINTS_PER_INSERT = 32;
+
 export class SqliteCheckResultWriter {
-  private readonly insertResult: Database.Statement<[number, number, string, string, number, number | null, string, number]>;
+  private readonly client: Database.Database;
+  /** Multi-row inserts by row count, prepared on first use (at most POINTS_PER_INSERT of them). */
+  private readonly insertPoints = new Map<number, Database.Statement<[unknown[]], string>>();
   private readonly selectSeries: Database.Statement<[string, string, string], { id: number }>;
   private readonly insertSeries: Database.Statement<[string, string, string]>;
   private readonly series = new SeriesCache();
@@ -32,10 +37,7 @@ export class SqliteCheckResultWriter {
   private readonly upsertMinute: Database.Statement<[string, string, number, string, number, number, Buffer]>;
 
   constructor(client: Database.Database) {
-    this.insertResult = client.prepare(
-      `insert into check_result_points (series_id, ts, id, check_type, reachable, latency_ms, result, received_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
-    );
+    this.client = client;
     this.selectSeries = client.prepare('select id from check_result_series where tenant_id = ? and endpoint_id = ? and agent_id = ?');
     this.insertSeries = client.prepare('insert into check_result_series (tenant_id, endpoint_id, agent_id) values (?, ?, ?)');
     this.insertLocalEndpoint = client.prepare(
@@ -69,21 +71,32 @@ export class SqliteCheckResultWriter {
       const series = this.seriesId(g, created);
       // The group's newly stored results rolled up per minute as they are inserted.
       const minutes = new Map<number, { checks: number; successes: number; latencies: number[] }>();
-      for (const r of g.results) {
-        const ts = r.ts.getTime();
-        const { changes } = this.insertResult.run(series, ts, r.id, r.checkType, r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
-        if (changes === 0) continue;
-        storedIds.add(r.id);
-        const minute = Math.floor(ts / MINUTE_MS) * MINUTE_MS;
-        let m = minutes.get(minute);
-        if (!m) {
-          m = { checks: 0, successes: 0, latencies: [] };
-          minutes.set(minute, m);
+      const { results } = g;
+      for (let from = 0; from < results.length; from += POINTS_PER_INSERT) {
+        const to = Math.min(results.length, from + POINTS_PER_INSERT);
+        const params: unknown[] = [];
+        for (let i = from; i < to; i++) {
+          const r = results[i]!;
+          params.push(series, r.ts.getTime(), r.id, r.checkType, r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
         }
-        m.checks++;
-        if (!r.reachable) continue;
-        m.successes++;
-        if (r.latencyMs !== null) m.latencies.push(r.latencyMs);
+        // The ids this statement stored (`returning` leaves out the ones skipped on conflict); an id
+        // repeated in the chunk was stored by its first row.
+        const inserted = new Set(this.pointsInsert(to - from).all(params));
+        for (let i = from; i < to; i++) {
+          const r = results[i]!;
+          if (!inserted.delete(r.id)) continue;
+          storedIds.add(r.id);
+          const minute = Math.floor(r.ts.getTime() / MINUTE_MS) * MINUTE_MS;
+          let m = minutes.get(minute);
+          if (!m) {
+            m = { checks: 0, successes: 0, latencies: [] };
+            minutes.set(minute, m);
+          }
+          m.checks++;
+          if (!r.reachable) continue;
+          m.successes++;
+          if (r.latencyMs !== null) m.latencies.push(r.latencyMs);
+        }
       }
       for (const [minute, m] of minutes) this.upsertMinute.run(g.tenantId, g.endpointId, minute, g.agentId, m.checks, m.successes, encodeLatencies(m.latencies));
     }
@@ -104,6 +117,21 @@ export class SqliteCheckResultWriter {
       if (event) events.push(event);
     }
     return { written: storedIds.size, perItem: storedPerItem(items, storedIds), events };
+  }
+
+  /** The insert of `rows` points in one statement: one call into SQLite per series of a request instead of one per result. */
+  private pointsInsert(rows: number): Database.Statement<[unknown[]], string> {
+    let statement = this.insertPoints.get(rows);
+    if (!statement) {
+      statement = this.client
+        .prepare<[unknown[]], string>(
+          `insert into check_result_points (series_id, ts, id, check_type, reachable, latency_ms, result, received_at)
+           values ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict do nothing returning id`,
+        )
+        .pluck();
+      this.insertPoints.set(rows, statement);
+    }
+    return statement;
   }
 
   /** The series id of the group: cached, committed in the database, or created now (`created`: by this write, not cached yet). */
