@@ -1,6 +1,7 @@
 /** Ingest, inventory and telemetry repository contract, run unchanged on SQLite and Postgres. */
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CheckResultRow } from '../../src/domain/check-result.ts';
 import type { IngestItem } from '../../src/domain/ingest.ts';
 import type { InventoryChange, InventoryDiffer, InventorySubmission, SoftwarePackage } from '../../src/domain/inventory.ts';
 import type { NewEvent } from '../../src/domain/event.ts';
@@ -197,6 +198,41 @@ describe.each(dialects())('ingest repositories on %s', (dialect) => {
       expect(results.reduce((n, r) => n + r.inventoriesWritten, 0)).toBe(1);
       expect((await suite.repos.inventory.listChanges(t, a, { limit: 10 })).items).toHaveLength(2);
       expect(await range(t, a, 'cpu', t0, plus(t0, DAY), DAY, 'avg')).toEqual([{ ts: t0, value: 99.5, count: 200 }]);
+    });
+  });
+
+  describe('check results', () => {
+    it('stores an id once per write when items repeat it, across multi-row statements: counted for its first item, rolled up once', async () => {
+      const { t, a } = await tenantAndAgent();
+      const endpointId = newId();
+      const minute = Math.floor(Date.now() / MIN) * MIN - 10 * MIN;
+      const receivedAt = new Date();
+      // 70 results of one series: more than one insert statement takes (32 rows).
+      const rows: CheckResultRow[] = Array.from({ length: 70 }, (_, i) => ({
+        id: newId(),
+        tenantId: t,
+        agentId: a,
+        endpointId,
+        checkType: 'ping',
+        ts: new Date(minute + i * 100),
+        reachable: i % 2 === 0,
+        latencyMs: i % 2 === 0 ? i : null,
+        result: { resolved_ip: '10.0.0.1', successes: i % 2 === 0 ? 1 : 0, failures: i % 2, success_latencies: i % 2 === 0 ? [i] : [], error_details: null },
+        receivedAt,
+      }));
+      const results = (rs: CheckResultRow[]): IngestItem => ({ ...item(t, a, [], null, receivedAt), results: rs });
+      // The second item re-sends 40 of the first's results (one of them twice) and adds 5 new ones.
+      const fresh = rows.slice(60);
+      const batch = [results(rows.slice(0, 60)), results([...rows.slice(20, 60), rows[30]!, ...fresh])];
+      const written = await suite.repos.ingest.writeBatch(batch, differ);
+      expect(written.resultsWritten).toBe(70);
+      expect(written.resultsStored).toEqual([60, 10]);
+      const again = await suite.repos.ingest.writeBatch([results(rows.slice(50))], differ);
+      expect(again.resultsWritten ?? 0).toBe(0);
+      expect(again.resultsStored).toEqual([0]);
+      const buckets = await suite.repos.results.report({ tenantId: t, endpointIds: [endpointId], from: new Date(minute), to: new Date(minute + MIN), stepMs: MIN });
+      expect(buckets).toHaveLength(1);
+      expect(buckets[0]).toMatchObject({ checks: 70, successes: 35, latencyMaxMs: 68 });
     });
   });
 

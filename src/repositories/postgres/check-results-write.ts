@@ -27,7 +27,10 @@ export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], 
   const storedIds = new Set<string>();
   for (const rows of chunks(byId, UNNEST_CHUNK)) for (const id of await insertResults(tx, rows, series)) storedIds.add(id);
   const written = storedIds.size;
-  const rollups = minuteRollups(results.filter((r) => storedIds.has(r.id)));
+  // An id the batch repeats (a re-send joining its first attempt's write) was stored once, from its first
+  // occurrence: it is rolled up once too.
+  const unclaimed = new Set(storedIds);
+  const rollups = minuteRollups(results.filter((r) => unclaimed.delete(r.id)));
   for (const rows of chunks(rollups, UNNEST_CHUNK)) await upsertMinutes(tx, rows);
   const reported = reportedEndpoints(results);
   await tx.execute(sql`

@@ -4,10 +4,11 @@
  * state per agent + endpoint and the reachability events. Statements are prepared once (hot path).
  */
 import type Database from 'better-sqlite3';
-import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domain/check-result.ts';
+import type { EndpointState, ResultCheckType } from '../../domain/check-result.ts';
 import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
-import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, SeriesCache, seriesKey, storedPerItem } from '../shared/check-results.ts';
+import { encodeLatencies, localEndpointName, MINUTE_MS, nextState, SeriesCache, seriesKey, storedPerItem } from '../shared/check-results.ts';
+import { newestStates, reportedEndpoints, type SeriesGroup, seriesGroups } from '../shared/series-groups.ts';
 
 interface StateRow {
   tenant_id: string;
@@ -19,8 +20,13 @@ interface StateRow {
   changed_at: number;
 }
 
+/** Rows per multi-row insert: a series' results of one request (20 in a 100-result, five-endpoint batch) take one statement. */
+const POINTS_PER_INSERT = 32;
+
 export class SqliteCheckResultWriter {
-  private readonly insertResult: Database.Statement<[number, number, string, string, number, number | null, string, number]>;
+  private readonly client: Database.Database;
+  /** Multi-row inserts by row count, prepared on first use (at most POINTS_PER_INSERT of them). */
+  private readonly insertPoints = new Map<number, Database.Statement<[unknown[]], string>>();
   private readonly selectSeries: Database.Statement<[string, string, string], { id: number }>;
   private readonly insertSeries: Database.Statement<[string, string, string]>;
   private readonly series = new SeriesCache();
@@ -31,10 +37,7 @@ export class SqliteCheckResultWriter {
   private readonly upsertMinute: Database.Statement<[string, string, number, string, number, number, Buffer]>;
 
   constructor(client: Database.Database) {
-    this.insertResult = client.prepare(
-      `insert into check_result_points (series_id, ts, id, check_type, reachable, latency_ms, result, received_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
-    );
+    this.client = client;
     this.selectSeries = client.prepare('select id from check_result_series where tenant_id = ? and endpoint_id = ? and agent_id = ?');
     this.insertSeries = client.prepare('insert into check_result_series (tenant_id, endpoint_id, agent_id) values (?, ?, ?)');
     this.insertLocalEndpoint = client.prepare(
@@ -60,24 +63,49 @@ export class SqliteCheckResultWriter {
 
   /** Runs inside the caller's transaction; returns the results newly stored (in all and per item) and the events to publish. */
   write(items: readonly IngestItem[], reachability: ReachabilityRule | undefined): { written: number; perItem: number[]; events: NewEvent[] } {
-    const results = resultsOf(items);
-    if (results.length === 0) return { written: 0, perItem: [], events: [] };
-    const stored: CheckResultRow[] = [];
+    const groups = seriesGroups(items);
+    if (groups.length === 0) return { written: 0, perItem: [], events: [] };
+    const storedIds = new Set<string>();
     const created = new Map<string, number>();
-    for (const r of results) {
-      const series = this.seriesId(r, created);
-      const { changes } = this.insertResult.run(series, r.ts.getTime(), r.id, r.checkType, r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
-      if (changes > 0) stored.push(r);
+    for (const g of groups) {
+      const series = this.seriesId(g, created);
+      // The group's newly stored results rolled up per minute as they are inserted.
+      const minutes = new Map<number, { checks: number; successes: number; latencies: number[] }>();
+      const { results } = g;
+      for (let from = 0; from < results.length; from += POINTS_PER_INSERT) {
+        const to = Math.min(results.length, from + POINTS_PER_INSERT);
+        const params: unknown[] = [];
+        for (let i = from; i < to; i++) {
+          const r = results[i]!;
+          params.push(series, r.ts.getTime(), r.id, r.checkType, r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
+        }
+        // The ids this statement stored (`returning` leaves out the ones skipped on conflict); an id
+        // repeated in the chunk was stored by its first row.
+        const inserted = new Set(this.pointsInsert(to - from).all(params));
+        for (let i = from; i < to; i++) {
+          const r = results[i]!;
+          if (!inserted.delete(r.id)) continue;
+          storedIds.add(r.id);
+          const minute = Math.floor(r.ts.getTime() / MINUTE_MS) * MINUTE_MS;
+          let m = minutes.get(minute);
+          if (!m) {
+            m = { checks: 0, successes: 0, latencies: [] };
+            minutes.set(minute, m);
+          }
+          m.checks++;
+          if (!r.reachable) continue;
+          m.successes++;
+          if (r.latencyMs !== null) m.latencies.push(r.latencyMs);
+        }
+      }
+      for (const [minute, m] of minutes) this.upsertMinute.run(g.tenantId, g.endpointId, minute, g.agentId, m.checks, m.successes, encodeLatencies(m.latencies));
     }
-    for (const m of minuteRollups(stored)) {
-      this.upsertMinute.run(m.tenantId, m.endpointId, m.minute.getTime(), m.agentId, m.checks, m.successes, m.latencies);
-    }
-    for (const e of reportedEndpoints(results)) {
+    for (const e of reportedEndpoints(groups)) {
       const name = localEndpointName(e.endpointId);
       this.insertLocalEndpoint.run(e.tenantId, e.endpointId, name, e.endpointId, e.checkType, e.agentId, e.at.getTime(), e.at.getTime());
     }
     const events: NewEvent[] = [];
-    for (const candidate of newestStates(results)) {
+    for (const candidate of newestStates(groups)) {
       const row = this.selectState.get(candidate.agentId, candidate.endpointId);
       const previous = row ? toState(candidate, row) : null;
       const state = nextState(previous, candidate);
@@ -88,20 +116,35 @@ export class SqliteCheckResultWriter {
       const event = reachability(previous, state, managed);
       if (event) events.push(event);
     }
-    return { written: stored.length, perItem: storedPerItem(items, new Set(stored.map((r) => r.id))), events };
+    return { written: storedIds.size, perItem: storedPerItem(items, storedIds), events };
   }
 
-  /** The series id of the result: cached, committed in the database, or created now (`created`: by this write, not cached yet). */
-  private seriesId(r: CheckResultRow, created: Map<string, number>): number {
-    const key = seriesKey(r);
+  /** The insert of `rows` points in one statement: one call into SQLite per series of a request instead of one per result. */
+  private pointsInsert(rows: number): Database.Statement<[unknown[]], string> {
+    let statement = this.insertPoints.get(rows);
+    if (!statement) {
+      statement = this.client
+        .prepare<[unknown[]], string>(
+          `insert into check_result_points (series_id, ts, id, check_type, reachable, latency_ms, result, received_at)
+           values ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict do nothing returning id`,
+        )
+        .pluck();
+      this.insertPoints.set(rows, statement);
+    }
+    return statement;
+  }
+
+  /** The series id of the group: cached, committed in the database, or created now (`created`: by this write, not cached yet). */
+  private seriesId(g: SeriesGroup, created: Map<string, number>): number {
+    const key = seriesKey(g);
     const known = this.series.get(key) ?? created.get(key);
     if (known !== undefined) return known;
-    const row = this.selectSeries.get(r.tenantId, r.endpointId, r.agentId);
+    const row = this.selectSeries.get(g.tenantId, g.endpointId, g.agentId);
     if (row) {
       this.series.committed(key, row.id);
       return row.id;
     }
-    const id = Number(this.insertSeries.run(r.tenantId, r.endpointId, r.agentId).lastInsertRowid);
+    const id = Number(this.insertSeries.run(g.tenantId, g.endpointId, g.agentId).lastInsertRowid);
     created.set(key, id);
     return id;
   }

@@ -54,26 +54,39 @@ function figures(type: ResultCheckType, r: Obj): { reachable: boolean; latencyMs
   }
 }
 
+/**
+ * Ids already checked in this batch, lower-cased: an agent's batch repeats its own agent id and a handful of
+ * endpoint ids in every item, so each distinct string is tested once.
+ */
+export type UuidMemo = Map<string, string>;
+
+/** `v` lower-cased when it is a UUID, else null (`memo` remembers the ones that are). */
+function uuid(v: unknown, memo: UuidMemo): string | null {
+  if (typeof v !== 'string') return null;
+  const known = memo.get(v);
+  if (known !== undefined) return known;
+  if (!UUID.test(v)) return null;
+  const lower = v.toLowerCase();
+  memo.set(v, lower);
+  return lower;
+}
+
 /** The item as a result, or a short reason why it is malformed. */
-export function parseResult(item: unknown): ParsedResult | { malformed: string } {
+export function parseResult(item: unknown, memo: UuidMemo = new Map()): ParsedResult | { malformed: string } {
   if (!isObj(item)) return { malformed: 'not an object' };
   const { id, agent_id, endpoint_id, check_type, timestamp } = item;
+  // Result ids are all different: no memo.
   if (typeof id !== 'string' || !UUID.test(id)) return { malformed: 'id is not a UUID' };
-  if (typeof agent_id !== 'string' || !UUID.test(agent_id)) return { malformed: 'agent_id is not a UUID' };
-  if (typeof endpoint_id !== 'string' || !UUID.test(endpoint_id)) return { malformed: 'endpoint_id is not a UUID' };
-  if (typeof timestamp !== 'string' || !RFC3339.test(timestamp) || Number.isNaN(Date.parse(timestamp))) return { malformed: 'timestamp is not RFC 3339 with an offset' };
+  const agentId = uuid(agent_id, memo);
+  if (agentId === null) return { malformed: 'agent_id is not a UUID' };
+  const endpointId = uuid(endpoint_id, memo);
+  if (endpointId === null) return { malformed: 'endpoint_id is not a UUID' };
+  const ts = typeof timestamp === 'string' && RFC3339.test(timestamp) ? Date.parse(timestamp) : Number.NaN;
+  if (Number.isNaN(ts)) return { malformed: 'timestamp is not RFC 3339 with an offset' };
   if (!isObj(check_type) || !isObj(check_type.result)) return { malformed: 'check_type is not {type, result}' };
   const type = check_type.type;
   if (typeof type !== 'string' || !(RESULT_CHECK_TYPES as readonly string[]).includes(type)) return { malformed: `unknown check_type ${String(type)}` };
   const f = figures(type as ResultCheckType, check_type.result);
   if (!f) return { malformed: `${type} result does not have the fields of its type` };
-  return {
-    id: id.toLowerCase(),
-    agentId: agent_id.toLowerCase(),
-    endpointId: endpoint_id.toLowerCase(),
-    checkType: type as ResultCheckType,
-    ts: Date.parse(timestamp),
-    ...f,
-    result: check_type.result,
-  };
+  return { id: id.toLowerCase(), agentId, endpointId, checkType: type as ResultCheckType, ts, reachable: f.reachable, latencyMs: f.latencyMs, result: check_type.result };
 }

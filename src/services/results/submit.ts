@@ -10,7 +10,7 @@ import { requireAgent, type ServiceContext } from '../context.ts';
 import type { IngestLimits } from '../ingest/prepare.ts';
 import type { IngestSink } from '../ingest/sink.ts';
 import { newId } from '../ids.ts';
-import { parseResult } from './parse.ts';
+import { parseResult, type UuidMemo } from './parse.ts';
 
 export interface SkippedCounts {
   malformed: number;
@@ -42,8 +42,10 @@ export async function submitResults({ ctx, input, sink, limits }: { ctx: Service
     if (reasons.length < 10) reasons.push({ index, reason });
   };
   let repeated = 0;
-  for (const [index, item] of input.results.entries()) {
-    const parsed = parseResult(item);
+  const memo: UuidMemo = new Map();
+  const { results } = input;
+  for (let index = 0; index < results.length; index++) {
+    const parsed = parseResult(results[index], memo);
     if ('malformed' in parsed) {
       skip('malformed', index, `malformed: ${parsed.malformed}`);
       continue;
@@ -64,8 +66,18 @@ export async function submitResults({ ctx, input, sink, limits }: { ctx: Service
       repeated++;
       continue;
     }
-    const { ts, ...rest } = parsed;
-    rows.set(parsed.id, { ...rest, tenantId: agent.tenantId, ts: new Date(ts), receivedAt: now });
+    rows.set(parsed.id, {
+      id: parsed.id,
+      tenantId: agent.tenantId,
+      agentId: parsed.agentId,
+      endpointId: parsed.endpointId,
+      checkType: parsed.checkType,
+      ts: new Date(parsed.ts),
+      reachable: parsed.reachable,
+      latencyMs: parsed.latencyMs,
+      result: parsed.result,
+      receivedAt: now,
+    });
   }
   if (reasons.length > 0) ctx.log.warn({ submissionId, agentId: agent.agentId, skipped, first: reasons }, 'results skipped');
   // The batcher answers once the write is done and says how many results it stored: the rest were stored
