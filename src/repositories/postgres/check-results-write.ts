@@ -10,7 +10,8 @@ import type { CheckResultRow, EndpointState, ResultCheckType } from '../../domai
 import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
 import { chunks } from '../shared/ingest.ts';
-import { localEndpointName, minuteRollups, newestStates, nextState, reportedEndpoints, resultsOf, SeriesCache, seriesKey, storedPerItem, type MinuteRollup } from '../shared/check-results.ts';
+import { localEndpointName, minuteRollups, nextState, resultsOf, SeriesCache, seriesKey, storedPerItem, type MinuteRollup } from '../shared/check-results.ts';
+import { newestStates, reportedEndpoints, seriesGroups } from '../shared/series-groups.ts';
 import { textArray, timeArray } from './arrays.ts';
 import type { PgTx } from './transaction.ts';
 
@@ -32,7 +33,8 @@ export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], 
   const unclaimed = new Set(storedIds);
   const rollups = minuteRollups(results.filter((r) => unclaimed.delete(r.id)));
   for (const rows of chunks(rollups, UNNEST_CHUNK)) await upsertMinutes(tx, rows);
-  const reported = reportedEndpoints(results);
+  const groups = seriesGroups(items);
+  const reported = reportedEndpoints(groups);
   await tx.execute(sql`
     insert into monitored_endpoints (tenant_id, id, name, address, check_type, port, interval_sec, timeout_sec, tags, enabled,
       assigned_agent_ids, assigned_section_id, assigned_tags, origin, reported_by, linked_endpoint_id, version, created_at, updated_at)
@@ -41,7 +43,7 @@ export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], 
       ${textArray(reported.map((e) => localEndpointName(e.endpointId)))}::text[], ${nullableText(reported.map((e) => e.checkType))}::text[],
       ${textArray(reported.map((e) => e.agentId))}::uuid[], ${timeArray(reported.map((e) => e.at))}::timestamptz[]) as u(t, e, n, c, a, at)
     on conflict do nothing`);
-  const candidates = newestStates(results);
+  const candidates = newestStates(groups);
   const stored = await tx.execute<StateRow>(sql`
     select s.agent_id, s.endpoint_id, s.tenant_id, s.reachable, s.latency_ms, s.check_type, s.result_id, s.checked_at, s.changed_at, m.linked_endpoint_id
     from endpoint_states s left join monitored_endpoints m on m.tenant_id = s.tenant_id and m.id = s.endpoint_id

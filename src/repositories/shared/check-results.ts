@@ -1,6 +1,5 @@
 /** Dialect-independent pieces of the check-result write and reads. */
 import type { CheckType } from '../../domain/endpoint.ts';
-import { CHECK_TYPES } from '../../domain/endpoint.ts';
 import type { CheckResultRow, EndpointState } from '../../domain/check-result.ts';
 import type { IngestItem } from '../../domain/ingest.ts';
 
@@ -53,41 +52,6 @@ export interface ReportedEndpoint {
   agentId: string;
   checkType: CheckType | null;
   at: Date;
-}
-
-/** One entry per (tenant, endpoint id) reported in the batch, in key order (the first reporter wins). */
-export function reportedEndpoints(results: readonly CheckResultRow[]): ReportedEndpoint[] {
-  const seen = new Map<string, ReportedEndpoint>();
-  for (const r of results) {
-    const key = `${r.tenantId}/${r.endpointId}`;
-    if (seen.has(key)) continue;
-    const checkType = (CHECK_TYPES as readonly string[]).includes(r.checkType) ? (r.checkType as CheckType) : null;
-    seen.set(key, { tenantId: r.tenantId, endpointId: r.endpointId, agentId: r.agentId, checkType, at: r.receivedAt });
-  }
-  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-}
-
-/** The newest result per agent + endpoint across the batch (ties: the first), in key order, as candidate states. */
-export function newestStates(results: readonly CheckResultRow[]): EndpointState[] {
-  const newest = new Map<string, CheckResultRow>();
-  for (const r of results) {
-    const key = `${r.agentId}/${r.endpointId}`;
-    const seen = newest.get(key);
-    if (!seen || r.ts.getTime() > seen.ts.getTime()) newest.set(key, r);
-  }
-  return [...newest.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, r]) => ({
-      tenantId: r.tenantId,
-      agentId: r.agentId,
-      endpointId: r.endpointId,
-      reachable: r.reachable,
-      latencyMs: r.latencyMs,
-      checkType: r.checkType,
-      resultId: r.id,
-      checkedAt: r.ts,
-      changedAt: r.ts,
-    }));
 }
 
 /** The state to store: `next` with `changedAt` carried over while reachability stays the same; null when `next` is not newer. */

@@ -1,8 +1,7 @@
 /**
  * A write's check results grouped by series (tenant, agent, endpoint id as reported), so that what is done
  * once per series (its id, minute rollups, the endpoint state, the agent-local endpoint) costs one lookup
- * per series instead of a string key per result. Used by the SQLite write, where this per-result work is
- * on the request thread.
+ * per series instead of a string key per result. Both dialects' writes use it.
  */
 import { CHECK_TYPES, type CheckType } from '../../domain/endpoint.ts';
 import type { CheckResultRow, EndpointState } from '../../domain/check-result.ts';
