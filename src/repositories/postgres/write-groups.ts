@@ -20,6 +20,7 @@ import type { CommittedEvents, NewEvent } from '../../domain/event.ts';
 import { byTenant, type CommitListeners } from '../shared/commit-listeners.ts';
 import { transientDatabaseFault } from '../shared/transient-errors.ts';
 import type { PgPool } from './db.ts';
+import { GroupCommit } from '../../lib/group-commit.ts';
 
 /** Renders the events statements (the query builders render themselves). */
 const dialect = new PgDialect();
@@ -64,19 +65,16 @@ class StatementFailed extends Error {
 type Attempt = { ok: true; committed: CommittedEvents[] } | { ok: false; err: unknown; write: number };
 
 export class PgWriteGroups {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly groups: GroupCommit<Pending>;
   private readonly pool: PgPool;
   private readonly listeners: CommitListeners;
   private readonly eventsStatement: EventsStatement;
   private readonly committedOf: CommittedOf;
-  private readonly concurrency: number;
 
   constructor(pool: PgPool, listeners: CommitListeners, eventsStatement: EventsStatement, committedOf: CommittedOf) {
     this.pool = pool;
     // Each group holds a pooled connection for its round trip: leave at least half the pool to other work.
-    this.concurrency = Math.max(1, Math.min(GROUPS_IN_FLIGHT, Math.floor(pool.max / 2)));
+    this.groups = new GroupCommit((group) => this.commit(group), { concurrency: Math.min(GROUPS_IN_FLIGHT, Math.floor(pool.max / 2)), maxGroup: MAX_GROUP });
     this.listeners = listeners;
     this.eventsStatement = eventsStatement;
     this.committedOf = committedOf;
@@ -84,27 +82,7 @@ export class PgWriteGroups {
 
   /** Resolves once the write is committed (durable); rejects with its own statement's error otherwise. */
   write(write: GroupedWrite): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ ...write, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  /** The next turn of the event loop, so that the writes of this one share the commit. */
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.concurrency || this.queue.length === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const group = this.queue.splice(0, MAX_GROUP);
-      if (group.length === 0) return;
-      this.inFlight++;
-      void this.commit(group).finally(() => {
-        this.inFlight--;
-        this.schedule();
-      });
-      this.schedule();
-    });
+    return new Promise((resolve, reject) => this.groups.add({ ...write, resolve, reject }));
   }
 
   private async commit(group: Pending[]): Promise<void> {

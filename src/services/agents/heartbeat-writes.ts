@@ -6,6 +6,7 @@
  */
 import type { HeartbeatWrite } from '../../repositories/ports/agent.ts';
 import type { Repositories } from '../../repositories/types.ts';
+import { GroupCommit } from '../../lib/group-commit.ts';
 
 interface Pending {
   beat: HeartbeatWrite;
@@ -17,44 +18,17 @@ interface Pending {
 const MAX_BATCH = 2000;
 
 export class HeartbeatWrites {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly groups: GroupCommit<Pending>;
   private readonly repos: Repositories;
-  private readonly concurrency: number;
 
   /** `concurrency`: commits in flight at once (Postgres overlaps their disk waits; SQLite writes synchronously). */
   constructor(repos: Repositories, concurrency: number) {
     this.repos = repos;
-    this.concurrency = Math.max(1, concurrency);
+    this.groups = new GroupCommit((batch) => this.commit(batch), { concurrency, maxGroup: MAX_BATCH });
   }
 
   write(beat: HeartbeatWrite): Promise<'written' | 'online'> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ beat, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  /** The next turn of the event loop, so that heartbeats parsed in this one share the commit. */
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.concurrency || this.queue.length === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    const batch = this.queue.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    this.inFlight++;
-    void this.commit(batch).finally(() => {
-      this.inFlight--;
-      this.schedule();
-    });
-    this.schedule();
+    return new Promise((resolve, reject) => this.groups.add({ beat, resolve, reject }));
   }
 
   /** A failed group is retried write by write, so that one bad write fails only its own heartbeat. */
