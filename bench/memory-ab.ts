@@ -6,7 +6,7 @@
  *   node bench/memory-ab.ts [--agents 10000] [--duration 5] [--rounds 2]
  *        --variant 'name;--max-semi-space-size=32;MALLOC_ARENA_MAX=8,AGENTRY_DATABASE_SQLITE_CACHE_MB=64' …
  *
- * A variant is `name;node flags (space-separated);KEY=VALUE,…`. The fleet is enrolled once (first variant);
+ * A variant is `name;node flags (space-separated);KEY=VALUE,…[;entry script]`. The fleet is enrolled once (first variant);
  * each round then restarts the server on the same SQLite file once per variant and prints RSS idle (2 s
  * after start), after heartbeat and after ingest, with the server's CPU µs per request of each. With
  * `--trace-gc-nvp` among a variant's flags it also prints the collectors' work per request (bytes copied by
@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
 import { runScenario, type LoadOptions } from './load.ts';
-import { cpuSeconds, freePort, onCleanup, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, startNode, waitForHttp, type Child } from './processes.ts';
+import { cpuSeconds, freePort, onCleanup, rssMiB, runNode, SERVER_ENTRY, SERVER_ENV, SERVER_NODE_ARGS, startNode, waitForHttp, type Child } from './processes.ts';
 import type { RunFacts } from './report.ts';
 import { steps, type LoadStep, type RunContext } from './scenarios.ts';
 
@@ -36,18 +36,20 @@ interface Variant {
   name: string;
   nodeArgs: string[];
   env: Record<string, string>;
+  /** The script that starts the server: the TypeScript sources or the single-file build. */
+  entry: string;
 }
 
 function parseVariant(raw: string): Variant {
-  const [name = '', flags = '', env = ''] = raw.split(';');
+  const [name = '', flags = '', env = '', entry = SERVER_ENTRY] = raw.split(';');
   const pairs = env
     .split(',')
     .filter(Boolean)
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]);
-  return { name, nodeArgs: flags.split(' ').filter(Boolean), env: Object.fromEntries(pairs) };
+  return { name, nodeArgs: flags.split(' ').filter(Boolean), env: Object.fromEntries(pairs), entry };
 }
 
-const variants = args.variant.length > 0 ? args.variant.map(parseVariant) : [{ name: 'production', nodeArgs: SERVER_NODE_ARGS, env: SERVER_ENV }];
+const variants = args.variant.length > 0 ? args.variant.map(parseVariant) : [{ name: 'production', nodeArgs: SERVER_NODE_ARGS, env: SERVER_ENV, entry: SERVER_ENTRY }];
 const tmp = mkdtempSync(join(tmpdir(), 'agentry-memory-ab-'));
 onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
 const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
@@ -83,9 +85,27 @@ function gcWork(log: string, from: number): { scavenges: number; copied: number;
   return work;
 }
 
+/**
+ * Where the server's memory is, from its /metrics: the V8 heap (all spaces: reserved pages and what is in
+ * use) and what the rest of the RSS holds (code, malloc: SQLite's page cache, buffers, thread stacks).
+ */
+async function heapCell(rss: number): Promise<string> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const sum = (name: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`))
+      .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) /
+    2 ** 20;
+  const total = sum('nodejs_heap_space_size_total_bytes');
+  const used = sum('nodejs_heap_space_size_used_bytes');
+  const external = Number(/^nodejs_external_memory_bytes (\S+)/m.exec(text)?.[1] ?? 0) / 2 ** 20;
+  return `heap ${total.toFixed(0)} (used ${used.toFixed(0)}, external ${external.toFixed(0)}) other ${(rss - total).toFixed(0)} MiB`;
+}
+
 async function start(v: Variant): Promise<Child> {
   const env = { ...baseEnv, ...limits, AGENTRY_DATABASE_URL: databaseUrl, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, ...v.env };
-  const child = startNode(`agentry ${v.name}`, ['src/main.ts', 'serve'], { cwd: root, env, logFile: join(tmp, 'agentry.log'), nodeArgs: v.nodeArgs });
+  const child = startNode(`agentry ${v.name}`, [v.entry, 'serve'], { cwd: root, env, logFile: join(tmp, 'agentry.log'), nodeArgs: v.nodeArgs });
   await waitForHttp(child, `${origin}/healthz`, 60_000);
   return child;
 }
@@ -120,7 +140,8 @@ for (let round = 1; round <= Number(args.rounds); round++) {
   for (const v of variants) {
     const server = await start(v);
     await new Promise((r) => setTimeout(r, 2000));
-    const cells = [`round ${round} ${v.name.padEnd(14)} idle ${rssMiB(server.pid)} MiB`];
+    const idle = rssMiB(server.pid);
+    const cells = [`round ${round} ${v.name.padEnd(14)} idle ${idle} MiB, ${await heapCell(Number(idle))}`];
     for (const step of chosen) {
       const scenario = await step.build();
       if ('skip' in scenario) continue;
@@ -134,7 +155,8 @@ for (let round = 1; round <= Number(args.rounds); round++) {
       const gc = v.nodeArgs.includes('--trace-gc-nvp') ? gcWork(server.logFile, logFrom) : undefined;
       const kib = (bytes: number) => (bytes / 1024 / requests).toFixed(2);
       const gcCell = gc ? ` GC ${gc.scavenges} scavenges copied ${kib(gc.copied)} KiB/req, ${gc.markCompacts} mark-compacts marked ${kib(gc.marked)} KiB/req` : '';
-      cells.push(`${step.name} ${Math.round(stats.rps)} req/s ${((cpuPerSec * 1e6) / stats.rps).toFixed(1)} µs/req${gcCell} RSS ${rssMiB(server.pid)} MiB`);
+      const rss = rssMiB(server.pid);
+      cells.push(`${step.name} ${Math.round(stats.rps)} req/s ${((cpuPerSec * 1e6) / stats.rps).toFixed(1)} µs/req${gcCell} RSS ${rss} MiB, ${await heapCell(Number(rss))}`);
     }
     console.log(cells.join(' | '));
     await server.stop();

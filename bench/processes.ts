@@ -58,6 +58,9 @@ export interface StartOptions {
  */
 export const SERVER_NODE_ARGS = ['--max-semi-space-size=16'];
 
+/** The script that starts the server. */
+export const SERVER_ENTRY = 'src/main.ts';
+
 /** Environment scripts/start, bin/agentry.js and the container image give the server (README, Memory). */
 export const SERVER_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
 

@@ -1,4 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { projectPath } from './project-root.ts';
 
-export const serverVersion: string = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }).version;
+export const serverVersion: string = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;

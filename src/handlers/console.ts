@@ -4,12 +4,12 @@
  * for a year. Files are read once and kept in memory (the whole build is a few hundred kilobytes).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { problem } from '../http/problem.ts';
 import type { HandlerDeps } from './deps.ts';
 import type { TagHandlers } from './types.ts';
+import { projectPath } from '../project-root.ts';
 
-export const CONSOLE_DIST = fileURLToPath(new URL('../../dist/console/', import.meta.url));
+export const CONSOLE_DIST = `${projectPath('dist', 'console')}/`;
 
 /** Scripts, styles and connections from this server only; no inline script, no framing. */
 export const CONSOLE_CSP = [

@@ -1,11 +1,11 @@
 /** The bundled contract, loaded once: the document itself and openapi-backend's per-operation validators. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { OpenAPIBackend, type Document } from 'openapi-backend';
 import addFormats from 'ajv-formats';
+import { projectPath } from '../project-root.ts';
 
-export const bundledSpecPath = resolve(import.meta.dirname, '../../generated/openapi.json');
-export const bundledYamlPath = resolve(import.meta.dirname, '../../generated/openapi.yaml');
+export const bundledSpecPath = projectPath('generated', 'openapi.json');
+export const bundledYamlPath = projectPath('generated', 'openapi.yaml');
 
 export interface Contract {
   document: Document;

@@ -1,13 +1,13 @@
 /** Postgres through postgres.js: pool, migrations under an advisory lock (several instances may start together), in-use tracking. */
-import { resolve } from 'node:path';
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import * as schema from './schema.ts';
+import { projectPath } from '../../project-root.ts';
 
 export type PgDb = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
 
-export const pgMigrations = resolve(import.meta.dirname, '../../../drizzle/pg');
+export const pgMigrations = projectPath('drizzle', 'pg');
 
 /**
  * Counts units of work (a query, or a transaction on one connection) in flight for the pool gauges.

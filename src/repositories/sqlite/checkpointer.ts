@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { projectPath } from '../../project-root.ts';
 
 /** What checkpoint-worker.js reads from its workerData. */
 export interface CheckpointWorkerOptions {
@@ -24,7 +25,7 @@ export function startCheckpointer(client: Database.Database, path: string, busyT
   client.pragma('wal_autocheckpoint = 0');
   const workerData: CheckpointWorkerOptions = { path, intervalMs: 250, restartAbovePages: 50_000, busyTimeoutMs };
   // The worker holds one SQLite connection and a timer: a small young generation is plenty (README, Memory).
-  const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+  const worker = new Worker(projectPath('src', 'repositories', 'sqlite', 'checkpoint-worker.js'), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
   worker.unref();
   worker.on('message', (m: { error?: string }) => m.error && onError(m.error));
   worker.on('error', (err) => onError(err.message));

@@ -6,10 +6,11 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SqliteSynchronous } from '../../config/schema.ts';
 import * as schema from './schema.ts';
+import { projectPath } from '../../project-root.ts';
 
 export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-export const sqliteMigrations = resolve(import.meta.dirname, '../../../drizzle/sqlite');
+export const sqliteMigrations = projectPath('drizzle', 'sqlite');
 
 export const sqlitePath = (url: string): string => url.replace(/^sqlite:/, '');
 
