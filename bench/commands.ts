@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HEARTBEAT, pool } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
-import { freePort, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp } from './processes.ts';
+import { freePort, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp } from './processes.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   // A --cpu-prof profile starts with the process: the fan-out's window is printed relative to this.
   const spawnedAt = performance.now();
   const sinceSpawn = () => ((performance.now() - spawnedAt) / 1000).toFixed(1);
-  const server = startNode('agentry', ['src/main.ts', 'serve'], {
+  const server = startNode('agentry', [await serverEntry(), 'serve'], {
     cwd: root,
     nodeArgs: [...SERVER_NODE_ARGS, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [])],
     logFile: join(tmp, 'agentry.log'),

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
 import { runScenario, type LoadOptions } from './load.ts';
-import { cpuSeconds, freePort, onCleanup, rssMiB, runNode, SERVER_ENTRY, SERVER_ENV, SERVER_NODE_ARGS, startNode, waitForHttp, type Child } from './processes.ts';
+import { cpuSeconds, freePort, onCleanup, rssMiB, runNode, SERVER_ENTRY, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, waitForHttp, type Child } from './processes.ts';
 import type { RunFacts } from './report.ts';
 import { steps, type LoadStep, type RunContext } from './scenarios.ts';
 
@@ -105,7 +105,7 @@ async function heapCell(rss: number): Promise<string> {
 
 async function start(v: Variant): Promise<Child> {
   const env = { ...baseEnv, ...limits, AGENTRY_DATABASE_URL: databaseUrl, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, ...v.env };
-  const child = startNode(`agentry ${v.name}`, [v.entry, 'serve'], { cwd: root, env, logFile: join(tmp, 'agentry.log'), nodeArgs: v.nodeArgs });
+  const child = startNode(`agentry ${v.name}`, [v.entry === SERVER_ENTRY ? await serverEntry() : v.entry, 'serve'], { cwd: root, env, logFile: join(tmp, 'agentry.log'), nodeArgs: v.nodeArgs });
   await waitForHttp(child, `${origin}/healthz`, 60_000);
   return child;
 }

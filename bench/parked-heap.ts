@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
-import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp } from './processes.ts';
+import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp } from './processes.ts';
 
 const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '2000' }, top: { type: 'string', default: '30' } } });
 const agentCount = Number(args.agents);
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   );
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
   // The server runs in the temp dir, where Node writes the snapshots.
-  const server = startNode('agentry', [join(root, 'src/main.ts'), 'serve'], {
+  const server = startNode('agentry', [await serverEntry(), 'serve'], {
     cwd: tmp,
     nodeArgs: [...SERVER_NODE_ARGS, '--heapsnapshot-signal=SIGUSR2'],
     logFile: join(tmp, 'agentry.log'),

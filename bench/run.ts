@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
 import { preflight, round, runScenario } from './load.ts';
-import { cpuSeconds, freePort, machineTicks, onCleanup, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
+import { cpuSeconds, freePort, machineTicks, onCleanup, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
 import { factLines, markdownTable, scenarioLine, writeResults, type Params, type RunFacts, type ScenarioResult } from './report.ts';
 import { BARE_BODY, steps, type RunContext } from './scenarios.ts';
 
@@ -149,7 +149,7 @@ async function main(): Promise<number> {
   let bare: Child | undefined;
   let reference: Child | undefined;
   const agentry: Child = await phase('start', async () => {
-    const child = startNode('agentry', ['src/main.ts', 'serve'], {
+    const child = startNode('agentry', [await serverEntry(), 'serve'], {
       cwd: root,
       logFile: join(tmp, 'agentry.log'),
       // The profile is written when the server exits on SIGTERM at the end of the run.

@@ -1,8 +1,12 @@
-/** Runs the real CLI (`node src/main.ts …`) as a child process. */
+/**
+ * Runs the real CLI as a child process: the single-file build that `scripts/start` and the container image
+ * run (dist/server/agentry.js, built from the sources by the integration suites' global setup).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const mainTs = resolve(import.meta.dirname, '../../src/main.ts');
+export const serverBuild = resolve(import.meta.dirname, '../../dist/server/agentry.js');
 
 export interface CliProcess {
   child: ChildProcess;
@@ -12,7 +16,7 @@ export interface CliProcess {
 }
 
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliProcess {
-  const child = spawn(process.execPath, [mainTs, ...args], {
+  const child = spawn(process.execPath, [serverBuild, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

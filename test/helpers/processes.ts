@@ -1,5 +1,5 @@
 /**
- * The server and the reference agent as real child processes (`node src/main.ts serve|agent`), for
+ * The server and the reference agent as real child processes (the single-file build, `agentry serve|agent`), for
  * end-to-end tests on loopback: the server on a fixed port and SQLite file so that it can be stopped and
  * started again, the agent with its own state dir.
  */

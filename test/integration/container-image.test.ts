@@ -30,6 +30,10 @@ describe('Dockerfile', () => {
     // The console is built in its own stage (Vite needs the dev dependencies); only its output is copied.
     expect(of('COPY')).toContain('--from=console /app/dist/console ./dist/console');
     expect(stages.find((s) => s.name === 'console')?.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('scripts/build-console.ts'))).toBe(true);
+    // So is the single-file server, which the image runs.
+    expect(of('COPY')).toContain('--from=server /app/dist/server ./dist/server');
+    expect(stages.find((s) => s.name === 'server')?.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('scripts/build-server.ts'))).toBe(true);
+    expect(execForm(runtime, 'ENTRYPOINT')).toContain('dist/server/agentry.js');
     expect(of('USER').at(-1)).toBe('node');
     expect(of('RUN').join(' ')).not.toMatch(/npm (ci|install)/); // dependencies come from the build stage
   });
@@ -51,7 +55,8 @@ describe('Dockerfile', () => {
       expect({ source, exists: existsSync(resolve(repoRoot, source)) }).toEqual({ source, exists: true });
       expect({ source, ignored: ignored.some((p) => p === source || source.startsWith(`${p}/`)) }).toEqual({ source, ignored: false });
     }
-    // bin/agentry.js loads src/main.ts, which needs the bundled contract and the migrations at run time.
+    // The server build reads the bundled contract and the migrations at run time, and starts the SQLite
+    // checkpoint worker from src/; bin/agentry.js (the CLI) runs the build or the sources.
     for (const needed of ['bin', 'src', 'generated', 'drizzle', 'package.json']) expect(sources).toContain(needed);
   });
 });
