@@ -31,7 +31,7 @@ COPY patches ./patches
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY generated ./generated
 COPY src/console ./src/console
-COPY scripts/build-console.ts ./scripts/build-console.ts
+COPY scripts/build-console.ts scripts/build-freshness.ts ./scripts/
 RUN node scripts/build-console.ts --force
 
 # Server stage: the server built into one JavaScript file (scripts/build-server.ts: ~55 MiB less RSS than
@@ -43,7 +43,7 @@ COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY generated ./generated
 COPY src ./src
-COPY scripts/build-server.ts ./scripts/build-server.ts
+COPY scripts/build-server.ts scripts/build-freshness.ts ./scripts/
 RUN node scripts/build-server.ts --force
 
 # Runtime stage: the server build, sources (the SQLite checkpoint worker, and `bin/agentry.js` for the CLI), the bundled contract, migrations, the console build and production dependencies only.

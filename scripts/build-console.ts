@@ -4,26 +4,15 @@
  * `--force` always builds.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isStale } from './build-freshness.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const output = join(root, 'dist/console/index.html');
 /** What the build reads besides node_modules: a change to any of them makes the build stale. */
 const inputs = ['src/console', 'generated/api.d.ts', 'package-lock.json'];
 
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-export function consoleIsStale(): boolean {
-  if (!existsSync(output)) return true;
-  const built = statSync(output).mtimeMs;
-  return inputs.some((p) => newestMtime(join(root, p)) > built);
-}
+export const consoleIsStale = (): boolean => isStale(root, 'dist/console/index.html', inputs);
 
 export function buildConsole(force = false): boolean {
   if (!force && !consoleIsStale()) return false;
