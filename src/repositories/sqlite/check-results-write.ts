@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { EndpointState, ResultCheckType } from '../../domain/check-result.ts';
 import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
-import { encodeLatencies, localEndpointName, MINUTE_MS, nextState, SeriesCache, seriesKey, storedPerItem } from '../shared/check-results.ts';
+import { encodeLatencies, localEndpointName, MINUTE_MS, nextState, SeriesCache, seriesKey } from '../shared/check-results.ts';
 import { newestStates, reportedEndpoints, type SeriesGroup, seriesGroups } from '../shared/series-groups.ts';
 
 interface StateRow {
@@ -22,11 +22,18 @@ interface StateRow {
 
 /** Rows per multi-row insert: a series' results of one request (20 in a 100-result, five-endpoint batch) take one statement. */
 const POINTS_PER_INSERT = 32;
+/** Parameters per point row. */
+const POINT_COLUMNS = 8;
+
+/** Per series group of a write, the positions (in `results`) of the results that were not stored. */
+type NotStored = Map<SeriesGroup, Set<number>>;
 
 export class SqliteCheckResultWriter {
   private readonly client: Database.Database;
   /** Multi-row inserts by row count, prepared on first use (at most POINTS_PER_INSERT of them). */
-  private readonly insertPoints = new Map<number, Database.Statement<[unknown[]], string>>();
+  private readonly insertPoints = new Map<number, Database.Statement<[unknown[]]>>();
+  private readonly maxRowid: Database.Statement<[], number | null>;
+  private readonly storedSince: Database.Statement<[number, string], string>;
   private readonly selectSeries: Database.Statement<[string, string, string], { id: number }>;
   private readonly insertSeries: Database.Statement<[string, string, string]>;
   private readonly series = new SeriesCache();
@@ -38,6 +45,8 @@ export class SqliteCheckResultWriter {
 
   constructor(client: Database.Database) {
     this.client = client;
+    this.maxRowid = client.prepare<[], number | null>('select max(rowid) from check_result_points').pluck();
+    this.storedSince = client.prepare<[number, string], string>('select id from check_result_points where rowid > ? and id in (select value from json_each(?))').pluck();
     this.selectSeries = client.prepare('select id from check_result_series where tenant_id = ? and endpoint_id = ? and agent_id = ?');
     this.insertSeries = client.prepare('insert into check_result_series (tenant_id, endpoint_id, agent_id) values (?, ?, ?)');
     this.insertLocalEndpoint = client.prepare(
@@ -65,38 +74,49 @@ export class SqliteCheckResultWriter {
   write(items: readonly IngestItem[], reachability: ReachabilityRule | undefined): { written: number; perItem: number[]; events: NewEvent[] } {
     const groups = seriesGroups(items);
     if (groups.length === 0) return { written: 0, perItem: [], events: [] };
-    const storedIds = new Set<string>();
+    // Every point this write stores gets a rowid above the table's largest one now (SQLite gives a new row
+    // max(rowid) + 1), which tells them apart from points stored before when an insert skips some rows.
+    const rowidBefore = this.maxRowid.get() ?? 0;
+    // Per group, the positions of its results not stored (their id was stored before, or by an earlier row of this write): usually none.
+    const notStored: NotStored = new Map();
     const created = new Map<string, number>();
-    for (const g of groups) {
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi]!;
       const series = this.seriesId(g, created);
-      // The group's newly stored results rolled up per minute as they are inserted.
-      const minutes = new Map<number, { checks: number; successes: number; latencies: number[] }>();
       const { results } = g;
       for (let from = 0; from < results.length; from += POINTS_PER_INSERT) {
         const to = Math.min(results.length, from + POINTS_PER_INSERT);
-        const params: unknown[] = [];
+        const params: unknown[] = new Array((to - from) * POINT_COLUMNS);
+        let at = 0;
         for (let i = from; i < to; i++) {
           const r = results[i]!;
-          params.push(series, r.ts.getTime(), r.id, r.checkType, r.reachable ? 1 : 0, r.latencyMs, JSON.stringify(r.result), r.receivedAt.getTime());
+          params[at++] = series;
+          params[at++] = r.ts.getTime();
+          params[at++] = r.id;
+          params[at++] = r.checkType;
+          params[at++] = r.reachable ? 1 : 0;
+          params[at++] = r.latencyMs;
+          params[at++] = JSON.stringify(r.result);
+          params[at++] = r.receivedAt.getTime();
         }
-        // The ids this statement stored (`returning` leaves out the ones skipped on conflict); an id
-        // repeated in the chunk was stored by its first row.
-        const inserted = new Set(this.pointsInsert(to - from).all(params));
-        for (let i = from; i < to; i++) {
-          const r = results[i]!;
-          if (!inserted.delete(r.id)) continue;
-          storedIds.add(r.id);
-          const minute = Math.floor(r.ts.getTime() / MINUTE_MS) * MINUTE_MS;
-          let m = minutes.get(minute);
-          if (!m) {
-            m = { checks: 0, successes: 0, latencies: [] };
-            minutes.set(minute, m);
-          }
-          m.checks++;
-          if (!r.reachable) continue;
-          m.successes++;
-          if (r.latencyMs !== null) m.latencies.push(r.latencyMs);
+        const changes = this.pointsInsert(to - from).run(params).changes;
+        if (changes < to - from) this.markNotStored(groups, gi, from, to, rowidBefore, notStored);
+      }
+      const skipped = notStored.get(g);
+      const minutes = new Map<number, { checks: number; successes: number; latencies: number[] }>();
+      for (let i = 0; i < results.length; i++) {
+        if (skipped?.has(i)) continue;
+        const r = results[i]!;
+        const minute = Math.floor(r.ts.getTime() / MINUTE_MS) * MINUTE_MS;
+        let m = minutes.get(minute);
+        if (!m) {
+          m = { checks: 0, successes: 0, latencies: [] };
+          minutes.set(minute, m);
         }
+        m.checks++;
+        if (!r.reachable) continue;
+        m.successes++;
+        if (r.latencyMs !== null) m.latencies.push(r.latencyMs);
       }
       for (const [minute, m] of minutes) this.upsertMinute.run(g.tenantId, g.endpointId, minute, g.agentId, m.checks, m.successes, encodeLatencies(m.latencies));
     }
@@ -116,19 +136,52 @@ export class SqliteCheckResultWriter {
       const event = reachability(previous, state, managed);
       if (event) events.push(event);
     }
-    return { written: storedIds.size, perItem: storedPerItem(items, storedIds), events };
+    const perItem = notStored.size === 0 ? items.map((item) => item.results?.length ?? 0) : storedPerItem(items, groups, notStored);
+    let written = 0;
+    for (const n of perItem) written += n;
+    return { written, perItem, events };
+  }
+
+  /**
+   * After the insert of rows `from` to `to` of group `gi` skipped some of them (conflicts): adds to
+   * `notStored` the rows of that chunk whose id was stored before this write, or by an earlier row of it.
+   * The chunk's ids stored by this write are the ones with a rowid above `rowidBefore`; of the rows sharing
+   * an id, the first one stored it. Only re-sent results take this path.
+   */
+  private markNotStored(groups: readonly SeriesGroup[], gi: number, from: number, to: number, rowidBefore: number, notStored: NotStored): void {
+    const group = groups[gi]!;
+    const { results } = group;
+    const storedByWrite = new Set(this.storedSince.all(rowidBefore, JSON.stringify(results.slice(from, to).map((r) => r.id))));
+    const claimed = new Set<string>();
+    for (let k = 0; k <= gi; k++) {
+      const g = groups[k]!;
+      const skipped = notStored.get(g);
+      const end = k === gi ? from : g.results.length;
+      for (let i = 0; i < end; i++) if (!skipped?.has(i)) claimed.add(g.results[i]!.id);
+    }
+    let skipped = notStored.get(group);
+    for (let i = from; i < to; i++) {
+      const { id } = results[i]!;
+      if (storedByWrite.has(id) && !claimed.has(id)) {
+        claimed.add(id);
+        continue;
+      }
+      if (!skipped) {
+        skipped = new Set();
+        notStored.set(group, skipped);
+      }
+      skipped.add(i);
+    }
   }
 
   /** The insert of `rows` points in one statement: one call into SQLite per series of a request instead of one per result. */
-  private pointsInsert(rows: number): Database.Statement<[unknown[]], string> {
+  private pointsInsert(rows: number): Database.Statement<[unknown[]]> {
     let statement = this.insertPoints.get(rows);
     if (!statement) {
-      statement = this.client
-        .prepare<[unknown[]], string>(
-          `insert into check_result_points (series_id, ts, id, check_type, reachable, latency_ms, result, received_at)
-           values ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict do nothing returning id`,
-        )
-        .pluck();
+      statement = this.client.prepare<[unknown[]]>(
+        `insert into check_result_points (series_id, ts, id, check_type, reachable, latency_ms, result, received_at)
+         values ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict do nothing`,
+      );
       this.insertPoints.set(rows, statement);
     }
     return statement;
@@ -148,6 +201,20 @@ export class SqliteCheckResultWriter {
     created.set(key, id);
     return id;
   }
+}
+
+/** Per item, how many of its results were stored: its results are found in their groups in the order `seriesGroups` put them there. */
+function storedPerItem(items: readonly IngestItem[], groups: readonly SeriesGroup[], notStored: NotStored): number[] {
+  const byKey = new Map(groups.map((g) => [seriesKey(g), { skipped: notStored.get(g), next: 0 }]));
+  return items.map((item) => {
+    let n = 0;
+    for (const r of item.results ?? []) {
+      const g = byKey.get(seriesKey(r))!;
+      if (!g.skipped?.has(g.next)) n++;
+      g.next++;
+    }
+    return n;
+  });
 }
 
 function toState(key: { agentId: string; endpointId: string }, r: StateRow): EndpointState {
