@@ -6,7 +6,7 @@
  * started); with --cpu-prof, bench/run.ts prints each scenario's window. --inclusive charges each sample to
  * every function on its stack (once per function), which shows what a whole layer costs.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -22,7 +22,12 @@ interface Profile {
 }
 
 const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { from: { type: 'string' }, to: { type: 'string' }, inclusive: { type: 'boolean', default: false } } });
-const [file, countArg = '25'] = positionals;
+// A glob over a kept bench directory names both isolates' profiles (the server's and the WAL checkpoint
+// worker's): read the largest, the server's main thread.
+const files = positionals.filter((p) => p.endsWith('.cpuprofile')).sort((a, b) => statSync(b).size - statSync(a).size);
+const countArg = positionals.find((p) => /^\d+$/.test(p)) ?? '25';
+const file = files[0];
+if (files.length > 1) console.log(`reading ${file} (the largest of ${files.length} profiles)`);
 if (!file) {
   console.error('usage: node bench/profile-top.ts <file.cpuprofile> [count] [--from SEC] [--to SEC] [--inclusive]');
   process.exit(2);
