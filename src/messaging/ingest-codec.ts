@@ -2,8 +2,8 @@
  * Compact JSON encoding of ingestion items for JetStream messages (times as epoch milliseconds). A message
  * holds one item (`v: 1`, what every version reads), several published together (`v: 2`, `items`), or
  * several in the compact form (`v: 3`): samples carry their canonical labels key but not the labels
- * object (rebuilt from the key) and their time as an offset from the item's receipt time, which makes a
- * message about half the bytes that NATS stores, sends and the consumer parses.
+ * object (rebuilt from the key) and their time as an offset from the item's receipt time: ~30 % fewer bytes
+ * for NATS to store and send, and about a third less CPU to encode and decode, than `v: 2`.
  */
 import type { IngestItem } from '../domain/ingest.ts';
 import type { TelemetryRow } from '../domain/telemetry.ts';
