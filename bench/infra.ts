@@ -4,12 +4,26 @@
  * them after agentry has stopped, on success, failure or Ctrl-C alike.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { freePort, onCleanup } from './processes.ts';
+import { freePort, onCleanup, treeCpuSeconds } from './processes.ts';
+
+/** Root processes of the infrastructure this run started (none with --database-url or without --nats). */
+const started: { postgres?: number; nats?: number } = {};
+
+/**
+ * CPU seconds used so far by the Postgres cluster (postmaster and all its processes) and by nats-server,
+ * when this run started them: they share the cores with agentry, so their work per request counts too.
+ */
+export function infraCpuSeconds(): { postgres: number | null; nats: number | null } {
+  return {
+    postgres: started.postgres === undefined ? null : treeCpuSeconds(started.postgres),
+    nats: started.nats === undefined ? null : treeCpuSeconds(started.nats),
+  };
+}
 
 const asRoot = process.getuid?.() === 0;
 
@@ -51,6 +65,7 @@ export async function startPostgres(): Promise<string> {
   pgRun(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'postgres.log'), '-w', 'start']);
   // Registered after the start succeeded; runs before the directory removal above (last added first).
   onCleanup(() => pgRun(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']));
+  started.postgres = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const admin = postgres(`postgres://postgres@127.0.0.1:${port}/postgres`, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe('create database agentry_bench');
@@ -68,6 +83,7 @@ export async function startNats(): Promise<string> {
   const port = await freePort();
   const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  started.nats = child.pid;
   onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

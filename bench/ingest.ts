@@ -65,6 +65,8 @@ export interface IngestGauges {
   batchRows: number;
   batchRequests: number;
   flushSeconds: number;
+  /** Cumulative: JetStream publishes acknowledged (0 without NATS) and the requests they carried. */
+  publishes: number;
 }
 
 /** Reads the ingestion counters from the server's Prometheus endpoint. */
@@ -79,15 +81,23 @@ export async function scrape(origin: string): Promise<IngestGauges> {
     batchRows: promValue(text, 'ingest_batch_rows_sum'),
     batchRequests: promValue(text, 'ingest_batch_requests_sum'),
     flushSeconds: promValue(text, 'ingest_flush_seconds_sum'),
+    publishes: promValue(text, 'ingest_ack_seconds_count'),
   };
 }
 
-/** Mean batch and commit time between two scrapes, as a line for the report. */
-export function batchSummary(a: IngestGauges, b: IngestGauges): string {
+/**
+ * Mean batch and commit time between two scrapes, as a line for the report; with JetStream, also how many
+ * messages were published for `requests` accepted requests (each publish costs a round trip and an ack).
+ */
+export function batchSummary(a: IngestGauges, b: IngestGauges, requests: number): string {
   const n = b.batches - a.batches;
   if (n <= 0) return 'no batch committed';
   const per = (x: number) => (x / n).toFixed(1);
-  return `${n} batches: mean ${per(b.batchRows - a.batchRows)} rows / ${per(b.batchRequests - a.batchRequests)} requests, ${(((b.flushSeconds - a.flushSeconds) / n) * 1000).toFixed(2)} ms to write and commit`;
+  const published = b.publishes - a.publishes;
+  return (
+    `${n} batches: mean ${per(b.batchRows - a.batchRows)} rows / ${per(b.batchRequests - a.batchRequests)} requests, ${(((b.flushSeconds - a.flushSeconds) / n) * 1000).toFixed(2)} ms to write and commit` +
+    (published > 0 ? `; ${published} JetStream publishes, ${(requests / published).toFixed(1)} requests per message` : '')
+  );
 }
 
 /** The value of one series in Prometheus text format (0 when absent: a counter not yet incremented). */

@@ -3,7 +3,7 @@
  * them to answer HTTP, reading their memory, and stopping every one of them whatever happens.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { buildServer, serverBuild } from '../scripts/build-server.ts';
 
@@ -159,6 +159,34 @@ export function cpuSeconds(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU time of a process and its children so far, in seconds: the process's own time, what its reaped
+ * children used (cutime + cstime), and the live children's own time. For Postgres (the postmaster and
+ * its backends, checkpointer, WAL writer…) and nats-server. Null once the root is gone.
+ */
+export function treeCpuSeconds(rootPid: number): number | null {
+  const read = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // From field 3 on (after the command name): ppid is 4, utime 14, stime 15, cutime 16, cstime 17.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { ppid: Number(f[1]), own: (Number(f[11]) + Number(f[12])) / 100, reaped: (Number(f[13]) + Number(f[14])) / 100 };
+    } catch {
+      return null; // gone meanwhile
+    }
+  };
+  const root = read(rootPid);
+  if (!root) return null;
+  let total = root.own + root.reaped;
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === rootPid) continue;
+    const child = read(pid);
+    if (child?.ppid === rootPid) total += child.own;
+  }
+  return total;
 }
 
 /** Busy and total jiffies of the whole machine so far (first line of /proc/stat); null off Linux. */

@@ -19,6 +19,10 @@ export interface ScenarioResult extends ScenarioStats {
   serverCpuPct: number | null;
   /** The server process's CPU time per request, in microseconds (all its threads; not Postgres's or NATS's). */
   serverCpuUsPerRequest: number | null;
+  /** The Postgres cluster's CPU time per request (all its processes), when the run started it; agentry's scenarios only. */
+  postgresCpuUsPerRequest: number | null;
+  /** nats-server's CPU time per request, when the run started it; agentry's scenarios only. */
+  natsCpuUsPerRequest: number | null;
   /** bare-post's CPU per request over this scenario's, in percent: the req/s ratio if the server had a core to itself. */
   cpuOfBarePct: number | null;
   /** The load generator's (this process's) CPU use during the scenario: it shares the machine. */
@@ -68,9 +72,17 @@ export function scenarioLine(r: ScenarioResult): string {
     `${r.name.padEnd(18)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(l.p50, 2)} ms  p95 ${fmt(l.p95, 2)} ms  p99 ${fmt(l.p99, 2)} ms  ` +
     `non-2xx ${r.non2xx}  errors ${r.errors}  ${fmt(r.ofBarePct, 1)}% of bare  ` +
     `${r.rowsPerSec === null ? '' : `rows/s ${fmt(r.rowsPerSec)}  `}server CPU ${fmt(r.serverCpuPct)}%, ${fmt(r.serverCpuUsPerRequest, 1)} µs/req (${fmt(r.cpuOfBarePct, 1)}% of bare's)  ` +
+    infraLine(r) +
     `agentry RSS ${fmt(r.serverRssMiB, 1)} MiB  load generator CPU ${fmt(r.clientCpuPct)}%  machine busy ${fmt(r.machineBusyPct)}%` +
     r.notes.map((n) => `\n${' '.repeat(19)}${n}`).join('')
   );
+}
+
+/** Postgres's and NATS's CPU per request and the total with the server's, when the run started them. */
+function infraLine(r: ScenarioResult): string {
+  const parts = [r.postgresCpuUsPerRequest === null ? '' : `postgres ${fmt(r.postgresCpuUsPerRequest, 1)}`, r.natsCpuUsPerRequest === null ? '' : `nats ${fmt(r.natsCpuUsPerRequest, 1)}`].filter(Boolean);
+  if (parts.length === 0 || r.serverCpuUsPerRequest === null) return '';
+  return `${parts.join(' + ')} µs/req; server + infra ${fmt(r.serverCpuUsPerRequest + (r.postgresCpuUsPerRequest ?? 0) + (r.natsCpuUsPerRequest ?? 0), 1)} µs/req  `;
 }
 
 export function markdownTable(results: ScenarioResult[]): string {

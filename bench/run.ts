@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
-import { startNats, startPostgres } from './infra.ts';
+import { infraCpuSeconds, startNats, startPostgres } from './infra.ts';
 import { preflight, round, runScenario } from './load.ts';
 import { cpuSeconds, freePort, machineTicks, onCleanup, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
 import { factLines, markdownTable, scenarioLine, writeResults, type Params, type RunFacts, type ScenarioResult } from './report.ts';
@@ -204,12 +204,12 @@ async function main(): Promise<number> {
     if ('bodyBytes' in s && typeof s.bodyBytes === 'number') ingestBodyBytes = s.bodyBytes;
     // The CPU of the server under load: the bare one for the ceiling, the reference for its ingest, agentry for the rest.
     const server = s.origin === bareUrl ? bare! : s.origin === referenceUrl ? reference! : agentry;
-    const [cpuBefore, clientBefore, loadStarted, profileFrom, ticksBefore] = [cpuSeconds(server.pid), process.cpuUsage(), performance.now(), sinceSpawn(), machineTicks()];
+    const [cpuBefore, clientBefore, loadStarted, profileFrom, ticksBefore, infraBefore] = [cpuSeconds(server.pid), process.cpuUsage(), performance.now(), sinceSpawn(), machineTicks(), infraCpuSeconds()];
     const stats = await phase(step.name, async () => {
       await preflight(s);
       return runScenario(s, load);
     });
-    const [cpuAfter, client, wallSec] = [cpuSeconds(server.pid), process.cpuUsage(clientBefore), (performance.now() - loadStarted) / 1000];
+    const [cpuAfter, client, wallSec, infraAfter] = [cpuSeconds(server.pid), process.cpuUsage(clientBefore), (performance.now() - loadStarted) / 1000, infraCpuSeconds()];
     const cpuPct = cpuBefore === null || cpuAfter === null ? null : round(((cpuAfter - cpuBefore) / wallSec) * 100, 0);
     const clientCpuPct = round(((client.user + client.system) / 1e6 / wallSec) * 100, 0);
     const ticksAfter = machineTicks();
@@ -221,6 +221,12 @@ async function main(): Promise<number> {
     // hardly depends on how much CPU the load generator (sharing the machine) leaves the server.
     const cpuUsPerRequest = cpuPct === null || stats.rps <= 0 ? null : round(((cpuPct / 100) * 1e6) / stats.rps, 1);
     const bareCpuUs = results[0]?.serverCpuUsPerRequest ?? cpuUsPerRequest;
+    // Postgres's and nats-server's CPU per request over the same window (agentry's scenarios only: they
+    // share the cores, so the whole machine's cost of a request is the sum).
+    const infraUs = (before: number | null, after: number | null) =>
+      server !== agentry || before === null || after === null || stats.rps <= 0 ? null : round(((after - before) / wallSec / stats.rps) * 1e6, 1);
+    const postgresCpuUsPerRequest = infraUs(infraBefore.postgres, infraAfter.postgres);
+    const natsCpuUsPerRequest = infraUs(infraBefore.nats, infraAfter.nats);
     const result: ScenarioResult = {
       name: s.name,
       request: `${s.method} ${s.path}`,
@@ -229,6 +235,8 @@ async function main(): Promise<number> {
       serverRssMiB: rssMiB(agentry.pid),
       serverCpuPct: cpuPct,
       serverCpuUsPerRequest: cpuUsPerRequest,
+      postgresCpuUsPerRequest,
+      natsCpuUsPerRequest,
       cpuOfBarePct: cpuUsPerRequest && bareCpuUs ? round((bareCpuUs / cpuUsPerRequest) * 100, 1) : null,
       clientCpuPct,
       machineBusyPct,

@@ -15,7 +15,7 @@ import { newId } from '../services/ids.ts';
 import { transientDatabaseFault } from '../repositories/shared/transient-errors.ts';
 import { startAckFloorPurge } from './ack-floor-purge.ts';
 import { ConsumerDepth } from './consumer-depth.ts';
-import { decodeIngestItems, encodeIngestItem, ingestMessage } from './ingest-codec.ts';
+import { decodeIngestItems, encodeIngestItem, ingestMessage, type IngestFormat } from './ingest-codec.ts';
 
 export interface StreamOptions {
   streamName: string;
@@ -125,6 +125,8 @@ class StreamPublisher implements IngestSink {
   private readonly writer: StreamWriter;
   private readonly consumer: ConsumerDepth;
   private readonly stopMaintenance: () => void;
+  /** Compact batches, unless every request goes alone in the format every version reads (publishBatchItems 1). */
+  private readonly format: IngestFormat;
 
   constructor(js: JetStreamClient, subject: string, options: StreamOptions, metrics: IngestMetrics, writer: StreamWriter, consumer: ConsumerDepth, stopMaintenance: () => void) {
     this.js = js;
@@ -134,6 +136,7 @@ class StreamPublisher implements IngestSink {
     this.writer = writer;
     this.consumer = consumer;
     this.stopMaintenance = stopMaintenance;
+    this.format = options.publishBatchItems > 1 ? 'compact' : 'full';
   }
 
   depth(): Promise<number> {
@@ -147,7 +150,7 @@ class StreamPublisher implements IngestSink {
   submit(item: IngestItem): Promise<IngestReceipt> {
     if (this.closed) return Promise.reject(this.refuse('shutting_down', 'the server is shutting down'));
     if (this.waiting >= this.options.maxInFlightPublishes) return Promise.reject(this.refuse('queue_full', `${this.waiting} items are awaiting JetStream`));
-    const encoded = encodeIngestItem(item);
+    const encoded = encodeIngestItem(item, this.format);
     this.waiting++;
     return new Promise<IngestReceipt>((resolve, reject) => {
       if (this.pending.length > 0 && this.pendingBytes + encoded.length > MESSAGE_BYTES) this.publishPending();
@@ -178,7 +181,14 @@ class StreamPublisher implements IngestSink {
     this.pending = [];
     this.pendingBytes = 0;
     const started = performance.now();
-    const publish = this.js.publish(this.subject, ingestMessage(batch.map((o) => o.encoded)), { msgID: newId(), timeout: 5000 });
+    const publish = this.js.publish(
+      this.subject,
+      ingestMessage(
+        batch.map((o) => o.encoded),
+        this.format,
+      ),
+      { msgID: newId(), timeout: 5000 },
+    );
     this.inFlight.add(publish);
     publish
       .then(

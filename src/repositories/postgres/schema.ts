@@ -249,7 +249,10 @@ export const telemetryPoints = pgTable(
   (t) => [primaryKey({ name: 'telemetry_points_pkey', columns: [t.seriesId, t.ts] })],
 );
 
-/** The newest sample per series (replaced only by a strictly newer one), written once per series per batch. */
+/**
+ * The newest sample per series (replaced only by a strictly newer one), written once per series per batch.
+ * Fill factor 50 (migration 0018): an update finds room on its row's page, so it is HOT (no index insert).
+ */
 export const telemetrySeriesLatest = pgTable('telemetry_series_latest', {
   seriesId: integer('series_id').primaryKey(),
   ts: bigint('ts', { mode: 'number' }).notNull(),
