@@ -17,7 +17,6 @@ import { snapshotOf } from '../shared/inventory.ts';
 import { affected } from './affected.ts';
 import { writeCheckResults } from './check-results-write.ts';
 import { numberArray, textArray } from './arrays.ts';
-import { executePrepared } from './prepared.ts';
 import { inventoryChanges, inventorySnapshots, inventorySoftware } from './schema.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
 
@@ -42,10 +41,9 @@ export class PgIngestRepository implements IngestRepository {
       const result = emptyResult();
       for (const missing of chunks(batch.missing, UNNEST_CHUNK)) await resolveSeries(tx, missing);
       const points = samplePoints(items, fillSeries(batch));
+      for (const rows of chunks(points, UNNEST_CHUNK)) result.samplesWritten += await insertPoints(tx, rows);
       const latest = [...newestPerSeriesId(items, batch.ids)].sort((a, b) => a[0] - b[0]);
-      // Points and latest values go out pipelined (one round trip), points first as before.
-      const [inserted] = await Promise.all([Promise.all(chunks(points, UNNEST_CHUNK).map((rows) => insertPoints(tx, rows))), Promise.all(chunks(latest, UNNEST_CHUNK).map((rows) => upsertLatest(tx, rows)))]);
-      for (const n of inserted) result.samplesWritten += n;
+      for (const rows of chunks(latest, UNNEST_CHUNK)) await upsertLatest(tx, rows);
       const checks = await writeCheckResults(tx, items, reachability);
       if (checks.written > 0) result.resultsWritten = checks.written;
       if (checks.perItem.length > 0) result.resultsStored = checks.perItem;
@@ -89,9 +87,7 @@ async function resolveSeries(tx: PgTx, missing: NewSeries[]): Promise<void> {
       ${textArray(missing.map((s) => s.labelsKey))}::text[], ${textArray(missing.map((s) => JSON.stringify(s.labels)))}::jsonb[]) as i(tenant_id, agent_id, metric, labels_key, labels)`;
   const match = sql`s.tenant_id = i.tenant_id and s.agent_id = i.agent_id and s.metric = i.metric and s.labels_key = i.labels_key`;
   type Row = { id: number; tenant_id: string; agent_id: string; metric: string; labels_key: string };
-  const rows = await executePrepared<Row>(
-    tx,
-    sql`
+  const rows = await tx.execute<Row>(sql`
     with i as (select * from ${input}),
     created as (
       insert into telemetry_series (tenant_id, agent_id, metric, labels_key, labels)
@@ -101,18 +97,14 @@ async function resolveSeries(tx: PgTx, missing: NewSeries[]): Promise<void> {
       returning id, tenant_id, agent_id, metric, labels_key)
     select id, tenant_id::text, agent_id::text, metric, labels_key from created
     union all
-    select s.id, s.tenant_id::text, s.agent_id::text, s.metric, s.labels_key from telemetry_series s join i on ${match}`,
-  );
+    select s.id, s.tenant_id::text, s.agent_id::text, s.metric, s.labels_key from telemetry_series s join i on ${match}`);
   for (const r of rows) setId(wanted, key(r), r.id);
   const late = missing.filter((s) => s.id === undefined);
   if (late.length === 0) return;
-  const again = await executePrepared<Row>(
-    tx,
-    sql`
+  const again = await tx.execute<Row>(sql`
     select s.id, s.tenant_id::text, s.agent_id::text, s.metric, s.labels_key from telemetry_series s
     join unnest(${textArray(late.map((s) => s.tenantId))}::uuid[], ${textArray(late.map((s) => s.agentId))}::uuid[], ${textArray(late.map((s) => s.metric))}::text[],
-      ${textArray(late.map((s) => s.labelsKey))}::text[]) as i(tenant_id, agent_id, metric, labels_key) on ${match}`,
-  );
+      ${textArray(late.map((s) => s.labelsKey))}::text[]) as i(tenant_id, agent_id, metric, labels_key) on ${match}`);
   for (const r of again) setId(wanted, key(r), r.id);
 }
 
@@ -130,26 +122,20 @@ function samplePoints(items: readonly IngestItem[], ids: readonly number[]): [nu
 }
 
 async function insertPoints(tx: PgTx, rows: [number, number, number][]): Promise<number> {
-  const res = await executePrepared(
-    tx,
-    sql`
+  const res = await tx.execute(sql`
     insert into telemetry_points (series_id, ts, value)
     select * from unnest(${numberArray(rows.map((r) => r[0]))}::int[], ${numberArray(rows.map((r) => r[1]))}::int8[], ${numberArray(rows.map((r) => r[2]))}::float8[])
-    on conflict do nothing`,
-  );
+    on conflict do nothing`);
   return affected(res);
 }
 
 /** One row per series (an upsert cannot touch a row twice). Strictly newer only: on a tie the stored sample stays. */
 async function upsertLatest(tx: PgTx, rows: [number, { ts: number; value: number }][]): Promise<void> {
-  await executePrepared(
-    tx,
-    sql`
+  await tx.execute(sql`
     insert into telemetry_series_latest (series_id, ts, value)
     select * from unnest(${numberArray(rows.map((r) => r[0]))}::int[], ${numberArray(rows.map((r) => r[1].ts))}::int8[], ${numberArray(rows.map((r) => r[1].value))}::float8[])
     on conflict (series_id) do update set ts = excluded.ts, value = excluded.value
-      where excluded.ts > telemetry_series_latest.ts`,
-  );
+      where excluded.ts > telemetry_series_latest.ts`);
 }
 
 /** Diffs the item's snapshot against the stored one (which an earlier item of the batch may have just written) and stores it. */
