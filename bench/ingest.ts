@@ -59,6 +59,7 @@ export function ingestScenario(origin: string, fleet: readonly FleetAgent[], now
 
 export interface IngestGauges {
   samplesPersisted: number;
+  resultsPersisted: number;
   queueDepth: number;
   /** Cumulative: committed batches, their rows and requests, seconds spent writing them. */
   batches: number;
@@ -76,6 +77,7 @@ export async function scrape(origin: string): Promise<IngestGauges> {
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}: ${text.slice(0, 200)}`);
   return {
     samplesPersisted: promValue(text, 'ingest_rows_persisted_total{kind="sample"}'),
+    resultsPersisted: promValue(text, 'ingest_rows_persisted_total{kind="result"}'),
     queueDepth: promValue(text, 'ingest_queue_depth'),
     batches: promValue(text, 'ingest_batch_rows_count'),
     batchRows: promValue(text, 'ingest_batch_rows_sum'),
@@ -109,30 +111,30 @@ export function promValue(text: string, series: string): number {
 }
 
 export interface Drain {
-  /** From the end of the load until the last sample was stored: the writer's lag at the end of the load. */
+  /** From the end of the load until the last row was stored: the writer's lag at the end of the load. */
   seconds: number;
   persisted: number;
   /** Stored when the load stopped (the rest was acknowledged but still waiting for the writer). */
   persistedAtLoadEnd: number;
-  /** At least every acknowledged sample was stored. */
+  /** At least every acknowledged row was stored. */
   complete: boolean;
 }
 
 /**
  * Waits for the pipeline to go quiet after the load: with JetStream the 202 comes at the publish ack and
- * the consumer may still be writing. Quiet = queue empty and the counter unchanged for 250 ms with at least
- * `expected` samples stored since `baseline` (more is normal: requests in flight when the load generator
- * stopped are stored but not counted by it); or queue empty and unchanged for 2 s whatever the count; or
- * timeoutMs.
+ * the consumer may still be writing. Quiet = queue empty and the counter (`kind`: samples or check results)
+ * unchanged for 250 ms with at least `expected` rows stored since `baseline` (more is normal: requests in
+ * flight when the load generator stopped are stored but not counted by it); or queue empty and unchanged
+ * for 2 s whatever the count; or timeoutMs.
  */
-export async function waitForDrain(origin: string, baseline: number, expected: number, timeoutMs = 300_000): Promise<Drain> {
+export async function waitForDrain(origin: string, baseline: number, expected: number, kind: 'sample' | 'result' = 'sample', timeoutMs = 300_000): Promise<Drain> {
   const started = performance.now();
   let last = -1;
   let changedAt = started;
   let persistedAtLoadEnd: number | undefined;
   for (;;) {
     const g = await scrape(origin);
-    const persisted = g.samplesPersisted - baseline;
+    const persisted = (kind === 'sample' ? g.samplesPersisted : g.resultsPersisted) - baseline;
     persistedAtLoadEnd ??= persisted;
     const now = performance.now();
     if (persisted !== last) {

@@ -114,6 +114,12 @@ export interface Config {
     streamName: string;
     /** Messages the stream holds before publishes fail (503) because writers lag behind. */
     streamMaxMessages: number;
+    /**
+     * Bytes the stream holds before publishes fail (503 + Retry-After): the bound of the backlog the writers
+     * may fall behind by (results take ~25 KB per 100), so that a load the database cannot keep up with is
+     * pushed back to the agents instead of piling up in the stream. JetStream reserves this much file storage.
+     */
+    streamMaxBytes: number;
     /** Publishes awaiting a JetStream ack before new requests get 503. */
     maxInFlightPublishes: number;
     /**
@@ -216,6 +222,7 @@ export const defaultConfig: Config = {
     retryAfterSec: 1,
     streamName: 'AGENTRY_INGEST',
     streamMaxMessages: 1_000_000,
+    streamMaxBytes: 1024 * 1024 * 1024,
     maxInFlightPublishes: 4096,
     publishBatchItems: 64,
     streamAckWaitSec: 30,
@@ -336,6 +343,7 @@ export const configSchema = {
         retryAfterSec: positiveInt,
         streamName: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
         streamMaxMessages: { type: 'integer', minimum: 1000 },
+        streamMaxBytes: { type: 'integer', minimum: 1024 * 1024 },
         maxInFlightPublishes: positiveInt,
         publishBatchItems: positiveInt,
         streamAckWaitSec: { type: 'integer', minimum: 1, maximum: 3600 },

@@ -20,6 +20,8 @@ import { decodeIngestItems, encodeIngestItem, ingestMessage, type IngestFormat }
 export interface StreamOptions {
   streamName: string;
   streamMaxMessages: number;
+  /** Bytes the stream holds at most: past them publishes fail and requests get 503 (see config). */
+  streamMaxBytes: number;
   maxInFlightPublishes: number;
   streamAckWaitSec: number;
   retryAfterSec: number;
@@ -55,6 +57,7 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
     max_msgs: options.streamMaxMessages,
+    max_bytes: options.streamMaxBytes,
     discard: DiscardPolicy.New,
     duplicate_window: 120_000_000_000, // 2 min in ns: a publish retried with the same id is stored once
   };

@@ -50,6 +50,9 @@ export async function startTestServer(options: TestServerOptions = {}) {
   // One ingestion stream per database: servers of different test files share the NATS server, and a stream
   // shared across databases would let one file's server write another's samples.
   config.ingest.streamName = `TEST_${createHash('sha256').update(db.url).digest('hex').slice(0, 16)}`;
+  // JetStream reserves each stream's byte bound on the shared NATS server's disk: many test streams at the
+  // production default would exhaust it.
+  config.ingest.streamMaxBytes = 32 * 1024 * 1024;
   options.config?.(config);
   const logs = captureLogger();
   const adminToken = options.adminToken ?? generateSecret('opk');

@@ -187,7 +187,9 @@ describe.each(variants)('ingestion survives SIGKILL mid-stream on $name', (varia
       AGENTRY_RATE_LIMITS_ENABLED: 'false',
       AGENTRY_LOG_LEVEL: 'warn',
       AGENTRY_LOG_REQUESTS: 'false',
-      ...(variant.nats ? { AGENTRY_NATS_URL: natsUrl!, AGENTRY_INGEST_STREAM_NAME: stream, AGENTRY_INGEST_STREAM_ACK_WAIT_SEC: String(ACK_WAIT_SEC) } : {}),
+      ...(variant.nats
+        ? { AGENTRY_NATS_URL: natsUrl!, AGENTRY_INGEST_STREAM_NAME: stream, AGENTRY_INGEST_STREAM_MAX_BYTES: String(32 * 1024 * 1024), AGENTRY_INGEST_STREAM_ACK_WAIT_SEC: String(ACK_WAIT_SEC) }
+        : {}),
     };
     if (variant.nats) cleanups.push(() => deleteStream(natsUrl!, stream));
     const processes: CliProcess[] = [];

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { IngestItem, IngestWriteResult } from '../../src/domain/ingest.ts';
 import { startIngestStream, type StreamOptions } from '../../src/messaging/ingest-stream.ts';
 import { registerIngestMetrics } from '../../src/observability/ingest-metrics.ts';
+import { UnavailableError } from '../../src/services/errors.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 
 const natsUrl = inject('natsUrl');
@@ -40,6 +41,7 @@ describe.runIf(natsUrl !== null)('JetStream consumer with several writers', () =
     const options: StreamOptions = {
       streamName: `WRITERS_${randomUUID().replaceAll('-', '').slice(0, 12).toUpperCase()}`,
       streamMaxMessages: 10_000,
+      streamMaxBytes: 64 * 1024 * 1024,
       maxInFlightPublishes: 10_000,
       streamAckWaitSec: 30,
       retryAfterSec: 1,
@@ -84,6 +86,68 @@ describe.runIf(natsUrl !== null)('JetStream consumer with several writers', () =
       }
       expect(depth).toBe(0);
     } finally {
+      await sink.close();
+      const jsm = await nc.jetstreamManager();
+      await jsm.streams.delete(options.streamName);
+    }
+  });
+
+  it('answers 503 with Retry-After once the backlog reaches the stream byte bound, and writes every item it accepted', async () => {
+    nc ??= await connect({ servers: natsUrl! });
+    const options: StreamOptions = {
+      streamName: `BOUND_${randomUUID().replaceAll('-', '').slice(0, 12).toUpperCase()}`,
+      streamMaxMessages: 10_000,
+      streamMaxBytes: 1024 * 1024,
+      maxInFlightPublishes: 10_000,
+      streamAckWaitSec: 30,
+      retryAfterSec: 3,
+      batchMessages: 5,
+      flushMaxRows: 5,
+      publishBatchItems: 1,
+      flushIntervalMs: 0,
+      writers: 1,
+    };
+    // The writer holds its first batch (and so the consumer pulls little): the backlog stays in the stream.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const written = new Set<number>();
+    const write = async (items: readonly IngestItem[]): Promise<IngestWriteResult> => {
+      await gate;
+      for (const i of items) written.add(i.samples[0]!.value);
+      return { samplesWritten: items.length, inventoriesWritten: 0, changesWritten: 0 };
+    };
+    const sink = await startIngestStream(
+      nc,
+      write,
+      options,
+      registerIngestMetrics(new Registry(), () => 0),
+      createLogger('silent'),
+    );
+    // ~20 KB items: a 1 MiB stream holds a few dozen beyond what the consumer took.
+    const bulky = (n: number): IngestItem => {
+      const base = item(randomUUID(), n);
+      return { ...base, samples: [{ ...base.samples[0]!, labels: { pad: 'x'.repeat(20_000) }, labelsKey: `pad=${n}` }] };
+    };
+    const accepted: number[] = [];
+    let refusal: unknown;
+    try {
+      for (let n = 0; n < 500 && refusal === undefined; n++) {
+        try {
+          await sink.submit(bulky(n));
+          accepted.push(n);
+        } catch (err) {
+          refusal = err;
+        }
+      }
+      expect(refusal).toBeInstanceOf(UnavailableError);
+      expect(refusal instanceof UnavailableError && refusal.retryAfterSeconds).toBe(3);
+      // Bounded: well under what 500 items would take, and every accepted item is written once the writer goes on.
+      expect(accepted.length).toBeLessThan(200);
+      release();
+      await until(() => written.size >= accepted.length);
+      expect([...written].sort((a, b) => a - b)).toEqual(accepted);
+    } finally {
+      release();
       await sink.close();
       const jsm = await nc.jetstreamManager();
       await jsm.streams.delete(options.streamName);

@@ -13,6 +13,7 @@ import { chunks } from '../shared/ingest.ts';
 import { localEndpointName, minuteRollups, nextState, resultsOf, SeriesCache, seriesKey, storedPerItem, type MinuteRollup } from '../shared/check-results.ts';
 import { newestStates, reportedEndpoints, seriesGroups } from '../shared/series-groups.ts';
 import { textArray, timeArray } from './arrays.ts';
+import { executePrepared } from './prepared.ts';
 import type { PgTx } from './transaction.ts';
 
 const UNNEST_CHUNK = 5_000;
@@ -32,35 +33,56 @@ export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], 
   // occurrence: it is rolled up once too.
   const unclaimed = new Set(storedIds);
   const rollups = minuteRollups(results.filter((r) => unclaimed.delete(r.id)));
-  for (const rows of chunks(rollups, UNNEST_CHUNK)) await upsertMinutes(tx, rows);
   const groups = seriesGroups(items);
   const reported = reportedEndpoints(groups);
-  await tx.execute(sql`
+  const candidates = newestStates(groups);
+  // Issued together (pipelined: one round trip); the server runs them in this order, so row locks are still
+  // taken rollups first, then endpoints, then states, each in key order.
+  const [, , stored] = await Promise.all([
+    Promise.all(chunks(rollups, UNNEST_CHUNK).map((rows) => upsertMinutes(tx, rows))),
+    executePrepared(
+      tx,
+      sql`
     insert into monitored_endpoints (tenant_id, id, name, address, check_type, port, interval_sec, timeout_sec, tags, enabled,
       assigned_agent_ids, assigned_section_id, assigned_tags, origin, reported_by, linked_endpoint_id, version, created_at, updated_at)
     select t, e, n, e::text, c, null, 60, 5, '[]'::jsonb, true, '[]'::jsonb, null, '[]'::jsonb, 'agent_local', a, null, 1, at, at
     from unnest(${textArray(reported.map((e) => e.tenantId))}::uuid[], ${textArray(reported.map((e) => e.endpointId))}::uuid[],
       ${textArray(reported.map((e) => localEndpointName(e.endpointId)))}::text[], ${nullableText(reported.map((e) => e.checkType))}::text[],
       ${textArray(reported.map((e) => e.agentId))}::uuid[], ${timeArray(reported.map((e) => e.at))}::timestamptz[]) as u(t, e, n, c, a, at)
-    on conflict do nothing`);
-  const candidates = newestStates(groups);
-  const stored = await tx.execute<StateRow>(sql`
+    on conflict do nothing`,
+    ),
+    executePrepared<StateRow>(
+      tx,
+      sql`
     select s.agent_id, s.endpoint_id, s.tenant_id, s.reachable, s.latency_ms, s.check_type, s.result_id, s.checked_at, s.changed_at, m.linked_endpoint_id
     from endpoint_states s left join monitored_endpoints m on m.tenant_id = s.tenant_id and m.id = s.endpoint_id
     where (s.agent_id, s.endpoint_id) in (select * from unnest(${textArray(candidates.map((c) => c.agentId))}::uuid[], ${textArray(candidates.map((c) => c.endpointId))}::uuid[]))
     order by s.agent_id, s.endpoint_id
-    for update of s`);
+    for update of s`,
+    ),
+  ]);
   const previousOf = new Map(stored.map((r) => [`${r.agent_id}/${r.endpoint_id}`, r]));
-  const events: NewEvent[] = [];
   const next: EndpointState[] = [];
+  // Changes that raise an event; a first-seen state's managed endpoint (the event speaks for it) is read
+  // for all of them in one statement below, and only when an event is due (a first result that is
+  // reachable raises none).
+  const changes: { previous: EndpointState | null; state: EndpointState; link: string | null | undefined }[] = [];
   for (const candidate of candidates) {
     const row = previousOf.get(`${candidate.agentId}/${candidate.endpointId}`);
     const previous = row ? toState(row) : null;
     const state = nextState(previous, candidate);
     if (!state) continue;
     next.push(state);
-    if (!reachability || (previous && previous.reachable === state.reachable)) continue;
-    const event = reachability(previous, state, row?.linked_endpoint_id ?? (await linkOf(tx, state)));
+    if (!reachability || reachability(previous, state, null) === null) continue;
+    changes.push({ previous, state, link: row ? row.linked_endpoint_id : undefined });
+  }
+  const links = await linksOf(
+    tx,
+    changes.filter((c) => c.link === undefined).map((c) => c.state),
+  );
+  const events: NewEvent[] = [];
+  for (const { previous, state, link } of changes) {
+    const event = reachability?.(previous, state, link ?? links.get(`${state.tenantId}/${state.endpointId}`.toLowerCase()) ?? null);
     if (event) events.push(event);
   }
   if (next.length > 0) await upsertStates(tx, next);
@@ -94,10 +116,16 @@ function toState(r: StateRow): EndpointState {
   };
 }
 
-/** The managed endpoint a first-seen state's endpoint is linked to (rare: only when an event is due). */
-async function linkOf(tx: PgTx, s: EndpointState): Promise<string | null> {
-  const rows = await tx.execute<{ linked: string | null }>(sql`select linked_endpoint_id as linked from monitored_endpoints where tenant_id = ${s.tenantId} and id = ${s.endpointId}`);
-  return rows[0]?.linked ?? null;
+/** The managed endpoint each first-seen state's endpoint is linked to, by `tenant/endpoint` (one statement; none when no state). */
+async function linksOf(tx: PgTx, states: readonly EndpointState[]): Promise<Map<string, string | null>> {
+  if (states.length === 0) return new Map();
+  const rows = await executePrepared<{ t: string; e: string; linked: string | null }>(
+    tx,
+    sql`
+    select m.tenant_id::text as t, m.id::text as e, m.linked_endpoint_id as linked from monitored_endpoints m
+    where (m.tenant_id, m.id) in (select * from unnest(${textArray(states.map((s) => s.tenantId))}::uuid[], ${textArray(states.map((s) => s.endpointId))}::uuid[]))`,
+  );
+  return new Map(rows.map((r) => [`${r.t}/${r.e}`, r.linked]));
 }
 
 /**
@@ -126,18 +154,21 @@ async function seriesIds(tx: PgTx, results: readonly CheckResultRow[]): Promise<
   const keys = keysOf([...missing.values()]);
   // Created rows come back from the insert, rows that existed from the select (both on the statement's snapshot).
   note(
-    await tx.execute<SeriesRow>(sql`
+    await executePrepared<SeriesRow>(
+      tx,
+      sql`
       with created as (
         insert into check_result_series (tenant_id, endpoint_id, agent_id) select t, e, a from ${keys} order by t, e, a
         on conflict do nothing returning id, tenant_id as t, endpoint_id as e, agent_id as a)
       select id, t, e, a, true as created from created
       union all
-      select s.id, k.t, k.e, k.a, false from ${keys} join check_result_series s on s.tenant_id = k.t and s.endpoint_id = k.e and s.agent_id = k.a`),
+      select s.id, k.t, k.e, k.a, false from ${keys} join check_result_series s on s.tenant_id = k.t and s.endpoint_id = k.e and s.agent_id = k.a`,
+    ),
   );
   // A series a concurrent batch committed after that snapshot (the insert waited for it, then did nothing): read it now.
   const lost = [...missing].filter(([k]) => !ids.has(k)).map(([, r]) => r);
   if (lost.length === 0) return ids;
-  note(await tx.execute<SeriesRow>(sql`select s.id, k.t, k.e, k.a, false as created from ${keysOf(lost)} join check_result_series s on s.tenant_id = k.t and s.endpoint_id = k.e and s.agent_id = k.a`));
+  note(await executePrepared<SeriesRow>(tx, sql`select s.id, k.t, k.e, k.a, false as created from ${keysOf(lost)} join check_result_series s on s.tenant_id = k.t and s.endpoint_id = k.e and s.agent_id = k.a`));
   const missed = lost.map(seriesKey).filter((k) => !ids.has(k));
   if (missed.length > 0) throw new Error(`check result series not found after insert: ${missed.join(', ')}`);
   return ids;
@@ -153,7 +184,9 @@ interface SeriesRow extends Record<string, unknown> {
 
 /** Returns the ids newly stored. */
 async function insertResults(tx: PgTx, rows: CheckResultRow[], series: ReadonlyMap<string, number>): Promise<string[]> {
-  const res = await tx.execute<{ id: string }>(sql`
+  const res = await executePrepared<{ id: string }>(
+    tx,
+    sql`
     insert into check_result_points (series_id, id, check_type, ts, reachable, latency_ms, result, received_at)
     select * from unnest(
       ${textArray(rows.map((r) => String(series.get(seriesKey(r)))))}::int[], ${textArray(rows.map((r) => r.id))}::uuid[],
@@ -161,24 +194,30 @@ async function insertResults(tx: PgTx, rows: CheckResultRow[], series: ReadonlyM
       ${textArray(rows.map((r) => (r.reachable ? 't' : 'f')))}::boolean[], ${nullableNumbers(rows.map((r) => r.latencyMs))}::float8[],
       ${textArray(rows.map((r) => JSON.stringify(r.result)))}::jsonb[], ${timeArray(rows.map((r) => r.receivedAt))}::timestamptz[])
     on conflict do nothing
-    returning id`);
+    returning id`,
+  );
   return res.map((r) => r.id);
 }
 
 /** Rows in key order, one per key; latencies are appended (bytea concatenation). */
 async function upsertMinutes(tx: PgTx, rows: MinuteRollup[]): Promise<void> {
-  await tx.execute(sql`
+  await executePrepared(
+    tx,
+    sql`
     insert into check_result_minutes (tenant_id, endpoint_id, minute, agent_id, checks, successes, latencies)
     select * from unnest(
       ${textArray(rows.map((m) => m.tenantId))}::uuid[], ${textArray(rows.map((m) => m.endpointId))}::uuid[], ${timeArray(rows.map((m) => m.minute))}::timestamptz[],
       ${textArray(rows.map((m) => m.agentId))}::uuid[], ${textArray(rows.map((m) => String(m.checks)))}::int[], ${textArray(rows.map((m) => String(m.successes)))}::int[],
       ${textArray(rows.map((m) => `\\x${m.latencies.toString('hex')}`))}::bytea[])
     on conflict (endpoint_id, minute, agent_id) do update set checks = check_result_minutes.checks + excluded.checks,
-      successes = check_result_minutes.successes + excluded.successes, latencies = check_result_minutes.latencies || excluded.latencies`);
+      successes = check_result_minutes.successes + excluded.successes, latencies = check_result_minutes.latencies || excluded.latencies`,
+  );
 }
 
 async function upsertStates(tx: PgTx, rows: EndpointState[]): Promise<void> {
-  await tx.execute(sql`
+  await executePrepared(
+    tx,
+    sql`
     insert into endpoint_states (tenant_id, agent_id, endpoint_id, reachable, latency_ms, check_type, result_id, checked_at, changed_at)
     select * from unnest(
       ${textArray(rows.map((s) => s.tenantId))}::uuid[], ${textArray(rows.map((s) => s.agentId))}::uuid[], ${textArray(rows.map((s) => s.endpointId))}::uuid[],
@@ -187,7 +226,8 @@ async function upsertStates(tx: PgTx, rows: EndpointState[]): Promise<void> {
       ${timeArray(rows.map((s) => s.checkedAt))}::timestamptz[], ${timeArray(rows.map((s) => s.changedAt))}::timestamptz[])
     on conflict (agent_id, endpoint_id) do update set tenant_id = excluded.tenant_id, reachable = excluded.reachable, latency_ms = excluded.latency_ms,
       check_type = excluded.check_type, result_id = excluded.result_id, checked_at = excluded.checked_at, changed_at = excluded.changed_at
-      where excluded.checked_at > endpoint_states.checked_at`);
+      where excluded.checked_at > endpoint_states.checked_at`,
+  );
 }
 
 /** float8 array input with NULL for missing values. */

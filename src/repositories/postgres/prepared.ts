@@ -1,0 +1,25 @@
+/**
+ * Statements of a transaction run prepared. Drizzle's `execute` sends a statement unprepared, and
+ * postgres.js then asks the server for its parameter types before it sends the parameters: two round trips
+ * per statement. Prepared (postgres.js prepares a statement once per connection and reuses it by its text),
+ * a statement is one round trip, and statements issued together without waiting are pipelined. The
+ * ingestion writer's bulk statements go this way: under load each round trip also waits for a turn of an
+ * event loop busy with requests, so round trips, not SQL, set the writer's pace.
+ */
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type postgres from 'postgres';
+import type { PgTx } from './transaction.ts';
+
+const dialect = new PgDialect();
+
+/** What a postgres-js transaction's session holds (drizzle's PostgresJsSession types its client as a pool). */
+type Session = { client: postgres.TransactionSql };
+
+/** Runs `query` on the transaction's connection as a prepared statement; resolves with its rows. */
+export function executePrepared<T extends Record<string, unknown>>(tx: PgTx, query: SQL): Promise<T[]> {
+  const q = dialect.sqlToQuery(query);
+  // Drizzle types a transaction's session as the driver-neutral PgSession; on postgres-js it is this one.
+  const { client } = tx._.session as unknown as Session;
+  return client.unsafe<T[]>(q.sql, q.params as postgres.ParameterOrJSON<never>[], { prepare: true }).execute();
+}
