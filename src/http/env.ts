@@ -25,6 +25,8 @@ export interface AppVariables {
   /** The response a builder created with `responseHeaders` in it, and its body length (compression skips small ones). */
   builtResponse: Response | undefined;
   bodyLength: number | undefined;
+  /** Set when the answer is detached (a parked long poll): the answer to finish and write when it comes. */
+  detachedAnswer: Promise<Response> | undefined;
 }
 
 export interface AppEnv {

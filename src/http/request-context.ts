@@ -20,6 +20,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { AppEnv } from './env.ts';
 import { resolveClientIp, type TrustedProxies } from './rate-limit/client-ip.ts';
 import { requestHeader } from './headers.ts';
+import { nodeResponse, writeResponse } from './detached-answer.ts';
 
 /** What a route (or the not-found handler) does once the scope is set up. */
 export type Answer = (c: Context<AppEnv>) => Response | Promise<Response>;
@@ -63,6 +64,20 @@ export function requestScope({ logger, metrics, accessLog, trustedProxies, compr
       if (accessLog) logAccess(c, logger, route, status, seconds);
       return res;
     };
+    /**
+     * A detached answer (see detached-answer.ts), finished like any other and written to Node's response.
+     * While it waits, one reaction with two small closures is all the scope holds.
+     */
+    const finishDetached = (c: Context<AppEnv>, detached: Promise<Response>, started: number): void => {
+      detached.then(
+        (answer) => writeDetached(c, answer, started),
+        (err: unknown) => writeDetached(c, onError(c, err), started),
+      );
+    };
+    const writeDetached = (c: Context<AppEnv>, answer: Response, started: number): Promise<void> =>
+      Promise.resolve(finish(c, answer, started))
+        .then((res) => writeResponse(nodeResponse(c)!, res))
+        .catch((err: unknown) => requestLog(c).error({ err }, 'writing a detached answer failed'));
     // Not an async function: a request waiting for its answer (a parked long poll) holds one reaction here
     // rather than a suspended frame.
     return (c) => {
@@ -79,7 +94,13 @@ export function requestScope({ logger, metrics, accessLog, trustedProxies, compr
       }
       if (!(res instanceof Promise)) return Promise.resolve(finish(c, res, started));
       return res.then(
-        (answer) => finish(c, answer, started),
+        (answer) => {
+          const detached = c.get('detachedAnswer');
+          if (detached === undefined) return finish(c, answer, started);
+          // Hono and @hono/node-server let go now; this continuation finishes the answer when it comes.
+          finishDetached(c, detached, started);
+          return answer;
+        },
         (err: unknown) => {
           metrics.httpInFlight.dec();
           throw err;
