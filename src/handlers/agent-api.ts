@@ -20,7 +20,7 @@ import { submitResults } from '../services/results/submit.ts';
 import { registerCommandMetrics } from '../observability/command-metrics.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentAgentCommand, presentExecution, presentOutputAppend } from './presenters/command.ts';
-import type { TagHandlers } from './types.ts';
+import { responder, type TagHandlers } from './types.ts';
 
 export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repos, configuration }: HandlerDeps): TagHandlers<'agent'> {
   const agents = config.agents;
@@ -97,14 +97,15 @@ export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repo
       });
     },
 
-    // A long answer: once the poll parks, the request is detached (only the poll and the Hono context are
-    // held until it answers). Not an async function: a parked poll holds one reaction here, not a frame.
-    pollCommands: ({ query }, res, ctx, c) =>
+    // A long answer: once the poll parks, the request is detached (only the poll and a small record are held
+    // until it answers), and the answer is built in the context it is written from.
+    pollCommands: ({ query }, _res, ctx, c) =>
       longAnswer(c, (onPark) =>
         pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups, deliveries, onPark }).then((answer) => {
           commandMetrics.delivered.inc(answer.delivered.length);
           for (const d of answer.delivered) commandMetrics.deliveryLatency.observe(deliveryDelaySec(d));
-          return res.json(200, { commands: answer.delivered.map(presentAgentCommand), cancel: answer.cancel });
+          const body = { commands: answer.delivered.map(presentAgentCommand), cancel: answer.cancel };
+          return (at) => responder<'pollCommands'>(at).json(200, body);
         }),
       ),
 
