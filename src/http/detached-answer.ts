@@ -67,6 +67,9 @@ export class LongAnswer {
   /** Set by the scope once the chain has let go. */
   private finishing: Finishing | null = null;
   private started = 0;
+  /** The body and headers of the response a builder made in the fresh context (written as they are). */
+  private builtText: string | null = null;
+  private builtHeaders: Record<string, string> | null = null;
   /** An outcome that came before the scope attached. */
   private early: { build: BuildAnswer } | { err: unknown } | null = null;
 
@@ -110,6 +113,12 @@ export class LongAnswer {
     else this.write(fail(err), this.finishing);
   };
 
+  /** A builder made a response in the fresh context (response.ts): its body and headers, written without reading the response back. */
+  built(text: string | null, headers: Record<string, string>): void {
+    this.builtText = text;
+    this.builtHeaders = headers;
+  }
+
   /** The scope, once the chain has let go: how to finish the answer, and when the request began. */
   attach(finishing: Finishing, started: number): void {
     this.finishing = finishing;
@@ -139,6 +148,7 @@ export class LongAnswer {
     const c = new Context<AppEnv>(this.raw!, { env: { incoming: this.outgoing.req, outgoing: this.outgoing }, path: this.path });
     const vars = this.vars!;
     for (const k of KEPT) c.set(k, vars[k] as never); // each key's own value, read from the request's context
+    c.set('detached', this);
     let res: Response;
     try {
       res = build(c);
@@ -146,8 +156,16 @@ export class LongAnswer {
       res = onError(c, err);
     }
     Promise.resolve(finish(c, res, this.started))
-      .then((finished) => writeResponse(this.outgoing, finished))
+      .then((finished) => (finished === c.get('builtResponse') ? this.writeBuilt(finished.status) : writeResponse(this.outgoing, finished)))
       .catch((err: unknown) => vars.baseLogger.error({ err, requestId: vars.requestId }, 'writing a detached answer failed'));
+  }
+
+  /** Writes the response a builder made, from its body and headers (nothing once the client has gone). */
+  private writeBuilt(status: number): void {
+    const outgoing = this.outgoing;
+    if (outgoing.writableEnded || outgoing.destroyed) return;
+    outgoing.writeHead(status, this.builtHeaders!);
+    outgoing.end(this.builtText ?? undefined);
   }
 }
 
