@@ -64,8 +64,11 @@ export function requestScope({ logger, metrics, accessLog, trustedProxies, compr
       if (accessLog) logAccess(c, logger, route, status, seconds);
       return res;
     };
-    /** How a detached answer (see detached-answer.ts) is finished, once the chain has let go of it. */
-    const finishing: Finishing = { finish, onError };
+    /** How a detached answer (see detached-answer.ts) is finished once the chain has let go of it: CORS around it too, as around any answer. */
+    const finishing: Finishing = {
+      finish: cors ? (c, res, started) => Promise.resolve(withCors(cors, () => res)(c)).then((answer) => finish(c, answer, started)) : finish,
+      onError,
+    };
     // Not an async function: a request waiting for its answer (a parked long poll) holds one reaction here
     // rather than a suspended frame.
     return (c) => {
