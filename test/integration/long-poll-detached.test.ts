@@ -13,7 +13,11 @@ describe('a detached long poll', () => {
   let s: Awaited<ReturnType<typeof startTestServer>>;
   let agent: { agentId: string; apiKey: string };
   beforeAll(async () => {
-    s = await startTestServer({ config: (c) => void (c.server.corsOrigins = [ORIGIN]) });
+    s = await startTestServer({
+      config: (c) => {
+        c.server.corsOrigins = [ORIGIN];
+      },
+    });
     agent = await enrollAgent(s.client, await enrollmentSecret(s.client), { capabilities: ['heartbeat', 'commands', 'run_command'] });
   });
   afterAll(() => s.close());
