@@ -178,6 +178,11 @@ function fail(err: unknown): BuildAnswer {
 
 /** A top-level function, so that the listener holds only these two (`on`, not `once`: no wrapper, and abandoning twice is harmless). */
 function abandonOnClose(outgoing: ServerResponse, abandon: () => void): void {
+  // The client may have gone during the first look, before there was anything to abandon.
+  if (outgoing.destroyed && !outgoing.writableEnded) {
+    abandon();
+    return;
+  }
   outgoing.on('close', () => {
     if (!outgoing.writableEnded) abandon();
   });

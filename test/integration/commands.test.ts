@@ -254,7 +254,7 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(await parkedNow()).toBe(1);
       gone.abort();
       await expect(abandoned).rejects.toThrow();
-      for (let i = 0; i < 50 && (await parkedNow()) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 150 && (await parkedNow()) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(await parkedNow()).toBe(0);
       // Nothing was delivered to the poll that went away: the next poll gets the command.
       const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 })).command.id;
