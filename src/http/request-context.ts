@@ -8,6 +8,9 @@
  *                        builders did not make), `observeRequest` (duration histogram by route template),
  *                        `logAccess` (one line per request)
  *
+ * A long answer that detaches (a parked poll, see detached-answer.ts) skips the steps after the answer
+ * when it lets go of the chain; they run, with CORS around them, when its answer comes.
+ *
  * It wraps each route's function (and the not-found answer) instead of being app-wide middleware: a route
  * is then the only handler Hono matches, which Hono dispatches without composing a middleware chain (one
  * async layer and its closures fewer per request). The steps are plain functions called in order, not
