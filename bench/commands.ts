@@ -3,7 +3,8 @@
  * `node bench/commands.ts [--agents 10000] [--sends 50] [--db sqlite | --db postgres [--database-url postgres://…]] [--nats] [--cpu-prof]`
  * (Postgres: a throwaway cluster unless a URL is given; `--nats`: a throwaway JetStream nats-server;
  * `--cpu-prof`: the server writes a CPU profile, kept with its log, for `node bench/profile-top.ts`).
- *  (a) every agent parks in `GET /agent/{id}/commands?wait=60`: the server's RSS with all of them parked;
+ *  (a) every agent parks in `GET /agent/{id}/commands?wait=60`: the server's RSS with all of them parked, and
+ *      per parked poll the RSS, the V8 heap in use (from the server's metrics) and the rest;
  *  (b) one command sent to one parked agent, `--sends` times: from the submit to its poll's answer (p50/p95);
  *  (c) one command fanned out to every agent: the time to create it, and until every execution is delivered
  *      (each agent re-polls as soon as its poll answers).
@@ -111,6 +112,12 @@ async function parkedCount(origin: string): Promise<number> {
   return Number(/^command_pollers_parked (\d+)$/m.exec(text)?.[1] ?? 0);
 }
 
+/** The server's V8 heap in use (live data and garbage not yet collected), in MiB, from its metrics. */
+async function heapUsedMiB(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? Number.NaN) / 1048576;
+}
+
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -161,7 +168,8 @@ async function main(): Promise<void> {
     let t = performance.now();
     fleet = await enroll(origin, auth);
     console.log(`enrolled ${agentCount} agents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const rssIdle = rssMiB(server.pid);
+    const rssIdle = rssMiB(server.pid) ?? Number.NaN;
+    const heapIdle = await heapUsedMiB(origin);
 
     // (a) everyone parked
     // Connections opened a thousand at a time: 10,000 connects at once overflow the listen backlog on a busy machine.
@@ -174,8 +182,14 @@ async function main(): Promise<void> {
     await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 120_000, 'every agent to park');
     await new Promise((r) => setTimeout(r, 1000));
     const rssParked = rssMiB(server.pid) ?? Number.NaN;
+    const heapParked = await heapUsedMiB(origin);
+    const perPoll = (mib: number) => `${((mib * 1024) / agentCount).toFixed(1)} KiB`;
     console.log(
       `(a) ${agentCount} parked (in ${((performance.now() - t) / 1000).toFixed(1)} s): server RSS ${rssParked} MiB (${rssIdle} MiB before) — target ≤ ${RSS_TARGET_MIB} MiB: ${rssParked <= RSS_TARGET_MIB ? 'met' : 'NOT met'}`,
+    );
+    // The heap figure includes garbage not yet collected; bench/parked-heap.ts measures live data.
+    console.log(
+      `    per parked poll: RSS ${perPoll(rssParked - rssIdle)}, V8 heap in use ${perPoll(heapParked - heapIdle)} (${heapIdle.toFixed(1)} → ${heapParked.toFixed(1)} MiB), the rest (native) ${perPoll(rssParked - rssIdle - (heapParked - heapIdle))}`,
     );
 
     const submit = async (targets: Record<string, unknown>) => {

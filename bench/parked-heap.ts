@@ -1,19 +1,20 @@
 /**
  * What one parked command poll holds on the server's heap, measured without noise from the machine's load:
- * `node bench/parked-heap.ts [--agents 2000] [--top 30]`. Starts a SQLite server with
+ * `node bench/parked-heap.ts [--agents 2000] [--top 30] [--keep <dir>]` (`--keep`: the two snapshots are copied there, to open
+ * in a browser's DevTools and follow what retains what). Starts a SQLite server with
  * `--heapsnapshot-signal=SIGUSR2`, enrols the agents, takes a heap snapshot (V8 collects garbage first),
  * parks every agent in `GET /agent/{id}/commands?wait=60`, takes another, and prints the difference per
  * parked poll: in total and by node type and constructor, largest first.
  * Bounded: every poll ends within its wait, and the run stops the server whatever happens.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
 import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp } from './processes.ts';
 
-const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '2000' }, top: { type: 'string', default: '30' } } });
+const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '2000' }, top: { type: 'string', default: '30' }, keep: { type: 'string' } } });
 const agentCount = Number(args.agents);
 const top = Number(args.top);
 if (!Number.isInteger(agentCount) || agentCount < 1 || !Number.isInteger(top) || top < 1) throw new Error('--agents and --top take positive integers');
@@ -112,6 +113,12 @@ async function main(): Promise<void> {
     const parked = await snapshot(server.pid, tmp);
     stop.abort();
     await Promise.allSettled(loops);
+    if (args.keep)
+      for (const [name, file] of [
+        ['idle', idle],
+        ['parked', parked],
+      ] as const)
+        copyFileSync(file, join(args.keep, `${name}.heapsnapshot`));
     const before = sizesByConstructor(idle);
     const after = sizesByConstructor(parked);
     console.log(`heap without code (self sizes, after GC): ${before.total} → ${after.total} B: ${Math.round((after.total - before.total) / agentCount)} B per parked poll`);

@@ -1,5 +1,6 @@
 /** Tag `agent`: what agents call (Smotra-compatible claim flow, enrollment, heartbeat, report, inventory, key rotation, commands). */
 import type { DeliveredCommand } from '../domain/command.ts';
+import { longAnswer } from '../http/detached-answer.ts';
 import { getClaimStatus } from '../services/agents/claim-status.ts';
 import { ackCommand } from '../services/commands/ack.ts';
 import { CommandDeliveries } from '../services/commands/deliveries.ts';
@@ -19,7 +20,7 @@ import { submitResults } from '../services/results/submit.ts';
 import { registerCommandMetrics } from '../observability/command-metrics.ts';
 import type { HandlerDeps } from './deps.ts';
 import { presentAgentCommand, presentExecution, presentOutputAppend } from './presenters/command.ts';
-import type { TagHandlers } from './types.ts';
+import { responder, type TagHandlers } from './types.ts';
 
 export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repos, configuration }: HandlerDeps): TagHandlers<'agent'> {
   const agents = config.agents;
@@ -96,13 +97,17 @@ export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repo
       });
     },
 
-    // Not an async function: a parked poll then holds one reaction here rather than a suspended frame.
-    pollCommands: ({ query }, res, ctx) =>
-      pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups, deliveries }).then((answer) => {
-        commandMetrics.delivered.inc(answer.delivered.length);
-        for (const d of answer.delivered) commandMetrics.deliveryLatency.observe(deliveryDelaySec(d));
-        return res.json(200, { commands: answer.delivered.map(presentAgentCommand), cancel: answer.cancel });
-      }),
+    // A long answer: once the poll parks, the request is detached (only the poll and a small record are held
+    // until it answers), and the answer is built in the context it is written from.
+    pollCommands: ({ query }, _res, ctx, c) =>
+      longAnswer(c, (onPark) =>
+        pollCommands({ ctx, input: { waitSec: query.wait ?? 0 }, wakeups, deliveries, onPark }).then((answer) => {
+          commandMetrics.delivered.inc(answer.delivered.length);
+          for (const d of answer.delivered) commandMetrics.deliveryLatency.observe(deliveryDelaySec(d));
+          const body = { commands: answer.delivered.map(presentAgentCommand), cancel: answer.cancel };
+          return (at) => responder<'pollCommands'>(at).json(200, body);
+        }),
+      ),
 
     ackCommand: async ({ params, body }, res, ctx) => {
       const ack = { status: body.status, exitCode: body.exitCode, startedAt: new Date(body.startedAt), finishedAt: new Date(body.finishedAt), error: body.error ?? null };

@@ -1,5 +1,6 @@
 /** Hono's per-request variables for this app. */
 import type { Logger } from '../observability/logger.ts';
+import type { LongAnswer } from './detached-answer.ts';
 import type { AuthenticatedAgent } from '../services/auth/agent-authenticator.ts';
 import type { Principal } from '../services/context.ts';
 import type { OperationDescriptor } from '../../generated/operations.ts';
@@ -25,6 +26,8 @@ export interface AppVariables {
   /** The response a builder created with `responseHeaders` in it, and its body length (compression skips small ones). */
   builtResponse: Response | undefined;
   bodyLength: number | undefined;
+  /** Set when the answer is detached (a parked long poll): it finishes and writes itself when it comes. */
+  detached: LongAnswer | undefined;
 }
 
 export interface AppEnv {

@@ -8,6 +8,9 @@
  *                        builders did not make), `observeRequest` (duration histogram by route template),
  *                        `logAccess` (one line per request)
  *
+ * A long answer that detaches (a parked poll, see detached-answer.ts) skips the steps after the answer
+ * when it lets go of the chain; they run, with CORS around them, when its answer comes.
+ *
  * It wraps each route's function (and the not-found answer) instead of being app-wide middleware: a route
  * is then the only handler Hono matches, which Hono dispatches without composing a middleware chain (one
  * async layer and its closures fewer per request). The steps are plain functions called in order, not
@@ -20,6 +23,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { AppEnv } from './env.ts';
 import { resolveClientIp, type TrustedProxies } from './rate-limit/client-ip.ts';
 import { requestHeader } from './headers.ts';
+import type { Finishing } from './detached-answer.ts';
 
 /** What a route (or the not-found handler) does once the scope is set up. */
 export type Answer = (c: Context<AppEnv>) => Response | Promise<Response>;
@@ -63,6 +67,11 @@ export function requestScope({ logger, metrics, accessLog, trustedProxies, compr
       if (accessLog) logAccess(c, logger, route, status, seconds);
       return res;
     };
+    /** How a detached answer (see detached-answer.ts) is finished once the chain has let go of it: CORS around it too, as around any answer. */
+    const finishing: Finishing = {
+      finish: cors ? (c, res, started) => Promise.resolve(withCors(cors, () => res)(c)).then((answer) => finish(c, answer, started)) : finish,
+      onError,
+    };
     // Not an async function: a request waiting for its answer (a parked long poll) holds one reaction here
     // rather than a suspended frame.
     return (c) => {
@@ -79,7 +88,13 @@ export function requestScope({ logger, metrics, accessLog, trustedProxies, compr
       }
       if (!(res instanceof Promise)) return Promise.resolve(finish(c, res, started));
       return res.then(
-        (answer) => finish(c, answer, started),
+        (answer) => {
+          const detached = c.get('detached');
+          if (detached === undefined) return finish(c, answer, started);
+          // Hono and @hono/node-server let go now; the detached answer is finished when it comes.
+          detached.attach(finishing, started);
+          return answer;
+        },
         (err: unknown) => {
           metrics.httpInFlight.dec();
           throw err;
@@ -94,10 +109,19 @@ const VALID_ID = /^[\w\-=.:]{1,128}$/;
 /** The client's X-Request-Id when sane, else a fresh one; echoed on every response, on every log line. */
 function assignRequestId(c: Context<AppEnv>, logger: Logger): void {
   const incoming = requestHeader(c, 'x-request-id');
-  const requestId = incoming && VALID_ID.test(incoming) ? incoming : crypto.randomUUID();
+  const requestId = incoming && VALID_ID.test(incoming) ? incoming : flat(crypto.randomUUID());
   c.set('requestId', requestId);
   c.set('responseHeaders', { 'x-request-id': requestId });
   c.set('baseLogger', logger);
+}
+
+/**
+ * The string in one piece. V8 keeps `randomUUID()`'s result as the tree of ~14 pieces it was concatenated
+ * from (~450 B instead of ~56) until something flattens it, and a parked long poll keeps its request id for
+ * the whole wait.
+ */
+function flat(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
 }
 
 /** The client's address: the socket peer, or what trusted proxies forwarded. */

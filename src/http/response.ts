@@ -41,5 +41,7 @@ function buildResponse(c: Context, text: string | null, status: number, length: 
   const res = new Response(text, { status, headers });
   c.set('builtResponse', res);
   c.set('bodyLength', length);
+  // Only a detached answer (see detached-answer.ts) writes the response itself: it keeps what it writes.
+  c.get('detached')?.built(text, headers);
   return res;
 }

@@ -245,6 +245,22 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(Date.now() - late.notBefore.getTime()).toBeLessThan(500);
     });
 
+    it('a client that closes its parked poll releases the wait, and the command goes to its next poll', async () => {
+      await drain();
+      const parkedNow = async () => Number(/^command_pollers_parked (\d+)$/m.exec(await (await s.fetch('/metrics')).text())?.[1]);
+      const gone = new AbortController();
+      const abandoned = fetch(`${s.url}/api/v1/agent/${agents.db1!.agentId}/commands?wait=30`, { headers: { authorization: `Bearer ${agents.db1!.apiKey}` }, signal: gone.signal });
+      for (let i = 0; i < 50 && (await parkedNow()) !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await parkedNow()).toBe(1);
+      gone.abort();
+      await expect(abandoned).rejects.toThrow();
+      for (let i = 0; i < 150 && (await parkedNow()) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await parkedNow()).toBe(0);
+      // Nothing was delivered to the poll that went away: the next poll gets the command.
+      const id = (await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60 })).command.id;
+      expect((await poll('db1')).data!.commands.map((c) => c.commandId)).toEqual([id]);
+    });
+
     it('a parked poll not woken answers empty at the end of its wait', async () => {
       const started = Date.now();
       const res = await poll('web2', 1);
