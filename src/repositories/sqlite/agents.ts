@@ -80,7 +80,7 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async recordHeartbeats(beats: readonly HeartbeatWrite[]): Promise<('written' | 'online')[]> {
-    return this.w.batchTransaction((tx, apply) =>
+    return this.w.transaction((tx, apply) =>
       beats.map(({ id, at, heartbeat, comingOnline }) => {
         if (
           tx

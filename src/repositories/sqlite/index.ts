@@ -24,7 +24,6 @@ import { SqliteTenantRepository } from './tenants.ts';
 import { SqliteEndpointRepository } from './endpoints.ts';
 import { SqliteResultRepository } from './results.ts';
 import { SqliteWriter } from './transaction.ts';
-import { WalSync } from './wal-sync.ts';
 
 export function createSqliteRepositories(url: string, connection: SqliteOptions, options: { migrate: boolean }): Repositories {
   const { busyTimeoutMs } = connection;
@@ -43,9 +42,7 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(db.$client, path, busyTimeoutMs, (m) => process.emitWarning(`SQLite WAL checkpoint failed: ${m}`));
   const listeners = new CommitListeners();
   const points = new PointTally();
-  // FULL's WAL sync runs off the event loop for group-commit batches (wal-sync.ts); NORMAL never syncs at commit.
-  const walSync = path !== ':memory:' && connection.synchronous === 'full' ? new WalSync(path) : undefined;
-  const writer = new SqliteWriter(db, listeners, walSync);
+  const writer = new SqliteWriter(db, listeners);
   return {
     dialect: 'sqlite',
     tenants: new SqliteTenantRepository(writer),
@@ -76,7 +73,6 @@ export function createSqliteRepositories(url: string, connection: SqliteOptions,
     async close() {
       await checkpointer?.stop();
       if (db.$client.open) db.$client.close();
-      walSync?.close();
       lock?.release();
     },
   };

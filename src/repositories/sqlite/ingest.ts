@@ -64,7 +64,7 @@ export class SqliteIngestRepository implements IngestRepository {
   async writeBatch(items: readonly IngestItem[], diff: InventoryDiffer, reachability?: ReachabilityRule): Promise<IngestWriteResult> {
     const { findSeries, createSeries, insertPoints, upsertLatest, agentExists, results } = this.stmts;
     const batch = seriesOfBatch(items, this.series);
-    const written = await this.w.batchTransaction((tx, apply) => {
+    const written = this.w.transaction((tx, apply) => {
       const result = emptyResult();
       for (const s of batch.missing) s.id = (findSeries.get(s.tenantId, s.agentId, s.metric, s.labelsKey) ?? createSeries.get(s.tenantId, s.agentId, s.metric, s.labelsKey, JSON.stringify(s.labels)))?.id;
       const ids = fillSeries(batch);
@@ -87,7 +87,7 @@ export class SqliteIngestRepository implements IngestRepository {
       }
       if (events.length > 0) apply({ events });
       return result;
-    });
+    }, 'immediate');
     this.series.remember(batch.missing);
     this.points.add(written.samplesWritten);
     return written;

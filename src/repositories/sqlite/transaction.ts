@@ -1,14 +1,12 @@
 /**
  * Write transactions on SQLite. better-sqlite3 transactions are synchronous, so work runs inside the
  * callback without awaiting; `apply` writes the mutation's audit row and events in the same transaction,
- * and listeners hear about the events only after the commit. Group-commit batches use `batchTransaction`,
- * which syncs the WAL off the event loop (wal-sync.ts).
+ * and listeners hear about the events only after the commit.
  */
 import { sql } from 'drizzle-orm';
 import type { CommittedEvents, WriteEffects } from '../../domain/event.ts';
 import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
 import type { SqliteDb } from './db.ts';
-import type { WalSync } from './wal-sync.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
 
 /** Events per insert statement: 7 columns each, far below better-sqlite3's 32766 bound parameters. */
@@ -20,44 +18,16 @@ export type ApplyEffects = (effects: WriteEffects) => void;
 export class SqliteWriter {
   readonly db: SqliteDb;
   private readonly listeners: CommitListeners;
-  /** Present when commits must be synced (`synchronous = FULL`) and the database is a file. */
-  private readonly walSync: WalSync | undefined;
-  private readonly syncAtCommit: { off: () => void; on: () => void } | undefined;
 
-  constructor(db: SqliteDb, listeners: CommitListeners, walSync?: WalSync) {
+  constructor(db: SqliteDb, listeners: CommitListeners) {
     this.db = db;
     this.listeners = listeners;
-    this.walSync = walSync;
-    if (walSync) {
-      const [normal, full] = [db.$client.prepare('pragma synchronous = NORMAL'), db.$client.prepare('pragma synchronous = FULL')];
-      this.syncAtCommit = { off: () => normal.run(), on: () => full.run() };
-    }
   }
 
   /** `immediate` takes the write lock at BEGIN: use it when the work reads before it writes. */
   transaction<T>(work: (tx: SqliteTx, apply: ApplyEffects) => T, behavior: 'deferred' | 'immediate' = 'immediate'): T {
     const committed: CommittedEvents[] = [];
     const result = this.db.transaction((tx) => work(tx, (effects) => committed.push(...writeEffects(tx, effects))), { behavior });
-    this.listeners.notify(committed);
-    return result;
-  }
-
-  /**
-   * A group-commit batch: the same transaction, committed without syncing on the event loop, then the WAL
-   * synced on the thread pool. It resolves, and listeners hear of its events, only once the batch is on
-   * disk, so its callers answer as they would after a FULL commit. Every other write keeps FULL.
-   */
-  async batchTransaction<T>(work: (tx: SqliteTx, apply: ApplyEffects) => T): Promise<T> {
-    if (!this.walSync || !this.syncAtCommit) return this.transaction(work);
-    const committed: CommittedEvents[] = [];
-    this.syncAtCommit.off();
-    let result: T;
-    try {
-      result = this.db.transaction((tx) => work(tx, (effects) => committed.push(...writeEffects(tx, effects))), { behavior: 'immediate' });
-    } finally {
-      this.syncAtCommit.on();
-    }
-    await this.walSync.durable();
     this.listeners.notify(committed);
     return result;
   }
