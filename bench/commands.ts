@@ -174,11 +174,11 @@ async function main(): Promise<void> {
     // (a) everyone parked
     // Connections opened a thousand at a time: 10,000 connects at once overflow the listen backlog on a busy machine.
     const loops: Promise<void>[] = [];
+    t = performance.now();
     for (const [i, a] of fleet.entries()) {
       loops.push(pollLoop(origin, a, stop.signal));
       if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 200));
     }
-    t = performance.now();
     await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 120_000, 'every agent to park');
     const parkedInSec = (performance.now() - t) / 1000;
     await new Promise((r) => setTimeout(r, 1000));

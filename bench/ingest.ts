@@ -91,14 +91,15 @@ export async function scrape(origin: string): Promise<IngestGauges> {
  * Mean batch and commit time between two scrapes, as a line for the report; with JetStream, also how many
  * messages were published for `requests` accepted requests (each publish costs a round trip and an ack).
  */
-export function batchSummary(a: IngestGauges, b: IngestGauges, requests: number): string {
+/** `requests`: with JetStream, the requests answered, to print how many each message carried (without it, acks count requests, not messages). */
+export function batchSummary(a: IngestGauges, b: IngestGauges, requests?: number): string {
   const n = b.batches - a.batches;
   if (n <= 0) return 'no batch committed';
   const per = (x: number) => (x / n).toFixed(1);
   const published = b.publishes - a.publishes;
   return (
     `${n} batches: mean ${per(b.batchRows - a.batchRows)} rows / ${per(b.batchRequests - a.batchRequests)} requests, ${(((b.flushSeconds - a.flushSeconds) / n) * 1000).toFixed(2)} ms to write and commit` +
-    (published > 0 ? `; ${published} JetStream publishes, ${(requests / published).toFixed(1)} requests per message` : '')
+    (requests !== undefined && published > 0 ? `; ${published} JetStream publishes, ${(requests / published).toFixed(1)} requests per message` : '')
   );
 }
 

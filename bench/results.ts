@@ -73,7 +73,7 @@ export function resultsStep(ctx: RunContext): Step {
       const notes = [
         `${RESULTS_PER_BATCH} ping results per batch at ${RESULTS_CONNECTIONS} connections: ${stats.rowsPerSec ?? '?'} results/s stored during the load; p95 target < ${RESULTS_P95_TARGET_MS} ms: ${met ? 'met' : 'NOT met'}`,
         `writer: ${writerPerSec} results/s over the load and its drain (${acceptedPerSec}/s acknowledged); at the end of the load ${Math.max(0, acknowledged - drain.persistedAtLoadEnd)} results behind, last stored ${drain.seconds.toFixed(2)} s after the load stopped`,
-        `${drain.persisted} results stored in all (${acknowledged} acknowledged); ${batchSummary(base, await scrape(ctx.agentryUrl), stats.total2xx + 1)}`,
+        `${drain.persisted} results stored in all (${acknowledged} acknowledged); ${batchSummary(base, await scrape(ctx.agentryUrl), ctx.commandsBench.nats ? stats.total2xx + 1 : undefined)}`,
       ];
       return drain.complete ? { notes } : { notes, failure: `results: only ${drain.persisted} of ${acknowledged} acknowledged results were stored` };
     },

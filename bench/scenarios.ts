@@ -160,7 +160,7 @@ function ingestStep(name: string, ctx: RunContext, emptyTable: IngestBaselines):
       const notes = [
         `${drain.persisted} samples stored (${expected} acknowledged to the load generator); last stored ${drain.seconds.toFixed(2)} s after the load stopped`,
         `writer: ${writerRowsPerSec} rows/s over the load and its drain; lag at the end of the load ${drain.seconds.toFixed(2)} s, ${Math.max(0, expected - drain.persistedAtLoadEnd)} samples behind (target < 1 s)`,
-        batchSummary(base, await scrape(ctx.agentryUrl), stats.total2xx + 1),
+        batchSummary(base, await scrape(ctx.agentryUrl), ctx.commandsBench.nats ? stats.total2xx + 1 : undefined),
       ];
       if (emptyTable.referenceRps) notes.push(`${Math.round((stats.rps / emptyTable.referenceRps) * 1000) / 10} % of the durable-ingest reference (${Math.round(emptyTable.referenceRps)} req/s)`);
       if (emptyTable.rps === undefined) emptyTable.rps = stats.rps;
