@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HEARTBEAT, pool } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
-import { freePort, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp } from './processes.ts';
+import { freePort, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp, inheritedEnv, UNLIMITED_RATE_LIMITS } from './processes.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -134,13 +134,7 @@ async function main(): Promise<void> {
   const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const limits = Object.fromEntries(
-    ['IP', 'UNAUTHENTICATED', 'AGENT', 'OPERATOR', 'ADMIN'].flatMap((n) => [
-      [`AGENTRY_RATE_LIMITS_${n}_RATE_PER_SEC`, '1000000000'],
-      [`AGENTRY_RATE_LIMITS_${n}_BURST`, '1000000000'],
-    ]),
-  );
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
+  const env = inheritedEnv();
   // A --cpu-prof profile starts with the process: the fan-out's window is printed relative to this.
   const spawnedAt = performance.now();
   const sinceSpawn = () => ((performance.now() - spawnedAt) / 1000).toFixed(1);
@@ -151,7 +145,7 @@ async function main(): Promise<void> {
     env: {
       ...env,
       ...SERVER_ENV,
-      ...limits,
+      ...UNLIMITED_RATE_LIMITS,
       AGENTRY_DATABASE_URL: databaseUrl,
       ...(natsUrl ? { AGENTRY_NATS_URL: natsUrl } : {}),
       PORT: String(port),

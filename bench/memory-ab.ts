@@ -18,7 +18,22 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
 import { runScenario, type LoadOptions } from './load.ts';
-import { cpuSeconds, freePort, onCleanup, rssMiB, runNode, SERVER_ENTRY, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, waitForHttp, type Child } from './processes.ts';
+import {
+  cpuSeconds,
+  freePort,
+  onCleanup,
+  rssMiB,
+  runNode,
+  SERVER_ENTRY,
+  SERVER_ENV,
+  SERVER_NODE_ARGS,
+  serverEntry,
+  startNode,
+  waitForHttp,
+  type Child,
+  inheritedEnv,
+  UNLIMITED_RATE_LIMITS,
+} from './processes.ts';
 import type { RunFacts } from './report.ts';
 import { steps, type LoadStep, type RunContext } from './scenarios.ts';
 
@@ -55,14 +70,7 @@ onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
 const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
-// Every limit far above the load, as in bench/run.ts.
-const limits = Object.fromEntries(
-  ['IP', 'UNAUTHENTICATED', 'AGENT', 'OPERATOR', 'ADMIN'].flatMap((n) => [
-    [`AGENTRY_RATE_LIMITS_${n}_RATE_PER_SEC`, '1000000000'],
-    [`AGENTRY_RATE_LIMITS_${n}_BURST`, '1000000000'],
-  ]),
-);
-const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL', 'MALLOC_ARENA_MAX'].includes(k)));
+const baseEnv = inheritedEnv();
 const databaseUrl = `sqlite:${join(tmp, 'bench.db')}`;
 
 /**
@@ -104,7 +112,7 @@ async function heapCell(rss: number): Promise<string> {
 }
 
 async function start(v: Variant): Promise<Child> {
-  const env = { ...baseEnv, ...limits, AGENTRY_DATABASE_URL: databaseUrl, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, ...v.env };
+  const env = { ...baseEnv, ...UNLIMITED_RATE_LIMITS, AGENTRY_DATABASE_URL: databaseUrl, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, ...v.env };
   const child = startNode(`agentry ${v.name}`, [v.entry === SERVER_ENTRY ? await serverEntry() : v.entry, 'serve'], { cwd: root, env, logFile: join(tmp, 'agentry.log'), nodeArgs: v.nodeArgs });
   await waitForHttp(child, `${origin}/healthz`, 60_000);
   return child;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
-import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp } from './processes.ts';
+import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp, inheritedEnv, UNLIMITED_RATE_LIMITS } from './processes.ts';
 
 const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '2000' }, top: { type: 'string', default: '30' }, keep: { type: 'string' } } });
 const agentCount = Number(args.agents);
@@ -76,19 +76,13 @@ async function main(): Promise<void> {
   const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const limits = Object.fromEntries(
-    ['IP', 'UNAUTHENTICATED', 'AGENT', 'OPERATOR', 'ADMIN'].flatMap((n) => [
-      [`AGENTRY_RATE_LIMITS_${n}_RATE_PER_SEC`, '1000000000'],
-      [`AGENTRY_RATE_LIMITS_${n}_BURST`, '1000000000'],
-    ]),
-  );
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
+  const env = inheritedEnv();
   // The server runs in the temp dir, where Node writes the snapshots.
   const server = startNode('agentry', [await serverEntry(), 'serve'], {
     cwd: tmp,
     nodeArgs: [...SERVER_NODE_ARGS, '--heapsnapshot-signal=SIGUSR2'],
     logFile: join(tmp, 'agentry.log'),
-    env: { ...env, ...limits, AGENTRY_DATABASE_URL: `sqlite:${join(tmp, 'bench.db')}`, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+    env: { ...env, ...UNLIMITED_RATE_LIMITS, AGENTRY_DATABASE_URL: `sqlite:${join(tmp, 'bench.db')}`, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
   });
   const stop = new AbortController();
   try {

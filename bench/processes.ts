@@ -71,6 +71,23 @@ export async function serverEntry(): Promise<string> {
   return serverBuild;
 }
 
+/**
+ * Every rate limit far above any load the bench sends (enrolment included: one client IP enrols the whole
+ * fleet), so that it measures the server, not its 429s. The limiter still runs and costs what it costs.
+ */
+export const UNLIMITED_RATE_LIMITS: Record<string, string> = Object.fromEntries(
+  ['IP', 'UNAUTHENTICATED', 'AGENT', 'OPERATOR', 'ADMIN'].flatMap((name) => [
+    [`AGENTRY_RATE_LIMITS_${name}_RATE_PER_SEC`, '1000000000'],
+    [`AGENTRY_RATE_LIMITS_${name}_BURST`, '1000000000'],
+  ]),
+);
+
+/** This process's environment without anything that configures the server: the bench sets those itself. */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  const serverSettings = ['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL', 'MALLOC_ARENA_MAX'];
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !serverSettings.includes(k)));
+}
+
 /** Environment scripts/start, bin/agentry.js and the container image give the server (README, Memory). */
 export const SERVER_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
 

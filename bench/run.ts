@@ -20,7 +20,23 @@ import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
 import { infraCpuSeconds, startNats, startPostgres } from './infra.ts';
 import { preflight, round, runScenario } from './load.ts';
-import { cpuSeconds, freePort, machineTicks, onCleanup, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp, type Child } from './processes.ts';
+import {
+  cpuSeconds,
+  freePort,
+  machineTicks,
+  onCleanup,
+  rssMiB,
+  runNode,
+  SERVER_ENV,
+  SERVER_NODE_ARGS,
+  serverEntry,
+  startNode,
+  stopAll,
+  waitForHttp,
+  type Child,
+  inheritedEnv,
+  UNLIMITED_RATE_LIMITS,
+} from './processes.ts';
 import { factLines, markdownTable, scenarioLine, writeResults, type Params, type RunFacts, type ScenarioResult } from './report.ts';
 import { BARE_BODY, steps, type RunContext } from './scenarios.ts';
 
@@ -89,7 +105,7 @@ async function main(): Promise<number> {
 
   // The developer's shell configuration (AGENTRY_*, DATABASE_URL, PORT…) must not leak into the server
   // under test; only what is set here and what --env adds applies.
-  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'].includes(k)));
+  const baseEnv = inheritedEnv();
   const extraEnv = Object.fromEntries(
     args.env.map((kv) => {
       const i = kv.indexOf('=');
@@ -101,16 +117,6 @@ async function main(): Promise<number> {
   const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
   if (!/^opk_\w+$/.test(adminToken)) throw new Error(`token generate printed something unexpected: ${adminToken.slice(0, 80)}`);
   const [agentryPort, barePort, referencePort] = [await freePort(), await freePort(), await freePort()];
-
-  // Rate limiting stays on, so the figures include what the limiter costs per request, but every limit
-  // is far above the load (enrolment included: one client IP enrolls the whole fleet), so the bench
-  // measures the server, not its 429s. `--env AGENTRY_RATE_LIMITS_ENABLED=false` measures without it.
-  const rateLimitEnv = Object.fromEntries(
-    ['IP', 'UNAUTHENTICATED', 'AGENT', 'OPERATOR', 'ADMIN'].flatMap((name) => [
-      [`AGENTRY_RATE_LIMITS_${name}_RATE_PER_SEC`, '1000000000'],
-      [`AGENTRY_RATE_LIMITS_${name}_BURST`, '1000000000'],
-    ]),
-  );
 
   const agentryUrl = `http://127.0.0.1:${agentryPort}`;
   const bareUrl = `http://127.0.0.1:${barePort}`;
@@ -162,7 +168,8 @@ async function main(): Promise<number> {
         PORT: String(agentryPort),
         AGENTRY_SERVER_HOST: '127.0.0.1',
         AGENTRY_ADMIN_TOKEN: adminToken,
-        ...rateLimitEnv,
+        // Rate limiting stays on, every limit far above the load; `--env AGENTRY_RATE_LIMITS_ENABLED=false` measures without it.
+        ...UNLIMITED_RATE_LIMITS,
         ...extraEnv,
       },
     });
