@@ -43,7 +43,8 @@ export function pollCommands({
   }
 }
 
-const NOTHING: PollAnswer = Object.freeze({ delivered: [], cancel: [] }) as PollAnswer;
+/** What an abandoned poll answers: nothing delivered, nothing cancelled. */
+const nothing = (): PollAnswer => ({ delivered: [], cancel: [] });
 
 /** The state of one poll between its looks. */
 class Poll {
@@ -71,7 +72,7 @@ class Poll {
 
   /** Parks (when `parked` and time is left), looks, and answers or waits for the next wake-up. */
   next(parked: boolean): Promise<PollAnswer> {
-    if (this.abandoned) return Promise.resolve(NOTHING);
+    if (this.abandoned) return Promise.resolve(nothing());
     const remaining = this.deadline - Date.now();
     const waiter = parked && remaining > 0 ? this.wakeups.wait(this.tenantId, this.agentId, remaining) : null;
     this.waiter = waiter;
