@@ -15,6 +15,7 @@ import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Context } from 'hono';
 import type { AppEnv, AppVariables } from './env.ts';
+import { releaseParserSoon } from './parked-connection.ts';
 
 /**
  * What a detached request answers Hono with: @hono/node-server then writes nothing. (Created when the
@@ -98,6 +99,7 @@ export class LongAnswer {
     c.set('detached', this);
     this.c = null;
     abandonOnClose(this.outgoing, abandon);
+    releaseParserSoon(this.outgoing);
     this.settle(DETACHED, null);
   };
 

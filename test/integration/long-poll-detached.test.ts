@@ -3,6 +3,7 @@
  * written later from a fresh context: it must carry what any answer carries (request id, RateLimit-*,
  * CORS) and be counted like any request (duration histogram, in-flight gauge), woken or not.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollAgent, enrollmentSecret } from '../factories/agents-http.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -48,6 +49,31 @@ describe('a detached long poll', () => {
     const after = await metrics();
     expect(pollCount(after)).toBe(before + 1);
     expect(after).toMatch(/^http_requests_in_flight 1$/m); // the scrape itself
+  });
+
+  /** A poll over node:http, to read the Connection header fetch does not show. */
+  const rawPoll = (wait: number) =>
+    new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+      const req = request(`${s.url}/api/v1/agent/${agent.agentId}/commands?wait=${wait}`, { headers: { authorization: `Bearer ${agent.apiKey}` } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('lets go of its connection while parked: the answer closes it; an answer at once keeps it', async () => {
+    const parked = await rawPoll(1);
+    expect(parked.status).toBe(200);
+    expect(parked.connection).toBe('close');
+    expect(JSON.parse(parked.body)).toEqual({ commands: [], cancel: [] });
+    const immediate = await rawPoll(0);
+    expect(immediate.status).toBe(200);
+    expect(immediate.connection).toBe('keep-alive');
   });
 
   it('answers empty at the end of its wait, the same way', async () => {
