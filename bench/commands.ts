@@ -118,9 +118,13 @@ async function heapUsedMiB(origin: string): Promise<number> {
   return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? Number.NaN) / 1048576;
 }
 
+/** The first error of an agent's poll loop: every wait then fails with it, so the run stops its server instead of dying on an unhandled rejection. */
+let pollFailure: unknown = null;
+
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
+    if (pollFailure !== null) throw pollFailure;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -170,7 +174,11 @@ async function main(): Promise<void> {
     const loops: Promise<void>[] = [];
     t = performance.now();
     for (const [i, a] of fleet.entries()) {
-      loops.push(pollLoop(origin, a, stop.signal));
+      loops.push(
+        pollLoop(origin, a, stop.signal).catch((err: unknown) => {
+          pollFailure ??= err;
+        }),
+      );
       if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 200));
     }
     await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 120_000, 'every agent to park');
@@ -238,6 +246,7 @@ async function main(): Promise<void> {
     stop.abort();
     for (const a of fleet) a.http.destroy();
     await Promise.allSettled(loops);
+    if (pollFailure !== null) throw pollFailure;
   } finally {
     // Sparse when enrolment failed part-way.
     for (const a of fleet) a?.http.destroy();

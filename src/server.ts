@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
 import type { Config } from './config/schema.ts';
@@ -168,16 +168,14 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const { app, repos, metrics, messaging, dispose, beginShutdown } = await buildApp(config, options);
   const tls = config.server.tlsCertFile && config.server.tlsKeyFile;
   const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve(
-      {
-        fetch: app.fetch,
-        port: config.server.port,
-        hostname: config.server.host,
-        ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: readFileSync(config.server.tlsCertFile!), key: readFileSync(config.server.tlsKeyFile!) } } : {}),
-      },
-      () => resolve(s),
-    );
+    const s = createAdaptorServer({
+      fetch: app.fetch,
+      hostname: config.server.host,
+      ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: readFileSync(config.server.tlsCertFile!), key: readFileSync(config.server.tlsKeyFile!) } } : {}),
+    });
     s.once('error', reject);
+    // As @hono/node-server's serve(), with the listen queue it does not pass.
+    s.listen({ port: config.server.port, host: config.server.host, backlog: config.server.listenBacklog }, () => resolve(s));
   }).catch(async (err: unknown) => {
     await dispose();
     throw listenError(config.server, err);

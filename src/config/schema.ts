@@ -16,6 +16,12 @@ export interface Config {
     /** How long shutdown waits for in-flight requests before closing anyway. */
     shutdownTimeoutMs: number;
     keepAliveTimeoutMs: number;
+    /**
+     * The listen queue: connections the kernel holds until the server accepts them (capped by
+     * net.core.somaxconn). A fan-out answers thousands of parked polls at once and their agents reconnect
+     * together; past the queue, connects are dropped and retried seconds later.
+     */
+    listenBacklog: number;
     corsOrigins: string[];
     /** Responses at least this large are compressed when the client accepts it. */
     compressionThresholdBytes: number;
@@ -191,6 +197,7 @@ export const defaultConfig: Config = {
     requestTimeoutMs: 30_000,
     shutdownTimeoutMs: 10_000,
     keepAliveTimeoutMs: 65_000,
+    listenBacklog: 4096,
     corsOrigins: [],
     compressionThresholdBytes: 1024,
     tlsCertFile: null,
@@ -266,6 +273,7 @@ export const configSchema = {
         requestTimeoutMs: positiveInt,
         shutdownTimeoutMs: positiveInt,
         keepAliveTimeoutMs: positiveInt,
+        listenBacklog: { type: 'integer', minimum: 1, maximum: 65535 },
         corsOrigins: { type: 'array', items: { type: 'string', minLength: 1 } },
         compressionThresholdBytes: { type: 'integer', minimum: 0 },
         tlsCertFile: nullableString,
