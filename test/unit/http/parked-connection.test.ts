@@ -42,27 +42,34 @@ async function rawClient(port: number): Promise<{ socket: Socket; received: () =
 const GET = (path: string) => `GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`;
 const parserOf = (res: ServerResponse) => (res.socket as unknown as { parser: unknown } | null)?.parser ?? null;
 
+/** A server that parks every request and releases its parser on the next turn, and a client whose `GET /wait` has parked there. */
+async function parkedRequest(onRequest?: () => void) {
+  const parked: ServerResponse[] = [];
+  const released: boolean[] = [];
+  const port = await serve((_req, res) => {
+    onRequest?.();
+    setImmediate(() => {
+      released.push(releaseParser(res));
+      parked.push(res);
+    });
+  });
+  const client = await rawClient(port);
+  client.socket.write(GET('/wait'));
+  while (parked.length === 0) await new Promise((r) => setTimeout(r, 5));
+  return { res: parked[0]!, released: released[0]!, client };
+}
+
 describe('releaseParser', () => {
   it('lets go of the parser of a request alone on its connection; the answer arrives and closes the connection', async () => {
-    const parked: ServerResponse[] = [];
-    const released: boolean[] = [];
-    const port = await serve((_req, res) => {
-      setImmediate(() => {
-        released.push(releaseParser(res));
-        parked.push(res);
-      });
-    });
-    const c = await rawClient(port);
-    c.socket.write(GET('/wait'));
-    while (parked.length === 0) await new Promise((r) => setTimeout(r, 5));
-    expect(released).toEqual([true]);
-    expect(parserOf(parked[0]!)).toBeNull();
-    parked[0]!.writeHead(200, { 'content-type': 'text/plain', 'content-length': '8' });
-    parked[0]!.end('answered');
-    await c.ended;
-    expect(c.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-    expect(c.received()).toMatch(/\r\nConnection: close\r\n/i);
-    expect(c.received()).toMatch(/\r\n\r\nanswered$/);
+    const { res, released, client } = await parkedRequest();
+    expect(released).toBe(true);
+    expect(parserOf(res)).toBeNull();
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '8' });
+    res.end('answered');
+    await client.ended;
+    expect(client.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(client.received()).toMatch(/\r\nConnection: close\r\n/i);
+    expect(client.received()).toMatch(/\r\n\r\nanswered$/);
   });
 
   it('still sees the client go while released, and serves new connections after', async () => {
@@ -95,25 +102,15 @@ describe('releaseParser', () => {
   });
 
   it('ignores what a client sends while released (its next request waits for a new connection)', async () => {
-    const parked: ServerResponse[] = [];
     let requests = 0;
-    const port = await serve((_req, res) => {
-      requests++;
-      setImmediate(() => {
-        releaseParser(res);
-        parked.push(res);
-      });
-    });
-    const c = await rawClient(port);
-    c.socket.write(GET('/wait'));
-    while (parked.length === 0) await new Promise((r) => setTimeout(r, 5));
-    c.socket.write(GET('/second'));
+    const { res, client } = await parkedRequest(() => requests++);
+    client.socket.write(GET('/second'));
     await new Promise((r) => setTimeout(r, 50));
     expect(requests).toBe(1);
-    parked[0]!.setHeader('content-length', '5');
-    parked[0]!.end('first');
-    await c.ended;
-    expect(c.received()).toMatch(/\r\n\r\nfirst$/);
+    res.setHeader('content-length', '5');
+    res.end('first');
+    await client.ended;
+    expect(client.received()).toMatch(/\r\n\r\nfirst$/);
   });
 
   it('keeps the parser when another request is already parsed behind this one, or the answer has started', async () => {
@@ -147,20 +144,11 @@ describe('releaseParser', () => {
   });
 
   it('lets the server close once the released request has answered', async () => {
-    const parked: ServerResponse[] = [];
-    const port = await serve((_req, res) => {
-      setImmediate(() => {
-        releaseParser(res);
-        parked.push(res);
-      });
-    });
-    const c = await rawClient(port);
-    c.socket.write(GET('/wait'));
-    while (parked.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const { res, client } = await parkedRequest();
     const closing = new Promise((r) => server!.close(r));
-    parked[0]!.end('bye');
+    res.end('bye');
     await closing;
-    await c.ended;
+    await client.ended;
     server = null;
   });
 });
