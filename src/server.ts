@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
+import { closeReleasedConnections } from './http/parked-connection.ts';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
 import type { Config } from './config/schema.ts';
@@ -198,6 +199,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
         const timer = setTimeout(() => {
           logger.warn({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown deadline reached; closing remaining connections');
           httpServer.closeAllConnections();
+          closeReleasedConnections(httpServer);
         }, config.server.shutdownTimeoutMs);
         // Keep-alive connections become idle as their last response ends; close them as they do.
         const sweeper = setInterval(() => httpServer.closeIdleConnections(), 50);

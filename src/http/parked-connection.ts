@@ -14,8 +14,12 @@
  * While released, the connection still reads: the client closing it is seen (`close`), which abandons the
  * wait; bytes it sends meanwhile (a pipelined request) go to the released parser, which ignores them, and
  * the connection closes after the answer.
+ *
+ * A released connection is no longer in Node's connection list, so `closeAllConnections()` does not reach
+ * it: each server's released connections are kept here until they close, for `closeReleasedConnections`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** The parts of Node's internal HTTPParser (`process.binding('http_parser')`) this uses. */
 interface NodeParser {
@@ -25,6 +29,17 @@ interface NodeParser {
   unconsume: () => void;
   remove: () => void;
   close: () => void;
+}
+
+/** Each server's released connections, until they close. */
+const released = new WeakMap<Server, Set<Socket>>();
+
+/** Destroys `server`'s released connections (at the shutdown deadline, with `closeAllConnections()`). */
+export function closeReleasedConnections(server: Server): void {
+  const sockets = released.get(server);
+  if (!sockets) return;
+  for (const socket of sockets) socket.destroy();
+  sockets.clear();
 }
 
 /**
@@ -56,5 +71,24 @@ export function releaseParser(outgoing: ServerResponse): boolean {
   parser.socket = null;
   socket.parser = null;
   parser.close();
+  track(socket);
   return true;
+}
+
+type ServerSocket = Socket & { server?: Server };
+
+function track(socket: ServerSocket): void {
+  const server = socket.server;
+  if (!server) return;
+  let sockets = released.get(server);
+  if (!sockets) {
+    sockets = new Set();
+    released.set(server, sockets);
+  }
+  sockets.add(socket);
+  socket.on('close', forget); // one shared listener, no closure per connection ('close' comes once)
+}
+
+function forget(this: ServerSocket): void {
+  if (this.server) released.get(this.server)?.delete(this);
 }

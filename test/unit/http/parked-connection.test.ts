@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { releaseParser } from '../../../src/http/parked-connection.ts';
+import { closeReleasedConnections, releaseParser } from '../../../src/http/parked-connection.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -141,6 +141,17 @@ describe('releaseParser', () => {
     while (results.length === 1) await new Promise((r) => setTimeout(r, 5));
     expect(results).toEqual([false, false]);
     d.socket.destroy();
+  });
+
+  it('closes released connections on request, which closeAllConnections() no longer reaches', async () => {
+    const { res, client } = await parkedRequest();
+    const closing = new Promise((r) => server!.close(r));
+    server!.closeAllConnections();
+    closeReleasedConnections(server!);
+    await client.ended;
+    await closing;
+    expect(res.writableEnded).toBe(false);
+    server = null;
   });
 
   it('lets the server close once the released request has answered', async () => {
