@@ -56,7 +56,7 @@ export function releaseParser(outgoing: ServerResponse): boolean {
   const req = outgoing.req as IncomingMessage | undefined;
   const socket = outgoing.socket as (ServerResponse['socket'] & { parser?: NodeParser | null }) | null;
   const parser = socket?.parser;
-  if (!req || !socket || !parser || outgoing.headersSent || outgoing.writableEnded || socket.destroyed) return false;
+  if (!req || !socket || !parser || outgoing.headersSent || socket.destroyed) return false; // headersSent: also once ended
   // Another request already parsed behind this one (pipelining), a body still arriving, or an unknown parser.
   if (parser.incoming !== req || !req.complete) return false;
   if (typeof parser.unconsume !== 'function' || typeof parser.remove !== 'function' || typeof parser.close !== 'function') return false;
