@@ -16,6 +16,8 @@ import { launch, SHOTS, screenshot, signIn } from './browser.ts';
 import { type SeededAgent, seedAgents, seedDayOfTelemetry } from './seed.ts';
 
 const figures: Record<string, number> = {};
+/** 8,640 seeded points less up to ten minutes of them that a slow run lets slide out of the 24 h window. */
+const DAY_POINTS_READ = 8580;
 
 describe('console performance budgets', () => {
   let s: Awaited<ReturnType<typeof startTestServer>>;
@@ -80,14 +82,16 @@ describe('console performance budgets', () => {
         },
         { timeout: 60_000, interval: 1000 },
       )
-      .toBeGreaterThanOrEqual(8639);
+      .toBeGreaterThanOrEqual(DAY_POINTS_READ);
     await page.goto('about:blank');
     await page.goto(`${s.url}/console#/agents/${agent.id}?tab=telemetry`);
     await page.locator('.chart[data-points]').waitFor(); // the default step first
     const started = Date.now();
     await page.getByRole('combobox', { name: 'Step' }).selectOption('10');
-    const chart = page.locator('.chart[data-points="8640"], .chart[data-points="8639"]');
-    await chart.waitFor();
+    // The window ends at the moment of the read while the seeded day does not move: each 10 s the test
+    // takes drops one point off the start, so wait for "nearly the whole day", not an exact count.
+    await page.waitForFunction((min) => Number(document.querySelector('.chart')?.getAttribute('data-points')) >= min, DAY_POINTS_READ);
+    const chart = page.locator('.chart[data-points]');
     figures.telemetryChartFetchAndRenderMs = Date.now() - started;
     figures.telemetryChartRenderMs = Number(await chart.getAttribute('data-render-ms'));
     figures.telemetryChartPoints = Number(await chart.getAttribute('data-points'));
