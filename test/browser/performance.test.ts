@@ -90,7 +90,7 @@ describe('console performance budgets', () => {
     await page.getByRole('combobox', { name: 'Step' }).selectOption('10');
     // The window ends at the moment of the read while the seeded day does not move: each 10 s the test
     // takes drops one point off the start, so wait for "nearly the whole day", not an exact count.
-    await page.waitForFunction((min) => Number(document.querySelector('.chart')?.getAttribute('data-points')) >= min, DAY_POINTS_READ);
+    await page.waitForFunction(`Number(document.querySelector('.chart')?.getAttribute('data-points')) >= ${DAY_POINTS_READ}`);
     const chart = page.locator('.chart[data-points]');
     figures.telemetryChartFetchAndRenderMs = Date.now() - started;
     figures.telemetryChartRenderMs = Number(await chart.getAttribute('data-render-ms'));
