@@ -50,6 +50,8 @@ interface ParkedAgent {
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+/** The pause between the fleet's check through /metrics and a timed submit. */
+const QUIET_MS = 100;
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 async function enroll(origin: string, auth: Record<string, string>): Promise<ParkedAgent[]> {
@@ -110,6 +112,17 @@ async function pollLoop(origin: string, agent: ParkedAgent, stop: AbortSignal): 
 async function parkedCount(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
   return Number(/^command_pollers_parked (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
+/** How long a /metrics scrape takes (median of 5, one at a time): the server answers nothing else meanwhile. */
+async function scrapeTime(origin: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await (await fetch(`${origin}/metrics`)).text();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[2]!;
 }
 
 /** The server's V8 heap in use (live data and garbage not yet collected), in MiB, from its metrics. */
@@ -192,9 +205,11 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 10_000));
     const rssSettled = rssMiB(server.pid) ?? Number.NaN;
     const stillParked = await parkedCount(origin);
+    const scrapeMs = await scrapeTime(origin);
     console.log(
       `(a) ${agentCount} parked (in ${parkedInSec.toFixed(1)} s): server RSS ${rssParked} MiB 1 s after the last one parked, ${rssSettled} MiB 10 s later with ${stillParked} still parked (${rssIdle} MiB before) — target ≤ ${RSS_TARGET_MIB} MiB: ${rssParked <= RSS_TARGET_MIB ? 'met' : rssSettled <= RSS_TARGET_MIB ? 'met once settled' : 'NOT met'}`,
     );
+    console.log(`    a /metrics scrape with ${stillParked} parked: ${ms(scrapeMs)} (median of 5)`);
     // The heap figure includes garbage not yet collected; bench/parked-heap.ts measures live data.
     console.log(
       `    per parked poll: RSS ${perPoll(rssParked - rssIdle)}, V8 heap in use ${perPoll(heapParked - heapIdle)} (${heapIdle.toFixed(1)} → ${heapParked.toFixed(1)} MiB), the rest (native) ${perPoll(rssParked - rssIdle - (heapParked - heapIdle))}`,
@@ -212,23 +227,39 @@ async function main(): Promise<void> {
 
     // (b) one command to one parked agent
     const latencies: number[] = [];
+    // The submit's own answer time, and from its 201 to the poll's answer: where the time goes.
+    const submitTimes: number[] = [];
+    const afterCreated: number[] = [];
+    const sendsFrom = sinceSpawn();
     for (let i = 0; i < sends; i++) {
       const agent = fleet[(i * 7919) % agentCount]!;
       await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 10_000, 'the fleet to park again');
+      // The check above reads /metrics, which with thousands of connections costs the server milliseconds
+      // (see the scrape time above) and leaves garbage: let that pass, as a scrape every 15 s would, so
+      // that the figure is the command's path and not the probe's.
+      await new Promise((r) => setTimeout(r, QUIET_MS));
       const arrived = new Promise<void>((resolve) => {
         agent.onCommand = () => resolve();
       });
       const sentAt = performance.now();
       const id = await submit({ agentIds: [agent.id] });
+      const createdAt = performance.now();
       await arrived;
       agent.onCommand = undefined;
-      latencies.push(agent.received.get(id)! - sentAt);
+      const receivedAt = agent.received.get(id)!;
+      latencies.push(receivedAt - sentAt);
+      submitTimes.push(createdAt - sentAt);
+      afterCreated.push(receivedAt - createdAt);
     }
-    latencies.sort((a, b) => a - b);
+    for (const list of [latencies, submitTimes, afterCreated]) list.sort((a, b) => a - b);
     const p95 = percentile(latencies, 95);
     console.log(
       `(b) submit → poll answer over ${sends} sends: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(p95)}, max ${ms(latencies.at(-1)!)} — target p95 < ${LATENCY_TARGET_MS} ms: ${p95 < LATENCY_TARGET_MS ? 'met' : 'NOT met'}`,
     );
+    console.log(
+      `    the submit's 201 after p50 ${ms(percentile(submitTimes, 50))}, p95 ${ms(percentile(submitTimes, 95))}; from the 201 to the poll's answer p50 ${ms(percentile(afterCreated, 50))}, p95 ${ms(percentile(afterCreated, 95))} (negative: the poll answered first)`,
+    );
+    if (args['cpu-prof']) console.log(`    profile window: --from ${sendsFrom} --to ${sinceSpawn()}`);
 
     // (c) one command to every agent
     await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 10_000, 'the fleet to park again');

@@ -6,6 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SqliteSynchronous } from '../../config/schema.ts';
 import * as schema from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 import { projectPath } from '../../project-root.ts';
 
 export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -44,7 +45,10 @@ export function openSqlite(url: string, { busyTimeoutMs, synchronous, cacheMb = 
   // A negative cache_size is in KiB. The page cache lives in the process's malloc heap and is part of its RSS;
   // pages that do not fit are read back from the OS file cache.
   client.pragma(`cache_size = ${-cacheMb * 1024}`);
-  return drizzle({ client, schema }) as SqliteDb;
+  const db = drizzle({ client: withStatementCache(client), schema }) as SqliteDb;
+  // Code that prepares its own statements (and may change their mode for good, e.g. `pluck()`) gets the connection itself.
+  db.$client = client;
+  return db;
 }
 
 export function migrateSqlite(db: SqliteDb): void {
