@@ -125,6 +125,17 @@ async function scrapeTime(origin: string): Promise<number> {
   return times.sort((a, b) => a - b)[2]!;
 }
 
+/** The mean time the server took over a route's answers so far, from its request duration histogram. */
+async function serverSideMs(origin: string, method: string, route: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const pick = (suffix: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`http_request_duration_seconds_${suffix}{`) && l.includes(`route="${route}"`) && l.includes(`method="${method}"`))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return (pick('sum') / pick('count')) * 1000;
+}
+
 /** The server's V8 heap in use (live data and garbage not yet collected), in MiB, from its metrics. */
 async function heapUsedMiB(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
@@ -259,6 +270,8 @@ async function main(): Promise<void> {
     console.log(
       `    the submit's 201 after p50 ${ms(percentile(submitTimes, 50))}, p95 ${ms(percentile(submitTimes, 95))}; from the 201 to the poll's answer p50 ${ms(percentile(afterCreated, 50))}, p95 ${ms(percentile(afterCreated, 95))} (negative: the poll answered first)`,
     );
+    const served = await serverSideMs(origin, 'POST', '/api/v1/commands');
+    console.log(`    the server's own time per submit (http_request_duration_seconds): mean ${ms(served)}`);
     if (args['cpu-prof']) console.log(`    profile window: --from ${sendsFrom} --to ${sinceSpawn()}`);
 
     // (c) one command to every agent
