@@ -23,6 +23,38 @@ describe('SeriesIds', () => {
     expect(ids.agent('t', 'a')).toBeUndefined();
     expect(ids.agent('u', 'a')?.get('mem\u0000')).toBe(7);
   });
+  it('holds an agent with many series (past the scan, through a hash) and updates ids in place', () => {
+    const ids = new SeriesIds();
+    const many = Array.from({ length: 100 }, (_, i) => known('t', 'a', `m${i}`, 1000 + i));
+    ids.remember(many);
+    ids.remember([known('t', 'a', 'm5', 5), known('t', 'b', 'm5', 6)]);
+    const a = ids.agent('t', 'a')!;
+    expect(Array.from({ length: 100 }, (_, i) => a.get(`m${i}\u0000`))).toEqual(Array.from({ length: 100 }, (_, i) => (i === 5 ? 5 : 1000 + i)));
+    expect(a.get('m100\u0000')).toBeUndefined();
+    expect(ids.agent('t', 'b')?.get('m5\u0000')).toBe(6);
+    expect(ids.agent('t', 'b')?.get('m6\u0000')).toBeUndefined();
+    expect(ids.count()).toBe(101);
+  });
+
+  it('forgets everything once it holds as many distinct names as its bound', () => {
+    const ids = new SeriesIds(2);
+    ids.remember([known('t', 'a', 'cpu', 1), known('t', 'b', 'mem', 2)]);
+    ids.remember([known('t', 'c', 'disk', 3)]);
+    expect(ids.agent('t', 'a')).toBeUndefined();
+    expect(ids.agent('t', 'b')).toBeUndefined();
+    expect(ids.agent('t', 'c')?.get('disk\u0000')).toBe(3);
+    expect(ids.count()).toBe(1);
+  });
+
+  it('does not answer for an agent id under another tenant', () => {
+    const ids = new SeriesIds();
+    ids.remember([known('t', 'a', 'cpu', 1)]);
+    expect(ids.agent('u', 'a')).toBeUndefined();
+    ids.remember([known('u', 'a', 'cpu', 2)]);
+    expect(ids.agent('t', 'a')).toBeUndefined();
+    expect(ids.agent('u', 'a')?.get('cpu\u0000')).toBe(2);
+    expect(ids.count()).toBe(1);
+  });
 });
 
 describe('seriesOfBatch', () => {
