@@ -137,7 +137,7 @@ async function seriesIds(tx: PgTx, results: readonly CheckResultRow[]): Promise<
   const missing = new Map<string, CheckResultRow>();
   for (const r of results) {
     const key = seriesKey(r);
-    const id = seriesCache.get(key);
+    const id = seriesCache.of(r);
     if (id !== undefined) ids.set(key, id);
     else missing.set(key, r);
   }
@@ -146,9 +146,9 @@ async function seriesIds(tx: PgTx, results: readonly CheckResultRow[]): Promise<
     sql`unnest(${textArray(rows.map((r) => r.tenantId))}::uuid[], ${textArray(rows.map((r) => r.endpointId))}::uuid[], ${textArray(rows.map((r) => r.agentId))}::uuid[]) as k(t, e, a)`;
   const note = (rows: SeriesRow[]) => {
     for (const r of rows) {
-      const key = seriesKey({ tenantId: r.t, endpointId: r.e, agentId: r.a });
-      ids.set(key, r.id);
-      if (!r.created) seriesCache.committed(key, r.id);
+      const series = { tenantId: r.t, endpointId: r.e, agentId: r.a };
+      ids.set(seriesKey(series), r.id);
+      if (!r.created) seriesCache.committed(series, r.id);
     }
   };
   const keys = keysOf([...missing.values()]);

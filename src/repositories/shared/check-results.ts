@@ -2,6 +2,7 @@
 import type { CheckType } from '../../domain/endpoint.ts';
 import type { CheckResultRow, EndpointState } from '../../domain/check-result.ts';
 import type { IngestItem } from '../../domain/ingest.ts';
+import { PerAgentIds } from './per-agent-ids.ts';
 
 export const resultsOf = (items: readonly IngestItem[]): CheckResultRow[] => items.flatMap((i) => i.results ?? []);
 
@@ -22,26 +23,22 @@ export function storedPerItem(items: readonly IngestItem[], storedIds: ReadonlyS
 export const seriesKey = (r: { tenantId: string; endpointId: string; agentId: string }): string => `${r.tenantId}/${r.endpointId}/${r.agentId}`;
 
 /**
- * Series ids known to be committed, so a write asks the database only for series it has not seen. An id a
- * write creates is not added (its transaction may still roll back); the next write that meets the series
- * reads it back committed. Series rows are never deleted, so a cached id stays right; the map is emptied
- * when it grows past `limit` entries.
+ * Series ids known to be committed (by tenant, agent and endpoint id), so a write asks the database only
+ * for series it has not seen. An id a write creates is not added (its transaction may still roll back); the
+ * next write that meets the series reads it back committed. Series rows are never deleted, so a cached id
+ * stays right.
  */
-export class SeriesCache {
-  private readonly ids = new Map<string, number>();
-  private readonly limit: number;
-
+export class SeriesCache extends PerAgentIds {
   constructor(limit = 200_000) {
-    this.limit = limit;
+    super(limit);
   }
 
-  get(key: string): number | undefined {
-    return this.ids.get(key);
+  of(r: { tenantId: string; endpointId: string; agentId: string }): number | undefined {
+    return this.get(r.tenantId, r.agentId, r.endpointId);
   }
 
-  committed(key: string, id: number): void {
-    if (this.ids.size >= this.limit) this.ids.clear();
-    this.ids.set(key, id);
+  committed(r: { tenantId: string; endpointId: string; agentId: string }, id: number): void {
+    this.set(r.tenantId, r.agentId, r.endpointId, id);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import type { IngestItem } from '../../domain/ingest.ts';
 import type { TelemetryRow } from '../../domain/telemetry.ts';
+import { PerAgentIds } from './per-agent-ids.ts';
 
 /** Series held in memory by default: 10k agents × 20 series. */
 export const SERIES_CACHE_MAX = 200_000;
@@ -25,124 +26,15 @@ export interface NewSeries {
   id?: number;
 }
 
-/** Past this many series an agent's numbers are looked up through a hash instead of a scan. */
-const SCAN_MAX = 32;
-
-/**
- * One agent's cached series: name numbers and series ids side by side. Agents report a few dozen series,
- * which two small integer arrays hold in ~200 bytes (a Map with its own copies of the name strings took
- * ~1.4 KB per agent, 14 MiB for 10k agents); an agent with more gets a hash.
- */
-class AgentSeries {
-  readonly tenantId: string;
-  private readonly names: number[] = [];
-  private readonly ids: number[] = [];
-  private index: Map<number, number> | undefined;
-
-  constructor(tenantId: string) {
-    this.tenantId = tenantId;
-  }
-
-  get(name: number): number | undefined {
-    if (this.index) return this.index.get(name);
-    const i = this.names.indexOf(name);
-    return i < 0 ? undefined : this.ids[i];
-  }
-
-  /** Returns whether the series is new to this agent. */
-  set(name: number, id: number): boolean {
-    if (this.index) {
-      const added = !this.index.has(name);
-      this.index.set(name, id);
-      return added;
-    }
-    const i = this.names.indexOf(name);
-    if (i >= 0) {
-      this.ids[i] = id;
-      return false;
-    }
-    this.names.push(name);
-    this.ids.push(id);
-    if (this.names.length > SCAN_MAX) {
-      this.index = new Map(this.names.map((n, j) => [n, this.ids[j]!]));
-      this.names.length = 0;
-      this.ids.length = 0;
-    }
-    return true;
-  }
-
-  get size(): number {
-    return this.index ? this.index.size : this.names.length;
-  }
-}
-
-/** What a batch reads of one agent's cached series. */
-export interface KnownSeries {
-  get(name: string): number | undefined;
-}
-
-export class SeriesIds {
-  /**
-   * Every series name cached, numbered: agents mostly report the same metrics and labels, so each name is
-   * held once, not once per agent. Bounded with the series: past `max` names everything is forgotten.
-   */
-  private readonly nameNumbers = new Map<string, number>();
-  /** By agent id (ids are unique across tenants); the entry's tenant is checked on every read. */
-  private readonly byAgent = new Map<string, AgentSeries>();
-  private readonly max: number;
-  private size = 0;
-
+/** Telemetry series ids by agent and series name (`seriesName`). */
+export class SeriesIds extends PerAgentIds {
   constructor(max = SERIES_CACHE_MAX) {
-    this.max = max;
-  }
-
-  /** The cached ids of one agent's series (undefined when none is cached). */
-  agent(tenantId: string, agentId: string): KnownSeries | undefined {
-    const series = this.byAgent.get(agentId);
-    if (series === undefined || series.tenantId !== tenantId) return undefined;
-    return {
-      get: (name) => {
-        const n = this.nameNumbers.get(name);
-        return n === undefined ? undefined : series.get(n);
-      },
-    };
+    super(max);
   }
 
   /** Call after the commit of the transaction that read or created these ids. Past the bound, the agents cached longest ago are forgotten. */
   remember(series: Iterable<NewSeries>): void {
-    for (const s of series) {
-      if (s.id === undefined) continue;
-      const name = seriesName(s);
-      let n = this.nameNumbers.get(name);
-      if (n === undefined) {
-        if (this.nameNumbers.size >= this.max) this.forgetAll();
-        n = this.nameNumbers.size;
-        this.nameNumbers.set(name, n);
-      }
-      let agent = this.byAgent.get(s.agentId);
-      if (agent === undefined || agent.tenantId !== s.tenantId) {
-        if (agent) this.size -= agent.size;
-        agent = new AgentSeries(s.tenantId);
-        this.byAgent.set(s.agentId, agent);
-      }
-      if (agent.set(n, s.id)) this.size++;
-    }
-    for (const [key, agent] of this.byAgent) {
-      if (this.size <= this.max) break;
-      this.byAgent.delete(key);
-      this.size -= agent.size;
-    }
-  }
-
-  /** Series held (for tests). */
-  count(): number {
-    return this.size;
-  }
-
-  private forgetAll(): void {
-    this.nameNumbers.clear();
-    this.byAgent.clear();
-    this.size = 0;
+    for (const s of series) if (s.id !== undefined) this.set(s.tenantId, s.agentId, seriesName(s), s.id);
   }
 }
 
@@ -155,7 +47,7 @@ export interface BatchSeries {
   waiting: (NewSeries | null)[];
 }
 
-export function seriesOfBatch(items: readonly IngestItem[], cache: SeriesIds): BatchSeries {
+export function seriesOfBatch(items: readonly IngestItem[], cache: PerAgentIds): BatchSeries {
   const ids: number[] = [];
   const fresh = new Map<string, NewSeries>();
   const waiting: (NewSeries | null)[] = [];

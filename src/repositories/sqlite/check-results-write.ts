@@ -190,11 +190,11 @@ export class SqliteCheckResultWriter {
   /** The series id of the group: cached, committed in the database, or created now (`created`: by this write, not cached yet). */
   private seriesId(g: SeriesGroup, created: Map<string, number>): number {
     const key = seriesKey(g);
-    const known = this.series.get(key) ?? created.get(key);
+    const known = this.series.of(g) ?? created.get(key);
     if (known !== undefined) return known;
     const row = this.selectSeries.get(g.tenantId, g.endpointId, g.agentId);
     if (row) {
-      this.series.committed(key, row.id);
+      this.series.committed(g, row.id);
       return row.id;
     }
     const id = Number(this.insertSeries.run(g.tenantId, g.endpointId, g.agentId).lastInsertRowid);

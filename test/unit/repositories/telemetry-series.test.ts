@@ -1,6 +1,7 @@
-/** The in-memory series ids: per agent, bounded, and a batch's unknown series resolved once each. */
+/** The in-memory series ids (telemetry and check results): per agent, bounded, and a batch's unknown series resolved once each. */
 import { describe, expect, it } from 'vitest';
 import type { IngestItem } from '../../../src/domain/ingest.ts';
+import { SeriesCache } from '../../../src/repositories/shared/check-results.ts';
 import { fillSeries, newestPerSeriesId, SeriesIds, seriesOfBatch } from '../../../src/repositories/shared/telemetry-series.ts';
 
 const row = (agentId: string, metric: string, ts: number, value = 0) => ({ tenantId: 't', agentId, metric, ts: new Date(ts), value, labels: {}, labelsKey: '' });
@@ -54,6 +55,21 @@ describe('SeriesIds', () => {
     expect(ids.agent('t', 'a')).toBeUndefined();
     expect(ids.agent('u', 'a')?.get('cpu\u0000')).toBe(2);
     expect(ids.count()).toBe(1);
+  });
+});
+
+describe('SeriesCache (check results)', () => {
+  it('holds ids by tenant, agent and endpoint', () => {
+    const cache = new SeriesCache();
+    const key = { tenantId: 't', agentId: 'a', endpointId: 'e1' };
+    cache.committed(key, 4);
+    cache.committed({ ...key, endpointId: 'e2' }, 5);
+    cache.committed({ ...key, agentId: 'b' }, 6);
+    expect(cache.of(key)).toBe(4);
+    expect(cache.of({ ...key, endpointId: 'e2' })).toBe(5);
+    expect(cache.of({ ...key, agentId: 'b' })).toBe(6);
+    expect(cache.of({ ...key, tenantId: 'u' })).toBeUndefined();
+    expect(cache.of({ ...key, endpointId: 'e3' })).toBeUndefined();
   });
 });
 
