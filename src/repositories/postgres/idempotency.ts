@@ -2,7 +2,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import type { IdempotencyClaim, IdempotencyOutcome, StoredResponse } from '../../domain/idempotency.ts';
 import type { IdempotencyRepository } from '../ports/idempotency.ts';
 import { judgeExistingClaim } from '../shared/idempotency.ts';
-import type { PgPool } from './db.ts';
+import type { PgDb, PgPool } from './db.ts';
 import { idempotencyKeys } from './schema.ts';
 
 export class PgIdempotencyRepository implements IdempotencyRepository {
@@ -13,30 +13,43 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
   }
 
   claim(claim: IdempotencyClaim, now: Date): Promise<IdempotencyOutcome> {
-    return this.pool.run((db) =>
-      db.transaction(async (tx) => {
-        // A concurrent insert of the same key waits here until the other transaction commits.
-        const inserted = await tx
-          .insert(idempotencyKeys)
-          .values({ ...claim, state: 'in_progress', createdAt: now })
-          .onConflictDoNothing()
-          .returning({ key: idempotencyKeys.key });
-        if (inserted.length > 0) return { kind: 'claimed' as const };
-        const where = and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key));
-        const [existing] = await tx.select().from(idempotencyKeys).where(where).for('update');
-        const verdict = judgeExistingClaim(existing, claim, now);
-        if (verdict.kind === 'answer') return verdict.outcome;
-        if (existing) {
-          await tx
-            .update(idempotencyKeys)
-            .set({ ...claim, state: 'in_progress', status: null, headers: null, body: null, createdAt: now })
-            .where(where);
-        } else {
-          await tx.insert(idempotencyKeys).values({ ...claim, state: 'in_progress', createdAt: now });
-        }
-        return { kind: 'claimed' as const };
-      }),
-    );
+    return this.pool.run(async (db) => {
+      // A key not seen before (the usual case) is claimed by one statement on its own, without the
+      // transaction's BEGIN and COMMIT round trips.
+      const claimed = await db
+        .insert(idempotencyKeys)
+        .values({ ...claim, state: 'in_progress', createdAt: now })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (claimed.length > 0) return { kind: 'claimed' as const };
+      return this.judgeAndClaim(db, claim, now);
+    });
+  }
+
+  /** A key already there: judged under its row lock (replay, conflict, or taken over once expired). */
+  private judgeAndClaim(db: PgDb, claim: IdempotencyClaim, now: Date): Promise<IdempotencyOutcome> {
+    return db.transaction(async (tx) => {
+      // A concurrent insert of the same key waits here until the other transaction commits.
+      const inserted = await tx
+        .insert(idempotencyKeys)
+        .values({ ...claim, state: 'in_progress', createdAt: now })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (inserted.length > 0) return { kind: 'claimed' as const };
+      const where = and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key));
+      const [existing] = await tx.select().from(idempotencyKeys).where(where).for('update');
+      const verdict = judgeExistingClaim(existing, claim, now);
+      if (verdict.kind === 'answer') return verdict.outcome;
+      if (existing) {
+        await tx
+          .update(idempotencyKeys)
+          .set({ ...claim, state: 'in_progress', status: null, headers: null, body: null, createdAt: now })
+          .where(where);
+      } else {
+        await tx.insert(idempotencyKeys).values({ ...claim, state: 'in_progress', createdAt: now });
+      }
+      return { kind: 'claimed' as const };
+    });
   }
 
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {

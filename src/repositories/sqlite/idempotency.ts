@@ -4,6 +4,7 @@ import type { IdempotencyRepository } from '../ports/idempotency.ts';
 import { judgeExistingClaim } from '../shared/idempotency.ts';
 import type { SqliteDb } from './db.ts';
 import { idempotencyKeys } from './schema.ts';
+import { commitUnsynced } from './unsynced-commit.ts';
 
 export class SqliteIdempotencyRepository implements IdempotencyRepository {
   private readonly db: SqliteDb;
@@ -13,6 +14,12 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
   }
 
   async claim(claim: IdempotencyClaim, now: Date): Promise<IdempotencyOutcome> {
+    // Committed without a sync of its own: the request it guards answers only after a synced commit
+    // (its work, or `complete`), which makes the claim durable too (unsynced-commit.ts).
+    return commitUnsynced(this.db.$client, () => this.judgeAndClaim(claim, now));
+  }
+
+  private judgeAndClaim(claim: IdempotencyClaim, now: Date): IdempotencyOutcome {
     // IMMEDIATE: the read-then-write below must not interleave with another claim of the same key.
     return this.db.transaction(
       (tx) => {
