@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import * as schema from './schema.ts';
+import { preparingClient } from './prepared-client.ts';
 import { projectPath } from '../../project-root.ts';
 
 export type PgDb = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
@@ -54,7 +55,7 @@ export function openPostgres(url: string, poolSize: number): PgPool {
     backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1),
     connection: { application_name: 'agentry' },
   });
-  return new PgPool(drizzle({ client, schema }) as PgDb, poolSize);
+  return new PgPool(drizzle({ client: preparingClient(client), schema }) as PgDb, poolSize);
 }
 
 const MIGRATION_LOCK = 7_346_210_001;
