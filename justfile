@@ -74,6 +74,10 @@ bench-commands *args:
 bench-parked-heap *args:
     npm run --silent bench:parked-heap -- {{args}}
 
+# What enrolled agents and their ingestion keep on the server's heap, per agent (heap snapshots)
+bench-ingest-heap *args:
+    npm run --silent bench:ingest-heap -- {{args}}
+
 # Fault injection under load (throwaway Postgres + NATS, two instances; a few minutes; --short for CI's version)
 chaos *args:
     npm run --silent chaos -- {{args}}

@@ -7,11 +7,12 @@
  * parked poll: in total and by node type and constructor, largest first.
  * Bounded: every poll ends within its wait, and the run stops the server whatever happens.
  */
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
+import { printGrowth, snapshot } from './heap-snapshots.ts';
 import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp, inheritedEnv, UNLIMITED_RATE_LIMITS } from './processes.ts';
 
 const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '2000' }, top: { type: 'string', default: '30' }, keep: { type: 'string' } } });
@@ -20,55 +21,9 @@ const top = Number(args.top);
 if (!Number.isInteger(agentCount) || agentCount < 1 || !Number.isInteger(top) || top < 1) throw new Error('--agents and --top take positive integers');
 const root = join(import.meta.dirname, '..');
 
-interface HeapSnapshot {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
-  nodes: number[];
-  strings: string[];
-}
-
-/**
- * Self sizes and counts by "type:constructor" (strings by type only), and the total without compiled code
- * (code compiled between the two snapshots is not held by the polls).
- */
-function sizesByConstructor(file: string): { total: number; by: Map<string, { count: number; bytes: number }> } {
-  // The snapshot's own JSON format (V8), read for three fields of each node.
-  const s = JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot;
-  const fields = s.snapshot.meta.node_fields;
-  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
-  const types = s.snapshot.meta.node_types[0];
-  const by = new Map<string, { count: number; bytes: number }>();
-  let total = 0;
-  for (let i = 0; i < s.nodes.length; i += fields.length) {
-    const type = types[s.nodes[i + typeAt]!]!;
-    if (type === 'code') continue;
-    const name = type.includes('string') ? '' : s.strings[s.nodes[i + nameAt]!]!.slice(0, 60);
-    const bytes = s.nodes[i + sizeAt]!;
-    const entry = by.get(`${type}:${name}`) ?? { count: 0, bytes: 0 };
-    entry.count++;
-    entry.bytes += bytes;
-    by.set(`${type}:${name}`, entry);
-    total += bytes;
-  }
-  return { total, by };
-}
-
 async function parkedCount(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
   return Number(/^command_pollers_parked (\d+)$/m.exec(text)?.[1] ?? 0);
-}
-
-/** Signals the server to write a heap snapshot into `dir` and waits until the file is complete. */
-async function snapshot(pid: number, dir: string): Promise<string> {
-  const before = new Set(readdirSync(dir));
-  process.kill(pid, 'SIGUSR2');
-  for (let lastSize = -1; ; ) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
-    if (!file) continue;
-    const size = readFileSync(join(dir, file)).length;
-    if (size > 0 && size === lastSize) return join(dir, file);
-    lastSize = size;
-  }
 }
 
 async function main(): Promise<void> {
@@ -113,16 +68,7 @@ async function main(): Promise<void> {
         ['parked', parked],
       ] as const)
         copyFileSync(file, join(args.keep, `${name}.heapsnapshot`));
-    const before = sizesByConstructor(idle);
-    const after = sizesByConstructor(parked);
-    console.log(`heap without code (self sizes, after GC): ${before.total} → ${after.total} B: ${Math.round((after.total - before.total) / agentCount)} B per parked poll`);
-    const rows = [...new Set([...before.by.keys(), ...after.by.keys()])].map((key) => {
-      const a = before.by.get(key) ?? { count: 0, bytes: 0 };
-      const b = after.by.get(key) ?? { count: 0, bytes: 0 };
-      return { key, count: (b.count - a.count) / agentCount, bytes: (b.bytes - a.bytes) / agentCount };
-    });
-    rows.sort((x, y) => y.bytes - x.bytes);
-    for (const r of rows.slice(0, top)) console.log(`${r.bytes.toFixed(0).padStart(7)} B ${r.count.toFixed(1).padStart(6)} ×  ${r.key}`);
+    printGrowth(idle, parked, agentCount, 'parked poll', top);
   } finally {
     stop.abort();
     await stopAll();
