@@ -1,0 +1,57 @@
+/**
+ * What one Postgres statement costs the server, back to back and after the machine has idled:
+ * `node bench/pg-round-trip.ts [--count 60] [--gap-ms 100]`. Starts a throwaway cluster (durable commits,
+ * as in the bench), migrates it, and times `select 1` and an idempotency claim (one insert and its commit,
+ * through the server's own repository) with no pause between them, then with `--gap-ms` of idleness
+ * before each. On a machine whose cores sleep when idle, the second figure includes waking them: that is
+ * what a single command sent to an idle server pays per round trip (README, Benchmark).
+ */
+import { parseArgs } from 'node:util';
+import { migratePostgres, openPostgres } from '../src/repositories/postgres/db.ts';
+import { PgIdempotencyRepository } from '../src/repositories/postgres/idempotency.ts';
+import { startPostgres } from './infra.ts';
+import { stopAll } from './processes.ts';
+
+const { values: args } = parseArgs({ options: { count: { type: 'string', default: '60' }, 'gap-ms': { type: 'string', default: '100' } } });
+const count = Number(args.count);
+const gapMs = Number(args['gap-ms']);
+if (!Number.isInteger(count) || count < 2 || !(gapMs >= 0)) throw new Error('--count takes an integer ≥ 2, --gap-ms a number ≥ 0');
+
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+async function timed(gap: number, work: (i: number) => Promise<unknown>): Promise<string> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+    const started = performance.now();
+    await work(i);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return `p50 ${ms(times[Math.floor(count / 2)]!)}, p95 ${ms(times[Math.floor(count * 0.95)]!)}`;
+}
+
+async function main(): Promise<void> {
+  try {
+    const pool = openPostgres(await startPostgres(), 4);
+    await migratePostgres(pool.db);
+    const claims = new PgIdempotencyRepository(pool);
+    let n = 0;
+    const claim = () => {
+      const now = new Date();
+      return claims.claim(
+        { scope: 'bench', key: `k${n++}`, operationId: 'createCommand', requestHash: '0'.repeat(64), lockedUntil: new Date(now.getTime() + 60_000), expiresAt: new Date(now.getTime() + 3_600_000) },
+        now,
+      );
+    };
+    for (const gap of [0, gapMs]) {
+      const label = gap === 0 ? 'back to back' : `after ${gap} ms idle`;
+      console.log(`${label}: select 1 ${await timed(gap, () => pool.db.$client.unsafe('select 1'))}; idempotency claim ${await timed(gap, claim)}`);
+    }
+    await pool.db.$client.end();
+  } finally {
+    await stopAll();
+  }
+}
+
+await main();
