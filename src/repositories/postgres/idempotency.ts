@@ -3,6 +3,7 @@ import type { IdempotencyClaim, IdempotencyOutcome, StoredResponse } from '../..
 import type { IdempotencyRepository } from '../ports/idempotency.ts';
 import { judgeExistingClaim } from '../shared/idempotency.ts';
 import type { PgDb, PgPool } from './db.ts';
+import type { PgTx } from './transaction.ts';
 import { idempotencyKeys } from './schema.ts';
 
 export class PgIdempotencyRepository implements IdempotencyRepository {
@@ -16,12 +17,7 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
     return this.pool.run(async (db) => {
       // A key not seen before (the usual case) is claimed by one statement on its own, without the
       // transaction's BEGIN and COMMIT round trips.
-      const claimed = await db
-        .insert(idempotencyKeys)
-        .values({ ...claim, state: 'in_progress', createdAt: now })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
-      if (claimed.length > 0) return { kind: 'claimed' as const };
+      if (await insertClaim(db, claim, now)) return { kind: 'claimed' as const };
       return this.judgeAndClaim(db, claim, now);
     });
   }
@@ -30,12 +26,7 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
   private judgeAndClaim(db: PgDb, claim: IdempotencyClaim, now: Date): Promise<IdempotencyOutcome> {
     return db.transaction(async (tx) => {
       // A concurrent insert of the same key waits here until the other transaction commits.
-      const inserted = await tx
-        .insert(idempotencyKeys)
-        .values({ ...claim, state: 'in_progress', createdAt: now })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
-      if (inserted.length > 0) return { kind: 'claimed' as const };
+      if (await insertClaim(tx, claim, now)) return { kind: 'claimed' as const };
       const where = and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key));
       const [existing] = await tx.select().from(idempotencyKeys).where(where).for('update');
       const verdict = judgeExistingClaim(existing, claim, now);
@@ -68,4 +59,14 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
   prune(now: Date): Promise<number> {
     return this.pool.run(async (db) => (await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).returning({ key: idempotencyKeys.key })).length);
   }
+}
+
+/** Inserts the claim unless the key is there; returns whether it did. */
+async function insertClaim(db: PgDb | PgTx, claim: IdempotencyClaim, now: Date): Promise<boolean> {
+  const inserted = await db
+    .insert(idempotencyKeys)
+    .values({ ...claim, state: 'in_progress', createdAt: now })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  return inserted.length > 0;
 }
