@@ -4,8 +4,9 @@
  * name is held once and numbered, and an agent holds two small integer arrays: ~400 bytes for 10 series,
  * where a Map keyed by agent + name strings took ~1.4 KB (14 MiB of live heap for 10k agents).
  *
- * Bounded: past `max` ids the agents cached longest ago are forgotten; past `max` distinct names,
- * everything. Only ids known to be committed belong here (the callers' rule).
+ * Bounded: past `max` ids the agents cached longest ago are forgotten, and a name no agent holds any more
+ * is forgotten with the last one (names unique to a host, such as a per-host label, come and go with
+ * their agent). Only ids known to be committed belong here (the callers' rule).
  */
 
 /** Past this many names an agent's ids are looked up through a hash instead of a scan. */
@@ -53,6 +54,11 @@ class AgentIds {
   get size(): number {
     return this.index ? this.index.size : this.names.length;
   }
+
+  /** The numbers of the names this agent holds. */
+  nameNumbers(): Iterable<number> {
+    return this.index ? this.index.keys() : this.names;
+  }
 }
 
 /** What a caller reads of one agent's ids. */
@@ -62,6 +68,11 @@ export interface AgentIdsView {
 
 export class PerAgentIds {
   private readonly nameNumbers = new Map<string, number>();
+  /** By name number: the name, and how many agents hold it (a name is forgotten with its last agent). */
+  private readonly names: (string | undefined)[] = [];
+  private readonly holders: number[] = [];
+  /** Numbers of forgotten names, given again to new ones. */
+  private readonly freeNumbers: number[] = [];
   /** By agent id (ids are unique across tenants); the entry's tenant is checked on every read. */
   private readonly byAgent = new Map<string, AgentIds>();
   private readonly max: number;
@@ -91,24 +102,21 @@ export class PerAgentIds {
   }
 
   set(tenantId: string, agentId: string, name: string, id: number): void {
-    let n = this.nameNumbers.get(name);
-    if (n === undefined) {
-      if (this.nameNumbers.size >= this.max) this.clear();
-      n = this.nameNumbers.size;
-      this.nameNumbers.set(name, n);
-    }
     let ids = this.byAgent.get(agentId);
     if (ids === undefined || ids.tenantId !== tenantId) {
-      if (ids) this.size -= ids.size;
+      if (ids) this.forget(agentId, ids);
       ids = new AgentIds(tenantId);
       this.byAgent.set(agentId, ids);
     }
-    if (ids.set(n, id)) this.size++;
+    const n = this.number(name);
+    if (ids.set(n, id)) {
+      this.size++;
+      this.holders[n]!++;
+    }
     if (this.size <= this.max) return;
     for (const [key, agent] of this.byAgent) {
       if (this.size <= this.max) break;
-      this.byAgent.delete(key);
-      this.size -= agent.size;
+      this.forget(key, agent);
     }
   }
 
@@ -117,9 +125,32 @@ export class PerAgentIds {
     return this.size;
   }
 
-  private clear(): void {
-    this.nameNumbers.clear();
-    this.byAgent.clear();
-    this.size = 0;
+  /** Names held (for tests): every one is held by at least one agent. */
+  nameCount(): number {
+    return this.nameNumbers.size;
+  }
+
+  /** The number of `name`, numbering it if it is new. */
+  private number(name: string): number {
+    let n = this.nameNumbers.get(name);
+    if (n === undefined) {
+      n = this.freeNumbers.pop() ?? this.names.length;
+      this.nameNumbers.set(name, n);
+      this.names[n] = name;
+      this.holders[n] = 0;
+    }
+    return n;
+  }
+
+  private forget(agentId: string, ids: AgentIds): void {
+    this.byAgent.delete(agentId);
+    this.size -= ids.size;
+    for (const n of ids.nameNumbers()) if (--this.holders[n]! === 0) this.release(n);
+  }
+
+  private release(n: number): void {
+    this.nameNumbers.delete(this.names[n]!);
+    this.names[n] = undefined;
+    this.freeNumbers.push(n);
   }
 }

@@ -37,14 +37,25 @@ describe('SeriesIds', () => {
     expect(ids.count()).toBe(101);
   });
 
-  it('forgets everything once it holds as many distinct names as its bound', () => {
+  it('forgets a name with the last agent holding it, and numbers new names in its place', () => {
     const ids = new SeriesIds(2);
-    ids.remember([known('t', 'a', 'cpu', 1), known('t', 'b', 'mem', 2)]);
-    ids.remember([known('t', 'c', 'disk', 3)]);
+    ids.remember([known('t', 'a', 'cpu', 1), known('t', 'a', 'host-a', 2)]);
+    ids.remember([known('t', 'b', 'cpu', 3), known('t', 'b', 'host-b', 4)]);
+    // b's series pushed a out: its own name went with it, the shared one stays for b.
     expect(ids.agent('t', 'a')).toBeUndefined();
+    expect(ids.count()).toBe(2);
+    expect(ids.nameCount()).toBe(2);
+    ids.remember([known('t', 'c', 'host-c', 5)]);
     expect(ids.agent('t', 'b')).toBeUndefined();
-    expect(ids.agent('t', 'c')?.get('disk\u0000')).toBe(3);
-    expect(ids.count()).toBe(1);
+    expect(ids.agent('t', 'c')?.get('host-c\u0000')).toBe(5);
+    expect(ids.agent('t', 'c')?.get('cpu\u0000')).toBeUndefined();
+    expect(ids.nameCount()).toBe(1);
+    // Many agents with names of their own never hold more names than ids.
+    for (let i = 0; i < 100; i++) ids.remember([known('t', `h${i}`, `own-${i}`, i)]);
+    expect(ids.count()).toBe(2);
+    expect(ids.nameCount()).toBe(2);
+    expect(ids.agent('t', 'h99')?.get('own-99\u0000')).toBe(99);
+    expect(ids.agent('t', 'h98')?.get('own-98\u0000')).toBe(98);
   });
 
   it('does not answer for an agent id under another tenant', () => {
@@ -55,6 +66,7 @@ describe('SeriesIds', () => {
     expect(ids.agent('t', 'a')).toBeUndefined();
     expect(ids.agent('u', 'a')?.get('cpu\u0000')).toBe(2);
     expect(ids.count()).toBe(1);
+    expect(ids.nameCount()).toBe(1);
   });
 });
 
