@@ -5,6 +5,35 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Child, freePort, inheritedEnv, runNode, SERVER_NODE_ARGS, serverEntry, startNode, UNLIMITED_RATE_LIMITS, waitForHttp } from './processes.ts';
+
+const root = join(import.meta.dirname, '..');
+
+/**
+ * Starts a SQLite server in `dir` (where Node writes its snapshots on SIGUSR2) and waits until it answers.
+ * Stopped by `stopAll()`.
+ */
+export async function startSnapshotServer(dir: string): Promise<{ server: Child; origin: string; adminToken: string }> {
+  const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const server = startNode('agentry', [await serverEntry(), 'serve'], {
+    cwd: dir,
+    nodeArgs: [...SERVER_NODE_ARGS, '--heapsnapshot-signal=SIGUSR2'],
+    logFile: join(dir, 'agentry.log'),
+    env: {
+      ...inheritedEnv(),
+      ...UNLIMITED_RATE_LIMITS,
+      AGENTRY_DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+      PORT: String(port),
+      AGENTRY_SERVER_HOST: '127.0.0.1',
+      AGENTRY_ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+    },
+  });
+  await waitForHttp(server, `${origin}/healthz`, 60_000);
+  return { server, origin, adminToken };
+}
 
 interface HeapSnapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };

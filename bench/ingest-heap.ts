@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
-import { printGrowth, snapshot } from './heap-snapshots.ts';
+import { printGrowth, snapshot, startSnapshotServer } from './heap-snapshots.ts';
 import { ingestScenario } from './ingest.ts';
-import { freePort, inheritedEnv, rssMiB, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, UNLIMITED_RATE_LIMITS, waitForHttp } from './processes.ts';
+import { rssMiB, stopAll } from './processes.ts';
 
 const { values: args } = parseArgs({
   options: { agents: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '2' }, top: { type: 'string', default: '25' }, keep: { type: 'string' } },
@@ -23,31 +23,12 @@ const agentCount = Number(args.agents);
 const rounds = Number(args.rounds);
 const top = Number(args.top);
 if (![agentCount, rounds, top].every((n) => Number.isInteger(n) && n >= 1)) throw new Error('--agents, --rounds and --top take positive integers');
-const root = join(import.meta.dirname, '..');
 const CONCURRENCY = 64;
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-ingest-heap-'));
-  const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  // The server runs in the temp dir, where Node writes the snapshots.
-  const server = startNode('agentry', [await serverEntry(), 'serve'], {
-    cwd: tmp,
-    nodeArgs: [...SERVER_NODE_ARGS, '--heapsnapshot-signal=SIGUSR2'],
-    logFile: join(tmp, 'agentry.log'),
-    env: {
-      ...inheritedEnv(),
-      ...UNLIMITED_RATE_LIMITS,
-      AGENTRY_DATABASE_URL: `sqlite:${join(tmp, 'bench.db')}`,
-      PORT: String(port),
-      AGENTRY_SERVER_HOST: '127.0.0.1',
-      AGENTRY_ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: 'warn',
-    },
-  });
   try {
-    await waitForHttp(server, `${origin}/healthz`, 60_000);
+    const { server, origin, adminToken } = await startSnapshotServer(tmp);
     const idle = await snapshot(server.pid, tmp);
     const fleet = await enrollFleet(origin, { authorization: `Bearer ${adminToken}` }, agentCount);
     console.log(`${agentCount} agents enrolled: server RSS ${rssMiB(server.pid)} MiB`);

@@ -12,15 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
-import { printGrowth, snapshot } from './heap-snapshots.ts';
-import { freePort, rssMiB, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp, inheritedEnv, UNLIMITED_RATE_LIMITS } from './processes.ts';
+import { printGrowth, snapshot, startSnapshotServer } from './heap-snapshots.ts';
+import { rssMiB, stopAll } from './processes.ts';
 
 const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '2000' }, top: { type: 'string', default: '30' }, keep: { type: 'string' } } });
 const agentCount = Number(args.agents);
 const top = Number(args.top);
 if (!Number.isInteger(agentCount) || agentCount < 1 || !Number.isInteger(top) || top < 1) throw new Error('--agents and --top take positive integers');
-const root = join(import.meta.dirname, '..');
-
 async function parkedCount(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
   return Number(/^command_pollers_parked (\d+)$/m.exec(text)?.[1] ?? 0);
@@ -28,20 +26,9 @@ async function parkedCount(origin: string): Promise<number> {
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-parked-heap-'));
-  const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const env = inheritedEnv();
-  // The server runs in the temp dir, where Node writes the snapshots.
-  const server = startNode('agentry', [await serverEntry(), 'serve'], {
-    cwd: tmp,
-    nodeArgs: [...SERVER_NODE_ARGS, '--heapsnapshot-signal=SIGUSR2'],
-    logFile: join(tmp, 'agentry.log'),
-    env: { ...env, ...UNLIMITED_RATE_LIMITS, AGENTRY_DATABASE_URL: `sqlite:${join(tmp, 'bench.db')}`, PORT: String(port), AGENTRY_SERVER_HOST: '127.0.0.1', AGENTRY_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
-  });
   const stop = new AbortController();
   try {
-    await waitForHttp(server, `${origin}/healthz`, 60_000);
+    const { server, origin, adminToken } = await startSnapshotServer(tmp);
     const fleet = await enrollFleet(origin, { authorization: `Bearer ${adminToken}` }, agentCount);
     const idle = await snapshot(server.pid, tmp);
     const loops = fleet.map(async (agent) => {
