@@ -24,23 +24,25 @@ function shouldPrepare(params: readonly unknown[] | undefined, options: { prepar
 
 /** `client` with its `unsafe` (and that of its transactions and savepoints) preparing small parameterised statements. */
 export function preparingClient<T extends postgres.Sql | postgres.TransactionSql>(client: T): T {
+  // Built once per client: Drizzle reads `unsafe` for every statement.
+  const unsafe = ((query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+    client.unsafe(query, params, shouldPrepare(params, options) ? { ...options, prepare: true } : options)) as Unsafe;
+  // begin(fn) or begin(options, fn); savepoint(fn) or savepoint(name, fn): the callback gets a preparing client too.
+  const withPreparingCallback =
+    (method: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const last = args.length - 1;
+      const callback = args[last] as Callback;
+      args[last] = (sql: postgres.TransactionSql) => callback(preparingClient(sql));
+      return method.apply(client, args);
+    };
+  const begin = 'begin' in client ? withPreparingCallback(client.begin as (...args: unknown[]) => unknown) : undefined;
+  const savepoint = 'savepoint' in client ? withPreparingCallback(client.savepoint as (...args: unknown[]) => unknown) : undefined;
   return new Proxy(client, {
     get(target, property, receiver) {
-      if (property === 'unsafe') {
-        const unsafe = target.unsafe.bind(target) as Unsafe;
-        return ((query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
-          unsafe(query, params, shouldPrepare(params, options) ? { ...options, prepare: true } : options)) as Unsafe;
-      }
-      if (property === 'begin' || property === 'savepoint') {
-        const method = Reflect.get(target, property, target) as (...args: unknown[]) => unknown;
-        // begin(fn) or begin(options, fn); savepoint(fn) or savepoint(name, fn).
-        return (...args: unknown[]) => {
-          const last = args.length - 1;
-          const callback = args[last] as Callback;
-          args[last] = (sql: postgres.TransactionSql) => callback(preparingClient(sql));
-          return method.apply(target, args);
-        };
-      }
+      if (property === 'unsafe') return unsafe;
+      if (property === 'begin' && begin) return begin;
+      if (property === 'savepoint' && savepoint) return savepoint;
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -84,21 +84,13 @@ export class PerAgentIds {
 
   /** One agent's ids (undefined when none is held), to read several names of it. */
   agent(tenantId: string, agentId: string): AgentIdsView | undefined {
-    const ids = this.byAgent.get(agentId);
-    if (ids === undefined || ids.tenantId !== tenantId) return undefined;
-    return {
-      get: (name) => {
-        const n = this.nameNumbers.get(name);
-        return n === undefined ? undefined : ids.get(n);
-      },
-    };
+    const ids = this.held(tenantId, agentId);
+    return ids && { get: (name) => this.lookup(ids, name) };
   }
 
   get(tenantId: string, agentId: string, name: string): number | undefined {
-    const ids = this.byAgent.get(agentId);
-    if (ids === undefined || ids.tenantId !== tenantId) return undefined;
-    const n = this.nameNumbers.get(name);
-    return n === undefined ? undefined : ids.get(n);
+    const ids = this.held(tenantId, agentId);
+    return ids && this.lookup(ids, name);
   }
 
   set(tenantId: string, agentId: string, name: string, id: number): void {
@@ -128,6 +120,16 @@ export class PerAgentIds {
   /** Names held (for tests): every one is held by at least one agent. */
   nameCount(): number {
     return this.nameNumbers.size;
+  }
+
+  private held(tenantId: string, agentId: string): AgentIds | undefined {
+    const ids = this.byAgent.get(agentId);
+    return ids?.tenantId === tenantId ? ids : undefined;
+  }
+
+  private lookup(ids: AgentIds, name: string): number | undefined {
+    const n = this.nameNumbers.get(name);
+    return n === undefined ? undefined : ids.get(n);
   }
 
   /** The number of `name`, numbering it if it is new. */
