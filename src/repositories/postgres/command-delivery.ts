@@ -42,24 +42,35 @@ export async function deliver(
     const limited = rolloutCommandIds(candidates);
     if (limited.length > 0) await tx.select({ id: commands.id }).from(commands).where(inArray(commands.id, limited)).orderBy(asc(commands.id)).for('update');
     const plan = planRelease(candidates, limited.length > 0 ? countsByCommand(await countRows(tx, tenantId, limited)) : new Map(), perAgent);
-    const released: Execution[] = [];
+    if (plan.size === 0) return new Map();
+    // The releases and the read of their commands go out together (postgres.js pipelines a transaction's
+    // statements issued without waiting, and runs them in order): one round trip for all of them.
+    const releases: Promise<Execution[]>[] = [];
     for (const [commandId, agents] of plan)
       for (const part of chunked(agents, RELEASE_CHUNK)) {
         const mine = and(eq(x.tenantId, tenantId), eq(x.commandId, commandId), eq(x.state, 'pending'), inArray(x.agentId, part));
         const lockable = tx.select({ agentId: x.agentId }).from(x).where(mine).orderBy(asc(x.agentId)).for('update', { skipLocked: true });
-        released.push(
-          ...(await tx
+        releases.push(
+          tx
             .update(x)
             .set({ state: 'delivered', deliveredAt: now, updatedAt: now })
             .where(and(mine, inArray(x.agentId, lockable)))
-            .returning()),
+            .returning()
+            .execute(),
         );
       }
-    if (released.length === 0) return new Map();
-    const cmds = await tx
+    const cmdsRead = tx
       .select()
       .from(commands)
-      .where(and(eq(commands.tenantId, tenantId), inArray(commands.id, [...plan.keys()])));
+      .where(and(eq(commands.tenantId, tenantId), inArray(commands.id, [...plan.keys()])))
+      .execute();
+    // Every statement settles before the transaction goes on; the first failure rolls it back.
+    const settled = await Promise.allSettled([cmdsRead, ...releases]);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const released = (await Promise.all(releases)).flat();
+    if (released.length === 0) return new Map();
+    const cmds = await cmdsRead;
     await apply(effects(released));
     return deliveredByAgent(released, cmds);
   });
@@ -83,14 +94,18 @@ export function cancelRequests(w: PgWriter, tenantId: string, agentIds: readonly
 export function pollWork(w: PgWriter, tenantId: string, now: Date): Promise<PollWork> {
   const x = commandExecutions;
   return w.pool.run(async (db) => {
-    const agents = await db
-      .selectDistinct({ agentId: x.agentId })
-      .from(x)
-      .where(pollWorkWhere(x, tenantId, now));
-    const [next] = await db
-      .select({ at: sql<Date | null>`min(${x.notBefore})`.mapWith(x.notBefore) })
-      .from(x)
-      .where(deferredWhere(x, tenantId, now));
-    return { agentIds: agents.map((r) => r.agentId), nextDueAt: next?.at ?? null };
+    // One statement (one round trip on one connection): this check lies between a command's commit and the
+    // wake-up of its agents' polls. Rows with an agent id name agents with work; the one without, the earliest deferred.
+    const rows = await db.execute<{ agent_id: string | null; at: string | Date | null }>(sql`
+      select ${x.agentId} as agent_id, null::timestamptz as at from ${x} where ${pollWorkWhere(x, tenantId, now)} group by ${x.agentId}
+      union all
+      select null, min(${x.notBefore}) from ${x} where ${deferredWhere(x, tenantId, now)}`);
+    const agentIds: string[] = [];
+    let nextDueAt: Date | null = null;
+    for (const r of rows) {
+      if (r.agent_id !== null) agentIds.push(r.agent_id);
+      else if (r.at !== null) nextDueAt = r.at instanceof Date ? r.at : (x.notBefore.mapFromDriverValue(r.at) as Date);
+    }
+    return { agentIds, nextDueAt };
   });
 }

@@ -4,13 +4,17 @@
  * tenant's counter row until commit, so one tenant's offsets are assigned and committed in order: a reader
  * that has seen offset n never sees a smaller one commit later (the feed's cursor is "after offset n").
  */
-import { type Query, type SQL, sql } from 'drizzle-orm';
+import { is, type Query, SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { CommittedEvents, NewEvent, WriteEffects } from '../../domain/event.ts';
 import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
 import { nullableTextArray, textArray, timeArray } from './arrays.ts';
 import type { PgDb, PgPool } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
 import { PgWriteGroups } from './write-groups.ts';
+
+/** Renders the `sql` statements given to `pipelined` (query builders render themselves). */
+const dialect = new PgDialect();
 
 export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 export type ApplyEffects = (effects: WriteEffects) => Promise<void>;
@@ -31,8 +35,8 @@ export class PgWriter {
    * statements, its audit row and its events go in the next group's transaction. Rejects with the error of
    * its own first failing statement; the other writes of the group still commit.
    */
-  pipelined(statements: readonly { toSQL(): Query }[], effects: WriteEffects): Promise<void> {
-    const queries = statements.map((s) => s.toSQL());
+  pipelined(statements: readonly ({ toSQL(): Query } | SQL)[], effects: WriteEffects): Promise<void> {
+    const queries = statements.map((s) => (is(s, SQL) ? dialect.sqlToQuery(s) : s.toSQL()));
     if (effects.audit) queries.push(this.pool.db.insert(auditLog).values(effects.audit).toSQL());
     return this.groups.write({ queries, events: effects.events ?? [] });
   }

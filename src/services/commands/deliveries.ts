@@ -78,8 +78,12 @@ export class CommandDeliveries {
       const ctxOf = new Map(asks.map((a) => [a.agentId, a.ctx]));
       const agentIds = [...ctxOf.keys()];
       const now = asks[0]!.ctx.now();
-      const delivered = await this.repo.deliver(tenantId, agentIds, now, POLL_BATCH, (released) => ({ events: released.map((e) => executionUpdated(ctxOf.get(e.agentId) ?? asks[0]!.ctx, e)) }));
-      const cancels = await this.repo.cancelRequests(tenantId, agentIds);
+      // The cancel requests are read alongside the delivery (on Postgres, another pooled connection): both
+      // lie between a wake-up and the poll's answer. A cancel committed after the read is the next poll's.
+      const [delivered, cancels] = await Promise.all([
+        this.repo.deliver(tenantId, agentIds, now, POLL_BATCH, (released) => ({ events: released.map((e) => executionUpdated(ctxOf.get(e.agentId) ?? asks[0]!.ctx, e)) })),
+        this.repo.cancelRequests(tenantId, agentIds),
+      ]);
       for (const ask of asks) {
         // Two polls of one agent in the same run: the first takes what was released, both hear the cancels.
         const mine = delivered.get(ask.agentId) ?? [];
