@@ -61,13 +61,13 @@ export class PgCommandRepository implements CommandRepository {
   }
 
   /**
-   * The command, its executions and its audit row and event in one group-committed transaction (see
-   * `PgWriter.pipelined`): the statements go out together, so a submit costs BEGIN, one round trip and
-   * COMMIT instead of a round trip per statement. The executions are one `unnest` statement whatever their
-   * number (a fixed text, prepared once per connection).
+   * The command, its executions, its audit row and its event in one statement (see `PgWriter.statement`):
+   * one round trip, where a transaction costs BEGIN, the statements and COMMIT. The executions are one
+   * `unnest` insert whatever their number, so the statement's text is the same for every submit (prepared
+   * once per connection).
    */
   create(command: Command, executions: Execution[], effects: WriteEffects): Promise<void> {
-    return this.w.pipelined([this.w.pool.db.insert(commands).values(command), insertExecutions(executions)], effects);
+    return this.w.statement([this.w.pool.db.insert(commands).values(command), insertExecutions(executions)], effects);
   }
 
   findById(tenantId: string, id: string): Promise<CommandWithCounts | null> {

@@ -4,7 +4,7 @@
  * tenant's counter row until commit, so one tenant's offsets are assigned and committed in order: a reader
  * that has seen offset n never sees a smaller one commit later (the feed's cursor is "after offset n").
  */
-import { is, type Query, SQL, sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { CommittedEvents, NewEvent, WriteEffects } from '../../domain/event.ts';
 import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
@@ -35,10 +35,38 @@ export class PgWriter {
    * statements, its audit row and its events go in the next group's transaction. Rejects with the error of
    * its own first failing statement; the other writes of the group still commit.
    */
-  pipelined(statements: readonly ({ toSQL(): Query } | SQL)[], effects: WriteEffects): Promise<void> {
-    const queries = statements.map((s) => (is(s, SQL) ? dialect.sqlToQuery(s) : s.toSQL()));
+  pipelined(statements: readonly SQLWrapper[], effects: WriteEffects): Promise<void> {
+    const queries = statements.map((s) => dialect.sqlToQuery(s.getSQL()));
     if (effects.audit) queries.push(this.pool.db.insert(auditLog).values(effects.audit).toSQL());
     return this.groups.write({ queries, events: effects.events ?? [] });
+  }
+
+  /**
+   * A write in one statement, committed on its own (autocommit: atomic, and one round trip where a
+   * transaction costs BEGIN, the statements and COMMIT): each of `statements` is a data-modifying CTE (Postgres
+   * runs every one of them to completion, and checks foreign keys at the end of the statement, so a row may
+   * reference one inserted by an earlier CTE), then the audit row, then the events (numbered from their
+   * tenant's counter row, locked only until this statement commits). Events of more than one tenant go
+   * through `pipelined` instead.
+   */
+  async statement(statements: readonly SQLWrapper[], effects: WriteEffects): Promise<void> {
+    const tenants = [...byTenant(effects.events ?? [])];
+    if (tenants.length > 1) return this.pipelined(statements, effects);
+    const parts = [...statements];
+    if (effects.audit) parts.push(this.pool.db.insert(auditLog).values(effects.audit));
+    const ctes = sql.join(
+      // getSQL(): a query builder embedded as itself is wrapped in parentheses, which a CTE's body may not be.
+      parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p.getSQL()})`),
+      sql`, `,
+    );
+    const [tenant] = tenants;
+    if (!tenant) {
+      await this.pool.run((db) => db.execute(sql`with ${ctes} select 1`));
+      return;
+    }
+    const [tenantId, batch] = tenant;
+    const rows = await this.pool.run((db) => db.execute<{ seq: string | number }>(sql`with ${ctes}, ${eventsWith(tenantId, batch)}`));
+    this.listeners.notify([committedOf(tenantId, batch, rows)]);
   }
 
   async transaction<T>(work: (tx: PgTx, apply: ApplyEffects) => Promise<T>): Promise<T> {
@@ -79,9 +107,17 @@ async function insertEvents(tx: PgTx, tenantId: string, batch: NewEvent[]): Prom
 
 /** A tenant's events and its offset counter in one statement: the counter row is locked from here to the commit. */
 function eventsStatement(tenantId: string, batch: NewEvent[]): SQL {
+  return sql`with ${eventsWith(tenantId, batch)}`;
+}
+
+/**
+ * The body of the events statement after its `with`: the offset counter's CTE (`o`), then the insert of the
+ * events numbered from it, `returning seq`. Other CTEs may go before it (`statement`).
+ */
+function eventsWith(tenantId: string, batch: NewEvent[]): SQL {
   const n = batch.length;
   return sql`
-    with o as (
+    o as (
       insert into ${eventOffsets} (tenant_id, last_seq) values (${tenantId}::uuid, ${n}::int)
       on conflict (tenant_id) do update set last_seq = ${eventOffsets}.last_seq + ${n}::int
       returning last_seq
