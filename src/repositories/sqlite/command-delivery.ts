@@ -14,17 +14,21 @@ import type { SqliteWriter } from './transaction.ts';
 
 export function deliver(w: SqliteWriter, tenantId: string, agentIds: readonly string[], now: Date, perAgent: number, effects: (released: Execution[]) => WriteEffects): Map<string, DeliveredCommand[]> {
   if (agentIds.length === 0) return new Map();
+  const x = commandExecutions;
+  // Read before the transaction: a look that finds nothing, as most do, takes no write lock and commits
+  // nothing. A candidate another instance releases or cancels meanwhile is not released again (each update
+  // below requires the row still pending), and the rollout counts are read under the write lock.
+  const candidates = chunked(agentIds, RELEASE_CHUNK).flatMap((agents) =>
+    w.db
+      .select({ agentId: x.agentId, commandId: x.commandId, maxConcurrency: commands.maxConcurrency, maxErrors: commands.maxErrors })
+      .from(x)
+      .innerJoin(commands, eq(commands.id, x.commandId))
+      .where(releasableOfWhere(x, tenantId, agents, now))
+      .orderBy(asc(x.agentId), asc(x.commandId))
+      .all(),
+  );
+  if (candidates.length === 0) return new Map();
   return w.transaction((tx, apply) => {
-    const x = commandExecutions;
-    const candidates = chunked(agentIds, RELEASE_CHUNK).flatMap((agents) =>
-      tx
-        .select({ agentId: x.agentId, commandId: x.commandId, maxConcurrency: commands.maxConcurrency, maxErrors: commands.maxErrors })
-        .from(x)
-        .innerJoin(commands, eq(commands.id, x.commandId))
-        .where(releasableOfWhere(x, tenantId, agents, now))
-        .orderBy(asc(x.agentId), asc(x.commandId))
-        .all(),
-    );
     const limited = rolloutCommandIds(candidates);
     const plan = planRelease(candidates, limited.length > 0 ? countsByCommand(countRows(tx, tenantId, limited)) : new Map(), perAgent);
     const released: Execution[] = [];
