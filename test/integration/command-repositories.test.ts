@@ -51,6 +51,24 @@ describe.each(dialects())('command repository on %s', (dialect) => {
     expect((await suite.repos.commands.deliver(tenantId, [agentId], new Date(), 100, () => ({}))).size).toBe(0);
   });
 
+  it('stores a submit whole or not at all: an execution that cannot be stored leaves no command, execution or event', async () => {
+    const tenant = await suite.tenant();
+    const agent = await suite.agent(tenant.id, { capabilities: ['run_command'] });
+    const command = commandRow(tenant.id, agent.id, new Date());
+    const [execution] = executionsFor(command, [{ id: agent.id, capabilities: agent.capabilities }]);
+    const event = { tenantId: tenant.id, type: 'command_created' as const, resourceType: 'command', resourceId: command.id, data: {}, createdAt: new Date() };
+    const before = await suite.repos.events.bounds(tenant.id);
+    // The same agent twice: the second execution breaks the (command, agent) key.
+    await expect(suite.repos.commands.create(command, [execution!, { ...execution! }], { events: [event] })).rejects.toThrow();
+    expect(await suite.repos.commands.findById(tenant.id, command.id)).toBeNull();
+    expect((await suite.repos.commands.deliver(tenant.id, [agent.id], new Date(), 10, () => ({}))).size).toBe(0);
+    expect(await suite.repos.events.bounds(tenant.id)).toEqual(before);
+    // The same submit without the duplicate stores the command, its execution and its event.
+    await suite.repos.commands.create(command, [execution!], { events: [event] });
+    expect((await suite.repos.commands.findById(tenant.id, command.id))?.counts.pending).toBe(1);
+    expect((await suite.repos.events.bounds(tenant.id)).latest).toBe(before.latest + 1);
+  });
+
   it('is scoped to the tenant: another tenant delivers, acks and cancels nothing', async () => {
     const { tenantId, agentId, ids } = await seed(1);
     const other = await suite.tenant();
