@@ -2,9 +2,10 @@
  * Handing executions to polls on Postgres: the releasable executions of many agents in one transaction,
  * their cancel requests, and which parked agents have work.
  *
- * Candidates are read without locks, before the transaction (none: no transaction). Rollout commands among them are then locked in id order before they
- * are counted, so that deliveries (here or on another instance) take the concurrency slots one at a time;
- * lock order everywhere: command row, then execution rows. Each command's release is one conditional
+ * Candidates are read without locks, before the transaction (none found: no transaction). Rollout
+ * commands among them are then locked in id order before they are counted, so that deliveries (here or
+ * on another instance) take the concurrency slots one at a time; lock order everywhere: command row, then
+ * execution rows. Each command's release is one conditional
  * update of the rows still pending, locked in key order with SKIP LOCKED: a row another transaction holds
  * (a concurrent delivery that releases it, a cancel or an expiry) is passed over rather than waited for,
  * so overlapping batches neither release a row twice nor deadlock.

@@ -6,19 +6,24 @@
  * ingestion writer's bulk statements go this way: under load each round trip also waits for a turn of an
  * event loop busy with requests, so round trips, not SQL, set the writer's pace.
  */
-import type { SQL } from 'drizzle-orm';
+import type { Query, SQL, SQLWrapper } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import type { PgTx } from './transaction.ts';
 
 const dialect = new PgDialect();
 
+/** The text and parameters of a statement (an `sql` template or a query builder), for postgres.js. */
+export function renderQuery(statement: SQLWrapper): Query {
+  return dialect.sqlToQuery(statement.getSQL());
+}
+
 /** What a postgres-js transaction's session holds (drizzle's PostgresJsSession types its client as a pool). */
 type Session = { client: postgres.TransactionSql };
 
 /** Runs `query` on the transaction's connection as a prepared statement; resolves with its rows. */
 export function executePrepared<T extends Record<string, unknown>>(tx: PgTx, query: SQL): Promise<T[]> {
-  const q = dialect.sqlToQuery(query);
+  const q = renderQuery(query);
   // Drizzle types a transaction's session as the driver-neutral PgSession; on postgres-js it is this one.
   const { client } = tx._.session as unknown as Session;
   return client.unsafe<T[]>(q.sql, q.params as postgres.ParameterOrJSON<never>[], { prepare: true }).execute();

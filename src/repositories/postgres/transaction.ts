@@ -5,16 +5,13 @@
  * that has seen offset n never sees a smaller one commit later (the feed's cursor is "after offset n").
  */
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type { CommittedEvents, NewEvent, WriteEffects } from '../../domain/event.ts';
 import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
 import { nullableTextArray, textArray, timeArray } from './arrays.ts';
 import type { PgDb, PgPool } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
+import { renderQuery } from './prepared.ts';
 import { PgWriteGroups } from './write-groups.ts';
-
-/** Renders the `sql` statements given to `pipelined` (query builders render themselves). */
-const dialect = new PgDialect();
 
 export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 export type ApplyEffects = (effects: WriteEffects) => Promise<void>;
@@ -36,7 +33,7 @@ export class PgWriter {
    * its own first failing statement; the other writes of the group still commit.
    */
   pipelined(statements: readonly SQLWrapper[], effects: WriteEffects): Promise<void> {
-    const queries = statements.map((s) => dialect.sqlToQuery(s.getSQL()));
+    const queries = statements.map(renderQuery);
     if (effects.audit) queries.push(this.pool.db.insert(auditLog).values(effects.audit).toSQL());
     return this.groups.write({ queries, events: effects.events ?? [] });
   }
@@ -46,12 +43,12 @@ export class PgWriter {
    * transaction costs BEGIN, the statements and COMMIT): each of `statements` is a data-modifying CTE (Postgres
    * runs every one of them to completion, and checks foreign keys at the end of the statement, so a row may
    * reference one inserted by an earlier CTE), then the audit row, then the events (numbered from their
-   * tenant's counter row, locked only until this statement commits). Events of more than one tenant go
-   * through `pipelined` instead.
+   * tenant's counter row, locked only until this statement commits). The events are of one tenant at most:
+   * a write with events of several goes through `pipelined`.
    */
   async statement(statements: readonly SQLWrapper[], effects: WriteEffects): Promise<void> {
     const tenants = [...byTenant(effects.events ?? [])];
-    if (tenants.length > 1) return this.pipelined(statements, effects);
+    if (tenants.length > 1) throw new Error('PgWriter.statement: events of one tenant at most (use pipelined)');
     const parts = [...statements];
     if (effects.audit) parts.push(this.pool.db.insert(auditLog).values(effects.audit));
     const ctes = sql.join(

@@ -15,15 +15,12 @@
  * each unanswered write is then rolled back or of unknown outcome, never answered as committed.
  */
 import type { Query, SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type { CommittedEvents, NewEvent } from '../../domain/event.ts';
 import { byTenant, type CommitListeners } from '../shared/commit-listeners.ts';
 import { transientDatabaseFault } from '../shared/transient-errors.ts';
 import type { PgPool } from './db.ts';
+import { renderQuery } from './prepared.ts';
 import { GroupCommit } from '../../lib/group-commit.ts';
-
-/** Renders the events statements (the query builders render themselves). */
-const dialect = new PgDialect();
 
 export interface GroupedWrite {
   /** The write's own statements, its audit row included, in order. */
@@ -119,7 +116,7 @@ export class PgWriteGroups {
     });
     // Tenants in a fixed order, so that two transactions locking several counter rows cannot deadlock.
     const batches = [...byTenant(group.flatMap((w) => w.events))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [tenantId, batch] of batches) queries.push(dialect.sqlToQuery(this.eventsStatement(tenantId, batch)));
+    for (const [tenantId, batch] of batches) queries.push(renderQuery(this.eventsStatement(tenantId, batch)));
     try {
       const rows = await this.pool.run((db) =>
         // A transaction of the driver's own (not a reserved connection with BEGIN and COMMIT pipelined): when
