@@ -39,6 +39,11 @@ export interface NewEvent {
   resourceId: string | null;
   data: Record<string, unknown>;
   createdAt: Date;
+  /**
+   * Not stored: agents this change gave work that their parked command polls may take now (a command
+   * created for a few agents). Travels to commit listeners (`CommittedEvents.wakes`), here and over NATS.
+   */
+  wakes?: readonly string[];
 }
 
 export interface StoredEvent extends NewEvent {
@@ -65,6 +70,8 @@ export interface CommittedEvents {
   count: number;
   /** The distinct event types of the commit; absent when unknown (then listeners assume any type). */
   types?: readonly string[];
+  /** The agents its events name in `wakes` (a hint: listeners that check the database for work still do). */
+  wakes?: readonly string[];
 }
 
 export type CommitListener = (committed: CommittedEvents[]) => void;

@@ -2,7 +2,8 @@
  * Carries "events committed" between instances over NATS core subjects (`agentry.events.<tenantId>`), so a
  * write on one instance wakes long polls and streams on every other. The events themselves are durable in
  * the database; a lost message only delays a wake-up until the waiter's deadline. Each message also names
- * the commit's event types, so that caches on other instances know what to invalidate.
+ * the commit's event types, so that caches on other instances know what to invalidate, and the agents its
+ * events say have work (`wakes`), so that their polls parked there wake without a query first.
  */
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from '../observability/logger.ts';
@@ -20,9 +21,11 @@ export function startEventFanout(nc: NatsConnection, instanceId: string, onRemot
     callback: (err, msg) => {
       if (err) return log.warn({ err }, 'event fan-out subscription error');
       try {
-        const body = msg.json<{ origin: string; lastOffset: number; count: number; types?: string[] }>();
+        const body = msg.json<{ origin: string; lastOffset: number; count: number; types?: string[]; wakes?: string[] }>();
         if (body.origin === instanceId) return;
-        onRemote({ tenantId: msg.subject.slice(PREFIX.length), lastOffset: body.lastOffset, count: body.count, types: Array.isArray(body.types) ? body.types : undefined });
+        const committed: CommittedEvents = { tenantId: msg.subject.slice(PREFIX.length), lastOffset: body.lastOffset, count: body.count, types: Array.isArray(body.types) ? body.types : undefined };
+        if (Array.isArray(body.wakes) && body.wakes.every((id) => typeof id === 'string')) committed.wakes = body.wakes;
+        onRemote(committed);
       } catch (e) {
         log.warn({ err: e }, 'malformed event fan-out message');
       }
@@ -31,7 +34,7 @@ export function startEventFanout(nc: NatsConnection, instanceId: string, onRemot
   return {
     publish(committed) {
       if (nc.isClosed()) return;
-      for (const c of committed) nc.publish(PREFIX + c.tenantId, JSON.stringify({ origin: instanceId, lastOffset: c.lastOffset, count: c.count, types: c.types }));
+      for (const c of committed) nc.publish(PREFIX + c.tenantId, JSON.stringify({ origin: instanceId, lastOffset: c.lastOffset, count: c.count, types: c.types, wakes: c.wakes }));
     },
     close: () => sub.unsubscribe(),
   };

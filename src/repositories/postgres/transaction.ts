@@ -6,7 +6,7 @@
  */
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { CommittedEvents, NewEvent, WriteEffects } from '../../domain/event.ts';
-import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
+import { byTenant, committedEvents, type CommitListeners } from '../shared/commit-listeners.ts';
 import { nullableTextArray, textArray, timeArray } from './arrays.ts';
 import type { PgDb, PgPool } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
@@ -130,5 +130,5 @@ function eventsWith(tenantId: string, batch: NewEvent[]): SQL {
 }
 
 function committedOf(tenantId: string, batch: NewEvent[], rows: readonly { seq: string | number }[]): CommittedEvents {
-  return { tenantId, lastOffset: Math.max(...rows.map((r) => Number(r.seq))), count: batch.length, types: distinctTypes(batch) };
+  return committedEvents(tenantId, Math.max(...rows.map((r) => Number(r.seq))), batch);
 }

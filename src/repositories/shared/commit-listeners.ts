@@ -34,3 +34,12 @@ export function byTenant(events: readonly NewEvent[]): Map<string, NewEvent[]> {
 export function distinctTypes(events: readonly NewEvent[]): string[] {
   return [...new Set(events.map((e) => e.type))];
 }
+
+/** What listeners hear of a tenant's batch of events committed up to `lastOffset`. */
+export function committedEvents(tenantId: string, lastOffset: number, batch: readonly NewEvent[]): CommittedEvents {
+  const committed: CommittedEvents = { tenantId, lastOffset, count: batch.length, types: distinctTypes(batch) };
+  const wakes = new Set<string>();
+  for (const e of batch) for (const id of e.wakes ?? []) wakes.add(id);
+  if (wakes.size > 0) committed.wakes = [...wakes];
+  return committed;
+}

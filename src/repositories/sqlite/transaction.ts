@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { CommittedEvents, WriteEffects } from '../../domain/event.ts';
-import { byTenant, distinctTypes, type CommitListeners } from '../shared/commit-listeners.ts';
+import { byTenant, committedEvents, type CommitListeners } from '../shared/commit-listeners.ts';
 import type { SqliteDb } from './db.ts';
 import { auditLog, eventOffsets, events } from './schema.ts';
 
@@ -47,9 +47,9 @@ function writeEffects(tx: SqliteTx, effects: WriteEffects): CommittedEvents[] {
     // Chunked: a delivery to many agents publishes one event per execution, past the bound-parameter limit of one statement.
     for (let i = 0; i < batch.length; i += EVENT_INSERT_BATCH)
       tx.insert(events)
-        .values(batch.slice(i, i + EVENT_INSERT_BATCH).map((e, j) => ({ ...e, seq: first + i + j })))
+        .values(batch.slice(i, i + EVENT_INSERT_BATCH).map((e, j) => ({ tenantId: e.tenantId, seq: first + i + j, type: e.type, resourceType: e.resourceType, resourceId: e.resourceId, data: e.data, createdAt: e.createdAt })))
         .run();
-    committed.push({ tenantId, lastOffset: lastSeq, count: batch.length, types: distinctTypes(batch) });
+    committed.push(committedEvents(tenantId, lastSeq, batch));
   }
   return committed;
 }

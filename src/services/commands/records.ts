@@ -40,9 +40,18 @@ export function executionSnapshot(e: Execution): Record<string, unknown> {
   return snapshot({ commandId: e.commandId, agentId: e.agentId, state: e.state, reason: e.reason, exitCode: e.exitCode, error: e.error, startedAt: e.startedAt, finishedAt: e.finishedAt });
 }
 
+/**
+ * Most agents a `command_created` event names as having work (`NewEvent.wakes`); a larger fan-out wakes its
+ * agents through the wake-ups' query alone, as does a command held back by `notBefore` or a concurrency limit.
+ */
+export const WAKE_HINT_MAX = 64;
+
 export function commandCreated(ctx: ServiceContext, command: Command, executions: Execution[]): NewEvent {
   const skipped = executions.filter((e) => e.state === 'skipped').length;
-  return newEvent(ctx, { tenantId: command.tenantId, type: 'command_created', resourceType: 'command', resourceId: command.id, data: { type: command.type, executions: executions.length, skipped } });
+  const event = newEvent(ctx, { tenantId: command.tenantId, type: 'command_created', resourceType: 'command', resourceId: command.id, data: { type: command.type, executions: executions.length, skipped } });
+  const releasable = command.maxConcurrency === null && (command.notBefore === null || command.notBefore <= command.createdAt);
+  if (releasable && executions.length - skipped <= WAKE_HINT_MAX) event.wakes = executions.filter((e) => e.state === 'pending').map((e) => e.agentId);
+  return event;
 }
 
 export function executionUpdated(ctx: ServiceContext, e: Execution): NewEvent {

@@ -12,7 +12,8 @@
  * poll a tenant parks on this instance runs a check too, since commits seen while nobody was parked here
  * (or before this process started) set no timer; that check only sets the timer and wakes nobody (the poll
  * looks for itself, and an agent held back by a rollout limit would otherwise wake itself again and again).
- * Lives as long as the process.
+ * A commit whose events name the agents they gave work (`wakes`: a command to a few agents) wakes those
+ * first, without waiting for the check's query. Lives as long as the process.
  */
 import type { PollWork } from '../../domain/command.ts';
 import type { CommittedEvents } from '../../domain/event.ts';
@@ -64,6 +65,10 @@ export class CommandWakeups {
   }
 
   private observe(c: CommittedEvents): void {
+    // Agents the commit names as having work wake at once; the check still runs (it also learns when
+    // deferred work is due, and finds the work of events that name nobody), and wakes nobody twice: a poll
+    // woken here has left its waiter, and its next waiter only makes it look once more.
+    if (c.wakes && this.parked.hasTenant(c.tenantId)) for (const id of c.wakes) this.parked.wake(c.tenantId, id);
     if (!c.types || c.types.some((t) => WAKING_TYPES.has(t))) this.check(c.tenantId);
   }
 

@@ -46,6 +46,27 @@ describe('command wake-ups', () => {
     expect(wakeups.waiting).toBe(0);
   });
 
+  it('wakes the agents a commit names at once, without waiting for the check (which still runs)', async () => {
+    const { feed, commit: send } = fakeFeed();
+    let checks = 0;
+    let release!: (w: ReturnType<typeof work>) => void;
+    const wakeups = new CommandWakeups(feed, new AbortController().signal, () => {
+      checks++;
+      // The first park's check answers; every later one hangs until released.
+      return checks === 1 ? Promise.resolve(work([])) : new Promise((r) => (release = r));
+    });
+    const a1 = wakeups.wait('t1', 'a1', 10_000);
+    const a2 = wakeups.wait('t1', 'a2', 10_000);
+    await tick();
+    send({ ...commit('t1', ['command_created']), wakes: ['a1', 'not-parked'] });
+    send({ ...commit('t2', ['command_created']), wakes: ['a2'] }); // another tenant's agent of the same id
+    expect(await settled(a1.woken)).toBe(true);
+    expect(await settled(a2.woken)).toBe('parked');
+    expect(checks).toBe(2); // the check still runs, for what the hint does not say
+    release(work(['a2']));
+    expect(await settled(a2.woken)).toBe(true);
+  });
+
   it('checks again after a check when a commit arrived during it, and wakes everyone when the check fails', async () => {
     const { feed, commit: send } = fakeFeed();
     let calls = 0;
