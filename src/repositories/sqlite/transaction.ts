@@ -47,7 +47,11 @@ function writeEffects(tx: SqliteTx, effects: WriteEffects): CommittedEvents[] {
     // Chunked: a delivery to many agents publishes one event per execution, past the bound-parameter limit of one statement.
     for (let i = 0; i < batch.length; i += EVENT_INSERT_BATCH)
       tx.insert(events)
-        .values(batch.slice(i, i + EVENT_INSERT_BATCH).map((e, j) => ({ tenantId: e.tenantId, seq: first + i + j, type: e.type, resourceType: e.resourceType, resourceId: e.resourceId, data: e.data, createdAt: e.createdAt })))
+        .values(
+          batch
+            .slice(i, i + EVENT_INSERT_BATCH)
+            .map((e, j) => ({ tenantId: e.tenantId, seq: first + i + j, type: e.type, resourceType: e.resourceType, resourceId: e.resourceId, data: e.data, createdAt: e.createdAt })),
+        )
         .run();
     committed.push(committedEvents(tenantId, lastSeq, batch));
   }
