@@ -7,7 +7,6 @@ import { CommandDeliveries } from '../services/commands/deliveries.ts';
 import { outputCapOf } from '../services/commands/output-cap.ts';
 import { pollCommands } from '../services/commands/poll.ts';
 import { uploadCommandOutput } from '../services/commands/upload-output.ts';
-import { CommandWakeups } from '../services/commands/wakeups.ts';
 import { enrollAgent } from '../services/agents/enroll.ts';
 import { recordHeartbeat } from '../services/agents/heartbeat.ts';
 import { HeartbeatWrites } from '../services/agents/heartbeat-writes.ts';
@@ -18,15 +17,14 @@ import { DomainError } from '../services/errors.ts';
 import { submitInventory } from '../services/ingest/submit.ts';
 import { submitResults } from '../services/results/submit.ts';
 import { registerCommandMetrics } from '../observability/command-metrics.ts';
-import type { HandlerDeps } from './deps.ts';
+import type { HandlerDeps, SharedHandlerParts } from './deps.ts';
 import { presentAgentCommand, presentExecution, presentOutputAppend } from './presenters/command.ts';
 import { responder, type TagHandlers } from './types.ts';
 
-export function agentApiHandlers({ config, ingest, feed, shutdown, metrics, repos, configuration }: HandlerDeps): TagHandlers<'agent'> {
+export function agentApiHandlers({ config, ingest, metrics, repos, configuration }: HandlerDeps, { commandWakeups: wakeups }: SharedHandlerParts): TagHandlers<'agent'> {
   const agents = config.agents;
   // Postgres overlaps a few commits' disk waits; SQLite writes synchronously.
   const heartbeatWrites = new HeartbeatWrites(repos, repos.dialect === 'postgres' ? 2 : 1);
-  const wakeups = new CommandWakeups(feed, shutdown, (tenantId, now) => repos.commands.pollWork(tenantId, now));
   const deliveries = new CommandDeliveries(repos.commands, repos.dialect === 'postgres' ? 4 : 1);
   const commandMetrics = registerCommandMetrics(
     metrics.registry,

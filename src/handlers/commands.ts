@@ -8,7 +8,7 @@ import { followOutput } from '../services/commands/follow-output.ts';
 import { getExecutionOutput } from '../services/commands/get-output.ts';
 import { listCommands } from '../services/commands/list.ts';
 import { listCommandExecutions } from '../services/commands/list-executions.ts';
-import type { HandlerDeps } from './deps.ts';
+import type { HandlerDeps, SharedHandlerParts } from './deps.ts';
 import { presentCommand, presentCreatedCommand, presentExecution, presentOutput, presentTargetPreview } from './presenters/command.ts';
 import { presentPage } from './presenters/page.ts';
 import type { TagHandlers } from './types.ts';
@@ -18,13 +18,14 @@ const FOLLOW_RECHECK_MS = 250;
 /** Idle rechecks between keep-alive comments (about 15 s). */
 const HEARTBEAT_EVERY = 60;
 
-export function commandHandlers({ shutdown }: HandlerDeps): TagHandlers<'commands'> {
+export function commandHandlers({ shutdown }: HandlerDeps, { commandWakeups }: SharedHandlerParts): TagHandlers<'commands'> {
   return {
     listCommands: async ({ query }, res, ctx) => {
       return res.json(200, presentPage(await listCommands({ ctx, input: query }), presentCommand));
     },
     createCommand: async ({ body }, res, ctx) => {
-      const { command, executions } = await createCommand({ ctx, input: { ...body, payload: body.payload ?? {} } }); // rotate_key may omit its empty payload
+      // rotate_key may omit its empty payload; the submit answers the targets' polls parked here itself.
+      const { command, executions } = await createCommand({ ctx, input: { ...body, payload: body.payload ?? {} }, parked: commandWakeups });
       return res.json(201, presentCreatedCommand(command, executions), { location: `/api/v1/commands/${command.id}` });
     },
     previewCommandTargets: async ({ body, query }, res, ctx) => {

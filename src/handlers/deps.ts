@@ -11,6 +11,7 @@ import type { OperatorAuthenticator } from '../services/auth/operator-authentica
 import type { ConfigurationRuntime } from '../services/configuration/runtime.ts';
 import type { EventFeed } from '../services/events/feed.ts';
 import type { Check } from '../observability/readiness.ts';
+import type { CommandWakeups } from '../services/commands/wakeups.ts';
 
 export interface HandlerDeps {
   config: Config;
@@ -30,4 +31,10 @@ export interface HandlerDeps {
   ingest: { sink: IngestSink; metrics: IngestMetrics };
   /** Aborted when the server begins to shut down: long-lived responses end. */
   shutdown: AbortSignal;
+}
+
+/** What several tag modules share, built once by `createHandlers`. */
+export interface SharedHandlerParts {
+  /** The command polls parked on this instance: agent-api parks and wakes them, a command submit may answer them. */
+  commandWakeups: CommandWakeups;
 }

@@ -9,7 +9,8 @@ import { auditHandlers } from './audit.ts';
 import { commandHandlers } from './commands.ts';
 import { configurationHandlers } from './configuration.ts';
 import { consoleHandlers } from './console.ts';
-import type { HandlerDeps } from './deps.ts';
+import type { HandlerDeps, SharedHandlerParts } from './deps.ts';
+import { CommandWakeups } from '../services/commands/wakeups.ts';
 import { endpointHandlers } from './endpoints.ts';
 import { enrollmentHandlers } from './enrollment.ts';
 import { eventHandlers } from './events.ts';
@@ -28,9 +29,9 @@ import type { HandlerMap, Tag, TagHandlers } from './types.ts';
 
 export type { HandlerDeps } from './deps.ts';
 
-const handlersByTag: { [T in Tag]: (deps: HandlerDeps) => TagHandlers<T> } = {
+const handlersByTag: { [T in Tag]: (deps: HandlerDeps, shared: SharedHandlerParts) => TagHandlers<T> } = {
   system: systemHandlers,
-  console: consoleHandlers,
+  console: (deps) => consoleHandlers(deps),
   sessions: sessionHandlers,
   meta: metaHandlers,
   tokens: tokenHandlers,
@@ -53,26 +54,28 @@ const handlersByTag: { [T in Tag]: (deps: HandlerDeps) => TagHandlers<T> } = {
 
 export function createHandlers(deps: HandlerDeps): HandlerMap {
   const h = handlersByTag;
+  const { repos, feed, shutdown } = deps;
+  const shared: SharedHandlerParts = { commandWakeups: new CommandWakeups(feed, shutdown, (tenantId, now) => repos.commands.pollWork(tenantId, now)) };
   return {
-    ...h.system(deps),
-    ...h.console(deps),
-    ...h.sessions(deps),
-    ...h.meta(deps),
-    ...h.tokens(deps),
-    ...h.tenants(deps),
-    ...h.sections(deps),
-    ...h.enrollment(deps),
-    ...h.audit(deps),
-    ...h.admin(deps),
-    ...h.agent(deps),
-    ...h.agents(deps),
-    ...h.inventory(deps),
-    ...h.telemetry(deps),
-    ...h.events(deps),
-    ...h.policies(deps),
-    ...h.configuration(deps),
-    ...h.endpoints(deps),
-    ...h.results(deps),
-    ...h.commands(deps),
+    ...h.system(deps, shared),
+    ...h.console(deps, shared),
+    ...h.sessions(deps, shared),
+    ...h.meta(deps, shared),
+    ...h.tokens(deps, shared),
+    ...h.tenants(deps, shared),
+    ...h.sections(deps, shared),
+    ...h.enrollment(deps, shared),
+    ...h.audit(deps, shared),
+    ...h.admin(deps, shared),
+    ...h.agent(deps, shared),
+    ...h.agents(deps, shared),
+    ...h.inventory(deps, shared),
+    ...h.telemetry(deps, shared),
+    ...h.events(deps, shared),
+    ...h.policies(deps, shared),
+    ...h.configuration(deps, shared),
+    ...h.endpoints(deps, shared),
+    ...h.results(deps, shared),
+    ...h.commands(deps, shared),
   } satisfies HandlerMap;
 }

@@ -224,6 +224,36 @@ describe.each(dialects())('commands on %s', (dialect) => {
       expect(metrics).toMatch(/^command_delivery_latency_seconds_count [1-9]/m);
     });
 
+    it('hands a command to a poll parked here in its own commit: delivered in the 201, answered once, published', async () => {
+      await drain();
+      const { data: head } = await s.client.GET('/api/v1/events', { params: { query: { limit: 1000 } } });
+      const parkedNow = async () => Number(/^command_pollers_parked (\d+)$/m.exec(await (await s.fetch('/metrics')).text())?.[1]);
+      const parked = poll('db1', 20);
+      for (let i = 0; i < 50 && (await parkedNow()) !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+      const created = await create({ type: 'run_command', payload: run, targets: { tags: ['db', 'web'] }, ttlSec: 60 });
+      const stateOf = (name: string) => created.executions.find((e) => e.agentId === agents[name]!.agentId)?.state;
+      // db1 was parked: its execution was stored delivered; web1 and web2 were not polling; old1 cannot run it.
+      expect([stateOf('db1'), stateOf('web1'), stateOf('web2'), stateOf('old1')]).toEqual(['delivered', 'pending', 'pending', 'skipped']);
+      expect(created.command.counts).toMatchObject({ delivered: 1, pending: 2, skipped: 1 });
+      expect((await parked).data!.commands.map((c) => c.commandId)).toEqual([created.command.id]);
+      expect((await poll('db1')).data!.commands).toEqual([]);
+      expect((await poll('web1')).data!.commands.map((c) => c.commandId)).toEqual([created.command.id]);
+      const events = (await s.client.GET('/api/v1/events', { params: { query: { offset: head!.nextOffset, limit: 1000, types: ['command_execution_updated'] } } })).data!.events;
+      expect(
+        events
+          .filter((e) => e.resourceId === created.command.id && e.data.state === 'delivered')
+          .map((e) => e.data.agentId)
+          .sort(),
+      ).toEqual([agents.db1!.agentId, agents.web1!.agentId].sort());
+      await drain();
+      // A command held back by a concurrency limit is not handed over: the parked poll is woken and takes it itself.
+      const limitedPoll = poll('db1', 20);
+      for (let i = 0; i < 50 && (await parkedNow()) !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+      const limited = await create({ type: 'run_command', payload: run, targets: { agentIds: [agents.db1!.agentId] }, ttlSec: 60, rollout: { maxConcurrency: 1 } });
+      expect(limited.executions.map((e) => e.state)).toEqual(['pending']);
+      expect((await limitedPoll).data!.commands.map((c) => c.commandId)).toEqual([limited.command.id]);
+    });
+
     it('wakes a parked poll when a deferred command becomes due, whether created before or during the wait', async () => {
       await drain();
       const deferred = async (inMs: number) => {

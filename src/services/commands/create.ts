@@ -3,7 +3,13 @@ import { auditEntry, snapshot } from '../audit/entry.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { commandCreated, executionsFor } from './records.ts';
+import type { ReservedPoll } from './parked-polls.ts';
+import { commandCreated, executionsFor, executionUpdated } from './records.ts';
+
+/** The polls parked on this instance, which a submit may answer itself (CommandWakeups). */
+export interface ParkedPollsOfTenant {
+  reserve(tenantId: string, agentIds: readonly string[]): Map<string, ReservedPoll>;
+}
 
 export interface CreateCommandInput {
   type: CommandType;
@@ -18,8 +24,15 @@ export interface CreateCommandInput {
  * Sends a command: resolves the targets in the caller's tenant and stores the command with one execution
  * per agent (skipped when the agent cannot run the type), in one transaction. Ids or a section of another
  * tenant are not found; targets selecting no agent are invalid. Nothing is stored in either case.
+ *
+ * A command that may go out at once (no `notBefore` ahead, no concurrency limit) to agents whose poll is
+ * parked on this instance is handed to those polls by the submit itself: their executions are stored
+ * already delivered (with their `command_execution_updated` events) in the command's own commit, and the
+ * polls are answered right after it. A poll then waits for one commit, not for the commit, a wake-up and a
+ * delivery transaction of its own. The polls are taken out of the wake-ups first, so no delivery can give
+ * them anything else meanwhile, and get nothing (they look for themselves) when the commit fails.
  */
-export async function createCommand({ ctx, input }: { ctx: ServiceContext; input: CreateCommandInput }): Promise<{ command: Command; executions: Execution[] }> {
+export async function createCommand({ ctx, input, parked }: { ctx: ServiceContext; input: CreateCommandInput; parked?: ParkedPollsOfTenant }): Promise<{ command: Command; executions: Execution[] }> {
   const principal = requireOperator(ctx);
   const { tenantId } = principal;
   const resolution = await ctx.repos.commands.resolveTargets(tenantId, input.targets);
@@ -44,8 +57,36 @@ export async function createCommand({ ctx, input }: { ctx: ServiceContext; input
     createdAt: now,
   };
   const executions = executionsFor(command, resolution.agents);
+  const releasable = command.maxConcurrency === null && !(notBefore && notBefore > now);
+  const reserved = releasable && parked ? parked.reserve(tenantId, pendingAgents(executions)) : new Map<string, ReservedPoll>();
+  const handed = executions.filter((e) => reserved.has(e.agentId));
+  for (const e of handed) Object.assign(e, { state: 'delivered', deliveredAt: now, updatedAt: now });
   const audit = auditEntry(ctx, { tenantId, action: 'command.create', resourceType: 'command', resourceId: command.id, after: snapshot({ ...command, agents: executions.length }) });
-  await ctx.repos.commands.create(command, executions, { audit, events: [commandCreated(ctx, command, executions)] });
-  ctx.log.info({ commandId: command.id, type: command.type, executions: executions.length }, 'command created');
+  try {
+    await ctx.repos.commands.create(command, executions, { audit, events: [commandCreated(ctx, command, executions), ...handed.map((e) => executionUpdated(ctx, e))] });
+  } catch (err) {
+    for (const poll of reserved.values()) poll.giveBack();
+    throw err;
+  }
+  handOver(
+    handed.map((e) => ({ poll: reserved.get(e.agentId)!, execution: { ...e } })),
+    command,
+  );
+  ctx.log.info({ commandId: command.id, type: command.type, executions: executions.length, handedToParkedPolls: handed.length }, 'command created');
   return { command, executions };
+}
+
+/** Polls answered per turn of the event loop: a fan-out to thousands of parked agents lets requests (its own 201 among them) in between. */
+const HANDOVERS_PER_TURN = 500;
+
+function handOver(handed: { poll: ReservedPoll; execution: Execution }[], command: Command, from = 0): void {
+  const to = Math.min(handed.length, from + HANDOVERS_PER_TURN);
+  for (let i = from; i < to; i++) handed[i]!.poll.handOver({ delivered: [{ command, execution: handed[i]!.execution }], cancel: [] });
+  if (to < handed.length) setImmediate(() => handOver(handed, command, to));
+}
+
+function pendingAgents(executions: readonly Execution[]): string[] {
+  const ids: string[] = [];
+  for (const e of executions) if (e.state === 'pending') ids.push(e.agentId);
+  return ids;
 }

@@ -7,13 +7,34 @@
  * seconds, and the agent polls again at once anyway.
  */
 import type { Waiter } from '../events/notifier.ts';
+import type { PollAnswer } from './deliveries.ts';
+
+/** A parked poll's wait: `handed` holds the answer when a submit handed it one (see `ParkedPolls.reserve`). */
+export interface CommandWaiter extends Waiter {
+  readonly handed: PollAnswer | null;
+  /** The poll's look (which runs after its waiter is registered) found nothing: from now on it only waits, and a submit may answer it. */
+  idle(): void;
+}
+
+/** A parked poll taken out of the registry by a submit: it gets the submit's answer, or looks for itself. */
+export interface ReservedPoll {
+  /** Answers the poll with `answer` (its commands were marked delivered to it in the submit's commit). */
+  handOver(answer: PollAnswer): void;
+  /** The submit did not commit: the poll wakes and looks for itself. */
+  giveBack(): void;
+}
 
 /** Deadline resolution of a parked poll, and the sweep timer's period. */
 export const BUCKET_MS = 100;
 
 /** One parked poll; it is also the Waiter handed to the poll (methods on the prototype: nothing per poll). */
-class ParkedPoll implements Waiter {
+class ParkedPoll implements CommandWaiter, ReservedPoll {
   readonly woken: Promise<boolean>;
+  handed: PollAnswer | null = null;
+  /** Settles `woken` once reserved (out of the registry, so that nothing else ends it); null otherwise. */
+  reserved: ((woken: boolean) => void) | null = null;
+  /** Until `idle()`: the poll is still looking, and may answer with what its look found. */
+  looking = true;
   readonly tenantId: string;
   readonly agentId: string;
   /** Deadline bucket: `ceil(deadline / BUCKET_MS)`. */
@@ -34,6 +55,21 @@ class ParkedPoll implements Waiter {
 
   cancel(): void {
     this.registry.end(this, false);
+  }
+
+  idle(): void {
+    this.looking = false;
+  }
+
+  handOver(answer: PollAnswer): void {
+    this.handed = answer;
+    this.giveBack();
+  }
+
+  giveBack(): void {
+    const settle = this.reserved;
+    this.reserved = null;
+    settle?.(true);
   }
 }
 
@@ -68,7 +104,7 @@ export class ParkedPolls {
   }
 
   /** Parks a poll of the agent; `woken` resolves true when woken, false at the deadline, on cancel or shutdown. */
-  wait(tenantId: string, agentId: string, timeoutMs: number): Waiter {
+  wait(tenantId: string, agentId: string, timeoutMs: number): CommandWaiter {
     const poll = new ParkedPoll(this, tenantId, agentId, Math.ceil((Date.now() + timeoutMs) / BUCKET_MS));
     if (this.closed || timeoutMs <= 0) {
       poll.settle!(false);
@@ -100,6 +136,23 @@ export class ParkedPolls {
     for (const poll of Array.isArray(polls) ? polls : [polls]) this.end(poll, true);
   }
 
+  /**
+   * Takes one idle parked poll of the agent (its look done, found nothing) out of the registry, for a submit
+   * to answer: no wake-up, deadline or cancel reaches it any more (a poll abandoned meanwhile is answered all
+   * the same, like a delivery whose client went away as it was answered). Null when none is idle here, or
+   * after shutdown began; a poll still looking is woken by the submit's commit as before.
+   */
+  reserve(tenantId: string, agentId: string): ReservedPoll | null {
+    if (this.closed) return null;
+    const polls = this.byTenant.get(tenantId)?.get(agentId);
+    if (polls === undefined) return null;
+    const poll = Array.isArray(polls) ? polls.find((p) => !p.looking) : polls.looking ? undefined : polls;
+    if (poll === undefined) return null;
+    poll.reserved = poll.settle;
+    this.detach(poll);
+    return poll;
+  }
+
   /** Shutdown: every parked poll returns now, and new ones return at once. */
   close(): void {
     this.closed = true;
@@ -110,6 +163,12 @@ export class ParkedPolls {
   end(poll: ParkedPoll, woken: boolean): void {
     const settle = poll.settle;
     if (settle === null) return;
+    this.detach(poll);
+    settle(woken);
+  }
+
+  /** Removes a parked poll from the registry (its `settle` is cleared: it no longer ends here). */
+  private detach(poll: ParkedPoll): void {
     poll.settle = null;
     this.count--;
     const bucket = this.byBucket.get(poll.bucket);
@@ -129,7 +188,6 @@ export class ParkedPolls {
       clearInterval(this.sweeper);
       this.sweeper = undefined;
     }
-    settle(woken);
   }
 
   /** Ends the waits whose deadline bucket has passed. */

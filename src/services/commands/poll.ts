@@ -1,6 +1,6 @@
 import { requireAgent, type ServiceContext } from '../context.ts';
-import type { Waiter } from '../events/notifier.ts';
 import type { CommandDeliveries, PollAnswer } from './deliveries.ts';
+import type { CommandWaiter } from './parked-polls.ts';
 import type { CommandWakeups } from './wakeups.ts';
 
 /**
@@ -57,7 +57,7 @@ class Poll {
   /** Until the poll first parks. */
   private onPark: OnPark | null;
   /** The wait under way, if any. */
-  private waiter: Waiter | null = null;
+  private waiter: CommandWaiter | null = null;
   private abandoned = false;
 
   constructor(ctx: ServiceContext, wakeups: CommandWakeups, deliveries: CommandDeliveries, tenantId: string, agentId: string, deadline: number, onPark: OnPark | null) {
@@ -80,13 +80,15 @@ class Poll {
   }
 
   /** Nothing yet: waits for the waiter, then looks again. */
-  private park(waiter: Waiter): Promise<PollAnswer> {
+  private park(waiter: CommandWaiter): Promise<PollAnswer> {
+    waiter.idle();
     const onPark = this.onPark;
     if (onPark !== null) {
       this.onPark = null;
       onPark(() => this.abandon());
     }
-    return waiter.woken.then((woken) => this.next(woken));
+    // A submit may hand the poll its answer (the command was marked delivered to it in the submit's commit).
+    return waiter.woken.then((woken) => waiter.handed ?? this.next(woken));
   }
 
   /** The client has gone: the wait ends now, and the poll answers without looking again. */
@@ -96,7 +98,7 @@ class Poll {
   }
 
   /** The answer when there is something to say or no waiter; null to wait (woken: look again; deadline or shutdown: one last try). */
-  private async look(waiter: Waiter | null): Promise<PollAnswer | null> {
+  private async look(waiter: CommandWaiter | null): Promise<PollAnswer | null> {
     const { ctx, tenantId, agentId } = this;
     try {
       const { delivered, cancel } = await this.deliveries.take(ctx, tenantId, agentId);

@@ -50,7 +50,8 @@ export function commandCreated(ctx: ServiceContext, command: Command, executions
   const skipped = executions.filter((e) => e.state === 'skipped').length;
   const event = newEvent(ctx, { tenantId: command.tenantId, type: 'command_created', resourceType: 'command', resourceId: command.id, data: { type: command.type, executions: executions.length, skipped } });
   const releasable = command.maxConcurrency === null && (command.notBefore === null || command.notBefore <= command.createdAt);
-  if (releasable && executions.length - skipped <= WAKE_HINT_MAX) event.wakes = executions.filter((e) => e.state === 'pending').map((e) => e.agentId);
+  const pending = executions.filter((e) => e.state === 'pending');
+  if (releasable && pending.length > 0 && pending.length <= WAKE_HINT_MAX) event.wakes = pending.map((e) => e.agentId);
   return event;
 }
 

@@ -18,8 +18,7 @@
 import type { PollWork } from '../../domain/command.ts';
 import type { CommittedEvents } from '../../domain/event.ts';
 import type { EventFeed } from '../events/feed.ts';
-import type { Waiter } from '../events/notifier.ts';
-import { ParkedPolls } from './parked-polls.ts';
+import { type CommandWaiter, ParkedPolls, type ReservedPoll } from './parked-polls.ts';
 
 const WAKING_TYPES: ReadonlySet<string> = new Set(['command_created', 'command_cancelled', 'command_rollout_slot_freed']);
 
@@ -57,11 +56,22 @@ export class CommandWakeups {
     return this.parked.size;
   }
 
-  wait(tenantId: string, agentId: string, timeoutMs: number): Waiter {
+  wait(tenantId: string, agentId: string, timeoutMs: number): CommandWaiter {
     const first = !this.parked.hasTenant(tenantId);
     const waiter = this.parked.wait(tenantId, agentId, timeoutMs);
     if (first && this.parked.hasTenant(tenantId)) this.check(tenantId, false);
     return waiter;
+  }
+
+  /** One poll parked here for each of the agents that has one, taken out for a submit to answer (`ParkedPolls.reserve`). */
+  reserve(tenantId: string, agentIds: readonly string[]): Map<string, ReservedPoll> {
+    const reserved = new Map<string, ReservedPoll>();
+    if (!this.parked.hasTenant(tenantId)) return reserved;
+    for (const id of agentIds) {
+      const poll = this.parked.reserve(tenantId, id);
+      if (poll) reserved.set(id, poll);
+    }
+    return reserved;
   }
 
   private observe(c: CommittedEvents): void {

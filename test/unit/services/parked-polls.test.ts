@@ -39,6 +39,38 @@ describe('parked command polls', () => {
     expect(polls.size).toBe(0);
   });
 
+  it('reserves only idle polls; a reserved poll hears nothing else and gets the answer handed over, or looks again', async () => {
+    const emptied: string[] = [];
+    const polls = new ParkedPolls((t) => emptied.push(t));
+    const looking = polls.wait('t1', 'a1', 10_000);
+    expect(polls.reserve('t1', 'a1')).toBeNull(); // its look is still under way: it may answer with what it finds
+    looking.idle();
+    expect(polls.reserve('t2', 'a1')).toBeNull(); // another tenant
+    const reserved = polls.reserve('t1', 'a1')!;
+    expect(polls.size).toBe(0);
+    expect(emptied).toEqual(['t1']);
+    polls.wake('t1', 'a1');
+    looking.cancel(); // the client went away meanwhile: the answer is handed over all the same
+    expect(await settled(looking.woken)).toBe('parked');
+    const answer = { delivered: [], cancel: ['c1'] };
+    reserved.handOver(answer);
+    expect(await settled(looking.woken)).toBe(true);
+    expect(looking.handed).toBe(answer);
+
+    const second = polls.wait('t1', 'a2', 150);
+    second.idle();
+    const back = polls.reserve('t1', 'a2')!;
+    await new Promise((r) => setTimeout(r, 150 + 2 * BUCKET_MS)); // past its deadline: the sweep no longer ends it
+    expect(await settled(second.woken)).toBe('parked');
+    back.giveBack();
+    expect(await settled(second.woken)).toBe(true);
+    expect(second.handed).toBeNull();
+    polls.close();
+    const late = polls.wait('t1', 'a3', 10_000);
+    late.idle();
+    expect(polls.reserve('t1', 'a3')).toBeNull();
+  });
+
   it('holds no timer per parked poll', async () => {
     const polls = new ParkedPolls();
     const before = timers();
