@@ -24,7 +24,7 @@ export function commandsStep(ctx: RunContext): RunStep {
       });
       const code = await child.exited;
       const lines = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n') : [];
-      const notes = lines.filter((l) => /^(enrolled|\([abc]\))/.test(l)).map((l) => `commands: ${l}`);
+      const notes = lines.filter((l) => /^(enrolled|\([abc]\)| {4}the server answered)/.test(l)).map((l) => `commands: ${l.trim()}`);
       for (const line of notes) console.log(line);
       const failure = code !== 0 || notes.length < 4 ? `commands: bench/commands.ts exited with ${code}:\n${logTail(logFile)}` : undefined;
       return { notes, failure };

@@ -8,6 +8,7 @@ import { followOutput } from '../services/commands/follow-output.ts';
 import { getExecutionOutput } from '../services/commands/get-output.ts';
 import { listCommands } from '../services/commands/list.ts';
 import { listCommandExecutions } from '../services/commands/list-executions.ts';
+import { afterResponse } from '../http/after-response.ts';
 import type { HandlerDeps, SharedHandlerParts } from './deps.ts';
 import { presentCommand, presentCreatedCommand, presentExecution, presentOutput, presentTargetPreview } from './presenters/command.ts';
 import { presentPage } from './presenters/page.ts';
@@ -23,9 +24,9 @@ export function commandHandlers({ shutdown }: HandlerDeps, { commandWakeups }: S
     listCommands: async ({ query }, res, ctx) => {
       return res.json(200, presentPage(await listCommands({ ctx, input: query }), presentCommand));
     },
-    createCommand: async ({ body }, res, ctx) => {
+    createCommand: async ({ body }, res, ctx, c) => {
       // rotate_key may omit its empty payload; the submit answers the targets' polls parked here itself.
-      const { command, executions } = await createCommand({ ctx, input: { ...body, payload: body.payload ?? {} }, parked: commandWakeups });
+      const { command, executions } = await createCommand({ ctx, input: { ...body, payload: body.payload ?? {} }, parked: commandWakeups, afterAnswer: (run) => afterResponse(c, run) });
       return res.json(201, presentCreatedCommand(command, executions), { location: `/api/v1/commands/${command.id}` });
     },
     previewCommandTargets: async ({ body, query }, res, ctx) => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PollAnswer } from '../../src/services/commands/deliveries.ts';
-import { createCommand, type ParkedPollsOfTenant } from '../../src/services/commands/create.ts';
+import { createCommand, HANDOVERS_PER_TURN, type ParkedPollsOfTenant } from '../../src/services/commands/create.ts';
 import type { ReservedPoll } from '../../src/services/commands/parked-polls.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { createLogger } from '../../src/observability/logger.ts';
@@ -76,6 +76,21 @@ describe.each(dialects())('command submit handing over to parked polls on %s', (
     expect(polls.givenBack).toEqual([parkedAgent.id]);
     expect(polls.handed.size).toBe(0);
     expect((await suite.repos.commands.list(tenantId, {}, { limit: 10 })).items).toEqual([]);
+  });
+
+  it('hands a large fan-out over once the submit has answered, a turn of the event loop per part', async () => {
+    const { tenantId, ctx, input } = await setUp();
+    const many = [];
+    for (let i = 0; i <= HANDOVERS_PER_TURN; i++) many.push((await suite.agent(tenantId, { capabilities: ['run_command'] })).id);
+    const polls = fakeParked(many);
+    let answered: (() => void) | undefined;
+    const { executions } = await createCommand({ ctx: ctx(), input: { ...input, targets: { agentIds: many } }, parked: polls.parked, afterAnswer: (run) => (answered = run) });
+    expect(executions.every((e) => e.state === 'delivered')).toBe(true);
+    expect(polls.handed.size).toBe(0); // not before the submit's answer has gone out
+    answered!();
+    expect(polls.handed.size).toBe(HANDOVERS_PER_TURN);
+    await new Promise((r) => setImmediate(r));
+    expect(polls.handed.size).toBe(many.length);
   });
 
   it('reserves nothing for a command held back by notBefore or a concurrency limit', async () => {

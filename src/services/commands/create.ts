@@ -30,9 +30,23 @@ export interface CreateCommandInput {
  * already delivered (with their `command_execution_updated` events) in the command's own commit, and the
  * polls are answered right after it. A poll then waits for one commit, not for the commit, a wake-up and a
  * delivery transaction of its own. The polls are taken out of the wake-ups first, so no delivery can give
- * them anything else meanwhile, and get nothing (they look for themselves) when the commit fails.
+ * them anything else meanwhile, and get nothing (they look for themselves) when the commit fails. A
+ * fan-out to more than HANDOVERS_PER_TURN of them is handed over through `afterAnswer` (once the submit's
+ * own 201 has gone out): thousands of answers, and the agents' next polls that follow, would otherwise
+ * hold the 201 up for seconds.
  */
-export async function createCommand({ ctx, input, parked }: { ctx: ServiceContext; input: CreateCommandInput; parked?: ParkedPollsOfTenant }): Promise<{ command: Command; executions: Execution[] }> {
+export async function createCommand({
+  ctx,
+  input,
+  parked,
+  afterAnswer,
+}: {
+  ctx: ServiceContext;
+  input: CreateCommandInput;
+  parked?: ParkedPollsOfTenant;
+  /** Runs its argument once the submit's answer has gone out; absent, a large hand-over starts at once. */
+  afterAnswer?: (run: () => void) => void;
+}): Promise<{ command: Command; executions: Execution[] }> {
   const principal = requireOperator(ctx);
   const { tenantId } = principal;
   const resolution = await ctx.repos.commands.resolveTargets(tenantId, input.targets);
@@ -68,16 +82,15 @@ export async function createCommand({ ctx, input, parked }: { ctx: ServiceContex
     for (const poll of reserved.values()) poll.giveBack();
     throw err;
   }
-  handOver(
-    handed.map((e) => ({ poll: reserved.get(e.agentId)!, execution: { ...e } })),
-    command,
-  );
+  const answers = handed.map((e) => ({ poll: reserved.get(e.agentId)!, execution: { ...e } }));
+  if (answers.length > HANDOVERS_PER_TURN && afterAnswer) afterAnswer(() => handOver(answers, command));
+  else handOver(answers, command);
   ctx.log.info({ commandId: command.id, type: command.type, executions: executions.length, handedToParkedPolls: handed.length }, 'command created');
   return { command, executions };
 }
 
-/** Polls answered per turn of the event loop: a fan-out to thousands of parked agents lets requests (its own 201 among them) in between. */
-const HANDOVERS_PER_TURN = 500;
+/** Polls answered per turn of the event loop: a fan-out to thousands of parked agents lets other requests in between. */
+export const HANDOVERS_PER_TURN = 500;
 
 function handOver(handed: { poll: ReservedPoll; execution: Execution }[], command: Command, from = 0): void {
   const to = Math.min(handed.length, from + HANDOVERS_PER_TURN);
