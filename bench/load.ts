@@ -59,6 +59,8 @@ export interface ScenarioStats {
   /** Connection errors and timeouts: requests that got no response at all. */
   errors: number;
   timeouts: number;
+  /** The errors by message (a timeout, a reset, a refused connect…), to tell the server's failures from the load generator's. */
+  errorKinds: Record<string, number>;
   statusCodes: Record<string, number>;
   /** 2xx answers over the whole run, warm-up included (to check what the server should have stored). */
   total2xx: number;
@@ -89,6 +91,7 @@ export function runScenario(s: Scenario, o: LoadOptions): Promise<ScenarioStats>
   let non2xx = 0;
   let errors = 0;
   let timeouts = 0;
+  const errorKinds: Record<string, number> = {};
   let total2xx = 0;
   let counting = false;
   let windowStart = performance.now();
@@ -122,7 +125,7 @@ export function runScenario(s: Scenario, o: LoadOptions): Promise<ScenarioStats>
         if (err) return reject(err);
         const seconds = (performance.now() - windowStart) / 1000;
         const rps = round(latencies.length / seconds, 0);
-        const stats = { rps, responses: latencies.length, non2xx, errors, timeouts, statusCodes, total2xx, latencyMs: summarise(latencies) };
+        const stats = { rps, responses: latencies.length, non2xx, errors, timeouts, errorKinds, statusCodes, total2xx, latencyMs: summarise(latencies) };
         if (!s.rowsProbe || !rowsAtStart) return resolve({ ...stats, rowsPerSec: null });
         Promise.all([rowsAtStart, s.rowsProbe()]).then(([a, b]) => resolve({ ...stats, rowsPerSec: round((b - a) / seconds, 0) }), reject);
       },
@@ -138,6 +141,8 @@ export function runScenario(s: Scenario, o: LoadOptions): Promise<ScenarioStats>
       if (!counting) return;
       errors++;
       if (err instanceof Error && err.message.includes('timed out')) timeouts++;
+      const kind = err instanceof Error ? ((err as { code?: string }).code ?? err.message) : String(err);
+      errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
     });
   });
 }

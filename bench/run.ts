@@ -247,7 +247,7 @@ async function main(): Promise<number> {
       cpuOfBarePct: cpuUsPerRequest && bareCpuUs ? round((bareCpuUs / cpuUsPerRequest) * 100, 1) : null,
       clientCpuPct,
       machineBusyPct,
-      notes: after.notes,
+      notes: stats.errors > 0 ? [...after.notes, `${s.name}: ${stats.errors} requests got no answer: ${JSON.stringify(stats.errorKinds)}`] : after.notes,
     };
     results.push(result);
     console.log(scenarioLine(result));
