@@ -14,7 +14,8 @@ import { PgIdempotencyRepository } from '../src/repositories/postgres/idempotenc
 import { openRepositories } from '../src/repositories/index.ts';
 import type { Command } from '../src/domain/command.ts';
 import { newAgentRecord } from '../src/services/agents/records.ts';
-import { executionsFor } from '../src/services/commands/records.ts';
+import { executionsFor, executionUpdated } from '../src/services/commands/records.ts';
+import type { ServiceContext } from '../src/services/context.ts';
 import { newId } from '../src/services/ids.ts';
 import { startPostgres } from './infra.ts';
 import { stopAll } from './processes.ts';
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
     await repos.tenants.create({ id: tenantId, name: 'bench', createdAt: new Date() }, {});
     const agent = newAgentRecord({ id: newId(), tenantId, sectionId: null, name: 'bench', hostname: 'bench', enrolledVia: 'secret', capabilities: ['run_command'] }, new Date());
     await repos.agents.insert(agent, {});
+    // executionUpdated reads only the clock of a service context.
+    const clock = { now: () => new Date() } as ServiceContext;
     const pending = async () => {
       const now = new Date();
       const command: Command = {
@@ -88,16 +91,7 @@ async function main(): Promise<void> {
         await pending();
         if (gap > 0) await new Promise((r) => setTimeout(r, gap));
         const started = performance.now();
-        const delivered = await repos.commands.deliver(tenantId, [agent.id], new Date(), 100, (released) => ({
-          events: released.map((e) => ({
-            tenantId,
-            type: 'command_execution_updated' as const,
-            resourceType: 'command',
-            resourceId: e.commandId,
-            data: { agentId: e.agentId, state: e.state },
-            createdAt: new Date(),
-          })),
-        }));
+        const delivered = await repos.commands.deliver(tenantId, [agent.id], new Date(), 100, (released) => ({ events: released.map((e) => executionUpdated(clock, e)) }));
         times.push(performance.now() - started);
         if (delivered.get(agent.id)?.length !== 1) throw new Error('the delivery found no command');
       }

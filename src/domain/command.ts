@@ -161,6 +161,14 @@ export function emptyCounts(): ExecutionCounts {
   return { pending: 0, delivered: 0, running: 0, succeeded: 0, failed: 0, timed_out: 0, expired: 0, cancelled: 0, skipped: 0 };
 }
 
+/**
+ * Whether the command's pending executions may be released as soon as it is stored: no `notBefore` ahead of
+ * its creation and no concurrency limit (a limited command's releases are counted under a lock).
+ */
+export function releasesAtOnce(command: Pick<Command, 'maxConcurrency' | 'notBefore' | 'createdAt'>): boolean {
+  return command.maxConcurrency === null && (command.notBefore === null || command.notBefore <= command.createdAt);
+}
+
 /** Whether the agent declared it can run commands of this type. */
 export function canRun(agent: Pick<TargetAgent, 'capabilities'>, type: CommandType): boolean {
   return agent.capabilities.includes(type);

@@ -72,14 +72,17 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
  */
 async function insertUnsyncedClaim(db: PgDb, claim: IdempotencyClaim, now: Date): Promise<boolean> {
   const k = idempotencyKeys;
-  const rows = await db.execute<{ key: string }>(sql`
-    insert into ${k} (${sql.identifier(k.scope.name)}, ${sql.identifier(k.key.name)}, ${sql.identifier(k.operationId.name)}, ${sql.identifier(k.requestHash.name)},
-      ${sql.identifier(k.state.name)}, ${sql.identifier(k.lockedUntil.name)}, ${sql.identifier(k.expiresAt.name)}, ${sql.identifier(k.createdAt.name)})
+  const columns = sql.join(
+    [k.scope, k.key, k.operationId, k.requestHash, k.state, k.lockedUntil, k.expiresAt, k.createdAt].map((c) => sql.identifier(c.name)),
+    sql`, `,
+  );
+  const rows = await db.execute<{ claimed: number }>(sql`
+    insert into ${k} (${columns})
     select ${claim.scope}::text, ${claim.key}::text, ${claim.operationId}::text, ${claim.requestHash}::text, 'in_progress',
       ${claim.lockedUntil.toISOString()}::timestamptz, ${claim.expiresAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
     from (select set_config('synchronous_commit', 'off', true)) as unsynced
     on conflict do nothing
-    returning ${sql.identifier(k.key.name)} as key`);
+    returning 1 as claimed`);
   return rows.length > 0;
 }
 

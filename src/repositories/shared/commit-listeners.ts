@@ -38,8 +38,8 @@ export function distinctTypes(events: readonly NewEvent[]): string[] {
 /** What listeners hear of a tenant's batch of events committed up to `lastOffset`. */
 export function committedEvents(tenantId: string, lastOffset: number, batch: readonly NewEvent[]): CommittedEvents {
   const committed: CommittedEvents = { tenantId, lastOffset, count: batch.length, types: distinctTypes(batch) };
-  const wakes = new Set<string>();
-  for (const e of batch) for (const id of e.wakes ?? []) wakes.add(id);
-  if (wakes.size > 0) committed.wakes = [...wakes];
+  // Most commits (heartbeats, deliveries, operator writes) name nobody: no set for them.
+  if (!batch.some((e) => e.wakes !== undefined)) return committed;
+  committed.wakes = [...new Set(batch.flatMap((e) => e.wakes ?? []))];
   return committed;
 }

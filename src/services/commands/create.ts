@@ -1,10 +1,10 @@
-import { resolveLimit, type Command, type CommandPayload, type CommandTargets, type CommandType, type Execution, type RolloutLimit } from '../../domain/command.ts';
+import { releasesAtOnce, resolveLimit, type Command, type CommandPayload, type CommandTargets, type CommandType, type Execution, type RolloutLimit } from '../../domain/command.ts';
 import { auditEntry, snapshot } from '../audit/entry.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ReservedPoll } from './parked-polls.ts';
-import { commandCreated, executionsFor, executionUpdated } from './records.ts';
+import { commandCreated, executionsFor, executionUpdated, pendingAgents } from './records.ts';
 
 /** The polls parked on this instance, which a submit may answer itself (CommandWakeups). */
 export interface ParkedPollsOfTenant {
@@ -71,8 +71,7 @@ export async function createCommand({
     createdAt: now,
   };
   const executions = executionsFor(command, resolution.agents);
-  const releasable = command.maxConcurrency === null && !(notBefore && notBefore > now);
-  const reserved = releasable && parked ? parked.reserve(tenantId, pendingAgents(executions)) : new Map<string, ReservedPoll>();
+  const reserved = releasesAtOnce(command) && parked ? parked.reserve(tenantId, pendingAgents(executions)) : new Map<string, ReservedPoll>();
   const handed = executions.filter((e) => reserved.has(e.agentId));
   for (const e of handed) Object.assign(e, { state: 'delivered', deliveredAt: now, updatedAt: now });
   const audit = auditEntry(ctx, { tenantId, action: 'command.create', resourceType: 'command', resourceId: command.id, after: snapshot({ ...command, agents: executions.length }) });
@@ -96,10 +95,4 @@ function handOver(handed: { poll: ReservedPoll; execution: Execution }[], comman
   const to = Math.min(handed.length, from + HANDOVERS_PER_TURN);
   for (let i = from; i < to; i++) handed[i]!.poll.handOver({ delivered: [{ command, execution: handed[i]!.execution }], cancel: [] });
   if (to < handed.length) setImmediate(() => handOver(handed, command, to));
-}
-
-function pendingAgents(executions: readonly Execution[]): string[] {
-  const ids: string[] = [];
-  for (const e of executions) if (e.state === 'pending') ids.push(e.agentId);
-  return ids;
 }

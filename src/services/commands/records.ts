@@ -1,5 +1,5 @@
 /** Shared pieces of the command actions: the rows a submit creates, audit snapshots, and events. */
-import { canRun, type Command, type Execution, type TargetAgent } from '../../domain/command.ts';
+import { canRun, releasesAtOnce, type Command, type Execution, type TargetAgent } from '../../domain/command.ts';
 import type { NewEvent } from '../../domain/event.ts';
 import { snapshot } from '../audit/entry.ts';
 import type { ServiceContext } from '../context.ts';
@@ -35,6 +35,13 @@ export function executionsFor(command: Command, targets: Pick<TargetAgent, 'id' 
   });
 }
 
+/** The agents whose execution is pending (not skipped, not handed to a parked poll). */
+export function pendingAgents(executions: readonly Execution[]): string[] {
+  const ids: string[] = [];
+  for (const e of executions) if (e.state === 'pending') ids.push(e.agentId);
+  return ids;
+}
+
 /** What the audit log keeps of an execution: its state and outcome, not the command's payload again. */
 export function executionSnapshot(e: Execution): Record<string, unknown> {
   return snapshot({ commandId: e.commandId, agentId: e.agentId, state: e.state, reason: e.reason, exitCode: e.exitCode, error: e.error, startedAt: e.startedAt, finishedAt: e.finishedAt });
@@ -49,9 +56,8 @@ export const WAKE_HINT_MAX = 64;
 export function commandCreated(ctx: ServiceContext, command: Command, executions: Execution[]): NewEvent {
   const skipped = executions.filter((e) => e.state === 'skipped').length;
   const event = newEvent(ctx, { tenantId: command.tenantId, type: 'command_created', resourceType: 'command', resourceId: command.id, data: { type: command.type, executions: executions.length, skipped } });
-  const releasable = command.maxConcurrency === null && (command.notBefore === null || command.notBefore <= command.createdAt);
-  const pending = executions.filter((e) => e.state === 'pending');
-  if (releasable && pending.length > 0 && pending.length <= WAKE_HINT_MAX) event.wakes = pending.map((e) => e.agentId);
+  const pending = pendingAgents(executions);
+  if (releasesAtOnce(command) && pending.length > 0 && pending.length <= WAKE_HINT_MAX) event.wakes = pending;
   return event;
 }
 
