@@ -14,9 +14,23 @@ export interface ReportQuery {
   stepMs: number;
 }
 
+/** What `storedAmong` needs of a result. */
+export interface StoredCandidate {
+  id: string;
+  endpointId: string;
+  ts: Date;
+}
+
 export interface ResultRepository {
   /** Which of `ids` are stored already for the tenant. */
   existingIds(tenantId: string, ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * Which of one agent's results are stored already. The agent's endpoint states are read first: a result
+   * checked after the newest one stored for its endpoint cannot be stored (see `mayBeStored`), so only the
+   * others are looked up by id, and a batch of fresh results costs one small read instead of an index
+   * probe per result.
+   */
+  storedAmong(tenantId: string, agentId: string, results: readonly StoredCandidate[]): Promise<Set<string>>;
   /** Current state per agent for the endpoints, by agent id then endpoint id. */
   states(tenantId: string, endpointIds: readonly string[]): Promise<EndpointState[]>;
   /** Non-empty buckets, oldest first; latency figures over reachable results with a latency (nearest-rank percentiles). */

@@ -88,8 +88,8 @@ export class PgAgentRepository implements AgentRepository {
     // One statement for the online agents (the common case): a single commit for the whole group.
     const updated = await this.w.pool.run((db) =>
       db.execute<{ id: string }>(sql`
-        update ${agents} set last_seen_at = v.at, latest_heartbeat = v.heartbeat
-        from unnest(${textArray(beats.map((b) => b.id))}::uuid[], ${timeArray(beats.map((b) => b.at))}::timestamptz[], ${textArray(beats.map((b) => JSON.stringify(b.heartbeat)))}::jsonb[]) as v(id, at, heartbeat)
+        update ${agents} set last_seen_at = v.at, latest_heartbeat = v.heartbeat::jsonb
+        from unnest(${textArray(beats.map((b) => b.id))}::uuid[], ${timeArray(beats.map((b) => b.at))}::timestamptz[], ${textArray(beats.map((b) => JSON.stringify(b.heartbeat)))}::text[]) as v(id, at, heartbeat)
         where ${agents.id} = v.id and ${agents.online}
         returning ${agents.id} as id`),
     );

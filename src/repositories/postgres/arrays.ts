@@ -3,6 +3,10 @@
  * the row count (no 65535-parameter limit, one planned statement). Drizzle's postgres-js driver passes
  * parameters through as text, so arrays are sent in the array input syntax: every element double-quoted,
  * with `"` and `\` backslash-escaped.
+ *
+ * JSON values go as `text[]` and are cast one by one in the statement (`select …, j::jsonb from unnest(…)
+ * as u(…, j)`), never as `jsonb[]`: Postgres 15 reads a `jsonb[]` literal about six times slower than the
+ * same literal as `text[]` with each element cast (4,000 Smotra results: 57–69 ms against 11–12 ms).
  */
 export function textArray(values: readonly string[]): string {
   let out = '{';

@@ -188,11 +188,11 @@ async function insertResults(tx: PgTx, rows: CheckResultRow[], series: ReadonlyM
     tx,
     sql`
     insert into check_result_points (series_id, id, check_type, ts, reachable, latency_ms, result, received_at)
-    select * from unnest(
+    select s, i, c, t, r, l, j::jsonb, at from unnest(
       ${textArray(rows.map((r) => String(series.get(seriesKey(r)))))}::int[], ${textArray(rows.map((r) => r.id))}::uuid[],
       ${textArray(rows.map((r) => r.checkType))}::text[], ${timeArray(rows.map((r) => r.ts))}::timestamptz[],
       ${textArray(rows.map((r) => (r.reachable ? 't' : 'f')))}::boolean[], ${nullableNumbers(rows.map((r) => r.latencyMs))}::float8[],
-      ${textArray(rows.map((r) => JSON.stringify(r.result)))}::jsonb[], ${timeArray(rows.map((r) => r.receivedAt))}::timestamptz[])
+      ${textArray(rows.map((r) => JSON.stringify(r.result)))}::text[], ${timeArray(rows.map((r) => r.receivedAt))}::timestamptz[]) as u(s, i, c, t, r, l, j, at)
     on conflict do nothing
     returning id`,
   );

@@ -84,14 +84,14 @@ async function resolveSeries(tx: PgTx, missing: NewSeries[]): Promise<void> {
   const key = (r: { tenant_id: string; agent_id: string; metric: string; labels_key: string }) => `${r.tenant_id.toLowerCase()}/${r.agent_id.toLowerCase()}\u0000${r.metric}\u0000${r.labels_key}`;
   const wanted = new Map(missing.map((s) => [key({ tenant_id: s.tenantId, agent_id: s.agentId, metric: s.metric, labels_key: s.labelsKey }), s]));
   const input = sql`unnest(${textArray(missing.map((s) => s.tenantId))}::uuid[], ${textArray(missing.map((s) => s.agentId))}::uuid[], ${textArray(missing.map((s) => s.metric))}::text[],
-      ${textArray(missing.map((s) => s.labelsKey))}::text[], ${textArray(missing.map((s) => JSON.stringify(s.labels)))}::jsonb[]) as i(tenant_id, agent_id, metric, labels_key, labels)`;
+      ${textArray(missing.map((s) => s.labelsKey))}::text[], ${textArray(missing.map((s) => JSON.stringify(s.labels)))}::text[]) as i(tenant_id, agent_id, metric, labels_key, labels)`;
   const match = sql`s.tenant_id = i.tenant_id and s.agent_id = i.agent_id and s.metric = i.metric and s.labels_key = i.labels_key`;
   type Row = { id: number; tenant_id: string; agent_id: string; metric: string; labels_key: string };
   const rows = await tx.execute<Row>(sql`
     with i as (select * from ${input}),
     created as (
       insert into telemetry_series (tenant_id, agent_id, metric, labels_key, labels)
-      select i.* from i where not exists (select 1 from telemetry_series s where ${match})
+      select i.tenant_id, i.agent_id, i.metric, i.labels_key, i.labels::jsonb from i where not exists (select 1 from telemetry_series s where ${match})
       order by 1, 2, 3, 4
       on conflict do nothing
       returning id, tenant_id, agent_id, metric, labels_key)

@@ -5,11 +5,11 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
-import type { ReportQuery, ResultRepository } from '../ports/results.ts';
-import { MINUTE_MS } from '../shared/check-results.ts';
+import type { ReportQuery, ResultRepository, StoredCandidate } from '../ports/results.ts';
+import { MINUTE_MS, mayBeStored } from '../shared/check-results.ts';
 import { aggregateBuckets } from '../shared/report.ts';
 import { textArray } from './arrays.ts';
-import type { PgPool } from './db.ts';
+import type { PgDb, PgPool } from './db.ts';
 import { endpointStates } from './schema.ts';
 
 interface BucketRow extends Record<string, unknown> {
@@ -32,11 +32,18 @@ export class PgResultRepository implements ResultRepository {
   }
 
   existingIds(tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+    return this.pool.run((db) => storedIds(db, tenantId, ids));
+  }
+
+  storedAmong(tenantId: string, agentId: string, results: readonly StoredCandidate[]): Promise<Set<string>> {
+    if (results.length === 0) return Promise.resolve(new Set());
+    const endpoints = [...new Set(results.map((r) => r.endpointId))];
     return this.pool.run(async (db) => {
-      const rows = await db.execute<{ id: string }>(
-        sql`select p.id from check_result_points p join check_result_series s on s.id = p.series_id where p.id = any(${textArray(ids)}::uuid[]) and s.tenant_id = ${tenantId}`,
+      const states = await db.execute<{ e: string; at: Date | string }>(
+        sql`select endpoint_id as e, checked_at as at from endpoint_states where agent_id = ${agentId} and endpoint_id = any(${textArray(endpoints)}::uuid[])`,
       );
-      return new Set(rows.map((r) => r.id));
+      const ids = mayBeStored(results, new Map(states.map((r) => [r.e, new Date(r.at).getTime()])));
+      return ids.length === 0 ? new Set<string>() : storedIds(db, tenantId, ids);
     });
   }
 
@@ -127,4 +134,12 @@ export class PgResultRepository implements ResultRepository {
     }
     return deleted;
   }
+}
+
+/** Which of `ids` the tenant has stored (one statement: an index probe per id). */
+async function storedIds(db: PgDb, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+  const rows = await db.execute<{ id: string }>(
+    sql`select p.id from check_result_points p join check_result_series s on s.id = p.series_id where p.id = any(${textArray(ids)}::uuid[]) and s.tenant_id = ${tenantId}`,
+  );
+  return new Set(rows.map((r) => r.id));
 }

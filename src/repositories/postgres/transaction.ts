@@ -120,10 +120,10 @@ function eventsWith(tenantId: string, batch: NewEvent[]): SQL {
       returning last_seq
     )
     insert into ${events} (tenant_id, seq, type, resource_type, resource_id, data, created_at)
-    select ${tenantId}::uuid, o.last_seq - ${n}::int + v.ord, v.type, v.resource_type, v.resource_id, v.data, v.created_at
+    select ${tenantId}::uuid, o.last_seq - ${n}::int + v.ord, v.type, v.resource_type, v.resource_id, v.data::jsonb, v.created_at
     from o, unnest(
       ${textArray(batch.map((e) => e.type))}::text[], ${textArray(batch.map((e) => e.resourceType))}::text[],
-      ${nullableTextArray(batch.map((e) => e.resourceId))}::text[], ${textArray(batch.map((e) => JSON.stringify(e.data)))}::jsonb[],
+      ${nullableTextArray(batch.map((e) => e.resourceId))}::text[], ${textArray(batch.map((e) => JSON.stringify(e.data)))}::text[],
       ${timeArray(batch.map((e) => e.createdAt))}::timestamptz[]
     ) with ordinality as v(type, resource_type, resource_id, data, created_at, ord)
     returning seq`;

@@ -19,6 +19,23 @@ export function storedPerItem(items: readonly IngestItem[], storedIds: ReadonlyS
   });
 }
 
+/**
+ * The ids of the results that may be stored already, given the time of the newest result stored per
+ * endpoint (`newest`: the agent's endpoint states, in ms). A state is written in the transaction that
+ * stores its results and only ever moves forward (`nextState`), and states are never deleted, so every
+ * stored result of an endpoint was checked at or before its state's time: a result checked later is new.
+ * (A result re-sent under another endpoint id than its first attempt's may then count as new; it is still
+ * stored once, its id being unique.)
+ */
+export function mayBeStored(results: readonly { id: string; endpointId: string; ts: Date }[], newest: ReadonlyMap<string, number>): string[] {
+  const ids: string[] = [];
+  for (const r of results) {
+    const at = newest.get(r.endpointId);
+    if (at !== undefined && r.ts.getTime() <= at) ids.push(r.id);
+  }
+  return ids;
+}
+
 /** The key of a result's series (tenant, endpoint id as reported, agent). */
 export const seriesKey = (r: { tenantId: string; endpointId: string; agentId: string }): string => `${r.tenantId}/${r.endpointId}/${r.agentId}`;
 

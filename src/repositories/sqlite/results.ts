@@ -5,10 +5,10 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
-import type { ReportQuery, ResultRepository } from '../ports/results.ts';
+import type { ReportQuery, ResultRepository, StoredCandidate } from '../ports/results.ts';
 import { chunks } from '../shared/ingest.ts';
 import { aggregateMinutes, aggregateReport } from '../shared/report.ts';
-import { MINUTE_MS } from '../shared/check-results.ts';
+import { MINUTE_MS, mayBeStored } from '../shared/check-results.ts';
 import type { SqliteDb } from './db.ts';
 import { checkResultPoints, checkResultSeries, endpointStates } from './schema.ts';
 
@@ -31,6 +31,18 @@ export class SqliteResultRepository implements ResultRepository {
       for (const r of rows) found.add(r.id);
     }
     return found;
+  }
+
+  async storedAmong(tenantId: string, agentId: string, results: readonly StoredCandidate[]): Promise<Set<string>> {
+    if (results.length === 0) return new Set();
+    const endpoints = [...new Set(results.map((r) => r.endpointId))];
+    const states = this.db
+      .select({ e: endpointStates.endpointId, at: endpointStates.checkedAt })
+      .from(endpointStates)
+      .where(and(eq(endpointStates.agentId, agentId), inArray(endpointStates.endpointId, endpoints)))
+      .all();
+    const ids = mayBeStored(results, new Map(states.map((r) => [r.e, r.at.getTime()])));
+    return ids.length === 0 ? new Set() : this.existingIds(tenantId, ids);
   }
 
   async states(tenantId: string, endpointIds: readonly string[]): Promise<EndpointState[]> {

@@ -82,11 +82,11 @@ export async function submitResults({ ctx, input, sink, limits }: { ctx: Service
   if (reasons.length > 0) ctx.log.warn({ submissionId, agentId: agent.agentId, skipped, first: reasons }, 'results skipped');
   // The batcher answers once the write is done and says how many results it stored: the rest were stored
   // before (or by another request of the same batch). JetStream acknowledges before the write, so there the
-  // stored ids are looked up first; a result in flight in another request at that moment counts as accepted
-  // by both, and is stored once.
+  // stored results are looked up first (by id only those not newer than their endpoint's state); a result in
+  // flight in another request at that moment counts as accepted by both, and is stored once.
   let candidates = [...rows.values()];
   if (!sink.reportsStoredResults && candidates.length > 0) {
-    const stored = await ctx.repos.results.existingIds(agent.tenantId, [...rows.keys()]);
+    const stored = await ctx.repos.results.storedAmong(agent.tenantId, agent.agentId, candidates);
     candidates = candidates.filter((r) => !stored.has(r.id));
   }
   const receipt = candidates.length > 0 ? await sink.submit({ tenantId: agent.tenantId, agentId: agent.agentId, receivedAt: now, samples: [], inventory: null, results: candidates }) : null;
