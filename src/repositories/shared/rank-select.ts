@@ -39,10 +39,9 @@ export function twoRanks(values: Float64Array, low: number, high: number, min: n
   while (below + counts[bin]! <= high) below += counts[bin++]!;
   const highBin = bin;
   const belowHigh = below;
-  if (lowBin === highBin) return fromOneBin(values, lowBin, counts[lowBin]!, low - belowLow, high - belowLow, min, scale);
-  // Both bins' values, the low bin's first.
+  // The two bins' values (one bin when both ranks fall in it), the low bin's first.
   const lowCount = counts[lowBin]!;
-  const all = lowCount + counts[highBin]!;
+  const all = lowBin === highBin ? lowCount : lowCount + counts[highBin]!;
   const out = room(all);
   let l = 0;
   let h = lowCount;
@@ -52,20 +51,10 @@ export function twoRanks(values: Float64Array, low: number, high: number, min: n
     if (b === lowBin) out[l++] = v;
     else if (b === highBin) out[h++] = v;
   }
+  if (lowBin === highBin) return bySelection(out.subarray(0, all), low - belowLow, high - belowLow);
   select(out, low - belowLow, 0, lowCount - 1);
   select(out, lowCount + high - belowHigh, lowCount, all - 1);
   return [out[low - belowLow]!, out[lowCount + high - belowHigh]!];
-}
-
-function fromOneBin(values: Float64Array, bin: number, count: number, low: number, high: number, min: number, scale: number): [number, number] {
-  const out = room(count);
-  let m = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if ((((v - min) * scale) | 0) === bin) out[m++] = v;
-  }
-  const part = out.subarray(0, count);
-  return bySelection(part, low, high);
 }
 
 function bySelection(values: Float64Array, low: number, high: number): [number, number] {
@@ -83,7 +72,7 @@ function room(n: number): Float64Array {
 }
 
 /** Quickselect (Hoare partition, median-of-three pivot): puts the k-th smallest of a[lo..hi] at index k. */
-export function select(a: Float64Array, k: number, lo: number, hi: number): void {
+function select(a: Float64Array, k: number, lo: number, hi: number): void {
   while (hi > lo) {
     const mid = (lo + hi) >>> 1;
     if (a[mid]! < a[lo]!) swap(a, mid, lo);
