@@ -6,7 +6,9 @@
  *
  * JSON values go as `text[]` and are cast one by one in the statement (`select …, j::jsonb from unnest(…)
  * as u(…, j)`), never as `jsonb[]`: Postgres 15 reads a `jsonb[]` literal about six times slower than the
- * same literal as `text[]` with each element cast (4,000 Smotra results: 57–69 ms against 11–12 ms).
+ * same literal as `text[]` with each element cast (4,000 Smotra results: 57–69 ms against 11–12 ms). Where
+ * there are thousands of them (check results), one JSON array zipped in by `rows from (…,
+ * json_array_elements(…))` spares the quoting and escaping of each text here.
  */
 export function textArray(values: readonly string[]): string {
   let out = '{';
@@ -25,12 +27,15 @@ export function nullableTextArray(values: readonly (string | null)[]): string {
 }
 
 /**
- * Numbers as float8/int array input. `join` spells every number as String() does, which is what Postgres
- * reads, NaN and ±Infinity included; no per-element callback (the ingestion writer sends ~10k per batch).
+ * Array input for values that need no quoting: numbers (as float8/int; `join` spells every number as
+ * String() does, which is what Postgres reads, NaN and ±Infinity included), NULL, UUIDs, enum names, t/f.
+ * No per-element callback (the ingestion writer sends ~10k per batch).
  */
-export function numberArray(values: readonly number[]): string {
+export function plainArray(values: readonly (string | number)[]): string {
   return `{${values.join(',')}}`;
 }
+
+export const numberArray: (values: readonly number[]) => string = plainArray;
 
 /** Dates as ISO strings, for `::timestamptz[]`. */
 export function timeArray(values: readonly Date[]): string {

@@ -12,7 +12,7 @@ import type { NewEvent } from '../../domain/event.ts';
 import { chunks } from '../shared/ingest.ts';
 import { localEndpointName, minuteRollups, nextState, resultsOf, SeriesCache, seriesKey, storedPerItem, type MinuteRollup } from '../shared/check-results.ts';
 import { newestStates, reportedEndpoints, seriesGroups } from '../shared/series-groups.ts';
-import { textArray, timeArray } from './arrays.ts';
+import { plainArray, textArray, timeArray } from './arrays.ts';
 import { executePrepared } from './prepared.ts';
 import type { PgTx } from './transaction.ts';
 
@@ -182,17 +182,44 @@ interface SeriesRow extends Record<string, unknown> {
   created: boolean;
 }
 
-/** Returns the ids newly stored. */
+/**
+ * Returns the ids newly stored. Columns go as array literals that need no quoting (numbers, UUIDs, enum
+ * names, t/f), times as epoch milliseconds, and the results' JSON as one JSON array zipped with the other
+ * columns by `rows from`: quoting and escaping ~4,400 JSON texts and ISO times cost ~3 µs per row on the
+ * event loop (`bench/results-write.ts --db postgres`, README).
+ */
 async function insertResults(tx: PgTx, rows: CheckResultRow[], series: ReadonlyMap<string, number>): Promise<string[]> {
+  const n = rows.length;
+  const seriesIds = new Array<number>(n);
+  const ids = new Array<string>(n);
+  const types = new Array<string>(n);
+  const times = new Array<number>(n);
+  const reachable = new Array<string>(n);
+  const latencies = new Array<number | string>(n);
+  const results = new Array<unknown>(n);
+  const received = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    seriesIds[i] = series.get(seriesKey(r))!;
+    ids[i] = r.id;
+    types[i] = r.checkType;
+    times[i] = r.ts.getTime();
+    reachable[i] = r.reachable ? 't' : 'f';
+    latencies[i] = r.latencyMs ?? 'NULL';
+    results[i] = r.result;
+    received[i] = r.receivedAt.getTime();
+  }
+  // Milliseconds / 1000 as float8 is within 0.2 µs of the exact second, and Postgres rounds to the microsecond.
+  // json_array_elements then a cast per element: jsonb_array_elements builds the whole array as jsonb first
+  // (4,400 Smotra results: 11–14 ms against 3–3.5 ms).
   const res = await executePrepared<{ id: string }>(
     tx,
     sql`
     insert into check_result_points (series_id, id, check_type, ts, reachable, latency_ms, result, received_at)
-    select s, i, c, t, r, l, j::jsonb, at from unnest(
-      ${textArray(rows.map((r) => String(series.get(seriesKey(r)))))}::int[], ${textArray(rows.map((r) => r.id))}::uuid[],
-      ${textArray(rows.map((r) => r.checkType))}::text[], ${timeArray(rows.map((r) => r.ts))}::timestamptz[],
-      ${textArray(rows.map((r) => (r.reachable ? 't' : 'f')))}::boolean[], ${nullableNumbers(rows.map((r) => r.latencyMs))}::float8[],
-      ${textArray(rows.map((r) => JSON.stringify(r.result)))}::text[], ${timeArray(rows.map((r) => r.receivedAt))}::timestamptz[]) as u(s, i, c, t, r, l, j, at)
+    select s, i, c, to_timestamp(t::float8 / 1000), r, l, j::jsonb, to_timestamp(at::float8 / 1000) from rows from (
+      unnest(${plainArray(seriesIds)}::int[]), unnest(${plainArray(ids)}::uuid[]), unnest(${plainArray(types)}::text[]),
+      unnest(${plainArray(times)}::int8[]), unnest(${plainArray(reachable)}::boolean[]), unnest(${plainArray(latencies)}::float8[]),
+      json_array_elements(${JSON.stringify(results)}::json), unnest(${plainArray(received)}::int8[])) as u(s, i, c, t, r, l, j, at)
     on conflict do nothing
     returning id`,
   );
