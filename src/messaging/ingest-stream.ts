@@ -42,10 +42,16 @@ const STALL_CHECK_MS = 5_000;
 /** How often acknowledged messages left below the ack floor are looked for (see ack-floor-purge.ts). */
 const ACK_FLOOR_CHECK_MS = 5_000;
 /**
- * Bytes asked for by one pull: more than the largest message NATS accepts (max_payload, 1 MiB by default),
- * else a large message would never be delivered. Messages waiting in nats.js's queue stay within this.
+ * Messages asked for by one pull, counted rather than sized. nats.js bounds a byte-sized pull with a count
+ * too (100 messages), and when the server ends a pull on that count the bytes left unused stay booked as
+ * pending: after a backlog of small messages (telemetry) each new pull asks for fewer bytes than one large
+ * message (a result batch, ~200 KB) holds, the server refuses every pull, and nothing is delivered until the
+ * subscription is reset (13 s and more in the bench: 2 million results acknowledged and not written;
+ * `ingest-stream-writers.test.ts` shows it). Counts are accounted exactly. 16 messages of at most
+ * MESSAGE_BYTES keep what waits in nats.js's queue within 4 MiB (an item larger than that travels alone,
+ * up to NATS's max_payload).
  */
-const PULL_BYTES = 4 * 1024 * 1024;
+const PULL_MESSAGES = 16;
 const subjectOf = (stream: string) => `agentry.ingest.${stream.toLowerCase()}`;
 
 export async function startIngestStream(nc: NatsConnection, write: BatchWriter, options: StreamOptions, metrics: IngestMetrics, log: Logger): Promise<IngestSink> {
@@ -81,8 +87,7 @@ export async function startIngestStream(nc: NatsConnection, write: BatchWriter, 
     await jsm.consumers.add(options.streamName, consumerConfig);
   }
   const js = nc.jetstream();
-  // Pulled by size, not count: a message holds one to publishBatchItems items, so a count bounds nothing.
-  const subscribe = async () => (await js.consumers.get(options.streamName, DURABLE)).consume({ max_bytes: PULL_BYTES });
+  const subscribe = async () => (await js.consumers.get(options.streamName, DURABLE)).consume({ max_messages: PULL_MESSAGES });
   const quickJsm = await nc.jetstreamManager({ timeout: 1000 });
   const undelivered = async () => {
     const info = await quickJsm.consumers.info(options.streamName, DURABLE);

@@ -1,7 +1,8 @@
 /**
  * The JetStream consumer writes several batches at once (`writers`), never more, and every item reaches the
- * writer exactly once with its message acked after the write. Real nats-server; the batch writer is a
- * function that holds its writes until the test lets them go, so that concurrency can be observed.
+ * writer exactly once with its message acked after the write; a backlog of small messages does not stall the
+ * large ones behind it. Real nats-server; the batch writer is a function that holds its writes until the test
+ * lets them go, so that concurrency can be observed.
  */
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
@@ -146,6 +147,58 @@ describe.runIf(natsUrl !== null)('JetStream consumer with several writers', () =
       release();
       await until(() => written.size >= accepted.length);
       expect([...written].sort((a, b) => a - b)).toEqual(accepted);
+    } finally {
+      release();
+      await sink.close();
+      const jsm = await nc.jetstreamManager();
+      await jsm.streams.delete(options.streamName);
+    }
+  });
+
+  it('delivers large messages at once after a backlog of small ones', async () => {
+    nc ??= await connect({ servers: natsUrl! });
+    const options: StreamOptions = {
+      streamName: `MIXED_${randomUUID().replaceAll('-', '').slice(0, 12).toUpperCase()}`,
+      streamMaxMessages: 10_000,
+      streamMaxBytes: 64 * 1024 * 1024,
+      maxInFlightPublishes: 10_000,
+      streamAckWaitSec: 30,
+      retryAfterSec: 1,
+      batchMessages: 500,
+      flushMaxRows: 5000,
+      publishBatchItems: 1,
+      flushIntervalMs: 0,
+      writers: 2,
+    };
+    // The first write waits: 600 small messages, then 40 of ~200 KB (a result batch's size), queue in the stream.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const written = new Set<number>();
+    const write = async (items: readonly IngestItem[]): Promise<IngestWriteResult> => {
+      await gate;
+      for (const i of items) written.add(i.samples[0]!.value);
+      return { samplesWritten: items.length, inventoriesWritten: 0, changesWritten: 0 };
+    };
+    const sink = await startIngestStream(
+      nc,
+      write,
+      options,
+      registerIngestMetrics(new Registry(), () => 0),
+      createLogger('silent'),
+    );
+    const large = (n: number): IngestItem => {
+      const base = item(randomUUID(), n);
+      return { ...base, samples: [{ ...base.samples[0]!, labels: { pad: 'x'.repeat(200_000) }, labelsKey: `pad=${n}` }] };
+    };
+    try {
+      await Promise.all(Array.from({ length: 600 }, (_, n) => sink.submit(item(randomUUID(), n))));
+      await Promise.all(Array.from({ length: 40 }, (_, n) => sink.submit(large(600 + n))));
+      const released = Date.now();
+      release();
+      // Stalled, the consumer would deliver nothing until its own check re-subscribes (10 s and more).
+      await until(() => written.size >= 640, 5_000);
+      expect(Date.now() - released).toBeLessThan(5_000);
+      expect(written.size).toBe(640);
     } finally {
       release();
       await sink.close();
