@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentOrder, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
@@ -98,8 +98,22 @@ export class PgAgentRepository implements AgentRepository {
     const flipped = new Set<string>();
     if (offline.length > 0) {
       await this.w.transaction(async (tx, apply) => {
+        // Every row first, in id order, and only then the events (the tenant's event counter): the order the
+        // ingestion writer keeps too (its agents in id order, then the counter), so the two cannot deadlock.
+        const locked = await tx
+          .select()
+          .from(agents)
+          .where(
+            inArray(
+              agents.id,
+              offline.map((b) => b.id),
+            ),
+          )
+          .orderBy(asc(agents.id))
+          .for('update');
+        const rows = new Map(locked.map((r) => [r.id, r]));
         for (const { id, at, heartbeat, comingOnline } of offline) {
-          const [before] = await tx.select().from(agents).where(eq(agents.id, id)).for('update');
+          const before = rows.get(id);
           // Deleted meanwhile, or brought online by another request: nothing to announce.
           if (!before) continue;
           await tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id));

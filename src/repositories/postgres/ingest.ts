@@ -57,8 +57,9 @@ export class PgIngestRepository implements IngestRepository {
       // Lock order is the hash order: two batches with the same agents in another order do not deadlock.
       await tx.execute(sql`select pg_advisory_xact_lock(${INVENTORY_LOCK_CLASS}, h) from (select distinct hashtext(a) as h from unnest(${textArray(agentIds)}::text[]) a order by h) s`);
       // Agents deleted since they were authenticated have nowhere to keep an inventory (foreign key). KEY SHARE
-      // makes a concurrent delete wait for this transaction instead of racing it.
-      const live = await tx.execute<{ id: string; tenant_id: string }>(sql`select id, tenant_id from agents where id = any(${textArray(agentIds)}::uuid[]) for key share`);
+      // makes a concurrent delete wait for this transaction instead of racing it. Rows are locked in id order
+      // (a bitmap scan would take them in table order), as the heartbeat's flip to online locks them.
+      const live = await tx.execute<{ id: string; tenant_id: string }>(sql`select id, tenant_id from agents where id = any(${textArray(agentIds)}::uuid[]) order by id for key share`);
       const exists = new Set(live.map((r) => `${r.tenant_id}/${r.id}`));
       // One apply per transaction: the tenants' event counters are then locked once, in one order.
       const events: NewEvent[] = checks.events;
