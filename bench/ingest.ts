@@ -111,6 +111,16 @@ export function promValue(text: string, series: string): number {
   return 0;
 }
 
+/**
+ * The failure to report for a drain: rows acknowledged and not stored, or a writer that stored nothing
+ * during a load it acknowledged (a stalled consumer: the run would otherwise only show `rows/s 0`).
+ */
+export function drainFailure(name: string, unit: string, drain: Drain, expected: number, storedPerSecDuringLoad: number | null | undefined): string | undefined {
+  if (!drain.complete) return `${name}: only ${drain.persisted} of ${expected} acknowledged ${unit} were stored`;
+  if (storedPerSecDuringLoad === 0 && expected > 0) return `${name}: the writer stored no ${unit} during the load; the ${expected} acknowledged were stored in the ${drain.seconds.toFixed(1)} s after it`;
+  return undefined;
+}
+
 export interface Drain {
   /** From the end of the load until the last row was stored: the writer's lag at the end of the load. */
   seconds: number;

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
-import { batchSummary, scrape, promValue, waitForDrain, type IngestGauges } from './ingest.ts';
+import { batchSummary, drainFailure, scrape, promValue, waitForDrain, type IngestGauges } from './ingest.ts';
 import type { Variant } from './load.ts';
 import type { RunContext, Step } from './scenarios.ts';
 import { seedResults } from './seed-results.ts';
@@ -75,7 +75,8 @@ export function resultsStep(ctx: RunContext): Step {
         `writer: ${writerPerSec} results/s over the load and its drain (${acceptedPerSec}/s acknowledged); at the end of the load ${Math.max(0, acknowledged - drain.persistedAtLoadEnd)} results behind, last stored ${drain.seconds.toFixed(2)} s after the load stopped`,
         `${drain.persisted} results stored in all (${acknowledged} acknowledged); ${batchSummary(base, await scrape(ctx.agentryUrl), ctx.commandsBench.nats ? stats.total2xx + 1 : undefined)}`,
       ];
-      return drain.complete ? { notes } : { notes, failure: `results: only ${drain.persisted} of ${acknowledged} acknowledged results were stored` };
+      const failure = drainFailure('results', 'results', drain, acknowledged, stats.rowsPerSec);
+      return failure ? { notes, failure } : { notes };
     },
   };
 }

@@ -6,7 +6,7 @@
  * what the server stored once the load has stopped.
  */
 import { HEARTBEAT, pool, type FleetAgent } from './fleet.ts';
-import { SAMPLES_PER_REQUEST, batchSummary, ingestScenario, scrape, waitForDrain, type IngestGauges } from './ingest.ts';
+import { SAMPLES_PER_REQUEST, batchSummary, drainFailure, ingestScenario, scrape, waitForDrain, type IngestGauges } from './ingest.ts';
 import { metricsBody, rotate, type Scenario, type ScenarioStats } from './load.ts';
 import type { RunFacts } from './report.ts';
 import { reportStep, resultsStep } from './results.ts';
@@ -165,7 +165,8 @@ function ingestStep(name: string, ctx: RunContext, emptyTable: IngestBaselines):
       if (emptyTable.referenceRps) notes.push(`${Math.round((stats.rps / emptyTable.referenceRps) * 1000) / 10} % of the durable-ingest reference (${Math.round(emptyTable.referenceRps)} req/s)`);
       if (emptyTable.rps === undefined) emptyTable.rps = stats.rps;
       else notes.push(`throughput with the seeded table: ${Math.round((stats.rps / emptyTable.rps) * 1000) / 10} % of ingest on the empty table (target: within ±15 %)`);
-      return drain.complete ? { notes } : { notes, failure: `${name}: only ${drain.persisted} of ${expected} accepted samples were stored` };
+      const failure = drainFailure(name, 'samples', drain, expected, stats.rowsPerSec);
+      return failure ? { notes, failure } : { notes };
     },
   };
 }
