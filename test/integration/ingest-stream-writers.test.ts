@@ -25,6 +25,24 @@ const item = (agentId: string, n: number): IngestItem => ({
   inventory: null,
 });
 
+/** A stream of its own (`prefix` + random) with the test's settings over these. */
+function streamOptions(prefix: string, overrides: Partial<StreamOptions>): StreamOptions {
+  return {
+    streamName: `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12).toUpperCase()}`,
+    streamMaxMessages: 10_000,
+    streamMaxBytes: 64 * 1024 * 1024,
+    maxInFlightPublishes: 10_000,
+    streamAckWaitSec: 30,
+    retryAfterSec: 1,
+    batchMessages: 5,
+    flushMaxRows: 5,
+    publishBatchItems: 1,
+    flushIntervalMs: 0,
+    writers: 1,
+    ...overrides,
+  };
+}
+
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
   const started = Date.now();
   while (!check()) {
@@ -39,19 +57,7 @@ describe.runIf(natsUrl !== null)('JetStream consumer with several writers', () =
 
   it('writes up to `writers` batches at once, each item once, and acks them all', async () => {
     nc = await connect({ servers: natsUrl! });
-    const options: StreamOptions = {
-      streamName: `WRITERS_${randomUUID().replaceAll('-', '').slice(0, 12).toUpperCase()}`,
-      streamMaxMessages: 10_000,
-      streamMaxBytes: 64 * 1024 * 1024,
-      maxInFlightPublishes: 10_000,
-      streamAckWaitSec: 30,
-      retryAfterSec: 1,
-      batchMessages: 5,
-      flushMaxRows: 5,
-      publishBatchItems: 1,
-      flushIntervalMs: 0,
-      writers: 3,
-    };
+    const options = streamOptions('WRITERS', { batchMessages: 5, flushMaxRows: 5, writers: 3 });
     let inFlight = 0;
     let most = 0;
     const seen: number[] = [];
@@ -95,19 +101,7 @@ describe.runIf(natsUrl !== null)('JetStream consumer with several writers', () =
 
   it('answers 503 with Retry-After once the backlog reaches the stream byte bound, and writes every item it accepted', async () => {
     nc ??= await connect({ servers: natsUrl! });
-    const options: StreamOptions = {
-      streamName: `BOUND_${randomUUID().replaceAll('-', '').slice(0, 12).toUpperCase()}`,
-      streamMaxMessages: 10_000,
-      streamMaxBytes: 1024 * 1024,
-      maxInFlightPublishes: 10_000,
-      streamAckWaitSec: 30,
-      retryAfterSec: 3,
-      batchMessages: 5,
-      flushMaxRows: 5,
-      publishBatchItems: 1,
-      flushIntervalMs: 0,
-      writers: 1,
-    };
+    const options = streamOptions('BOUND', { streamMaxBytes: 1024 * 1024, retryAfterSec: 3, batchMessages: 5, flushMaxRows: 5, writers: 1 });
     // The writer holds its first batch (and so the consumer pulls little): the backlog stays in the stream.
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
@@ -157,19 +151,7 @@ describe.runIf(natsUrl !== null)('JetStream consumer with several writers', () =
 
   it('delivers large messages at once after a backlog of small ones', async () => {
     nc ??= await connect({ servers: natsUrl! });
-    const options: StreamOptions = {
-      streamName: `MIXED_${randomUUID().replaceAll('-', '').slice(0, 12).toUpperCase()}`,
-      streamMaxMessages: 10_000,
-      streamMaxBytes: 64 * 1024 * 1024,
-      maxInFlightPublishes: 10_000,
-      streamAckWaitSec: 30,
-      retryAfterSec: 1,
-      batchMessages: 500,
-      flushMaxRows: 5000,
-      publishBatchItems: 1,
-      flushIntervalMs: 0,
-      writers: 2,
-    };
+    const options = streamOptions('MIXED', { batchMessages: 500, flushMaxRows: 5000, writers: 2 });
     // The first write waits: 600 small messages, then 40 of ~200 KB (a result batch's size), queue in the stream.
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
