@@ -4,7 +4,7 @@
  * through IngestRepository.writeBatch with the inventory differ and the reachability rule (check results).
  */
 import type { Registry } from 'prom-client';
-import type { Config } from './config/schema.ts';
+import type { Config } from './config/types.ts';
 import { startIngestStream } from './messaging/ingest-stream.ts';
 import type { Messaging } from './messaging/nats.ts';
 import { registerIngestMetrics, type IngestMetrics } from './observability/ingest-metrics.ts';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps } from './app.ts';
-import type { Config } from './config/schema.ts';
+import type { Config } from './config/types.ts';
 import { ConfigError } from './config/load.ts';
 import { checkRuntime } from './config/preflight.ts';
 import { loadContract } from './http/contract.ts';

@@ -4,7 +4,7 @@
  * pg_dump and pg_restore (README, "Backup and restore").
  */
 import { resolve } from 'node:path';
-import type { Config } from '../config/schema.ts';
+import type { Config } from '../config/types.ts';
 
 /** The database file, or the reason these commands do not apply to the configured database. */
 function sqliteFile(config: Config, command: string): string | { refusal: string } {

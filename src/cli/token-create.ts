@@ -1,5 +1,5 @@
 /** `agentry token create`: issues a token directly in the database (for recovery or automation). */
-import type { Config } from '../config/schema.ts';
+import type { Config } from '../config/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { openRepositories } from '../repositories/index.ts';
 import type { Role } from '../domain/operator-token.ts';

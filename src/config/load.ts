@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { configSchema, defaultConfig, type Config } from './schema.ts';
+import { defaultConfig } from './defaults.ts';
+import { configSchema } from './schema.ts';
+import type { Config } from './types.ts';
 import { readEnvOverrides, unknownAgentryVariables } from './env.ts';
 import { invalidNetworks } from '../http/rate-limit/client-ip.ts';
 

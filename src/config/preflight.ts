@@ -8,7 +8,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { ConfigError } from './load.ts';
-import type { Config } from './schema.ts';
+import type { Config } from './types.ts';
 
 /** Throws a ConfigError listing every problem, each as `key: what is wrong`. */
 export function checkRuntime(config: Config): void {

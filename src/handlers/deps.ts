@@ -1,5 +1,5 @@
 /** What handlers may use. No SQL: repositories reach handlers only to be passed into service contexts. */
-import type { Config } from '../config/schema.ts';
+import type { Config } from '../config/types.ts';
 import type { Contract } from '../http/contract.ts';
 import type { RateLimiter } from '../http/rate-limit/limiter.ts';
 import type { FeatureMetrics } from '../observability/feature-metrics.ts';

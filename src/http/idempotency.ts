@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { OperationDescriptor } from '../../generated/operations.ts';
-import type { Config } from '../config/schema.ts';
+import type { Config } from '../config/types.ts';
 import type { FeatureMetrics } from '../observability/feature-metrics.ts';
 import type { Repositories } from '../repositories/types.ts';
 import { principalId } from '../services/context.ts';

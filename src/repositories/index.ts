@@ -1,5 +1,5 @@
 /** Chooses the repository implementation from the database URL. */
-import type { Config } from '../config/schema.ts';
+import type { Config } from '../config/types.ts';
 import type { Repositories } from './types.ts';
 import { createSqliteRepositories } from './sqlite/index.ts';
 import { createPostgresRepositories } from './postgres/index.ts';

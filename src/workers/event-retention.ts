@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.ts';
+import type { Config } from '../config/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Repositories } from '../repositories/types.ts';
 import type { Job } from './runner.ts';

@@ -2,7 +2,7 @@
  * In-process app on a fresh in-memory SQLite database, driven with Hono's `app.request()`. Every response
  * of `request()` is checked against the contract.
  */
-import type { Config } from '../../src/config/schema.ts';
+import type { Config } from '../../src/config/types.ts';
 import { buildApp, type StartOptions } from '../../src/server.ts';
 import { generateSecret } from '../../src/services/secrets.ts';
 import { assertResponseMatchesContract } from './contract.ts';

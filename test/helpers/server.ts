@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createAgentryClient } from '../../generated/client.ts';
-import type { Config } from '../../src/config/schema.ts';
+import type { Config } from '../../src/config/types.ts';
 import { startServer, type StartOptions } from '../../src/server.ts';
 import { generateSecret } from '../../src/services/secrets.ts';
 import { assertResponseMatchesContract } from './contract.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/load.ts';
-import type { Config } from '../../src/config/schema.ts';
+import type { Config } from '../../src/config/types.ts';
 import { startServer } from '../../src/server.ts';
 import { generateSecret } from '../../src/services/secrets.ts';
 import { mainTs } from '../helpers/cli.ts';

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { OperationDescriptor, RateLimitClass } from '../../../generated/operations.ts';
-import type { Config } from '../../config/schema.ts';
+import type { Config } from '../../config/types.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { Principal } from '../../services/context.ts';
 import type { AppEnv } from '../env.ts';

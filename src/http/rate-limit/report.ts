@@ -3,7 +3,7 @@
  * instance — by rejections and by requests in their current counting window. Keys are client IPs (IPv6 per
  * /64), operator token ids or agent ids; never secrets.
  */
-import type { Config } from '../../config/schema.ts';
+import type { Config } from '../../config/types.ts';
 import { configuredLimits, KEY_KINDS, LIMIT_NAMES, type KeyKind, type LimitName, type RateLimiter } from './limiter.ts';
 import { COUNT_WINDOW_MS, type Bucket, type BucketTable } from './token-bucket.ts';
 

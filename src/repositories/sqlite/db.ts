@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { SqliteSynchronous } from '../../config/schema.ts';
+import type { SqliteSynchronous } from '../../config/types.ts';
 import * as schema from './schema.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { projectPath } from '../../project-root.ts';

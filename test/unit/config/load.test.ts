@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config/load.ts';
-import { defaultConfig } from '../../../src/config/schema.ts';
+import { defaultConfig } from '../../../src/config/defaults.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'agentry-config-'));
 const file = (name: string, text: string) => {

@@ -1,6 +1,6 @@
 /** GET /api/v1/admin/rate-limits: the limits in force and the busiest clients, for system tokens only. */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../../src/config/schema.ts';
+import type { Config } from '../../../src/config/types.ts';
 import { createTestApp } from '../../helpers/app.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { requestFrom } from '../../helpers/peer.ts';

@@ -3,7 +3,7 @@
  * address, trusted proxies, 429 problems with Retry-After and RateLimit-* headers, recovery, metrics.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../../src/config/schema.ts';
+import type { Config } from '../../../src/config/types.ts';
 import { createTestApp, type TestApp } from '../../helpers/app.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { requestFrom } from '../../helpers/peer.ts';
