@@ -40,3 +40,21 @@ export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<Resp
     }
   }
 }
+
+/** Whether the child is still running. */
+export const alive = (p: CliProcess): boolean => p.child.exitCode === null && p.child.signalCode === null;
+
+/** Waits until `url` (the child's /healthz or /healthz/ready) answers 200, failing at once, with the child's output, if it exits. */
+export async function waitServing(p: CliProcess, url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!alive(p)) throw new Error(`server exited (${p.child.exitCode ?? p.child.signalCode}):\n${p.stderr()}\n${p.stdout()}`);
+    const status = await fetch(url).then(
+      (r) => r.status,
+      () => 0, // not listening yet
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url} not 200 after ${timeoutMs} ms:\n${p.stderr()}\n${p.stdout()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

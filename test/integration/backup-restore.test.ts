@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../src/services/secrets.ts';
-import { runCli, type CliProcess } from '../helpers/cli.ts';
+import { alive, runCli, waitServing, type CliProcess } from '../helpers/cli.ts';
 import { freePort } from '../helpers/ports.ts';
 
 const AGENTS = 8;
@@ -25,7 +25,6 @@ const LOAD_AFTER_MS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dirs: string[] = [];
 const processes: CliProcess[] = [];
-const alive = (p: CliProcess) => p.child.exitCode === null && p.child.signalCode === null;
 afterAll(async () => {
   for (const p of processes) if (alive(p)) p.child.kill('SIGKILL');
   await Promise.all(processes.map((p) => p.exited));
@@ -41,17 +40,8 @@ function tempDir(): string {
 async function serve(env: Record<string, string>, origin: string): Promise<CliProcess> {
   const p = runCli(['serve'], { env });
   processes.push(p);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (!alive(p)) throw new Error(`server exited (${p.child.exitCode}):\n${p.stderr()}\n${p.stdout()}`);
-    const ready = await fetch(`${origin}/healthz/ready`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) return p;
-    if (Date.now() > deadline) throw new Error(`server not ready:\n${p.stderr()}\n${p.stdout()}`);
-    await sleep(100);
-  }
+  await waitServing(p, `${origin}/healthz/ready`);
+  return p;
 }
 
 async function stop(p: CliProcess): Promise<number | null> {

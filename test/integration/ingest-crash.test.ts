@@ -11,13 +11,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { connect } from 'nats';
-import postgres from 'postgres';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { canonicalLabels } from '../../src/services/ingest/prepare.ts';
 import { generateSecret } from '../../src/services/secrets.ts';
-import { runCli, type CliProcess } from '../helpers/cli.ts';
+import { alive, runCli, waitServing, type CliProcess } from '../helpers/cli.ts';
+import { deleteStream, readSamples, type StoredSample, streamMessages, warnings } from '../helpers/ingest-crash-checks.ts';
 import { freePort } from '../helpers/ports.ts';
 import { freshDatabaseUrl, type Dialect } from '../helpers/server.ts';
 
@@ -74,95 +72,6 @@ const identity = (agentId: string, metric: string, tsMs: number, labelsKey: stri
 const labelsOf = (k: number) => ({ core: String(k) });
 const sampleValue = (seq: number, k: number) => seq * SAMPLES_PER_REQUEST + k;
 
-interface StoredSample {
-  agentId: string;
-  metric: string;
-  tsMs: number;
-  labelsKey: string;
-  value: number;
-}
-
-/** Every stored sample with its series' identity. */
-const SAMPLES = '(select s.agent_id, s.metric, p.ts, s.labels_key, p.value from telemetry_points p join telemetry_series s on s.id = p.series_id) as samples';
-
-async function readSamples(databaseUrl: string): Promise<{ rows: StoredSample[]; total: number; distinct: number }> {
-  if (databaseUrl.startsWith('sqlite:')) {
-    const db = new Database(databaseUrl.slice('sqlite:'.length), { readonly: true, fileMustExist: true });
-    try {
-      const rows = db.prepare(`select agent_id as agentId, metric, ts as tsMs, labels_key as labelsKey, value from ${SAMPLES}`).all() as StoredSample[];
-      const { total } = db.prepare(`select count(*) as total from ${SAMPLES}`).get() as { total: number };
-      const { distinct } = db.prepare(`select count(*) as "distinct" from (select distinct agent_id, metric, ts, labels_key from ${SAMPLES})`).get() as { distinct: number };
-      return { rows, total, distinct };
-    } finally {
-      db.close();
-    }
-  }
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  try {
-    const raw = await sql<{ agent_id: string; metric: string; ts: number; labels_key: string; value: number }[]>`select agent_id::text, metric, ts::float8 as ts, labels_key, value from ${sql.unsafe(SAMPLES)}`;
-    const [counts] = await sql<{ total: number; distinct: number }[]>`
-      select count(*)::int as total, count(distinct (agent_id, metric, ts, labels_key))::int as "distinct" from ${sql.unsafe(SAMPLES)}`;
-    const rows = raw.map((r) => ({ agentId: r.agent_id, metric: r.metric, tsMs: r.ts, labelsKey: r.labels_key, value: r.value }));
-    return { rows, total: counts!.total, distinct: counts!.distinct };
-  } finally {
-    await sql.end();
-  }
-}
-
-/** Messages still in the (work-queue) stream: 0 once the consumer has written and acked everything. */
-async function streamMessages(url: string, stream: string): Promise<number> {
-  const nc = await connect({ servers: url, timeout: 2000, reconnect: false });
-  try {
-    const jsm = await nc.jetstreamManager();
-    return (await jsm.streams.info(stream)).state.messages;
-  } finally {
-    await nc.close();
-  }
-}
-
-async function deleteStream(url: string, stream: string): Promise<void> {
-  const nc = await connect({ servers: url, timeout: 2000, reconnect: false });
-  try {
-    const jsm = await nc.jetstreamManager();
-    await jsm.streams.delete(stream).catch(() => false);
-  } finally {
-    await nc.close();
-  }
-}
-
-const alive = (p: CliProcess) => p.child.exitCode === null && p.child.signalCode === null;
-
-/** Waits for /healthz to answer 200, failing at once (with the server's output) if the process dies. */
-async function waitHealthy(p: CliProcess, origin: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (!alive(p)) throw new Error(`server exited (${p.child.exitCode ?? p.child.signalCode}):\n${p.stderr()}\n${p.stdout()}`);
-    try {
-      const res = await fetch(`${origin}/healthz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server not healthy after ${timeoutMs} ms:\n${p.stderr()}\n${p.stdout()}`);
-    await sleep(100);
-  }
-}
-
-/** Log lines at warn or above (pino JSON on stdout), for the report. */
-function warnings(p: CliProcess): string[] {
-  return p
-    .stdout()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .filter((l) => {
-      try {
-        return (JSON.parse(l) as { level: number }).level >= 40;
-      } catch {
-        return false;
-      }
-    });
-}
-
 describe.each(variants)('ingestion survives SIGKILL mid-stream on $name', (variant) => {
   const cleanups: (() => unknown)[] = [];
   afterEach(async () => {
@@ -200,7 +109,7 @@ describe.each(variants)('ingestion survives SIGKILL mid-stream on $name', (varia
     const serve = async () => {
       const p = runCli(['serve'], { cwd, env });
       processes.push(p);
-      await waitHealthy(p, origin);
+      await waitServing(p, `${origin}/healthz`);
       return p;
     };
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { generateSecret } from '../../src/services/secrets.ts';
-import { runCli, type CliProcess } from '../helpers/cli.ts';
+import { alive, runCli, waitServing, type CliProcess } from '../helpers/cli.ts';
 import { freePort } from '../helpers/ports.ts';
 import { createDatabase, startPostgresCluster, type PostgresCluster } from '../helpers/postgres.ts';
 import { freshDatabaseUrl, type Dialect } from '../helpers/server.ts';
@@ -39,22 +39,6 @@ const MIN_LOAD_MS = 800;
 const MIN_ACKED = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const alive = (p: CliProcess) => p.child.exitCode === null && p.child.signalCode === null;
-
-async function waitReady(p: CliProcess, origin: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (!alive(p)) throw new Error(`server exited (${p.child.exitCode ?? p.child.signalCode}):\n${p.stderr()}\n${p.stdout()}`);
-    const status = await fetch(`${origin}/healthz/ready`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`server not ready after ${timeoutMs} ms:\n${p.stderr()}\n${p.stdout()}`);
-    await sleep(100);
-  }
-}
-
 /** Every item of a paged operator list. */
 async function listAll<T>(origin: string, headers: Record<string, string>, path: string): Promise<T[]> {
   const items: T[] = [];
@@ -124,7 +108,7 @@ describe.each(variants)('operator writes survive a crash mid-load: $name', (vari
     const serve = async () => {
       const p = runCli(['serve'], { cwd, env });
       processes.push(p);
-      await waitReady(p, origin);
+      await waitServing(p, `${origin}/healthz/ready`);
       return p;
     };
     const first = await serve();
@@ -165,7 +149,7 @@ describe.each(variants)('operator writes survive a crash mid-load: $name', (vari
       cluster!.halt();
       await sleep(300);
       cluster!.start();
-      await waitReady(first, origin);
+      await waitServing(first, `${origin}/healthz/ready`);
       stop = true;
       await Promise.all(loops);
     }
