@@ -1,7 +1,7 @@
 /**
  * Memory A/B: the server's RSS and CPU per request under heartbeat and ingest load, for several ways of
  * starting it (V8 flags, environment), alternated over one enrolled fleet so that a busy machine weighs on
- * every variant alike (README, Memory).
+ * every variant alike (docs/performance.md, Memory).
  *
  *   node bench/memory-ab.ts [--agents 10000] [--duration 5] [--rounds 2]
  *        --variant 'name;--max-semi-space-size=32;MALLOC_ARENA_MAX=8,AGENTRY_DATABASE_SQLITE_CACHE_MB=64' …

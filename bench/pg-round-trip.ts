@@ -4,7 +4,7 @@
  * as in the bench), migrates it, and times `select 1` and an idempotency claim (one insert and its commit,
  * through the server's own repository) with no pause between them, then with `--gap-ms` of idleness
  * before each. On a machine whose cores sleep when idle, the second figure includes waking them: that is
- * what a single command sent to an idle server pays per round trip (README, Benchmark). Also times a
+ * what a single command sent to an idle server pays per round trip (docs/performance.md). Also times a
  * delivery of one pending command to one agent (the poll's release, its event and the commit, through the
  * server's repositories), the path of a poll that finds work without a hand-over.
  */

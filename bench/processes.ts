@@ -53,7 +53,7 @@ export interface StartOptions {
 
 /** Starts `node <args>` with stdout and stderr appended to logFile, keeping the terminal for the results. */
 /**
- * V8 flags scripts/start, bin/agentry.js and `npm start` give the server (README, Memory): a young generation
+ * V8 flags scripts/start, bin/agentry.js and `npm start` give the server (docs/performance.md, Memory): a young generation
  * capped at 16 MiB per semi-space instead of V8's up to 64 MiB on a large machine. The bench measures the
  * server as it runs in production.
  */
@@ -61,7 +61,7 @@ export const SERVER_NODE_ARGS = ['--max-semi-space-size=16'];
 
 /**
  * The script that starts the server in production (scripts/start, the container image): the single-file
- * build, rebuilt here when older than its sources, so that the bench measures what runs (README, Memory).
+ * build, rebuilt here when older than its sources, so that the bench measures what runs (docs/performance.md, Memory).
  */
 export const SERVER_ENTRY = 'dist/server/agentry.js';
 
@@ -88,7 +88,7 @@ export function inheritedEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AGENTRY_') && !serverSettings.includes(k)));
 }
 
-/** Environment scripts/start, bin/agentry.js and the container image give the server (README, Memory). */
+/** Environment scripts/start, bin/agentry.js and the container image give the server (docs/performance.md, Memory). */
 export const SERVER_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
 
 export function startNode(name: string, args: string[], { cwd, env, logFile, nodeArgs = [] }: StartOptions): Child {

@@ -6,7 +6,7 @@
  * Why a build, when Node runs the TypeScript sources directly: loading ~600 modules through Node's type
  * stripper and ES module linker costs the server about 55 MiB of RSS for as long as it runs (the stripper's
  * WebAssembly instance, per-module records, and a heap grown by start-up garbage), measured 224–231 MiB idle
- * from the sources against 154 MiB from this build (README, Memory). Names are kept for stack traces.
+ * from the sources against 154 MiB from this build (docs/performance.md, Memory). Names are kept for stack traces.
  *
  * Left out of the file, loaded from node_modules at run time:
  * - better-sqlite3: a native addon;

@@ -1,7 +1,7 @@
 /**
  * The project's root directory (the one holding package.json): the spec, the migrations and the console's
  * built files are found from it. Found by walking up from this module, so the same code works from the
- * TypeScript sources and from the single-file server build (dist/server/agentry.js, see README, Memory).
+ * TypeScript sources and from the single-file server build (dist/server/agentry.js, see docs/performance.md, Memory).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The SQLite settings that bound the server's memory (README, Memory): `database.sqliteCacheMb` reaches the
+ * The SQLite settings that bound the server's memory (docs/performance.md, Memory): `database.sqliteCacheMb` reaches the
  * connection's page cache, and the WAL checkpoint worker (plain JavaScript, a small isolate) still copies
  * committed pages into the database file off the request thread.
  */

@@ -6,7 +6,7 @@
  *
  * Plain JavaScript on purpose: a worker is a second V8 isolate with its own heap, and a TypeScript entry
  * would load Node's type stripper into it as well (measured: 27 MiB of RSS for the worker with it, 16 without;
- * README, Memory). Its options are typed by `CheckpointWorkerOptions` in checkpointer.ts.
+ * docs/performance.md, Memory). Its options are typed by `CheckpointWorkerOptions` in checkpointer.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';

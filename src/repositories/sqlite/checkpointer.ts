@@ -24,7 +24,7 @@ export interface Checkpointer {
 export function startCheckpointer(client: Database.Database, path: string, busyTimeoutMs: number, onError: (message: string) => void): Checkpointer {
   client.pragma('wal_autocheckpoint = 0');
   const workerData: CheckpointWorkerOptions = { path, intervalMs: 250, restartAbovePages: 50_000, busyTimeoutMs };
-  // The worker holds one SQLite connection and a timer: a small young generation is plenty (README, Memory).
+  // The worker holds one SQLite connection and a timer: a small young generation is plenty (docs/performance.md, Memory).
   const worker = new Worker(projectPath('src', 'repositories', 'sqlite', 'checkpoint-worker.js'), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
   worker.unref();
   worker.on('message', (m: { error?: string }) => m.error && onError(m.error));

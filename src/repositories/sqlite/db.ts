@@ -27,7 +27,7 @@ export interface SqliteOptions {
   cacheMb?: number;
 }
 
-/** `database.sqliteCacheMb`'s default (README, Memory). */
+/** `database.sqliteCacheMb`'s default (docs/performance.md, Memory). */
 export const DEFAULT_SQLITE_CACHE_MIB = 16;
 
 export function openSqlite(url: string, { busyTimeoutMs, synchronous, cacheMb = DEFAULT_SQLITE_CACHE_MIB }: SqliteOptions): SqliteDb {
