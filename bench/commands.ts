@@ -35,7 +35,8 @@ const sends = Number(args.sends);
 if (!Number.isInteger(agentCount) || agentCount < 1 || !Number.isInteger(sends) || sends < 1) throw new Error('--agents and --sends take positive integers');
 
 const root = join(import.meta.dirname, '..');
-const RSS_TARGET_MIB = 250;
+/** The issue's bound, 250 MB (decimal), in MiB as RSS is printed: 238.4. */
+const RSS_TARGET_MIB = 250e6 / 1024 ** 2;
 const LATENCY_TARGET_MS = 20;
 
 interface ParkedAgent {
@@ -224,7 +225,7 @@ async function main(): Promise<void> {
     const stillParked = await parkedCount(origin);
     const scrapeMs = await scrapeTime(origin);
     console.log(
-      `(a) ${agentCount} parked (in ${parkedInSec.toFixed(1)} s): server RSS ${rssParked} MiB 1 s after the last one parked, ${rssSettled} MiB 10 s later with ${stillParked} still parked (${rssIdle} MiB before) — target ≤ ${RSS_TARGET_MIB} MiB: ${rssParked <= RSS_TARGET_MIB ? 'met' : rssSettled <= RSS_TARGET_MIB ? 'met once settled' : 'NOT met'}`,
+      `(a) ${agentCount} parked (in ${parkedInSec.toFixed(1)} s): server RSS ${rssParked} MiB 1 s after the last one parked, ${rssSettled} MiB 10 s later with ${stillParked} still parked (${rssIdle} MiB before) — target ≤ 250 MB (${RSS_TARGET_MIB.toFixed(1)} MiB): ${rssParked <= RSS_TARGET_MIB ? 'met' : rssSettled <= RSS_TARGET_MIB ? 'met once settled' : 'NOT met'}`,
     );
     console.log(`    a /metrics scrape with ${stillParked} parked: ${ms(scrapeMs)} (median of 5)`);
     // The heap figure includes garbage not yet collected; bench/parked-heap.ts measures live data.
