@@ -55,7 +55,11 @@ export class SimAgent {
   }
 
   async #call(kind: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<string | null> {
-    const reply = await this.#http.send(method, `/api/v1/agent/${this.#id}${path}`, this.#headers, body === undefined ? undefined : JSON.stringify(body));
+    const reply = await this.#http.sendPatiently(method, `/api/v1/agent/${this.#id}${path}`, this.#headers, body === undefined ? undefined : JSON.stringify(body), {
+      onThrottled: () => this.stats.throttle(kind),
+      stopped: () => this.#stopped,
+    });
+    if (reply.dropped) return null;
     const failed = reply.status < 200 || reply.status > 299;
     this.stats.record(kind, reply.ms, failed, failed ? (reply.error ?? `${reply.status} ${reply.body.slice(0, 200)}`) : undefined);
     return failed ? null : reply.body;

@@ -48,9 +48,14 @@ export async function simCli(argv: string[]): Promise<number> {
     },
   });
   if (tty) process.stderr.write('\n');
-  console.log(`\n${result.agents} agents (${result.online} online at the end), ${result.durationSec} s, ${result.errors} errors\n`);
+  console.log(`\n${result.agents} agents (${result.online} online at the end), ${result.durationSec} s, ${result.errors} errors, ${result.throttled} throttled\n`);
   console.log(`enrolment (${result.enrollSec.toFixed(1)} s):\n${summaryTable(result.enrolment)}\n\nsteady state (${result.durationSec} s):\n${summaryTable(result.kinds)}`);
   if (result.errorSamples.length > 0) console.log(`\nfirst errors:\n  ${result.errorSamples.join('\n  ')}`);
+  if (result.throttled > 0) {
+    console.log(
+      `\nthe server answered ${result.throttled} requests with 429 or 503: each was sent again after its Retry-After, as agents do. Every simulated agent shares this machine's address, which the server's per-address rate limits (rateLimits.ipRatePerSec, rateLimits.unauthenticatedRatePerSec) count as one client: raise them to simulate a fleet at full rate.`,
+    );
+  }
   if (values.json) writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
   return result.errors === 0 ? 0 : 1;
 }

@@ -1,14 +1,34 @@
 /**
  * The simulator's HTTP client: node:http on a bounded keep-alive pool (one process speaking for thousands
- * of agents must not open a socket per agent), timing each request for the statistics.
+ * of agents must not open a socket per agent), timing each request for the statistics. A 429 or 503 is
+ * waited out and sent again, as a real agent does (Retry-After, else backoff with jitter).
  */
 import { Agent, request } from 'node:http';
+import { backoffMs, retryAfterMs } from '../sdk/retrying-fetch.ts';
 
 export interface Reply {
   status: number;
   body: string;
   ms: number;
+  /** What a 429 or 503 asked for in Retry-After, when it did. */
+  retryAfterMs: number | null;
+  /** A 429 or 503 left unsent again because the simulation stopped. */
+  dropped?: boolean;
   error?: string;
+}
+
+/** Answers that mean "not now": the server did nothing with the request and asks for it again later. */
+const THROTTLED = new Set([429, 503]);
+/** Attempts of one request at most before its last 429 or 503 counts as a failure. */
+const MAX_ATTEMPTS = 10;
+/** Longest wait between attempts, Retry-After included. */
+const MAX_WAIT_MS = 30_000;
+
+export interface PatientOptions {
+  /** Called for each 429 or 503 waited out. */
+  onThrottled: (reply: Reply) => void;
+  /** True once the simulation is over: a throttled request is then dropped instead of sent again. */
+  stopped: () => boolean;
 }
 
 export class SimHttp {
@@ -39,16 +59,37 @@ export class SimHttp {
         (res) => {
           const parts: Buffer[] = [];
           res.on('data', (d: Buffer) => parts.push(d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8'), ms: performance.now() - started }));
-          res.on('error', (err) => resolve({ status: 0, body: '', ms: performance.now() - started, error: err.message }));
+          const status = res.statusCode ?? 0;
+          const header = res.headers['retry-after'];
+          const retry = THROTTLED.has(status) && typeof header === 'string' ? retryAfterMs(header) : null;
+          res.on('end', () => resolve({ status, body: Buffer.concat(parts).toString('utf8'), ms: performance.now() - started, retryAfterMs: retry }));
+          res.on('error', (err) => resolve({ status: 0, body: '', ms: performance.now() - started, retryAfterMs: null, error: err.message }));
         },
       );
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (err) => resolve({ status: 0, body: '', ms: performance.now() - started, error: err.message }));
+      req.on('error', (err) => resolve({ status: 0, body: '', ms: performance.now() - started, retryAfterMs: null, error: err.message }));
       req.end(body);
     }).finally(() => {
       if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
     });
+  }
+
+  /**
+   * `send`, with each 429 or 503 waited out (its Retry-After plus up to 200 ms of jitter, else exponential
+   * backoff) and the request sent again, up to MAX_ATTEMPTS. Returns the last answer: a throttled one when
+   * the attempts ran out, or marked `dropped` when the simulation stopped meanwhile (not a failure then).
+   */
+  async sendPatiently(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, o: PatientOptions): Promise<Reply> {
+    for (let attempt = 1; ; attempt++) {
+      const reply = await this.send(method, path, headers, body);
+      if (!THROTTLED.has(reply.status)) return reply;
+      o.onThrottled(reply);
+      if (o.stopped()) return { ...reply, dropped: true };
+      if (attempt >= MAX_ATTEMPTS) return reply;
+      const waitMs = reply.retryAfterMs === null ? backoffMs(attempt, 200, MAX_WAIT_MS) : Math.min(MAX_WAIT_MS, reply.retryAfterMs + backoffMs(0, 200, 200));
+      await new Promise((r) => setTimeout(r, waitMs));
+      if (o.stopped()) return { ...reply, dropped: true };
+    }
   }
 
   /** Resolves once no request is in flight (or after `timeoutMs`). */

@@ -26,6 +26,8 @@ export interface SimResult {
   enrollSec: number;
   durationSec: number;
   errors: number;
+  /** 429 and 503 answers waited out and sent again, in all. */
+  throttled: number;
   errorSamples: string[];
   /** Enrolment: `enroll` and each agent's first `inventory` and `heartbeat`. */
   enrolment: KindSummary[];
@@ -58,7 +60,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
         hardwareId: hostname,
         capabilities: ['heartbeat', 'inventory', 'telemetry', 'checks', 'commands', 'run_command', 'update_agent', 'update_package'],
       };
-      const reply = await http.send('POST', '/api/v1/agent/enroll', {}, JSON.stringify(body));
+      const reply = await http.sendPatiently('POST', '/api/v1/agent/enroll', {}, JSON.stringify(body), { onThrottled: () => enrolment.throttle('enroll'), stopped: () => false });
       const failed = reply.status !== 201 && reply.status !== 200;
       enrolment.record('enroll', reply.ms, failed, failed ? (reply.error ?? `${reply.status} ${reply.body.slice(0, 200)}`) : undefined);
       if (failed) continue;
@@ -93,6 +95,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
     enrollSec,
     durationSec: o.durationSec,
     errors: enrolment.errors + stats.errors,
+    throttled: enrolment.throttled + stats.throttled,
     errorSamples: [...enrolment.errorSamples, ...stats.errorSamples].slice(0, 10),
     enrolment: enrolment.summary(),
     kinds: stats.summary(),

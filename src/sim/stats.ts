@@ -1,10 +1,15 @@
-/** Requests by kind: counts, errors, and latency percentiles from a bounded reservoir per kind. */
+/**
+ * Requests by kind: counts, errors, answers that asked to retry later (429, 503: waited out and sent again,
+ * not errors), and latency percentiles from a bounded reservoir per kind.
+ */
 const RESERVOIR = 20_000;
 
 export interface KindSummary {
   kind: string;
   requests: number;
   errors: number;
+  /** 429 or 503 answers: each waited out and sent again, unless the attempts ran out (then the last one is also an error) or the run ended. */
+  throttled: number;
   perSec: number;
   p50Ms: number;
   p95Ms: number;
@@ -14,6 +19,7 @@ export interface KindSummary {
 class KindStats {
   requests = 0;
   errors = 0;
+  throttled = 0;
   maxMs = 0;
   windowRequests = 0;
   readonly sample: number[] = [];
@@ -52,13 +58,28 @@ export class SimStats {
   }
 
   record(kind: string, ms: number, failed: boolean, why?: string): void {
+    this.#kind(kind).record(ms, failed);
+    if (failed && why && this.errorSamples.length < 10) this.errorSamples.push(`${kind}: ${why}`);
+  }
+
+  /** A 429 or 503 of this kind, to be sent again. */
+  throttle(kind: string): void {
+    this.#kind(kind).throttled++;
+  }
+
+  #kind(kind: string): KindStats {
     let k = this.kinds.get(kind);
     if (!k) {
       k = new KindStats();
       this.kinds.set(kind, k);
     }
-    k.record(ms, failed);
-    if (failed && why && this.errorSamples.length < 10) this.errorSamples.push(`${kind}: ${why}`);
+    return k;
+  }
+
+  get throttled(): number {
+    let n = 0;
+    for (const k of this.kinds.values()) n += k.throttled;
+    return n;
   }
 
   get errors(): number {
@@ -79,7 +100,7 @@ export class SimStats {
     });
     const all = [...this.kinds.values()].flatMap((k) => k.sample.slice(-2000));
     const elapsed = ((now - this.started) / 1000).toFixed(0);
-    return `[${elapsed}s] online ${online}/${total} | req/s ${rates.join(' ')} | errors ${this.errors} | p95 ${percentile(all, 0.95).toFixed(1)} ms`;
+    return `[${elapsed}s] online ${online}/${total} | req/s ${rates.join(' ')} | errors ${this.errors} | throttled ${this.throttled} | p95 ${percentile(all, 0.95).toFixed(1)} ms`;
   }
 
   summary(): KindSummary[] {
@@ -88,6 +109,7 @@ export class SimStats {
       kind,
       requests: k.requests,
       errors: k.errors,
+      throttled: k.throttled,
       perSec: round(k.requests / sec),
       p50Ms: round(percentile(k.sample, 0.5)),
       p95Ms: round(percentile(k.sample, 0.95)),
@@ -99,8 +121,8 @@ export class SimStats {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 export function summaryTable(rows: KindSummary[]): string {
-  const head = ['kind', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'max ms'];
-  const lines = rows.map((r) => [r.kind, r.requests, r.errors, r.perSec, r.p50Ms, r.p95Ms, r.maxMs].map(String));
+  const head = ['kind', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'max ms', 'throttled'];
+  const lines = rows.map((r) => [r.kind, r.requests, r.errors, r.perSec, r.p50Ms, r.p95Ms, r.maxMs, r.throttled].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');

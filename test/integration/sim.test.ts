@@ -1,7 +1,8 @@
 /**
  * `agentry sim` as a real process: 1,000 simulated agents for 30 s against a listening server (SQLite),
  * real intervals compressed 5×, must end with zero errors. Rate limits are raised: every simulated agent
- * shares the one loopback address, which the per-IP limit would otherwise cut.
+ * shares the one loopback address, which the per-IP limit would otherwise cut. Against a server that does
+ * cut it, the simulator waits out the 429s as agents do and still ends with every agent enrolled.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,24 +12,28 @@ import type { SimResult } from '../../src/sim/run.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';
 
+const dir = mkdtempSync(join(tmpdir(), 'agentry-sim-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `agentry sim` against the server to its end: its exit code, its --json summary and its output. */
+async function runSim(s: { url: string; adminToken: string }, agents: number, durationSec: number, rate: number) {
+  const json = join(dir, `sim-${agents}-${durationSec}.json`);
+  const sim = runCli(['sim', '--server', s.url, '--token', s.adminToken, '--agents', String(agents), '--duration', String(durationSec), '--rate', String(rate), '--json', json]);
+  const code = await sim.exited;
+  return { code, result: JSON.parse(readFileSync(json, 'utf8')) as SimResult, stdout: sim.stdout() };
+}
+
 describe('agentry sim', () => {
   let s: Awaited<ReturnType<typeof startTestServer>>;
-  const dir = mkdtempSync(join(tmpdir(), 'agentry-sim-'));
   beforeAll(async () => {
     s = await startTestServer({
       config: (c) => Object.assign(c.rateLimits, { ipRatePerSec: 100_000, ipBurst: 100_000, unauthenticatedRatePerSec: 100_000, unauthenticatedBurst: 100_000 }),
     });
   });
-  afterAll(async () => {
-    await s.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => s.close());
 
   it('runs 1,000 agents for 30 s with zero errors', async () => {
-    const json = join(dir, 'sim.json');
-    const sim = runCli(['sim', '--server', s.url, '--token', s.adminToken, '--agents', '1000', '--duration', '30', '--rate', '5', '--json', json]);
-    const code = await sim.exited;
-    const result = JSON.parse(readFileSync(json, 'utf8')) as SimResult;
+    const { code, result, stdout } = await runSim(s, 1000, 30, 5);
     expect(result.errorSamples).toEqual([]);
     expect(code).toBe(0);
     expect(result.errors).toBe(0);
@@ -39,9 +44,33 @@ describe('agentry sim', () => {
     const kinds = Object.fromEntries(result.kinds.map((k) => [k.kind, k.requests]));
     for (const kind of ['samples', 'results', 'poll']) expect(kinds[kind]).toBeGreaterThan(1500);
     expect(kinds.heartbeat).toBeGreaterThan(100);
-    expect(sim.stdout()).toMatch(/kind\s+requests\s+errors\s+req\/s\s+p50 ms\s+p95 ms/);
+    expect(stdout).toMatch(/kind\s+requests\s+errors\s+req\/s\s+p50 ms\s+p95 ms/);
     // The server stored what the simulator was told it did.
     const agents = await s.client.GET('/api/v1/agents', { params: { query: { limit: 1 } } });
     expect(agents.response.status).toBe(200);
   }, 180_000);
+});
+
+describe('agentry sim against rate limits', () => {
+  let s: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    // Enrolment is unauthenticated: at most 5 at once and 5 per second from the simulator's one address.
+    s = await startTestServer({ config: (c) => Object.assign(c.rateLimits, { unauthenticatedRatePerSec: 5, unauthenticatedBurst: 5 }) });
+  });
+  afterAll(() => s.close());
+
+  it('waits out 429s for their Retry-After: every agent enrolls, no request fails, the throttling is reported', async () => {
+    const { code, result, stdout } = await runSim(s, 30, 3, 60);
+    expect(result.errorSamples).toEqual([]);
+    expect(code).toBe(0);
+    expect(result.online).toBe(30);
+    const enroll = result.enrolment.find((k) => k.kind === 'enroll')!;
+    expect(enroll).toMatchObject({ requests: 30, errors: 0 });
+    expect(enroll.throttled).toBeGreaterThan(0);
+    expect(result.throttled).toBeGreaterThanOrEqual(enroll.throttled);
+    expect(stdout).toMatch(/kind\s+requests\s+errors\s+req\/s\s+p50 ms\s+p95 ms\s+max ms\s+throttled/);
+    expect(stdout).toContain(`the server answered ${result.throttled} requests with 429 or 503`);
+    const agents = await s.client.GET('/api/v1/agents', { params: { query: { limit: 100 } } });
+    expect(agents.data!.items).toHaveLength(30);
+  }, 120_000);
 });
