@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { ScenarioStats } from './load.ts';
+import { round, type ScenarioStats } from './load.ts';
 
 export interface ScenarioResult extends ScenarioStats {
   name: string;
@@ -142,4 +142,24 @@ export function writeResults(dir: string, params: Params, results: ScenarioResul
     ``,
   ].join('\n');
   writeFileSync(join(dir, 'results.md'), md);
+}
+
+/**
+ * The lines printed while running compare with the first bare-post; the table and results.json compare
+ * with the mean of bare-post and bare-post@end (req/s and CPU per request alike).
+ */
+export function rebaseOnCeiling(results: ScenarioResult[], facts: RunFacts): void {
+  const bares = results.filter((r) => r.name === 'bare-post' || r.name === 'bare-post@end');
+  if (bares.length < 2) return;
+  const mean = (values: (number | null)[]) => (values.every((v) => v !== null) ? values.reduce((a, b) => a! + b!, 0)! / values.length : null);
+  const rps = mean(bares.map((b) => b.rps))!;
+  const cpuUs = mean(bares.map((b) => b.serverCpuUsPerRequest));
+  for (const r of results) {
+    r.ofBarePct = rps > 0 ? round((r.rps / rps) * 100, 1) : null;
+    r.cpuOfBarePct = cpuUs !== null && r.serverCpuUsPerRequest ? round((cpuUs / r.serverCpuUsPerRequest) * 100, 1) : null;
+  }
+  facts.notes.push(
+    `ceiling: bare-post ${round(bares[0]!.rps, 0)} req/s at the start, ${round(bares[1]!.rps, 0)} at the end; "% of bare" is against their mean ${round(rps, 0)} req/s` +
+      (cpuUs === null ? '' : ` (CPU per request: ${round(cpuUs, 1)} µs)`),
+  );
 }

@@ -37,7 +37,7 @@ import {
   inheritedEnv,
   UNLIMITED_RATE_LIMITS,
 } from './processes.ts';
-import { factLines, markdownTable, scenarioLine, writeResults, type Params, type RunFacts, type ScenarioResult } from './report.ts';
+import { factLines, markdownTable, rebaseOnCeiling, scenarioLine, writeResults, type Params, type RunFacts, type ScenarioResult } from './report.ts';
 import { BARE_BODY, steps, type RunContext } from './scenarios.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -274,26 +274,6 @@ async function main(): Promise<number> {
   }
   if (kept.keep) console.log(`kept ${tmp}${args['cpu-prof'] ? ' (agentry .cpuprofile inside)' : ''}`);
   return 0;
-}
-
-/**
- * The lines printed while running compare with the first bare-post; the table and results.json compare
- * with the mean of bare-post and bare-post@end (req/s and CPU per request alike).
- */
-function rebaseOnCeiling(results: ScenarioResult[], facts: RunFacts): void {
-  const bares = results.filter((r) => r.name === 'bare-post' || r.name === 'bare-post@end');
-  if (bares.length < 2) return;
-  const mean = (values: (number | null)[]) => (values.every((v) => v !== null) ? values.reduce((a, b) => a! + b!, 0)! / values.length : null);
-  const rps = mean(bares.map((b) => b.rps))!;
-  const cpuUs = mean(bares.map((b) => b.serverCpuUsPerRequest));
-  for (const r of results) {
-    r.ofBarePct = rps > 0 ? round((r.rps / rps) * 100, 1) : null;
-    r.cpuOfBarePct = cpuUs !== null && r.serverCpuUsPerRequest ? round((cpuUs / r.serverCpuUsPerRequest) * 100, 1) : null;
-  }
-  facts.notes.push(
-    `ceiling: bare-post ${round(bares[0]!.rps, 0)} req/s at the start, ${round(bares[1]!.rps, 0)} at the end; "% of bare" is against their mean ${round(rps, 0)} req/s` +
-      (cpuUs === null ? '' : ` (CPU per request: ${round(cpuUs, 1)} µs)`),
-  );
 }
 
 // Ctrl-C or a kill must not leave servers (or a Postgres cluster, or nats-server) behind.
