@@ -37,6 +37,8 @@ describe('agentry sim', () => {
     expect(result.errorSamples).toEqual([]);
     expect(code).toBe(0);
     expect(result.errors).toBe(0);
+    // Rate limits are raised: a 429 or 503 here would be the server shedding load.
+    expect(result.throttled).toBe(0);
     expect(result.online).toBe(1000);
     const enrolment = Object.fromEntries(result.enrolment.map((k) => [k.kind, k.requests]));
     expect(enrolment).toEqual({ enroll: 1000, inventory: 1000, heartbeat: 1000 });
