@@ -62,7 +62,6 @@ export interface Config {
     /** How long a console session lasts (never past its token's expiry). */
     sessionTtlSeconds: number;
   };
-  /** Token buckets kept in memory by each instance (see README, "Rate limits"). */
   events: {
     /** Events older than this are deleted. */
     retentionHours: number;
@@ -165,6 +164,7 @@ export interface Config {
     /** How often the expiry worker moves executions past their TTL to `expired`. */
     expiryCheckIntervalSec: number;
   };
+  /** Token buckets kept in memory by each instance (see README, "Rate limits"). */
   rateLimits: {
     enabled: boolean;
     /** Peers (IPs or CIDR ranges) whose X-Forwarded-For is believed. */

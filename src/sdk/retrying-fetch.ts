@@ -45,6 +45,17 @@ export function backoffMs(attempt: number, baseDelayMs: number, maxDelayMs: numb
   return random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
 }
 
+/** 429 and 503: the server did not act on the request and asks for it again later. */
+export const isRetriedStatus = (status: number): boolean => RETRIED_STATUSES.has(status);
+
+/**
+ * The wait before retry `attempt` after a 429 or 503: the server's `Retry-After` plus a little jitter, so that
+ * a crowd told the same second does not return together, else full-jitter backoff; at most `maxDelayMs`.
+ */
+export function retryDelayMs(attempt: number, retryAfter: number | null, baseDelayMs: number, maxDelayMs: number): number {
+  return retryAfter === null ? backoffMs(attempt, baseDelayMs, maxDelayMs) : Math.min(maxDelayMs, retryAfter + backoffMs(0, baseDelayMs, baseDelayMs));
+}
+
 export function retryingFetch(inner: Fetch = globalThis.fetch, options: RetryOptions = {}): Fetch {
   const retries = options.retries ?? 4;
   const base = options.baseDelayMs ?? 200;
@@ -56,18 +67,17 @@ export function retryingFetch(inner: Fetch = globalThis.fetch, options: RetryOpt
       // The body of a Request is read once: every attempt sends a copy, the original stays unread.
       const copy = request.clone();
       let reason: string;
-      let delayMs = backoffMs(attempt, base, max);
+      let delayMs: number;
       try {
         const res = await inner(copy);
-        if (!RETRIED_STATUSES.has(res.status) || attempt >= retries) return res;
+        if (!isRetriedStatus(res.status) || attempt >= retries) return res;
         reason = `status ${res.status}`;
-        const asked = retryAfterMs(res.headers.get('retry-after'));
-        // The server's wait, plus a little jitter so that a crowd told the same second does not return together.
-        if (asked !== null) delayMs = Math.min(max, asked + backoffMs(0, base, base));
+        delayMs = retryDelayMs(attempt, retryAfterMs(res.headers.get('retry-after')), base, max);
         await res.body?.cancel();
       } catch (err) {
         if (request.signal.aborted || !repeatable || attempt >= retries) throw err;
         reason = err instanceof Error ? err.message : String(err);
+        delayMs = backoffMs(attempt, base, max);
       }
       options.onRetry?.({ attempt: attempt + 1, delayMs, reason, request });
       await sleep(delayMs, request.signal);

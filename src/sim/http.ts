@@ -4,7 +4,7 @@
  * waited out and sent again, as a real agent does (Retry-After, else backoff with jitter).
  */
 import { Agent, request } from 'node:http';
-import { backoffMs, retryAfterMs } from '../sdk/retrying-fetch.ts';
+import { isRetriedStatus, retryAfterMs, retryDelayMs } from '../sdk/retrying-fetch.ts';
 
 export interface Reply {
   status: number;
@@ -17,8 +17,6 @@ export interface Reply {
   error?: string;
 }
 
-/** Answers that mean "not now": the server did nothing with the request and asks for it again later. */
-const THROTTLED = new Set([429, 503]);
 /** Attempts of one request at most before its last 429 or 503 counts as a failure. */
 const MAX_ATTEMPTS = 10;
 /** Longest wait between attempts, Retry-After included. */
@@ -61,7 +59,7 @@ export class SimHttp {
           res.on('data', (d: Buffer) => parts.push(d));
           const status = res.statusCode ?? 0;
           const header = res.headers['retry-after'];
-          const retry = THROTTLED.has(status) && typeof header === 'string' ? retryAfterMs(header) : null;
+          const retry = isRetriedStatus(status) && typeof header === 'string' ? retryAfterMs(header) : null;
           res.on('end', () => resolve({ status, body: Buffer.concat(parts).toString('utf8'), ms: performance.now() - started, retryAfterMs: retry }));
           res.on('error', (err) => resolve({ status: 0, body: '', ms: performance.now() - started, retryAfterMs: null, error: err.message }));
         },
@@ -82,12 +80,11 @@ export class SimHttp {
   async sendPatiently(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, o: PatientOptions): Promise<Reply> {
     for (let attempt = 1; ; attempt++) {
       const reply = await this.send(method, path, headers, body);
-      if (!THROTTLED.has(reply.status)) return reply;
+      if (!isRetriedStatus(reply.status)) return reply;
       o.onThrottled(reply);
       if (o.stopped()) return { ...reply, dropped: true };
       if (attempt >= MAX_ATTEMPTS) return reply;
-      const waitMs = reply.retryAfterMs === null ? backoffMs(attempt, 200, MAX_WAIT_MS) : Math.min(MAX_WAIT_MS, reply.retryAfterMs + backoffMs(0, 200, 200));
-      await new Promise((r) => setTimeout(r, waitMs));
+      await new Promise((r) => setTimeout(r, retryDelayMs(attempt, reply.retryAfterMs, 200, MAX_WAIT_MS)));
       if (o.stopped()) return { ...reply, dropped: true };
     }
   }
