@@ -1554,6 +1554,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the check results of an endpoint
+         * @description The results agents reported for `endpointId` (and for agent-local endpoints linked to it), newest
+         *     first (by check time, then by result id), each with the check's `result` object as the agent sent it:
+         *     a ping's probes, a traceroute's hops, an HTTP check's error. Narrow it to one agent, to a time range
+         *     [`from`, `to`) or to the unreachable results (`reachable=false`) to see why checks fail. Pages follow
+         *     `nextCursor`; send the same filters with it.
+         */
+        get: operations["listResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/results/report": {
         parameters: {
             query?: never;
@@ -3086,6 +3110,39 @@ export interface components {
                  */
                 changedAt: string;
             }[];
+        };
+        /** @description One check result as an agent reported it. */
+        CheckResult: {
+            /** @description The agent's result id. */
+            id: components["schemas"]["Uuid"];
+            agentId: components["schemas"]["Uuid"];
+            /** @description The endpoint asked for. */
+            endpointId: components["schemas"]["Uuid"];
+            /** @description The endpoint id the agent reported (differs from `endpointId` for a linked agent-local endpoint). */
+            reportedEndpointId: components["schemas"]["Uuid"];
+            /** @enum {string} */
+            checkType: "ping" | "traceroute" | "tcpconnect" | "udpconnect" | "httpget" | "plugin";
+            /**
+             * Format: date-time
+             * @description The check's time on the agent's clock (the result's `timestamp`).
+             */
+            checkedAt: string;
+            reachable: boolean;
+            /** @description The latency reports use (mean of a ping's successful probes); null when unreachable or not measured. */
+            latencyMs: number | null;
+            /** @description The check variant's `result` object exactly as the agent sent it (its fields depend on `checkType`, as in `SmotraMonitoringResult`). */
+            result: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description When the server accepted the batch that carried it.
+             */
+            receivedAt: string;
+        };
+        CheckResultPage: {
+            items: components["schemas"]["CheckResult"][];
+            nextCursor: string | null;
         };
         ResultsReport: {
             endpointId: components["schemas"]["Uuid"];
@@ -6003,6 +6060,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EndpointStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listResults: {
+        parameters: {
+            query: {
+                endpointId: components["schemas"]["Uuid"];
+                agentId?: components["schemas"]["Uuid"];
+                /** @description Only the results that reached (true) or did not reach (false) the endpoint. */
+                reachable?: boolean;
+                /** @description Checked at or after this time (no lower bound by default). */
+                from?: string;
+                /** @description Checked before this time (no upper bound by default). */
+                to?: string;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResultPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

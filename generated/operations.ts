@@ -58,6 +58,7 @@ export type OperationId =
   | 'deletePolicy'
   | 'getPolicy'
   | 'updatePolicy'
+  | 'listResults'
   | 'getResultsReport'
   | 'listSections'
   | 'createSection'
@@ -1496,6 +1497,32 @@ export const operationTable = [
     "bodyContentTypes": [
       "application/json"
     ]
+  },
+  {
+    "operationId": "listResults",
+    "method": "GET",
+    "path": "/api/v1/results",
+    "honoPath": "/api/v1/results",
+    "tag": "results",
+    "security": [
+      [
+        "operatorToken"
+      ],
+      [
+        "sessionCookie"
+      ]
+    ],
+    "authOptional": false,
+    "roles": [
+      "viewer",
+      "operator",
+      "admin"
+    ],
+    "idempotent": false,
+    "rateLimitClass": "operator",
+    "longPoll": false,
+    "hasBody": false,
+    "bodyContentTypes": []
   },
   {
     "operationId": "getResultsReport",

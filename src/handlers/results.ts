@@ -1,13 +1,19 @@
-/** Tag `results`: reachability reports (JSON, or CSV when asked). */
+/** Tag `results`: an endpoint's results one by one, and reachability reports (JSON, or CSV when asked). */
 import type { Context } from 'hono';
 import type { AppEnv } from '../http/env.ts';
 import { textResponse } from '../http/response.ts';
+import { listResults } from '../services/results/list.ts';
 import { getResultsReport, reachabilityPct, reportCsv } from '../services/results/read.ts';
+import { presentCheckResult } from './presenters/check-result.ts';
 import type { HandlerDeps } from './deps.ts';
 import type { TagHandlers } from './types.ts';
 
 export function resultHandlers(_deps: HandlerDeps): TagHandlers<'results'> {
   return {
+    listResults: async ({ query }, res, ctx) => {
+      const page = await listResults({ ctx, input: query });
+      return res.json(200, { items: page.items.map((r) => presentCheckResult(r, page.endpointId)), nextCursor: page.nextCursor });
+    },
     getResultsReport: async ({ query }, res, ctx, c) => {
       const { format, ...input } = query;
       const report = await getResultsReport({ ctx, input });

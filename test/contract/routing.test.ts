@@ -77,7 +77,7 @@ describe('each operation reaches its own handler', () => {
     uploadCommandOutput: { chunks: [{ offset: 0, stream: 'stdout', data: 'x' }] },
     ackCommand: { status: 'succeeded', exitCode: 0, startedAt: '2030-01-01T00:00:00Z', finishedAt: '2030-01-01T00:00:01Z' },
   };
-  const queries: Partial<Record<OperationId, string>> = { getTelemetry: '?metric=cpu', listSoftware: '?name=openssl', getResultsReport: `?endpointId=${id}` };
+  const queries: Partial<Record<OperationId, string>> = { getTelemetry: '?metric=cpu', listSoftware: '?name=openssl', getResultsReport: `?endpointId=${id}`, listResults: `?endpointId=${id}` };
   const reached: string[] = [];
   // One recorder for every operation: a loop cannot spell HandlerMap's per-operation handler types.
   const recorders = Object.fromEntries(

@@ -1,5 +1,5 @@
-/** Port for reading check results: deduplication, the current state per agent, and reachability reports. */
-import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
+/** Port for reading check results: deduplication, the current state per agent, result listings and reachability reports. */
+import type { CheckResultRow, EndpointState, ReportBucket } from '../../domain/check-result.ts';
 
 export interface ReportQuery {
   tenantId: string;
@@ -12,6 +12,21 @@ export interface ReportQuery {
   to: Date;
   /** Bucket width; buckets are aligned to the epoch. */
   stepMs: number;
+}
+
+export interface ResultListQuery {
+  tenantId: string;
+  /** The endpoint and the agent-local endpoints linked to it. */
+  endpointIds: readonly string[];
+  agentId?: string;
+  reachable?: boolean;
+  /** Inclusive. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  /** Continue after this result (exclusive): results checked before `ts`, or at `ts` with a smaller id. */
+  after?: { ts: Date; id: string };
+  limit: number;
 }
 
 /** What `storedAmong` needs of a result. */
@@ -33,6 +48,11 @@ export interface ResultRepository {
   storedAmong(tenantId: string, agentId: string, results: readonly StoredCandidate[]): Promise<Set<string>>;
   /** Current state per agent for the endpoints, by agent id then endpoint id. */
   states(tenantId: string, endpointIds: readonly string[]): Promise<EndpointState[]>;
+  /**
+   * At most `limit` results, newest first: by check time, then by id (lower-case UUIDs compare the same
+   * as text and as bytes, so both dialects give one order).
+   */
+  list(query: ResultListQuery): Promise<CheckResultRow[]>;
   /** Non-empty buckets, oldest first; latency figures over reachable results with a latency (nearest-rank percentiles). */
   report(query: ReportQuery): Promise<ReportBucket[]>;
   /**

@@ -4,12 +4,13 @@
  * exact nearest-rank percentiles (`percentile_disc`). Both give the same figures.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
-import type { ReportQuery, ResultRepository, StoredCandidate } from '../ports/results.ts';
+import type { CheckResultRow, EndpointState, ReportBucket } from '../../domain/check-result.ts';
+import type { ReportQuery, ResultListQuery, ResultRepository, StoredCandidate } from '../ports/results.ts';
 import { MINUTE_MS, mayBeStored } from '../shared/check-results.ts';
 import { aggregateBuckets } from '../shared/report.ts';
 import { textArray } from './arrays.ts';
 import type { PgDb, PgPool } from './db.ts';
+import { listPgResults } from './results-list.ts';
 import { endpointStates } from './schema.ts';
 
 interface BucketRow extends Record<string, unknown> {
@@ -56,6 +57,10 @@ export class PgResultRepository implements ResultRepository {
         .where(and(eq(endpointStates.tenantId, tenantId), inArray(endpointStates.endpointId, [...endpointIds])))
         .orderBy(asc(endpointStates.agentId), asc(endpointStates.endpointId)),
     );
+  }
+
+  list(q: ResultListQuery): Promise<CheckResultRow[]> {
+    return this.pool.run((db) => listPgResults(db, q));
   }
 
   report(q: ReportQuery): Promise<ReportBucket[]> {

@@ -4,12 +4,13 @@
  * read in raw mode from the covering (series, ts, …) index of the endpoints' series.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { EndpointState, ReportBucket } from '../../domain/check-result.ts';
-import type { ReportQuery, ResultRepository, StoredCandidate } from '../ports/results.ts';
+import type { CheckResultRow, EndpointState, ReportBucket } from '../../domain/check-result.ts';
+import type { ReportQuery, ResultListQuery, ResultRepository, StoredCandidate } from '../ports/results.ts';
 import { chunks } from '../shared/ingest.ts';
 import { aggregateMinutes, aggregateReport } from '../shared/report.ts';
 import { MINUTE_MS, mayBeStored } from '../shared/check-results.ts';
 import type { SqliteDb } from './db.ts';
+import { listSqliteResults } from './results-list.ts';
 import { checkResultPoints, checkResultSeries, endpointStates } from './schema.ts';
 
 export class SqliteResultRepository implements ResultRepository {
@@ -53,6 +54,10 @@ export class SqliteResultRepository implements ResultRepository {
       .where(and(eq(endpointStates.tenantId, tenantId), inArray(endpointStates.endpointId, [...endpointIds])))
       .orderBy(asc(endpointStates.agentId), asc(endpointStates.endpointId))
       .all();
+  }
+
+  async list(q: ResultListQuery): Promise<CheckResultRow[]> {
+    return listSqliteResults(this.db.$client, q);
   }
 
   async report(q: ReportQuery): Promise<ReportBucket[]> {

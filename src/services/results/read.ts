@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 const MAX_BUCKETS = 10_000;
 
 /** The endpoint's id plus those of the agent-local endpoints linked to it: together they are its results. */
-async function resultEndpointIds(ctx: ServiceContext, tenantId: string, endpointId: string): Promise<string[]> {
+export async function resultEndpointIds(ctx: ServiceContext, tenantId: string, endpointId: string): Promise<string[]> {
   const endpoint = await ctx.repos.endpoints.findById(tenantId, endpointId);
   if (!endpoint) throw new NotFoundError('endpoint', endpointId);
   const linked = endpoint.origin === 'managed' ? await ctx.repos.endpoints.listLinkedTo(tenantId, endpoint.id) : [];

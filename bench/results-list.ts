@@ -1,0 +1,83 @@
+/**
+ * Listing an endpoint's results, in process: `node bench/results-list.ts [--db postgres] [--agents 2000] [--per-agent 500]`
+ * (SQLite in a temp dir, or a throwaway Postgres cluster). Writes `--per-agent` ping results a minute apart
+ * for each of `--agents` agents on one endpoint (one series per agent, interleaved in time, every tenth
+ * one unreachable) through the ingest repository, then times pages of 50 (the repository is asked for 51,
+ * as the service does): the newest page, the unreachable results, a page halfway back, and one agent's.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import postgres from 'postgres';
+import { uuidv7 } from 'uuidv7';
+import type { CheckResultRow } from '../src/domain/check-result.ts';
+import type { IngestItem } from '../src/domain/ingest.ts';
+import type { ResultListQuery } from '../src/repositories/ports/results.ts';
+import { openRepositories } from '../src/repositories/index.ts';
+import { startPostgres } from './infra.ts';
+import { stopAll } from './processes.ts';
+
+const { values: args } = parseArgs({
+  options: { db: { type: 'string', default: 'sqlite' }, agents: { type: 'string', default: '2000' }, 'per-agent': { type: 'string', default: '500' } },
+});
+const pg = args.db === 'postgres';
+const agents = Number(args.agents);
+const perAgent = Number(args['per-agent']);
+const ROUNDS = 20;
+
+const dir = mkdtempSync(join(tmpdir(), 'agentry-results-list-'));
+const url = pg ? await startPostgres() : `sqlite:${join(dir, 'bench.db')}`;
+const repos = await openRepositories({ url, poolSize: 4, busyTimeoutMs: 5000 });
+const tenantId = uuidv7();
+if (pg) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql`insert into tenants (id, name, created_at) values (${tenantId}, 'bench', now())`;
+  await sql.end();
+} else {
+  const side = new Database(join(dir, 'bench.db'));
+  side.prepare('insert into tenants (id, name, created_at) values (?, ?, ?)').run(tenantId, 'bench', Date.now());
+  side.close();
+}
+
+const endpointId = uuidv7();
+const t0 = Date.now() - perAgent * 60_000;
+function agentItem(a: number): IngestItem {
+  const agentId = uuidv7();
+  const receivedAt = new Date();
+  const results: CheckResultRow[] = Array.from({ length: perAgent }, (_, r) => {
+    const ok = r % 10 !== 0;
+    const result = { resolved_ip: '192.0.2.1', successes: ok ? 1 : 0, failures: ok ? 0 : 1, success_latencies: ok ? [5] : [], error_details: null };
+    return { id: uuidv7(), tenantId, agentId, endpointId, checkType: 'ping', ts: new Date(t0 + r * 60_000 + a), reachable: ok, latencyMs: ok ? 5 : null, result, receivedAt };
+  });
+  return { tenantId, agentId, receivedAt, samples: [], inventory: null, results };
+}
+for (let a = 0; a < agents; a += 20) {
+  await repos.ingest.writeBatch(
+    Array.from({ length: Math.min(20, agents - a) }, (_, i) => agentItem(a + i)),
+    () => null,
+  );
+}
+console.log(`${args.db}: ${agents} agents × ${perAgent} results on one endpoint`);
+
+async function time(name: string, q: ResultListQuery): Promise<void> {
+  const ms: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const started = performance.now();
+    rows = (await repos.results.list(q)).length;
+    ms.push(performance.now() - started);
+  }
+  ms.sort((x, y) => x - y);
+  console.log(`  ${name}: ${rows} rows, median ${ms[ROUNDS / 2]!.toFixed(1)} ms, max ${ms[ROUNDS - 1]!.toFixed(1)} ms`);
+}
+
+const newest: ResultListQuery = { tenantId, endpointIds: [endpointId], from: new Date(0), to: new Date('9999-12-31T00:00:00Z'), limit: 51 };
+await time('newest page', newest);
+await time('unreachable only', { ...newest, reachable: false });
+await time('halfway back (after a cursor)', { ...newest, after: { ts: new Date(t0 + (perAgent / 2) * 60_000), id: 'ffffffff-ffff-7fff-bfff-ffffffffffff' } });
+await time('one agent', { ...newest, agentId: (await repos.results.list(newest))[0]!.agentId });
+await repos.close();
+await stopAll();
+rmSync(dir, { recursive: true, force: true });
