@@ -19,7 +19,9 @@ export function ReportChart({ endpointId, agentId, hours = 24 }: { endpointId: s
   const chart = useMemo(() => {
     const b = report.data?.buckets ?? [];
     const times = b.map((x) => Date.parse(x.ts) / 1000);
+    const r = report.data;
     return {
+      range: r ? ([Date.parse(r.from) / 1000, Date.parse(r.to) / 1000] as [number, number]) : undefined,
       times,
       reach: [{ label: 'reachability %', values: b.map((x) => x.reachabilityPct) }],
       latency: [
@@ -35,8 +37,8 @@ export function ReportChart({ endpointId, agentId, hours = 24 }: { endpointId: s
           <Empty>No check results in the last {hours} hours.</Empty>
         ) : (
           <div className="grid2">
-            <TimeChart times={chart.times} series={chart.reach} height={200} label="Reachability percent over time" />
-            <TimeChart times={chart.times} series={chart.latency} height={200} label="Latency p50 and p95 over time" />
+            <TimeChart times={chart.times} series={chart.reach} height={200} label="Reachability percent over time" xRange={chart.range} />
+            <TimeChart times={chart.times} series={chart.latency} height={200} label="Latency p50 and p95 over time" xRange={chart.range} />
           </div>
         )
       }

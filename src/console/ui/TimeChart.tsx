@@ -10,7 +10,12 @@ export interface Series {
 
 const COLORS = ['#2f7de1', '#e07b24', '#3aa655', '#b04bd1'];
 
-export function TimeChart({ times, series, height = 260, label }: { times: number[]; series: Series[]; height?: number; label: string }) {
+/**
+ * `xRange` (epoch seconds) fixes the time axis to a window, e.g. the range a report was asked for; without it
+ * the axis spans the data. Points are drawn where they are sparse enough to see (uPlot's rule), so that one
+ * bucket alone still shows.
+ */
+export function TimeChart({ times, series, height = 260, label, xRange }: { times: number[]; series: Series[]; height?: number; label: string; xRange?: [number, number] }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -20,7 +25,8 @@ export function TimeChart({ times, series, height = 260, label }: { times: numbe
       {
         width: el.clientWidth || 600,
         height,
-        series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5, points: { show: false } }))],
+        series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5 }))],
+        ...(xRange ? { scales: { x: { time: true, range: xRange } } } : {}),
         axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
       },
       [times, ...series.map((s) => s.values)],
@@ -38,6 +44,6 @@ export function TimeChart({ times, series, height = 260, label }: { times: numbe
       resize.disconnect();
       plot.destroy();
     };
-  }, [times, series, height]);
+  }, [times, series, height, xRange]);
   return <div className="chart" ref={ref} role="img" aria-label={label} />;
 }

@@ -1,9 +1,10 @@
-/** Monitored endpoints, each with its current status per agent and a reachability/latency report. */
+/** Monitored endpoints, each with its current status per agent, a reachability/latency report and its results one by one. */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data } from '../../api/client';
 import { ReportChart } from '../../ui/ReportChart';
 import { Empty, QueryState } from '../../ui/states';
+import { EndpointResults } from './EndpointResults';
 import { EndpointStatusTable } from './EndpointStatusTable';
 
 export function EndpointsPage() {
@@ -27,6 +28,7 @@ export function EndpointsPage() {
                     <>
                       <EndpointStatusTable endpointId={e.id} />
                       <ReportChart endpointId={e.id} />
+                      <EndpointResults endpointId={e.id} />
                     </>
                   )}
                 </li>
