@@ -1,7 +1,8 @@
 /**
  * The endpoints view in a real headless Chromium: an endpoint opened shows each agent's current state and
  * its results one by one (newest first, "Load more" by cursor, unreachable only, the whole result on
- * demand with what the check saw), with no serious axe-core violation.
+ * demand with what the check saw), and the agent page's results tab the same for that agent; no serious
+ * axe-core violation.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,5 +72,17 @@ describe('endpoints view in Chromium', () => {
     await screenshot(page, 'endpoint-results');
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  it("lists the agent's own results on its page, without an agent column", async () => {
+    await page.goto('about:blank');
+    await page.goto(`${s.url}/console#/agents/${agentId}?tab=results`);
+    const results = page.getByRole('region', { name: 'Check results' });
+    const rows = results.locator('table.results tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    expect(await results.locator('thead th').allTextContents()).toEqual(['Checked', 'Check', 'Reachable', 'Latency', 'What it saw']);
+    await results.getByLabel('Unreachable only').check();
+    await expect.poll(() => rows.count()).toBe(6);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

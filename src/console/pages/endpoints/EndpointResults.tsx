@@ -1,4 +1,7 @@
-/** An endpoint's results one by one, newest first: what each check saw, its whole result on demand, "Load more" by cursor. */
+/**
+ * An endpoint's results one by one, newest first (of one agent with `agentId`, on the agent page): what each
+ * check saw, its whole result on demand, "Load more" by cursor.
+ */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -10,12 +13,12 @@ import { resultSummary } from './result-summary';
 
 const PAGE = 25;
 
-export function EndpointResults({ endpointId }: { endpointId: string }) {
+export function EndpointResults({ endpointId, agentId }: { endpointId: string; agentId?: string }) {
   const [unreachableOnly, setUnreachableOnly] = useState(false);
   const results = useInfiniteQuery({
-    queryKey: ['endpoints', endpointId, 'results', unreachableOnly],
+    queryKey: ['endpoints', endpointId, 'results', agentId, unreachableOnly],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => data(api.GET('/api/v1/results', { params: { query: { endpointId, limit: PAGE, cursor: pageParam, ...(unreachableOnly ? { reachable: false } : {}) } } })),
+    queryFn: ({ pageParam }) => data(api.GET('/api/v1/results', { params: { query: { endpointId, agentId, limit: PAGE, cursor: pageParam, ...(unreachableOnly ? { reachable: false } : {}) } } })),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = results.data?.pages.flatMap((p) => p.items) ?? [];
@@ -37,7 +40,7 @@ export function EndpointResults({ endpointId }: { endpointId: string }) {
             <thead>
               <tr>
                 <th>Checked</th>
-                <th>Agent</th>
+                {agentId ? null : <th>Agent</th>}
                 <th>Check</th>
                 <th>Reachable</th>
                 <th>Latency</th>
@@ -48,11 +51,13 @@ export function EndpointResults({ endpointId }: { endpointId: string }) {
               {items.map((r) => (
                 <tr key={r.id}>
                   <td>{formatTime(r.checkedAt)}</td>
-                  <td>
-                    <Link to="/agents/$agentId" params={{ agentId: r.agentId }}>
-                      {r.agentId.slice(0, 8)}
-                    </Link>
-                  </td>
+                  {agentId ? null : (
+                    <td>
+                      <Link to="/agents/$agentId" params={{ agentId: r.agentId }}>
+                        {r.agentId.slice(0, 8)}
+                      </Link>
+                    </td>
+                  )}
                   <td>{r.checkType}</td>
                   <td className={r.reachable ? 'ok' : 'bad'}>{r.reachable ? 'yes' : 'no'}</td>
                   <td>{r.latencyMs === null ? '—' : `${Math.round(r.latencyMs * 100) / 100} ms`}</td>
