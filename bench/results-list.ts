@@ -1,8 +1,8 @@
 /**
- * Listing an endpoint's results, in process: `node bench/results-list.ts [--db postgres] [--agents 2000] [--per-agent 500]`
+ * Listing an endpoint's results, in process: `node bench/results-list.ts [--db postgres] [--agents 2000] [--per-agent 500] [--unreachable-every 10]`
  * (SQLite in a temp dir, or a throwaway Postgres cluster). Writes `--per-agent` ping results a minute apart
- * for each of `--agents` agents on one endpoint (one series per agent, interleaved in time, every tenth
- * one unreachable) through the ingest repository, then times pages of 50 (the repository is asked for 51,
+ * for each of `--agents` agents on one endpoint (one series per agent, interleaved in time, every
+ * `--unreachable-every`-th one unreachable, default 10, 0 for none) through the ingest repository, then times pages of 50 (the repository is asked for 51,
  * as the service does): the newest page, the unreachable results, a page halfway back, and one agent's.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,11 +20,13 @@ import { startPostgres } from './infra.ts';
 import { stopAll } from './processes.ts';
 
 const { values: args } = parseArgs({
-  options: { db: { type: 'string', default: 'sqlite' }, agents: { type: 'string', default: '2000' }, 'per-agent': { type: 'string', default: '500' } },
+  options: { db: { type: 'string', default: 'sqlite' }, agents: { type: 'string', default: '2000' }, 'per-agent': { type: 'string', default: '500' }, 'unreachable-every': { type: 'string', default: '10' } },
 });
 const pg = args.db === 'postgres';
 const agents = Number(args.agents);
 const perAgent = Number(args['per-agent']);
+/** Every n-th result of an agent is unreachable (0: none, the worst case for `reachable=false`). */
+const unreachableEvery = Number(args['unreachable-every']);
 const ROUNDS = 20;
 
 const dir = mkdtempSync(join(tmpdir(), 'agentry-results-list-'));
@@ -47,7 +49,7 @@ function agentItem(a: number): IngestItem {
   const agentId = uuidv7();
   const receivedAt = new Date();
   const results: CheckResultRow[] = Array.from({ length: perAgent }, (_, r) => {
-    const ok = r % 10 !== 0;
+    const ok = unreachableEvery === 0 || r % unreachableEvery !== 0;
     const result = { resolved_ip: '192.0.2.1', successes: ok ? 1 : 0, failures: ok ? 0 : 1, success_latencies: ok ? [5] : [], error_details: null };
     return { id: uuidv7(), tenantId, agentId, endpointId, checkType: 'ping', ts: new Date(t0 + r * 60_000 + a), reachable: ok, latencyMs: ok ? 5 : null, result, receivedAt };
   });
@@ -59,7 +61,7 @@ for (let a = 0; a < agents; a += 20) {
     () => null,
   );
 }
-console.log(`${args.db}: ${agents} agents × ${perAgent} results on one endpoint`);
+console.log(`${args.db}: ${agents} agents × ${perAgent} results on one endpoint, ${unreachableEvery ? `every ${unreachableEvery}th unreachable` : 'all reachable'}`);
 
 async function time(name: string, q: ResultListQuery): Promise<void> {
   const ms: number[] = [];

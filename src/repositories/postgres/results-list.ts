@@ -28,7 +28,8 @@ interface Row extends Record<string, unknown> {
 export async function listPgResults(db: PgDb, q: ResultListQuery): Promise<CheckResultRow[]> {
   if (q.endpointIds.length === 0 || q.limit <= 0) return [];
   const agent = q.agentId ? sql` and s.agent_id = ${q.agentId}` : sql``;
-  const reachable = q.reachable === undefined ? sql`` : sql` and p.reachable = ${q.reachable}`;
+  // Literal, not a parameter, so that the planner may use the partial index of unreachable results.
+  const reachable = q.reachable === undefined ? sql`` : q.reachable ? sql` and p.reachable` : sql` and not p.reachable`;
   const range = sql`p.ts >= ${q.from.toISOString()}::timestamptz and p.ts < ${q.to.toISOString()}::timestamptz${reachable}`;
   const at = q.after?.ts.toISOString();
   const after = q.after ? sql` and p.ts <= ${at}::timestamptz and (p.ts, p.id) < (${at}::timestamptz, ${q.after.id}::uuid)` : sql``;

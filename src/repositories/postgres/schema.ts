@@ -1,4 +1,5 @@
 /** Postgres schema. Keep in parity with sqlite/schema.ts (the parity test compares them). */
+import { sql } from 'drizzle-orm';
 import { pgTable, text, uuid, timestamp, jsonb, index, uniqueIndex, bigint, integer, primaryKey, boolean, doublePrecision, customType } from 'drizzle-orm/pg-core';
 import type { CommandPayload, CommandTargets } from '../../domain/command.ts';
 import type { PolicyBody } from '../../domain/policy.ts';
@@ -374,7 +375,13 @@ export const checkResultPoints = pgTable(
     result: jsonb('result').$type<Record<string, unknown>>().notNull(),
     receivedAt: time('received_at').notNull(),
   },
-  (t) => [uniqueIndex('check_result_points_id_idx').on(t.id), index('check_result_points_series_ts_idx').on(t.seriesId, t.ts, t.reachable, t.latencyMs)],
+  (t) => [
+    uniqueIndex('check_result_points_id_idx').on(t.id),
+    index('check_result_points_series_ts_idx').on(t.seriesId, t.ts, t.reachable, t.latencyMs),
+    // The unreachable results alone ("why does it fail?" lists): usually few, so cheap to keep, and a
+    // list of them reads only them instead of scanning every result of the range.
+    index('check_result_points_unreachable_idx').on(t.seriesId, t.ts).where(sql`not ${t.reachable}`),
+  ],
 );
 
 /** The newest result per agent and endpoint (replaced only by a newer one): endpoint status reads this. */

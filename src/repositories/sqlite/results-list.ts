@@ -37,12 +37,15 @@ export function listSqliteResults(client: Database.Database, q: ResultListQuery)
     .prepare<unknown[], SeriesRow>(`select id, agent_id, endpoint_id from check_result_series where tenant_id = ? and endpoint_id in (${marks})${q.agentId ? ' and agent_id = ?' : ''}`)
     .all(...seriesParams);
   if (series.length === 0) return [];
-  const reachable = q.reachable === undefined ? '' : ' and reachable = ?';
+  // Literal, not a parameter: SQLite uses the partial index of unreachable results only when the query
+  // says `reachable = 0` in so many words.
+  const reachable = q.reachable === undefined ? '' : q.reachable ? ' and reachable = 1' : ' and reachable = 0';
+  const index = q.reachable === false ? 'check_result_points_unreachable_idx' : 'check_result_points_series_ts_idx';
   // After a cursor the range ends at its instant (one bound on ts keeps the index range tight), where only smaller ids are older.
   const upper = q.after ? Math.min(q.after.ts.getTime() + 1, q.to.getTime()) : q.to.getTime();
   const after = q.after ? ' and (ts < ? or id < ?)' : '';
   const points = client.prepare<unknown[], PointRow>(
-    `select ts, id, check_type, reachable, latency_ms, result, received_at from check_result_points indexed by check_result_points_series_ts_idx
+    `select ts, id, check_type, reachable, latency_ms, result, received_at from check_result_points indexed by ${index}
      where series_id = ? and ts >= ? and ts < ?${reachable}${after} order by ts desc, id desc limit ?`,
   );
   const page: (PointRow & { series: SeriesRow })[] = [];
@@ -50,7 +53,6 @@ export function listSqliteResults(client: Database.Database, q: ResultListQuery)
     // Once the page is full, only results at or after its oldest one can still enter it.
     const floor = page.length >= q.limit ? page[q.limit - 1]!.ts : q.from.getTime();
     const params: unknown[] = [s.id, floor, upper];
-    if (q.reachable !== undefined) params.push(q.reachable ? 1 : 0);
     if (q.after) params.push(q.after.ts.getTime(), q.after.id);
     params.push(q.limit);
     for (const row of points.all(...params)) page.push({ ...row, series: s });

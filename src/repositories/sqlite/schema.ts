@@ -1,4 +1,5 @@
 /** SQLite schema. Times are epoch milliseconds; ids are UUIDv7 text (time-ordered). Keep in parity with postgres/schema.ts. */
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import type { CommandPayload, CommandTargets } from '../../domain/command.ts';
 import type { PolicyBody } from '../../domain/policy.ts';
@@ -370,7 +371,13 @@ export const checkResultPoints = sqliteTable(
     result: text('result', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     receivedAt: time('received_at').notNull(),
   },
-  (t) => [uniqueIndex('check_result_points_id_idx').on(t.id), index('check_result_points_series_ts_idx').on(t.seriesId, t.ts, t.reachable, t.latencyMs)],
+  (t) => [
+    uniqueIndex('check_result_points_id_idx').on(t.id),
+    index('check_result_points_series_ts_idx').on(t.seriesId, t.ts, t.reachable, t.latencyMs),
+    // The unreachable results alone ("why does it fail?" lists): usually few, so cheap to keep, and a
+    // list of them reads only them instead of scanning every result of the range.
+    index('check_result_points_unreachable_idx').on(t.seriesId, t.ts).where(sql`${t.reachable} = 0`),
+  ],
 );
 
 /** The newest result per agent and endpoint (replaced only by a newer one): endpoint status reads this. */

@@ -1,0 +1,1 @@
+CREATE INDEX `check_result_points_unreachable_idx` ON `check_result_points` (`series_id`,`ts`) WHERE "check_result_points"."reachable" = 0;
