@@ -5,43 +5,23 @@
  * `--unreachable-every`-th one unreachable, default 10, 0 for none) through the ingest repository, then times pages of 50 (the repository is asked for 51,
  * as the service does): the newest page, the unreachable results, a page halfway back, and one agent's.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
-import postgres from 'postgres';
+import { openBenchDatabase } from './in-process-db.ts';
 import { uuidv7 } from 'uuidv7';
 import type { CheckResultRow } from '../src/domain/check-result.ts';
 import type { IngestItem } from '../src/domain/ingest.ts';
 import type { ResultListQuery } from '../src/repositories/ports/results.ts';
-import { openRepositories } from '../src/repositories/index.ts';
-import { startPostgres } from './infra.ts';
-import { stopAll } from './processes.ts';
 
 const { values: args } = parseArgs({
   options: { db: { type: 'string', default: 'sqlite' }, agents: { type: 'string', default: '2000' }, 'per-agent': { type: 'string', default: '500' }, 'unreachable-every': { type: 'string', default: '10' } },
 });
-const pg = args.db === 'postgres';
 const agents = Number(args.agents);
 const perAgent = Number(args['per-agent']);
 /** Every n-th result of an agent is unreachable (0: none, the worst case for `reachable=false`). */
 const unreachableEvery = Number(args['unreachable-every']);
 const ROUNDS = 20;
 
-const dir = mkdtempSync(join(tmpdir(), 'agentry-results-list-'));
-const url = pg ? await startPostgres() : `sqlite:${join(dir, 'bench.db')}`;
-const repos = await openRepositories({ url, poolSize: 4, busyTimeoutMs: 5000 });
-const tenantId = uuidv7();
-if (pg) {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  await sql`insert into tenants (id, name, created_at) values (${tenantId}, 'bench', now())`;
-  await sql.end();
-} else {
-  const side = new Database(join(dir, 'bench.db'));
-  side.prepare('insert into tenants (id, name, created_at) values (?, ?, ?)').run(tenantId, 'bench', Date.now());
-  side.close();
-}
+const { repos, tenantId, close } = await openBenchDatabase(args.db!, 'results-list');
 
 const endpointId = uuidv7();
 const t0 = Date.now() - perAgent * 60_000;
@@ -80,6 +60,4 @@ await time('newest page', newest);
 await time('unreachable only', { ...newest, reachable: false });
 await time('halfway back (after a cursor)', { ...newest, after: { ts: new Date(t0 + (perAgent / 2) * 60_000), id: 'ffffffff-ffff-7fff-bfff-ffffffffffff' } });
 await time('one agent', { ...newest, agentId: (await repos.results.list(newest))[0]!.agentId });
-await repos.close();
-await stopAll();
-rmSync(dir, { recursive: true, force: true });
+await close();

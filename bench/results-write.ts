@@ -6,18 +6,11 @@
  * prints the time per 100-result request (the cost the HTTP bench sees behind the event loop) and the
  * process CPU time per request (steadier than wall time on a busy machine).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import { openBenchDatabase } from './in-process-db.ts';
 import { uuidv7 } from 'uuidv7';
 import type { CheckResultRow } from '../src/domain/check-result.ts';
 import type { IngestItem } from '../src/domain/ingest.ts';
-import postgres from 'postgres';
-import { openRepositories } from '../src/repositories/index.ts';
-import { startPostgres } from './infra.ts';
-import { stopAll } from './processes.ts';
 
 const { values: args } = parseArgs({
   options: { batches: { type: 'string', default: '2000' }, 'per-commit': { type: 'string', default: '4' }, agents: { type: 'string', default: '200' }, db: { type: 'string', default: 'sqlite' } },
@@ -26,19 +19,7 @@ const batches = Number(args.batches);
 const perCommit = Number(args['per-commit']);
 const agentCount = Number(args.agents);
 
-const dir = mkdtempSync(join(tmpdir(), 'agentry-results-write-'));
-const url = args.db === 'postgres' ? await startPostgres() : `sqlite:${join(dir, 'bench.db')}`;
-const repos = await openRepositories({ url, poolSize: 4, busyTimeoutMs: 5000 });
-const tenantId = uuidv7();
-if (args.db === 'postgres') {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  await sql`insert into tenants (id, name, created_at) values (${tenantId}, 'bench', now())`;
-  await sql.end();
-} else {
-  const side = new Database(join(dir, 'bench.db'));
-  side.prepare('insert into tenants (id, name, created_at) values (?, ?, ?)').run(tenantId, 'bench', Date.now());
-  side.close();
-}
+const { repos, tenantId, close } = await openBenchDatabase(args.db!, 'results-write');
 const agents = Array.from({ length: agentCount }, () => uuidv7());
 const endpoints = Array.from({ length: 5 }, () => uuidv7());
 const t0 = Date.now() - 3_600_000;
@@ -78,6 +59,4 @@ const requests = batches - 50;
 console.log(
   `${requests} requests of 100 results, ${perCommit} per commit: ${((elapsed / requests) * 1000).toFixed(0)} µs per request (CPU ${((cpu.user + cpu.system) / requests).toFixed(0)} µs), ${Math.round((requests * 100) / (elapsed / 1000))} results/s`,
 );
-await repos.close();
-await stopAll();
-rmSync(dir, { recursive: true, force: true });
+await close();
