@@ -1,7 +1,8 @@
 /**
- * The check-result write alone, in process: `node bench/results-write.ts [--batches 2000] [--per-commit 4] [--db postgres]`
+ * The check-result write alone, in process: `node bench/results-write.ts [--batches 2000] [--per-commit 4] [--db postgres] [--unreachable]`
  * (SQLite in a temp dir, or a throwaway Postgres cluster; Postgres time includes the server's own CPU, not counted here).
- * Writes Smotra-shaped ping batches (100 results, five endpoints, one agent each, fresh UUIDv7 ids) through
+ * Writes Smotra-shaped ping batches (100 results, five endpoints, one agent each, fresh UUIDv7 ids; with
+ * `--unreachable` every result failed, as when a target is down for the whole fleet) through
  * the ingest repository, `--per-commit` requests per transaction as the group commit does under load, and
  * prints the time per 100-result request (the cost the HTTP bench sees behind the event loop) and the
  * process CPU time per request (steadier than wall time on a busy machine).
@@ -13,7 +14,13 @@ import type { CheckResultRow } from '../src/domain/check-result.ts';
 import type { IngestItem } from '../src/domain/ingest.ts';
 
 const { values: args } = parseArgs({
-  options: { batches: { type: 'string', default: '2000' }, 'per-commit': { type: 'string', default: '4' }, agents: { type: 'string', default: '200' }, db: { type: 'string', default: 'sqlite' } },
+  options: {
+    batches: { type: 'string', default: '2000' },
+    'per-commit': { type: 'string', default: '4' },
+    agents: { type: 'string', default: '200' },
+    db: { type: 'string', default: 'sqlite' },
+    unreachable: { type: 'boolean', default: false },
+  },
 });
 const batches = Number(args.batches);
 const perCommit = Number(args['per-commit']);
@@ -37,9 +44,11 @@ function item(i: number): IngestItem {
       endpointId: endpoints[r % 5]!,
       checkType: 'ping',
       ts: new Date(t0 + r * 10 + Math.floor(i / agentCount) * 1000),
-      reachable: true,
-      latencyMs: latency,
-      result: { resolved_ip: '192.0.2.1', successes: 1, failures: 0, success_latencies: [latency], error_details: null },
+      reachable: !args.unreachable,
+      latencyMs: args.unreachable ? null : latency,
+      result: args.unreachable
+        ? { resolved_ip: '', successes: 0, failures: 1, success_latencies: [], error_details: { errors: ['Ping timeout'] } }
+        : { resolved_ip: '192.0.2.1', successes: 1, failures: 0, success_latencies: [latency], error_details: null },
       receivedAt,
     });
   }
