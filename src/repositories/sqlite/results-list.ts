@@ -3,7 +3,9 @@
  * series newest first from its (series, ts) index, merged here: an endpoint's results are spread over one
  * series per agent, and one statement ordering all of them by time would sort every result in the range
  * to return a page. Each series' read stops at the page's oldest result so far, so a page costs about
- * `limit` rows per series at worst and one index probe per series once the page is full.
+ * `limit` rows per series at worst and one index probe per series once the page is full. Series come in
+ * order of their newest result (their endpoint state's check time), so the newest page stops as soon as
+ * the next series' newest result is older than the page's oldest one.
  */
 import type Database from 'better-sqlite3';
 import type { CheckResultRow, ResultCheckType } from '../../domain/check-result.ts';
@@ -13,6 +15,8 @@ interface SeriesRow {
   id: number;
   agent_id: string;
   endpoint_id: string;
+  /** The series' newest result (its endpoint state), null when there is none: no result of it is newer. */
+  newest: number | null;
 }
 
 interface PointRow {
@@ -34,7 +38,12 @@ export function listSqliteResults(client: Database.Database, q: ResultListQuery)
   const seriesParams: unknown[] = [q.tenantId, ...q.endpointIds];
   if (q.agentId) seriesParams.push(q.agentId);
   const series = client
-    .prepare<unknown[], SeriesRow>(`select id, agent_id, endpoint_id from check_result_series where tenant_id = ? and endpoint_id in (${marks})${q.agentId ? ' and agent_id = ?' : ''}`)
+    .prepare<unknown[], SeriesRow>(
+      `select s.id, s.agent_id, s.endpoint_id, st.checked_at as newest from check_result_series s
+       left join endpoint_states st on st.agent_id = s.agent_id and st.endpoint_id = s.endpoint_id
+       where s.tenant_id = ? and s.endpoint_id in (${marks})${q.agentId ? ' and s.agent_id = ?' : ''}
+       order by st.checked_at is null desc, st.checked_at desc`,
+    )
     .all(...seriesParams);
   if (series.length === 0) return [];
   // Literal, not a parameter: SQLite uses the partial index of unreachable results only when the query
@@ -50,8 +59,11 @@ export function listSqliteResults(client: Database.Database, q: ResultListQuery)
   );
   const page: (PointRow & { series: SeriesRow })[] = [];
   for (const s of series) {
-    // Once the page is full, only results at or after its oldest one can still enter it.
-    const floor = page.length >= q.limit ? page[q.limit - 1]!.ts : q.from.getTime();
+    // Once the page is full, only results at or after its oldest one can still enter it; the series left
+    // have no newer result than this one's newest (null: no state to tell, read it).
+    const full = page.length >= q.limit;
+    if (full && s.newest !== null && s.newest < page[q.limit - 1]!.ts) break;
+    const floor = full ? page[q.limit - 1]!.ts : q.from.getTime();
     const params: unknown[] = [s.id, floor, upper];
     if (q.after) params.push(q.after.ts.getTime(), q.after.id);
     params.push(q.limit);
