@@ -32,6 +32,7 @@ export async function listPgResults(db: PgDb, q: ResultListQuery): Promise<Check
   const reachable = q.reachable === undefined ? sql`` : q.reachable ? sql` and p.reachable` : sql` and not p.reachable`;
   const range = sql`p.ts >= ${q.from.toISOString()}::timestamptz and p.ts < ${q.to.toISOString()}::timestamptz${reachable}`;
   const at = q.after?.ts.toISOString();
+  // The row comparison alone does not bound the (series, ts) index scan: `p.ts <= …` does.
   const after = q.after ? sql` and p.ts <= ${at}::timestamptz and (p.ts, p.id) < (${at}::timestamptz, ${q.after.id}::uuid)` : sql``;
   // The floor's rows stop short of the cursor's instant: fewer rows can only lower the floor, never skip a result.
   const beforeCursor = q.after ? sql` and p.ts < ${at}::timestamptz` : sql``;

@@ -2,7 +2,7 @@
 import { canRun, type CommandTargets, type CommandType, type TargetAgent } from '../../domain/command.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../paging.ts';
+import { pageSize } from '../paging.ts';
 import { CAPABILITY_MISSING } from './records.ts';
 
 export interface TargetPreviewInput {
@@ -28,7 +28,7 @@ export async function previewCommandTargets({ ctx, input }: { ctx: ServiceContex
   const { tenantId } = requireOperator(ctx);
   const resolution = await ctx.repos.commands.resolveTargets(tenantId, input.targets);
   if (resolution.kind === 'unknown') throw new NotFoundError(input.targets.sectionId ? 'section' : 'agent', resolution.ids.join(', '));
-  const limit = Math.min(Math.max(input.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
+  const limit = pageSize(input.limit);
   const runnable = resolution.agents.filter((a) => canRun(a, input.type));
   const skipped = resolution.agents.filter((a) => !canRun(a, input.type));
   return {

@@ -4,7 +4,7 @@ import { decodeSortedCursor, encodeSortedCursor } from '../../domain/cursor.ts';
 import type { QueryOf } from '../../operation-types.ts';
 import { requireOperator, type ServiceContext } from '../context.ts';
 import { ValidationError } from '../errors.ts';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../paging.ts';
+import { pageSize } from '../paging.ts';
 import { resultEndpointIds } from './read.ts';
 
 /** The sort a results cursor is issued under (there is one: newest first). */
@@ -30,7 +30,7 @@ export async function listResults({ ctx, input }: { ctx: ServiceContext; input: 
     if (!decoded || !(decoded.value instanceof Date)) throw new ValidationError('cursor is not valid', [{ path: 'query/cursor', message: 'not a results cursor issued by this server' }]);
     after = { ts: decoded.value, id: decoded.id };
   }
-  const limit = Math.min(Math.max(input.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
+  const limit = pageSize(input.limit);
   const endpointIds = await resultEndpointIds(ctx, tenantId, input.endpointId);
   // One more than the page tells whether another page follows.
   const rows = await ctx.repos.results.list({ tenantId, endpointIds, agentId: input.agentId, reachable: input.reachable, from, to, after, limit: limit + 1 });
