@@ -1,8 +1,9 @@
 /**
  * Remote commands at fleet scale, on loopback against a server started here:
- * `node bench/commands.ts [--agents 10000] [--sends 50] [--db sqlite | --db postgres [--database-url postgres://…]] [--nats] [--cpu-prof]`
+ * `node bench/commands.ts [--agents 10000] [--sends 50] [--db sqlite | --db postgres [--database-url postgres://…]] [--nats] [--cpu-prof] [--server-node-args='--trace-gc …']`
  * (Postgres: a throwaway cluster unless a URL is given; `--nats`: a throwaway JetStream nats-server;
- * `--cpu-prof`: the server writes a CPU profile, kept with its log, for `node bench/profile-top.ts`).
+ * `--cpu-prof`: the server writes a CPU profile, kept with its log, for `node bench/profile-top.ts`;
+ * `--server-node-args`: the server's node flags instead of the default ones).
  *  (a) every agent parks in `GET /agent/{id}/commands?wait=60`: the server's RSS with all of them parked, and
  *      per parked poll the RSS, the V8 heap in use (from the server's metrics) and the rest;
  *  (b) one command sent to one parked agent, `--sends` times: from the submit to its poll's answer (p50/p95);
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     'database-url': { type: 'string' },
     nats: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    'server-node-args': { type: 'string' },
   },
 });
 if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error('--db takes sqlite or postgres');
@@ -175,7 +177,7 @@ async function main(): Promise<void> {
   const sinceSpawn = () => ((performance.now() - spawnedAt) / 1000).toFixed(1);
   const server = startNode('agentry', [await serverEntry(), 'serve'], {
     cwd: root,
-    nodeArgs: [...SERVER_NODE_ARGS, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [])],
+    nodeArgs: [...(args['server-node-args'] === undefined ? SERVER_NODE_ARGS : args['server-node-args'].split(' ').filter(Boolean)), ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [])],
     logFile: join(tmp, 'agentry.log'),
     env: {
       ...env,

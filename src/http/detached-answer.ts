@@ -4,18 +4,22 @@
  * the request scope, the route, the handler and two async frames of @hono/node-server's listener: more
  * than half of what a parked poll cost on the heap. Once such an answer starts waiting, the request is
  * *detached*: Hono and @hono/node-server get RESPONSE_ALREADY_SENT and let go, and a `LongAnswer` record
- * keeps what the answer needs (Node's response, @hono/node-server's request, the request's variables).
- * When the answer comes, a fresh Hono context is made from them, the answer is built and finished there as
- * usual (errors, compression, headers, metrics, access log), and written to Node's response. A detached
- * request whose client closes the connection abandons its wait.
+ * keeps what the answer needs (the request's URL, method and the few headers answers read, its variables,
+ * and Node's response). On the next turn the connection is taken away from Node's HTTP server
+ * (parked-connection.ts), and the socket replaces the response. When the answer comes, a fresh Hono context
+ * is made from them, the answer is built and finished there as usual (errors, compression, headers,
+ * metrics, access log), and written to the socket (or to Node's response when the connection could not be
+ * taken over). A detached request whose client closes the connection abandons its wait.
  *
  * Only requests served by Node's HTTP server detach; in-process ones (`app.request()`) keep the chain.
  */
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Context } from 'hono';
 import type { AppEnv, AppVariables } from './env.ts';
-import { releaseParserSoon } from './parked-connection.ts';
+import { requestHeader } from './headers.ts';
+import { answerOnSocket, takeOverConnection } from './parked-connection.ts';
 
 /**
  * What a detached request answers Hono with: @hono/node-server then writes nothing. (Created when the
@@ -51,6 +55,21 @@ export function longAnswer(c: Context<AppEnv>, run: (onWait: OnWait | undefined)
 const KEPT = ['requestId', 'baseLogger', 'log', 'responseHeaders', 'clientIp', 'operation', 'principal'] as const;
 type Kept = { [K in (typeof KEPT)[number]]: AppVariables[K] };
 
+/**
+ * The request headers a detached answer is finished with: content negotiation, compression and CORS read
+ * them. Only these are kept while the request waits (not the credentials, nor the rest).
+ */
+const ANSWER_HEADERS = ['accept', 'accept-encoding', 'origin'] as const;
+
+/** What a detached answer keeps of its request, instead of Node's and @hono/node-server's objects. */
+interface RequestCopy {
+  url: string;
+  method: string;
+  path: string;
+  /** The values of ANSWER_HEADERS, in that order. */
+  headers: (string | undefined)[];
+}
+
 /** One long answer: through the chain until it waits, then detached. */
 export class LongAnswer {
   /** What goes back through the chain: the answer, or DETACHED once waiting. */
@@ -60,11 +79,15 @@ export class LongAnswer {
   private reject: ((err: unknown) => void) | null = null;
   /** The request's context until detached. */
   private c: Context<AppEnv> | null;
-  private readonly outgoing: ServerResponse;
-  /** Once detached: @hono/node-server's request, its path and the variables kept. */
-  private raw: Request | null = null;
-  private path = '/';
+  /** Node's response, until the connection is taken over (then the socket answers). */
+  private outgoing: ServerResponse | null;
+  private socket: Socket | null = null;
+  /** Once detached: what the answer needs of the request, and the variables kept. */
+  private request: RequestCopy | null = null;
   private vars: Kept | null = null;
+  private abandon: (() => void) | null = null;
+  /** Set once the answer is being written: the connection is no longer taken over, and its closing abandons nothing. */
+  private answering = false;
   /** Set by the scope once the chain has let go. */
   private finishing: Finishing | null = null;
   private started = 0;
@@ -85,8 +108,7 @@ export class LongAnswer {
 
   readonly onWait: OnWait = (abandon) => {
     const c = this.c!;
-    this.raw = c.req.raw;
-    this.path = c.req.path;
+    this.request = { url: c.req.url, method: c.req.method, path: c.req.path, headers: ANSWER_HEADERS.map((name) => requestHeader(c, name)) };
     this.vars = {
       requestId: c.get('requestId'),
       baseLogger: c.get('baseLogger'),
@@ -98,8 +120,10 @@ export class LongAnswer {
     };
     c.set('detached', this);
     this.c = null;
-    abandonOnClose(this.outgoing, abandon);
-    releaseParserSoon(this.outgoing);
+    this.abandon = abandon;
+    abandonOnClose(this.outgoing!, abandon);
+    // On the next turn: the wait may have begun inside the parser's own callback (see parked-connection.ts).
+    setImmediate(takeOver, this);
     this.settle(DETACHED, null);
   };
 
@@ -130,6 +154,20 @@ export class LongAnswer {
     if (early !== null) this.write('build' in early ? early.build : fail(early.err), finishing);
   }
 
+  /** Takes the connection away from Node's HTTP server while waiting, unless the answer has begun. */
+  takeOver(): void {
+    if (this.answering || this.outgoing === null) return;
+    const socket = takeOverConnection(this.outgoing);
+    if (socket === null) return;
+    this.outgoing = null;
+    this.socket = socket;
+    socket.on('close', this.onSocketClose);
+  }
+
+  private readonly onSocketClose = (): void => {
+    if (!this.answering) this.abandon?.();
+  };
+
   private settleInChain(build: () => Response): void {
     try {
       this.settle(build(), null);
@@ -145,9 +183,18 @@ export class LongAnswer {
     else reject?.(err);
   }
 
-  /** Builds the answer in a fresh context, finishes it like any other and writes it to Node's response. */
+  /** Builds the answer in a fresh context, finishes it like any other and writes it to the connection. */
   private write(build: BuildAnswer, { finish, onError }: Finishing): void {
-    const c = new Context<AppEnv>(this.raw!, { env: { incoming: this.outgoing.req, outgoing: this.outgoing }, path: this.path });
+    this.answering = true;
+    const request = this.request!;
+    const outgoing = this.outgoing;
+    const headers: [string, string][] = [];
+    ANSWER_HEADERS.forEach((name, i) => {
+      const value = request.headers[i];
+      if (value !== undefined) headers.push([name, value]);
+    });
+    const env = outgoing === null ? {} : { incoming: outgoing.req, outgoing };
+    const c = new Context<AppEnv>(new Request(request.url, { method: request.method, headers }), { env, path: request.path });
     const vars = this.vars!;
     for (const k of KEPT) c.set(k, vars[k] as never); // each key's own value, read from the request's context
     c.set('detached', this);
@@ -158,17 +205,40 @@ export class LongAnswer {
       res = onError(c, err);
     }
     Promise.resolve(finish(c, res, this.started))
-      .then((finished) => (finished === c.get('builtResponse') ? this.writeBuilt(finished.status) : writeResponse(this.outgoing, finished)))
-      .catch((err: unknown) => vars.baseLogger.error({ err, requestId: vars.requestId }, 'writing a detached answer failed'));
+      .then((finished) => (finished === c.get('builtResponse') ? this.send(finished.status, this.builtHeaders!, this.builtText ?? undefined) : this.writeResponse(finished)))
+      .catch((err: unknown) => {
+        this.socket?.destroy();
+        vars.baseLogger.error({ err, requestId: vars.requestId }, 'writing a detached answer failed');
+      });
   }
 
-  /** Writes the response a builder made, from its body and headers (nothing once the client has gone). */
-  private writeBuilt(status: number): void {
-    const outgoing = this.outgoing;
-    if (outgoing.writableEnded || outgoing.destroyed) return;
-    outgoing.writeHead(status, this.builtHeaders!);
-    outgoing.end(this.builtText ?? undefined);
+  /** Writes a finished answer that our builders did not make (its body read whole). */
+  private async writeResponse(res: Response): Promise<void> {
+    const body = res.body === null ? undefined : new Uint8Array(await res.arrayBuffer());
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    this.send(res.status, headers, body);
   }
+
+  /** Writes the answer to the taken-over socket, or to Node's response (nothing once the client has gone). */
+  private send(status: number, headers: Record<string, string>, body: string | Uint8Array | undefined): void {
+    if (this.socket !== null) {
+      answerOnSocket(this.socket, this.request!.method, status, headers, body);
+      return;
+    }
+    const outgoing = this.outgoing!;
+    if (outgoing.writableEnded || outgoing.destroyed) return;
+    if (body !== undefined && typeof body !== 'string') headers['content-length'] = String(body.byteLength);
+    outgoing.writeHead(status, headers);
+    outgoing.end(body);
+  }
+}
+
+/** A top-level function for setImmediate (no closure per answer). */
+function takeOver(answer: LongAnswer): void {
+  answer.takeOver();
 }
 
 /** An answer that throws what the long answer failed with, for the scope's error mapping. */
@@ -188,17 +258,4 @@ function abandonOnClose(outgoing: ServerResponse, abandon: () => void): void {
   outgoing.on('close', () => {
     if (!outgoing.writableEnded) abandon();
   });
-}
-
-/** Writes a finished answer to Node's response (nothing once the client has gone). */
-async function writeResponse(outgoing: ServerResponse, res: Response): Promise<void> {
-  const body = res.body === null ? undefined : Buffer.from(await res.arrayBuffer());
-  if (outgoing.writableEnded || outgoing.destroyed) return;
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  if (body !== undefined) headers['content-length'] = String(body.byteLength);
-  outgoing.writeHead(res.status, headers);
-  outgoing.end(body);
 }

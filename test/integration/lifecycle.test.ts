@@ -1,4 +1,4 @@
-/** Graceful shutdown drains in-flight requests; TLS from cert/key files. */
+/** Graceful shutdown drains in-flight requests; TLS from cert/key files (a parked long poll too). */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -38,8 +38,22 @@ describe('graceful shutdown', () => {
   });
 });
 
+/** A request over HTTPS to a server with a self-signed certificate: the status, the Connection header and the body. */
+function httpsCall(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {
+  return new Promise<{ status: number; connection: string | undefined; text: string }>((resolve, reject) => {
+    const headers = { ...init.headers, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const req = httpsRequest(url, { method: init.method ?? 'GET', headers, rejectUnauthorized: false }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += String(d)));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
+    });
+    req.on('error', reject);
+    req.end(init.body === undefined ? undefined : JSON.stringify(init.body));
+  });
+}
+
 describe('TLS', () => {
-  it('serves HTTPS with the configured certificate', async () => {
+  it('serves HTTPS with the configured certificate, parked long polls included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agentry-tls-'));
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
@@ -47,16 +61,22 @@ describe('TLS', () => {
     const s = await startTestServer({ config: (c) => Object.assign(c.server, { tlsCertFile: cert, tlsKeyFile: key }) });
     try {
       expect(s.url).toMatch(/^https:/);
-      const body = await new Promise<string>((resolve, reject) => {
-        httpsRequest(`${s.url}/healthz`, { rejectUnauthorized: false }, (res) => {
-          let text = '';
-          res.on('data', (d) => (text += String(d)));
-          res.on('end', () => resolve(text));
-        })
-          .on('error', reject)
-          .end();
+      const health = await httpsCall(`${s.url}/healthz`);
+      expect(JSON.parse(health.text)).toEqual({ status: 'ok' });
+
+      // A poll that parks: its connection is taken over from Node's HTTPS server, and the answer still arrives.
+      const secret = await httpsCall(`${s.url}/api/v1/enroll-secrets`, { method: 'POST', headers: { authorization: `Bearer ${s.adminToken}` }, body: { name: 'tls' } });
+      expect(secret.status).toBe(201);
+      const enrolled = await httpsCall(`${s.url}/api/v1/agent/enroll`, {
+        method: 'POST',
+        body: { enrollSecret: JSON.parse(secret.text).secret, hostname: 'tls-host', os: 'linux', arch: 'x86_64', agentVersion: '1.0.0', capabilities: ['commands', 'run_command'] },
       });
-      expect(JSON.parse(body)).toEqual({ status: 'ok' });
+      expect(enrolled.status).toBe(201);
+      const { agentId, apiKey } = JSON.parse(enrolled.text) as { agentId: string; apiKey: string };
+      const poll = await httpsCall(`${s.url}/api/v1/agent/${agentId}/commands?wait=1`, { headers: { 'x-agent-api-key': apiKey } });
+      expect(poll.status).toBe(200);
+      expect(poll.connection).toBe('close');
+      expect(JSON.parse(poll.text)).toEqual({ commands: [], cancel: [] });
     } finally {
       await s.close();
     }

@@ -1,14 +1,17 @@
 /**
- * Releasing Node's HTTP parser of a parked request (src/http/parked-connection.ts), on a real `node:http`
- * server and real sockets: the answer still arrives (with `Connection: close`), a client that goes is still
- * seen, the server keeps serving new connections and closes cleanly, and a request that is not alone on its
- * connection keeps its parser.
+ * Releasing Node's HTTP parser of a parked request, and taking its connection over from Node's HTTP server
+ * (src/http/parked-connection.ts), on a real `node:http` server and real sockets: the answer still arrives
+ * (with `Connection: close`), a client that goes is still seen, the server keeps serving new connections
+ * and closes cleanly, a request that is not alone on its connection keeps its parser, and a taken-over
+ * connection lets go of Node's request and response.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeReleasedConnections, releaseParser } from '../../../src/http/parked-connection.ts';
+import { answerOnSocket, closeReleasedConnections, releaseParser, takeOverConnection } from '../../../src/http/parked-connection.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -160,6 +163,121 @@ describe('releaseParser', () => {
     res.end('bye');
     await closing;
     await client.ended;
+    server = null;
+  });
+});
+
+/** A server that takes over every request's connection on the next turn, and a client whose `GET /wait` is parked there. */
+async function takenOver(request = GET('/wait')) {
+  const sockets: (Socket | null)[] = [];
+  const port = await serve((_req, res) => {
+    setImmediate(() => sockets.push(takeOverConnection(res)));
+  });
+  const client = await rawClient(port);
+  client.socket.write(request);
+  while (sockets.length === 0) await new Promise((r) => setTimeout(r, 5));
+  return { socket: sockets[0]!, client };
+}
+
+describe('takeOverConnection', () => {
+  it('answers on the socket with Date, Connection: close and Content-Length, then closes it', async () => {
+    const { socket, client } = await takenOver();
+    expect(socket).not.toBeNull();
+    answerOnSocket(socket, 'GET', 200, { 'content-type': 'application/json', 'x-request-id': 'r-1', connection: 'keep-alive', 'content-length': '999' }, '{"commands":[],"note":"é"}');
+    await client.ended;
+    const [head, body] = client.received().split('\r\n\r\n');
+    const lines = head!.split('\r\n');
+    expect(lines[0]).toBe('HTTP/1.1 200 OK');
+    expect(lines).toContain('content-type: application/json');
+    expect(lines).toContain('x-request-id: r-1');
+    expect(lines).toContain('Connection: close');
+    expect(lines).toContain(`Content-Length: ${Buffer.byteLength('{"commands":[],"note":"é"}')}`);
+    expect(lines.filter((l) => /^(connection|content-length):/i.test(l))).toHaveLength(2); // the caller's own are left out
+    expect(lines.find((l) => l.startsWith('Date: '))).toMatch(/^Date: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    expect(body).toBe('{"commands":[],"note":"é"}');
+    await new Promise((r) => server!.close(r)); // nothing of the connection is left to wait for
+    server = null;
+  });
+
+  it('sees the client close, ignores what it sends meanwhile, and treats a half-close as gone', async () => {
+    const gone = await takenOver();
+    const closed = once(gone.socket!, 'close');
+    gone.client.socket.write(GET('/second'));
+    await new Promise((r) => setTimeout(r, 20));
+    gone.client.socket.destroy();
+    await closed;
+
+    const half = await takenOver();
+    const halfClosed = once(half.socket!, 'close');
+    half.client.socket.end();
+    await halfClosed;
+    await half.client.ended;
+    expect(half.client.received()).toBe('');
+  });
+
+  it('writes no body for 204 or HEAD, and refuses an invalid header before writing anything', async () => {
+    const a = await takenOver();
+    expect(() => answerOnSocket(a.socket!, 'GET', 200, { 'x-bad': 'one\r\ntwo' }, 'body')).toThrow();
+    expect(a.client.received()).toBe('');
+    answerOnSocket(a.socket!, 'GET', 204, {}, undefined);
+    await a.client.ended;
+    expect(a.client.received()).toMatch(/^HTTP\/1\.1 204 No Content\r\n/);
+    expect(a.client.received()).not.toMatch(/Content-Length/i);
+
+    const h = await takenOver(`HEAD /wait HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    answerOnSocket(h.socket!, 'HEAD', 200, {}, 'four');
+    await h.client.ended;
+    expect(h.client.received()).toMatch(/\r\nContent-Length: 4\r\n\r\n$/);
+  });
+
+  it("lets go of Node's request and response", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const refs: { req: WeakRef<IncomingMessage>; res: WeakRef<ServerResponse> }[] = [];
+    const sockets: (Socket | null)[] = [];
+    const port = await serve((req, res) => {
+      refs.push({ req: new WeakRef(req), res: new WeakRef(res) });
+      setImmediate(() => sockets.push(takeOverConnection(res)));
+    });
+    const client = await rawClient(port);
+    client.socket.write(GET('/wait'));
+    while (sockets.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(sockets[0]).not.toBeNull();
+    for (let i = 0; i < 5 && (refs[0]!.req.deref() || refs[0]!.res.deref()); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      gc();
+    }
+    expect(refs[0]!.req.deref()).toBeUndefined();
+    expect(refs[0]!.res.deref()).toBeUndefined();
+    answerOnSocket(sockets[0]!, 'GET', 200, {}, 'still answers');
+    await client.ended;
+    expect(client.received()).toMatch(/\r\n\r\nstill answers$/);
+  });
+
+  it('leaves a connection with another request behind this one to Node', async () => {
+    const results: (Socket | null)[] = [];
+    const port = await serve((req, res) => {
+      if (req.url === '/first')
+        setImmediate(() => {
+          results.push(takeOverConnection(res));
+          res.end('one');
+        });
+      else res.end('two');
+    });
+    const c = await rawClient(port);
+    c.socket.write(GET('/first') + GET('/second'));
+    while ((c.received().match(/\r\n\r\n(one|two)/g) ?? []).length < 2) await new Promise((r) => setTimeout(r, 5));
+    expect(results).toEqual([null]);
+    c.socket.destroy();
+  });
+
+  it('closes taken-over connections on request (shutdown)', async () => {
+    const { client } = await takenOver();
+    const closing = new Promise((r) => server!.close(r));
+    server!.closeAllConnections();
+    closeReleasedConnections(server!);
+    await client.ended;
+    await closing;
     server = null;
   });
 });
