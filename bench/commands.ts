@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HEARTBEAT, pool } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
+import { heapUsedMiB, parkedCount, scrapeTime, serverSideMs, serverSideTotals } from './server-metrics.ts';
 import { freePort, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp, inheritedEnv, UNLIMITED_RATE_LIMITS } from './processes.ts';
 
 const { values: args } = parseArgs({
@@ -112,45 +113,6 @@ async function pollLoop(origin: string, agent: ParkedAgent, stop: AbortSignal): 
   }
 }
 
-async function parkedCount(origin: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  return Number(/^command_pollers_parked (\d+)$/m.exec(text)?.[1] ?? 0);
-}
-
-/** How long a /metrics scrape takes (median of 5, one at a time): the server answers nothing else meanwhile. */
-async function scrapeTime(origin: string): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    await (await fetch(`${origin}/metrics`)).text();
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[2]!;
-}
-
-/** The mean time the server took over a route's answers so far, from its request duration histogram. */
-async function serverSideMs(origin: string, method: string, route: string): Promise<number> {
-  const { sum, count } = await serverSideTotals(origin, method, route);
-  return (sum / count) * 1000;
-}
-
-/** The server's request-duration histogram for one route: seconds in all, and requests. */
-async function serverSideTotals(origin: string, method: string, route: string): Promise<{ sum: number; count: number }> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  const pick = (suffix: string) =>
-    text
-      .split('\n')
-      .filter((l) => l.startsWith(`http_request_duration_seconds_${suffix}{`) && l.includes(`route="${route}"`) && l.includes(`method="${method}"`))
-      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  return { sum: pick('sum'), count: pick('count') };
-}
-
-/** The server's V8 heap in use (live data and garbage not yet collected), in MiB, from its metrics. */
-async function heapUsedMiB(origin: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? Number.NaN) / 1048576;
-}
-
 /** The first error of an agent's poll loop: every wait then fails with it, so the run stops its server instead of dying on an unhandled rejection. */
 let pollFailure: unknown = null;
 
@@ -206,6 +168,7 @@ async function main(): Promise<void> {
     // Connections opened a thousand at a time: 10,000 connects at once overflow the listen backlog on a busy machine.
     const loops: Promise<void>[] = [];
     t = performance.now();
+    const parkFrom = sinceSpawn();
     for (const [i, a] of fleet.entries()) {
       loops.push(
         pollLoop(origin, a, stop.signal).catch((err: unknown) => {
@@ -216,6 +179,7 @@ async function main(): Promise<void> {
     }
     await waitUntil(async () => (await parkedCount(origin)) >= agentCount, 120_000, 'every agent to park');
     const parkedInSec = (performance.now() - t) / 1000;
+    const parkTo = sinceSpawn();
     await new Promise((r) => setTimeout(r, 1000));
     const rssParked = rssMiB(server.pid) ?? Number.NaN;
     const heapParked = await heapUsedMiB(origin);
@@ -225,11 +189,14 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 10_000));
     const rssSettled = rssMiB(server.pid) ?? Number.NaN;
     const stillParked = await parkedCount(origin);
+    const scrapeFrom = sinceSpawn();
     const scrapeMs = await scrapeTime(origin);
+    const scrapeTo = sinceSpawn();
     console.log(
       `(a) ${agentCount} parked (in ${parkedInSec.toFixed(1)} s): server RSS ${rssParked} MiB 1 s after the last one parked, ${rssSettled} MiB 10 s later with ${stillParked} still parked (${rssIdle} MiB before) — target ≤ 250 MB (${RSS_TARGET_MIB.toFixed(1)} MiB): ${rssParked <= RSS_TARGET_MIB ? 'met' : rssSettled <= RSS_TARGET_MIB ? 'met once settled' : 'NOT met'}`,
     );
     console.log(`    a /metrics scrape with ${stillParked} parked: ${ms(scrapeMs)} (median of 5)`);
+    if (args['cpu-prof']) console.log(`    profile windows: parking --from ${parkFrom} --to ${parkTo}, scrapes --from ${scrapeFrom} --to ${scrapeTo}`);
     // The heap figure includes garbage not yet collected; bench/parked-heap.ts measures live data.
     console.log(
       `    per parked poll: RSS ${perPoll(rssParked - rssIdle)}, V8 heap in use ${perPoll(heapParked - heapIdle)} (${heapIdle.toFixed(1)} → ${heapParked.toFixed(1)} MiB), the rest (native) ${perPoll(rssParked - rssIdle - (heapParked - heapIdle))}`,

@@ -14,16 +14,12 @@ import { parseArgs } from 'node:util';
 import { enrollFleet } from './fleet.ts';
 import { printGrowth, snapshot, startSnapshotServer } from './heap-snapshots.ts';
 import { rssMiB, stopAll } from './processes.ts';
+import { parkedCount } from './server-metrics.ts';
 
 const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '2000' }, top: { type: 'string', default: '30' }, keep: { type: 'string' } } });
 const agentCount = Number(args.agents);
 const top = Number(args.top);
 if (!Number.isInteger(agentCount) || agentCount < 1 || !Number.isInteger(top) || top < 1) throw new Error('--agents and --top take positive integers');
-async function parkedCount(origin: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  return Number(/^command_pollers_parked (\d+)$/m.exec(text)?.[1] ?? 0);
-}
-
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-parked-heap-'));
   const stop = new AbortController();
