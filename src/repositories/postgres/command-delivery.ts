@@ -14,7 +14,8 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DeliveredCommand, Execution, PollWork } from '../../domain/command.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { countsByCommand, deferredWhere, pollWorkWhere } from '../shared/command.ts';
-import { cancelRequestedOfAgents, cancelsByAgent, chunked, deliveredByAgent, planRelease, RELEASE_CHUNK, releasableOfWhere, rolloutCommandIds } from '../shared/command-delivery.ts';
+import { cancelsByAgent, chunked, deliveredByAgent, planRelease, RELEASE_CHUNK, rolloutCommandIds } from '../shared/command-delivery.ts';
+import { cancelRequestedExecutions, releaseCandidates } from './poll-reads.ts';
 import { countRows } from './command-counts.ts';
 import { commandExecutions, commands } from './schema.ts';
 import type { PgWriter } from './transaction.ts';
@@ -32,19 +33,7 @@ export async function deliver(
   // Read before the transaction (the candidates take no locks, and each release below checks its row again):
   // a look that finds nothing, as most do (a poll about to park, an agent polling with nothing sent), costs
   // this one statement instead of BEGIN, the read and COMMIT.
-  const candidates = await w.pool.run(async (db) => {
-    const found = [];
-    for (const agents of chunked(agentIds, RELEASE_CHUNK))
-      found.push(
-        ...(await db
-          .select({ agentId: x.agentId, commandId: x.commandId, maxConcurrency: commands.maxConcurrency, maxErrors: commands.maxErrors })
-          .from(x)
-          .innerJoin(commands, eq(commands.id, x.commandId))
-          .where(releasableOfWhere(x, tenantId, agents, now))
-          .orderBy(asc(x.agentId), asc(x.commandId))),
-      );
-    return found;
-  });
+  const candidates = await w.pool.run((db) => releaseCandidates(db, tenantId, agentIds, now));
   if (candidates.length === 0) return new Map();
   return w.transaction(async (tx, apply) => {
     const limited = rolloutCommandIds(candidates);
@@ -85,18 +74,7 @@ export async function deliver(
 }
 
 export function cancelRequests(w: PgWriter, tenantId: string, agentIds: readonly string[]): Promise<Map<string, string[]>> {
-  const x = commandExecutions;
-  return w.pool.run(async (db) => {
-    const rows = [];
-    for (const agents of chunked(agentIds, RELEASE_CHUNK))
-      rows.push(
-        ...(await db
-          .select({ agentId: x.agentId, commandId: x.commandId })
-          .from(x)
-          .where(cancelRequestedOfAgents(x, tenantId, agents))),
-      );
-    return cancelsByAgent(rows);
-  });
+  return w.pool.run(async (db) => cancelsByAgent(await cancelRequestedExecutions(db, tenantId, agentIds)));
 }
 
 export function pollWork(w: PgWriter, tenantId: string, now: Date): Promise<PollWork> {

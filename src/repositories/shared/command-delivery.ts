@@ -1,15 +1,9 @@
 /**
  * Dialect-neutral parts of delivering executions to the polls of many agents in one transaction: which
- * rows are releasable, which of them the rollout limits let go (slots taken one at a time, in order), and
+ * of the releasable rows (read by each dialect's poll-reads.ts) the rollout limits let go (slots taken one at a time, in order), and
  * how the released rows go back to each agent.
  */
-import { and, eq, gt, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
 import { emptyCounts, type Command, type DeliveredCommand, type Execution, type ExecutionCounts } from '../../domain/command.ts';
-import type { commandExecutions as pgExecutions } from '../postgres/schema.ts';
-import type { commandExecutions as sqliteExecutions } from '../sqlite/schema.ts';
-
-type ExecutionTable = typeof sqliteExecutions | typeof pgExecutions;
-
 /** Agents per conditional update (bound parameters stay far below either dialect's limit). */
 export const RELEASE_CHUNK = 500;
 
@@ -19,16 +13,6 @@ export interface ReleaseCandidate {
   commandId: string;
   maxConcurrency: number | null;
   maxErrors: number | null;
-}
-
-/** The agents' executions a poll may take now: pending, `notBefore` reached, TTL not passed. */
-export function releasableOfWhere(x: ExecutionTable, tenantId: string, agentIds: readonly string[], now: Date): SQL | undefined {
-  return and(eq(x.tenantId, tenantId), inArray(x.agentId, [...agentIds]), eq(x.state, 'pending'), or(isNull(x.notBefore), lte(x.notBefore, now)), gt(x.expiresAt, now));
-}
-
-/** The agents' executions told to stop and not yet finished. */
-export function cancelRequestedOfAgents(x: ExecutionTable, tenantId: string, agentIds: readonly string[]): SQL | undefined {
-  return and(eq(x.tenantId, tenantId), inArray(x.agentId, [...agentIds]), inArray(x.state, ['delivered', 'running']), eq(x.cancelRequested, true));
 }
 
 /** Commands among the candidates that limit their rollout (counted, and on Postgres locked, before planning). */

@@ -3,11 +3,12 @@
  * cancel requests, and which parked agents have work. One writer at a time on SQLite: the rollout counts
  * cannot change under a delivery, and the conditional update (state still pending) releases each row once.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DeliveredCommand, Execution, PollWork } from '../../domain/command.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { countsByCommand, deferredWhere, pollWorkWhere } from '../shared/command.ts';
-import { cancelRequestedOfAgents, cancelsByAgent, chunked, deliveredByAgent, planRelease, RELEASE_CHUNK, releasableOfWhere, rolloutCommandIds } from '../shared/command-delivery.ts';
+import { cancelsByAgent, chunked, deliveredByAgent, planRelease, RELEASE_CHUNK, rolloutCommandIds } from '../shared/command-delivery.ts';
+import { cancelRequestedExecutions, releaseCandidates } from './poll-reads.ts';
 import { countRows } from './command-counts.ts';
 import { commandExecutions, commands } from './schema.ts';
 import type { SqliteWriter } from './transaction.ts';
@@ -18,15 +19,7 @@ export function deliver(w: SqliteWriter, tenantId: string, agentIds: readonly st
   // Read before the transaction: a look that finds nothing, as most do, takes no write lock and commits
   // nothing. A candidate another instance releases or cancels meanwhile is not released again (each update
   // below requires the row still pending), and the rollout counts are read under the write lock.
-  const candidates = chunked(agentIds, RELEASE_CHUNK).flatMap((agents) =>
-    w.db
-      .select({ agentId: x.agentId, commandId: x.commandId, maxConcurrency: commands.maxConcurrency, maxErrors: commands.maxErrors })
-      .from(x)
-      .innerJoin(commands, eq(commands.id, x.commandId))
-      .where(releasableOfWhere(x, tenantId, agents, now))
-      .orderBy(asc(x.agentId), asc(x.commandId))
-      .all(),
-  );
+  const candidates = releaseCandidates(w.db.$client, tenantId, agentIds, now);
   if (candidates.length === 0) return new Map();
   return w.transaction((tx, apply) => {
     const limited = rolloutCommandIds(candidates);
@@ -54,16 +47,7 @@ export function deliver(w: SqliteWriter, tenantId: string, agentIds: readonly st
 }
 
 export function cancelRequests(w: SqliteWriter, tenantId: string, agentIds: readonly string[]): Map<string, string[]> {
-  const x = commandExecutions;
-  return cancelsByAgent(
-    chunked(agentIds, RELEASE_CHUNK).flatMap((agents) =>
-      w.db
-        .select({ agentId: x.agentId, commandId: x.commandId })
-        .from(x)
-        .where(cancelRequestedOfAgents(x, tenantId, agents))
-        .all(),
-    ),
-  );
+  return cancelsByAgent(cancelRequestedExecutions(w.db.$client, tenantId, agentIds));
 }
 
 export function pollWork(w: SqliteWriter, tenantId: string, now: Date): PollWork {

@@ -1,0 +1,132 @@
+/**
+ * Where the allocations of parking command polls come from:
+ * `node bench/parking-allocations.ts [--agents 2000] [--top 40] [--db sqlite | --db postgres] [--nats]`.
+ * Starts a server (SQLite, or a throwaway Postgres cluster and with `--nats` a throwaway nats-server) with the inspector on loopback, enrols the agents, then samples every allocation
+ * (V8's sampling heap profiler, objects collected since included) while each agent parks one
+ * `GET …/commands?wait=60`. Prints the bytes allocated per parked poll by function, largest first, and by
+ * source (agentry's bundle, its dependencies' chunks, Node's internals).
+ * Bounded: the polls end when the run stops the server.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { enrollFleet } from './fleet.ts';
+import { startNats, startPostgres } from './infra.ts';
+import { freePort, inheritedEnv, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, UNLIMITED_RATE_LIMITS, waitForHttp } from './processes.ts';
+import { parkedCount } from './server-metrics.ts';
+
+const { values: args } = parseArgs({
+  options: { agents: { type: 'string', default: '2000' }, top: { type: 'string', default: '40' }, db: { type: 'string', default: 'sqlite' }, nats: { type: 'boolean', default: false } },
+});
+if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error('--db takes sqlite or postgres');
+const agentCount = Number(args.agents);
+const top = Number(args.top);
+if (!Number.isInteger(agentCount) || agentCount < 1 || !Number.isInteger(top) || top < 1) throw new Error('--agents and --top take positive integers');
+const root = join(import.meta.dirname, '..');
+
+interface ProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+/** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
+async function inspector(port: number) {
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const ws = new WebSocket(target!.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let next = 1;
+  const pending = new Map<number, (result: unknown) => void>();
+  ws.onmessage = (e) => {
+    const msg = JSON.parse(String(e.data)) as { id?: number; result?: unknown };
+    if (msg.id !== undefined) pending.get(msg.id)?.(msg.result);
+  };
+  return {
+    send: <T>(method: string, params: Record<string, unknown> = {}) =>
+      new Promise<T>((resolve) => {
+        const id = next++;
+        pending.set(id, resolve as (r: unknown) => void);
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+function walk(node: ProfileNode, visit: (n: ProfileNode) => void): void {
+  visit(node);
+  for (const c of node.children) walk(c, visit);
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-parking-alloc-'));
+  const stop = new AbortController();
+  try {
+    const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
+    const databaseUrl = args.db === 'sqlite' ? `sqlite:${join(tmp, 'bench.db')}` : await startPostgres();
+    const natsUrl = args.nats ? await startNats() : undefined;
+    const [port, inspectPort] = [await freePort(), await freePort()];
+    const origin = `http://127.0.0.1:${port}`;
+    const server = startNode('agentry', [await serverEntry(), 'serve'], {
+      cwd: tmp,
+      nodeArgs: [...SERVER_NODE_ARGS, `--inspect=127.0.0.1:${inspectPort}`],
+      logFile: join(tmp, 'agentry.log'),
+      env: {
+        ...inheritedEnv(),
+        ...UNLIMITED_RATE_LIMITS,
+        AGENTRY_DATABASE_URL: databaseUrl,
+        ...(natsUrl ? { AGENTRY_NATS_URL: natsUrl } : {}),
+        PORT: String(port),
+        AGENTRY_SERVER_HOST: '127.0.0.1',
+        AGENTRY_ADMIN_TOKEN: adminToken,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    await waitForHttp(server, `${origin}/healthz`, 60_000);
+    const fleet = await enrollFleet(origin, { authorization: `Bearer ${adminToken}` }, agentCount);
+    const cdp = await inspector(inspectPort);
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    const loops: Promise<void>[] = fleet.map(async (agent) => {
+      try {
+        await (await fetch(`${origin}/api/v1/agent/${agent.id}/commands?wait=60`, { headers: agent.headers, signal: stop.signal })).arrayBuffer();
+      } catch {}
+    });
+    const until = Date.now() + 120_000;
+    while ((await parkedCount(origin)) < agentCount) {
+      if (Date.now() > until) throw new Error('timed out waiting for every agent to park');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { profile } = await cdp.send<{ profile: { head: ProfileNode } }>('HeapProfiler.stopSampling');
+    cdp.close();
+    const byFunction = new Map<string, number>();
+    const bySource = new Map<string, number>();
+    let total = 0;
+    walk(profile.head, (n) => {
+      if (n.selfSize === 0) return;
+      const { functionName, url, lineNumber } = n.callFrame;
+      const file = url.replace(/^.*\/dist\/server\//, 'dist/').replace(/^file:\/\/.*\/node_modules\//, '');
+      const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+      byFunction.set(key, (byFunction.get(key) ?? 0) + n.selfSize);
+      const source = url.startsWith('node:') ? 'node internals' : url.includes('/dist/server/') ? 'agentry build' : url === '' ? '(no script: native, GC roots)' : 'other';
+      bySource.set(source, (bySource.get(source) ?? 0) + n.selfSize);
+      total += n.selfSize;
+    });
+    const per = (b: number) => `${(b / agentCount).toFixed(0).padStart(7)} B`;
+    console.log(`${agentCount} polls parked; allocated while parking (sampled, collected objects included): ${per(total)} per parked poll`);
+    for (const [k, b] of [...bySource].sort((a, b) => b[1] - a[1])) console.log(`${per(b)}  ${k}`);
+    console.log('by function:');
+    for (const [k, b] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${per(b)}  ${k}`);
+    stop.abort();
+    await Promise.allSettled(loops);
+  } finally {
+    stop.abort();
+    await stopAll();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
