@@ -74,6 +74,10 @@ bench-commands *args:
 bench-parked-heap *args:
     npm run --silent bench:parked-heap -- {{args}}
 
+# Where the server's allocations come from while agents enrol, heartbeat or park their polls (--phase)
+bench-allocations *args:
+    npm run --silent bench:allocations -- {{args}}
+
 # What enrolled agents and their ingestion keep on the server's heap, per agent (heap snapshots)
 bench-ingest-heap *args:
     npm run --silent bench:ingest-heap -- {{args}}

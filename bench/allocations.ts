@@ -1,24 +1,37 @@
 /**
- * Where the allocations of parking command polls come from:
- * `node bench/parking-allocations.ts [--agents 2000] [--top 40] [--db sqlite | --db postgres] [--nats]`.
- * Starts a server (SQLite, or a throwaway Postgres cluster and with `--nats` a throwaway nats-server) with the inspector on loopback, enrols the agents, then samples every allocation
+ * Where the server's allocations come from while agents enrol, heartbeat or park their command polls:
+ * `node bench/allocations.ts [--phase park | enrol | heartbeat] [--agents 2000] [--top 40]
+ *   [--db sqlite | --db postgres] [--nats] [--stacks]`.
+ * Starts a server (SQLite, or a throwaway Postgres cluster, with `--nats` a throwaway nats-server) with the
+ * inspector on loopback and enrols the agents (each with its first heartbeat). It samples every allocation
  * (V8's sampling heap profiler, objects collected since included) while each agent parks one
- * `GET …/commands?wait=60`. Prints the bytes allocated per parked poll by function, largest first, and by
- * source (agentry's bundle, its dependencies' chunks, Node's internals).
+ * `GET …/commands?wait=60` (`--phase park`), while the agents enrol (`--phase enrol`), or while each sends
+ * one more heartbeat (`--phase heartbeat`). Prints the bytes allocated per agent by function, largest
+ * first; by source (the server's build, Node's internals); and by the innermost function of agentry's own
+ * code on the stack. `--stacks` lists the outermost frames of what was allocated with none of agentry's code
+ * on the stack (a query builder's work run in a promise continuation).
  * Bounded: the polls end when the run stops the server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { enrollFleet } from './fleet.ts';
+import { enrollFleet, HEARTBEAT, pool } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
 import { freePort, inheritedEnv, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, UNLIMITED_RATE_LIMITS, waitForHttp } from './processes.ts';
 import { parkedCount } from './server-metrics.ts';
 
 const { values: args } = parseArgs({
-  options: { agents: { type: 'string', default: '2000' }, top: { type: 'string', default: '40' }, db: { type: 'string', default: 'sqlite' }, nats: { type: 'boolean', default: false } },
+  options: {
+    phase: { type: 'string', default: 'park' },
+    agents: { type: 'string', default: '2000' },
+    top: { type: 'string', default: '40' },
+    db: { type: 'string', default: 'sqlite' },
+    nats: { type: 'boolean', default: false },
+    stacks: { type: 'boolean', default: false },
+  },
 });
+if (args.phase !== 'park' && args.phase !== 'enrol' && args.phase !== 'heartbeat') throw new Error('--phase takes park, enrol or heartbeat');
 if (args.db !== 'sqlite' && args.db !== 'postgres') throw new Error('--db takes sqlite or postgres');
 const agentCount = Number(args.agents);
 const top = Number(args.top);
@@ -56,13 +69,18 @@ async function inspector(port: number) {
   };
 }
 
-function walk(node: ProfileNode, visit: (n: ProfileNode) => void): void {
-  visit(node);
-  for (const c of node.children) walk(c, visit);
+/** Visits every node with the innermost frame above it (itself included) that is agentry's own code: the `server` chunk of the build, not a dependency's. */
+function walk(node: ProfileNode, visit: (n: ProfileNode, ownCaller: ProfileNode | null, path: ProfileNode[]) => void, ownCaller: ProfileNode | null = null, path: ProfileNode[] = []): void {
+  const own = /\/chunks\/server-[^/]*\.js$/.test(node.callFrame.url) ? node : ownCaller;
+  visit(node, own, path);
+  for (const c of node.children) walk(c, visit, own, [...path, node]);
 }
 
+const frameName = ({ callFrame: { functionName, url, lineNumber } }: ProfileNode) =>
+  `${functionName || '(anonymous)'} ${url.replace(/^.*\/dist\/server\//, 'dist/').replace(/^file:\/\/.*\/node_modules\//, '')}:${lineNumber + 1}`;
+
 async function main(): Promise<void> {
-  const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-parking-alloc-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'agentry-bench-allocations-'));
   const stop = new AbortController();
   try {
     const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
@@ -86,17 +104,25 @@ async function main(): Promise<void> {
       },
     });
     await waitForHttp(server, `${origin}/healthz`, 60_000);
-    const fleet = await enrollFleet(origin, { authorization: `Bearer ${adminToken}` }, agentCount);
     const cdp = await inspector(inspectPort);
     await cdp.send('HeapProfiler.enable');
-    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-    const loops: Promise<void>[] = fleet.map(async (agent) => {
+    const sample = () => cdp.send('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    if (args.phase === 'enrol') await sample();
+    const fleet = await enrollFleet(origin, { authorization: `Bearer ${adminToken}` }, agentCount);
+    if (args.phase !== 'enrol') await sample();
+    if (args.phase === 'heartbeat')
+      await pool(agentCount, 32, async (i) => {
+        const res = await fetch(`${origin}/api/v1/agent/${fleet[i]!.id}/heartbeat`, { method: 'POST', headers: { ...fleet[i]!.headers, 'content-type': 'application/json' }, body: HEARTBEAT });
+        if (res.status < 200 || res.status > 299) throw new Error(`heartbeat: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      });
+    const loops: Promise<void>[] = (args.phase === 'park' ? fleet : []).map(async (agent) => {
       try {
         await (await fetch(`${origin}/api/v1/agent/${agent.id}/commands?wait=60`, { headers: agent.headers, signal: stop.signal })).arrayBuffer();
       } catch {}
     });
     const until = Date.now() + 120_000;
-    while ((await parkedCount(origin)) < agentCount) {
+    while (args.phase === 'park' && (await parkedCount(origin)) < agentCount) {
       if (Date.now() > until) throw new Error('timed out waiting for every agent to park');
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -105,21 +131,35 @@ async function main(): Promise<void> {
     const byFunction = new Map<string, number>();
     const bySource = new Map<string, number>();
     let total = 0;
-    walk(profile.head, (n) => {
+    const byOwnCaller = new Map<string, number>();
+    const outer = new Map<string, number>();
+    walk(profile.head, (n, ownCaller, path) => {
+      if (!ownCaller && n.selfSize > 0) {
+        const k = [...path.slice(1, 5), n].map(frameName).join(' < ');
+        outer.set(k, (outer.get(k) ?? 0) + n.selfSize);
+      }
       if (n.selfSize === 0) return;
-      const { functionName, url, lineNumber } = n.callFrame;
-      const file = url.replace(/^.*\/dist\/server\//, 'dist/').replace(/^file:\/\/.*\/node_modules\//, '');
-      const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+      const { url } = n.callFrame;
+      const key = frameName(n);
       byFunction.set(key, (byFunction.get(key) ?? 0) + n.selfSize);
+      const caller = ownCaller ? frameName(ownCaller) : '(not under agentry code)';
+      byOwnCaller.set(caller, (byOwnCaller.get(caller) ?? 0) + n.selfSize);
       const source = url.startsWith('node:') ? 'node internals' : url.includes('/dist/server/') ? 'agentry build' : url === '' ? '(no script: native, GC roots)' : 'other';
       bySource.set(source, (bySource.get(source) ?? 0) + n.selfSize);
       total += n.selfSize;
     });
     const per = (b: number) => `${(b / agentCount).toFixed(0).padStart(7)} B`;
-    console.log(`${agentCount} polls parked; allocated while parking (sampled, collected objects included): ${per(total)} per parked poll`);
+    const what = { park: 'polls parked; allocated while parking', enrol: 'agents enrolled, each with its first heartbeat; allocated meanwhile', heartbeat: 'heartbeats; allocated meanwhile' }[args.phase];
+    console.log(`${agentCount} ${what} (sampled, collected objects included): ${per(total)} per agent`);
     for (const [k, b] of [...bySource].sort((a, b) => b[1] - a[1])) console.log(`${per(b)}  ${k}`);
     console.log('by function:');
     for (const [k, b] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${per(b)}  ${k}`);
+    if (args.stacks) {
+      console.log('allocations with no agentry code on their stack (promise continuations), by their outermost frames:');
+      for (const [k, b] of [...outer].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${per(b)}  ${k}`);
+    }
+    console.log("by the innermost function of agentry's own code above the allocation (dependencies' work counted to their caller):");
+    for (const [k, b] of [...byOwnCaller].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${per(b)}  ${k}`);
     stop.abort();
     await Promise.allSettled(loops);
   } finally {
