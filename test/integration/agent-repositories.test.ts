@@ -220,6 +220,29 @@ describe.each(dialects())('agent repository on %s', (dialect) => {
       ]);
     });
 
+    it('brings a group of agents back online in one go: one event each, the last heartbeat of an agent sent twice, nothing for one deleted meanwhile', async () => {
+      const t = await tenant();
+      const [c, d, gone] = [await agent(t.id), await agent(t.id), await agent(t.id)];
+      await suite.repos.agents.delete(t.id, gone.id, () => ({}));
+      const at = new Date('2030-03-04T03:03:03.003Z');
+      const later = new Date(at.getTime() + 1000);
+      const online = (id: string) => () => ({ events: [event(t.id, 'agent_online', id, at)] });
+      const outcomes = await suite.repos.agents.recordHeartbeats([
+        { id: c.id, at, heartbeat: { n: 1 }, comingOnline: online(c.id) },
+        { id: d.id, at, heartbeat: { n: 1 }, comingOnline: online(d.id) },
+        { id: gone.id, at, heartbeat: { n: 1 }, comingOnline: online(gone.id) },
+        { id: c.id, at: later, heartbeat: { n: 2 }, comingOnline: online(c.id) },
+      ]);
+      expect(outcomes.slice(0, 3)).toEqual(['online', 'online', 'written']);
+      expect(await suite.repos.agents.findById(t.id, c.id)).toMatchObject({ lastSeenAt: later, latestHeartbeat: { n: 2 }, online: true });
+      expect(await suite.repos.agents.findById(t.id, d.id)).toMatchObject({ lastSeenAt: at, latestHeartbeat: { n: 1 }, online: true, onlineChangedAt: at });
+      expect(await suite.repos.agents.findById(t.id, gone.id)).toBeNull();
+      expect((await suite.repos.events.list(t.id, 0, 10)).events.map((e) => [e.type, e.resourceId])).toEqual([
+        ['agent_online', c.id],
+        ['agent_online', d.id],
+      ]);
+    });
+
     it('saves the latest status report', async () => {
       const t = await tenant();
       const a = await agent(t.id);

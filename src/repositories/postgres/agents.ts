@@ -6,6 +6,7 @@ import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { AgentRepository, HeartbeatWrite } from '../ports/agent.ts';
 import { textArray, timeArray } from './arrays.ts';
 import { activeAgentsOf, agentList, keyHashMatches, keyMatchColumns, presenceColumns, silentSince, withHardwareId } from '../shared/agent.ts';
+import { combinedEffects } from '../shared/combined-effects.ts';
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
@@ -112,15 +113,24 @@ export class PgAgentRepository implements AgentRepository {
           .orderBy(asc(agents.id))
           .for('update');
         const rows = new Map(locked.map((r) => [r.id, r]));
-        for (const { id, at, heartbeat, comingOnline } of offline) {
-          const before = rows.get(id);
-          // Deleted meanwhile, or brought online by another request: nothing to announce.
-          if (!before) continue;
-          await tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id));
+        // Deleted meanwhile: nothing to write or announce. Brought online by another request: written, not announced.
+        // One entry per agent (the last of its heartbeats in the group), as the update can set a row only once.
+        const present = [...new Map(offline.filter((b) => rows.has(b.id)).map((b) => [b.id, b])).values()];
+        if (present.length === 0) return;
+        // One statement for all of them, and their events together: a reconnect storm brings agents back
+        // online a group at a time, and a statement per agent kept each group's row locks for as many round trips.
+        await tx.execute(sql`
+          update ${agents} set last_seen_at = v.at, latest_heartbeat = v.heartbeat::jsonb, online = true, online_changed_at = v.at
+          from unnest(${textArray(present.map((b) => b.id))}::uuid[], ${timeArray(present.map((b) => b.at))}::timestamptz[], ${textArray(present.map((b) => JSON.stringify(b.heartbeat)))}::text[]) as v(id, at, heartbeat)
+          where ${agents.id} = v.id`);
+        const effects: WriteEffects[] = [];
+        for (const { id, comingOnline } of present) {
+          const before = rows.get(id)!;
           if (before.online) continue;
-          await apply(comingOnline(before));
+          effects.push(comingOnline(before));
           flipped.add(id);
         }
+        for (const e of combinedEffects(effects)) await apply(e);
       });
     }
     return beats.map((b) => (flipped.has(b.id) ? 'online' : 'written'));
@@ -144,7 +154,7 @@ export class PgAgentRepository implements AgentRepository {
             silent.map((a) => a.id),
           ),
         );
-      for (const agent of silent) await apply(effects(agent));
+      for (const e of combinedEffects(silent.map(effects))) await apply(e);
       return silent;
     });
   }

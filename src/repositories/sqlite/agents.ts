@@ -5,6 +5,7 @@ import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { AgentRepository, HeartbeatWrite } from '../ports/agent.ts';
 import { activeAgentsOf, agentList, keyHashMatches, keyMatchColumns, presenceColumns, silentSince, withHardwareId } from '../shared/agent.ts';
+import { combinedEffects } from '../shared/combined-effects.ts';
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
@@ -80,8 +81,11 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async recordHeartbeats(beats: readonly HeartbeatWrite[]): Promise<('written' | 'online')[]> {
-    return this.w.transaction((tx, apply) =>
-      beats.map(({ id, at, heartbeat, comingOnline }) => {
+    return this.w.transaction((tx, apply) => {
+      // The events of the agents coming back online are written together, after the loop (a reconnect storm
+      // brings a group's worth at a time): one event-counter update and one insert instead of two per agent.
+      const effects: WriteEffects[] = [];
+      const outcomes = beats.map(({ id, at, heartbeat, comingOnline }): 'written' | 'online' => {
         if (
           tx
             .update(agents)
@@ -94,10 +98,12 @@ export class SqliteAgentRepository implements AgentRepository {
         // Deleted meanwhile: nothing to write or announce.
         if (!before) return 'written';
         tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id)).run();
-        apply(comingOnline(before));
+        effects.push(comingOnline(before));
         return 'online';
-      }),
-    );
+      });
+      for (const e of combinedEffects(effects)) apply(e);
+      return outcomes;
+    });
   }
 
   async saveStatus(id: string, status: Record<string, unknown>, at: Date): Promise<void> {
@@ -107,10 +113,8 @@ export class SqliteAgentRepository implements AgentRepository {
   async markOffline(cutoff: Date, at: Date, limit: number, effects: (agent: AgentRecord) => WriteEffects): Promise<AgentRecord[]> {
     return this.w.transaction((tx, apply) => {
       const silent = tx.select().from(agents).where(silentSince(agents, cutoff)).limit(limit).all();
-      for (const agent of silent) {
-        tx.update(agents).set({ online: false, onlineChangedAt: at }).where(eq(agents.id, agent.id)).run();
-        apply(effects(agent));
-      }
+      for (const agent of silent) tx.update(agents).set({ online: false, onlineChangedAt: at }).where(eq(agents.id, agent.id)).run();
+      for (const e of combinedEffects(silent.map(effects))) apply(e);
       return silent;
     });
   }
