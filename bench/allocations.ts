@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enrollFleet, HEARTBEAT, pool } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
-import { freePort, inheritedEnv, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, UNLIMITED_RATE_LIMITS, waitForHttp } from './processes.ts';
+import { benchServerEnv, freePort, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp } from './processes.ts';
 import { parkedCount } from './server-metrics.ts';
 
 const { values: args } = parseArgs({
@@ -92,16 +92,7 @@ async function main(): Promise<void> {
       cwd: tmp,
       nodeArgs: [...SERVER_NODE_ARGS, `--inspect=127.0.0.1:${inspectPort}`],
       logFile: join(tmp, 'agentry.log'),
-      env: {
-        ...inheritedEnv(),
-        ...UNLIMITED_RATE_LIMITS,
-        AGENTRY_DATABASE_URL: databaseUrl,
-        ...(natsUrl ? { AGENTRY_NATS_URL: natsUrl } : {}),
-        PORT: String(port),
-        AGENTRY_SERVER_HOST: '127.0.0.1',
-        AGENTRY_ADMIN_TOKEN: adminToken,
-        LOG_LEVEL: 'warn',
-      },
+      env: benchServerEnv({ databaseUrl, natsUrl, port, adminToken }),
     });
     await waitForHttp(server, `${origin}/healthz`, 60_000);
     const cdp = await inspector(inspectPort);

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { HEARTBEAT, pool } from './fleet.ts';
 import { startNats, startPostgres } from './infra.ts';
 import { heapUsedMiB, parkedCount, scrapeTime, serverSideMs, serverSideTotals } from './server-metrics.ts';
-import { freePort, rssMiB, runNode, SERVER_ENV, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp, inheritedEnv, UNLIMITED_RATE_LIMITS } from './processes.ts';
+import { benchServerEnv, freePort, rssMiB, runNode, SERVER_NODE_ARGS, serverEntry, startNode, stopAll, waitForHttp } from './processes.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -133,7 +133,6 @@ async function main(): Promise<void> {
   const adminToken = runNode(['src/main.ts', 'token', 'generate'], root);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const env = inheritedEnv();
   // A --cpu-prof profile starts with the process: the fan-out's window is printed relative to this.
   const spawnedAt = performance.now();
   const sinceSpawn = () => ((performance.now() - spawnedAt) / 1000).toFixed(1);
@@ -141,17 +140,7 @@ async function main(): Promise<void> {
     cwd: root,
     nodeArgs: [...(args['server-node-args'] === undefined ? SERVER_NODE_ARGS : args['server-node-args'].split(' ').filter(Boolean)), ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${tmp}`] : [])],
     logFile: join(tmp, 'agentry.log'),
-    env: {
-      ...env,
-      ...SERVER_ENV,
-      ...UNLIMITED_RATE_LIMITS,
-      AGENTRY_DATABASE_URL: databaseUrl,
-      ...(natsUrl ? { AGENTRY_NATS_URL: natsUrl } : {}),
-      PORT: String(port),
-      AGENTRY_SERVER_HOST: '127.0.0.1',
-      AGENTRY_ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: 'warn',
-    },
+    env: benchServerEnv({ databaseUrl, natsUrl, port, adminToken }),
   });
   const stop = new AbortController();
   let fleet: ParkedAgent[] = [];

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Child, freePort, inheritedEnv, runNode, SERVER_NODE_ARGS, serverEntry, startNode, UNLIMITED_RATE_LIMITS, waitForHttp } from './processes.ts';
+import { benchServerEnv, type Child, freePort, runNode, SERVER_NODE_ARGS, serverEntry, startNode, waitForHttp } from './processes.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -21,15 +21,7 @@ export async function startSnapshotServer(dir: string): Promise<{ server: Child;
     cwd: dir,
     nodeArgs: [...SERVER_NODE_ARGS, '--heapsnapshot-signal=SIGUSR2'],
     logFile: join(dir, 'agentry.log'),
-    env: {
-      ...inheritedEnv(),
-      ...UNLIMITED_RATE_LIMITS,
-      AGENTRY_DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
-      PORT: String(port),
-      AGENTRY_SERVER_HOST: '127.0.0.1',
-      AGENTRY_ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: 'warn',
-    },
+    env: benchServerEnv({ databaseUrl: `sqlite:${join(dir, 'bench.db')}`, port, adminToken }),
   });
   await waitForHttp(server, `${origin}/healthz`, 60_000);
   return { server, origin, adminToken };

@@ -91,6 +91,21 @@ export function inheritedEnv(): NodeJS.ProcessEnv {
 /** Environment scripts/start, bin/agentry.js and the container image give the server (docs/performance.md, Memory). */
 export const SERVER_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
 
+/** A benchmarked server's environment: as started in production (SERVER_ENV), rate limits out of the way, its database (and NATS), loopback, warnings only. */
+export function benchServerEnv({ databaseUrl, natsUrl, port, adminToken }: { databaseUrl: string; natsUrl?: string | undefined; port: number; adminToken: string }): NodeJS.ProcessEnv {
+  return {
+    ...inheritedEnv(),
+    ...SERVER_ENV,
+    ...UNLIMITED_RATE_LIMITS,
+    AGENTRY_DATABASE_URL: databaseUrl,
+    ...(natsUrl ? { AGENTRY_NATS_URL: natsUrl } : {}),
+    PORT: String(port),
+    AGENTRY_SERVER_HOST: '127.0.0.1',
+    AGENTRY_ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: 'warn',
+  };
+}
+
 export function startNode(name: string, args: string[], { cwd, env, logFile, nodeArgs = [] }: StartOptions): Child {
   const fd = openSync(logFile, 'a');
   const proc = spawn(process.execPath, [...nodeArgs, ...args], { cwd, env, stdio: ['ignore', fd, fd] });
