@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentOrder, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
@@ -90,7 +90,7 @@ export class PgAgentRepository implements AgentRepository {
     const updated = await this.w.pool.run((db) =>
       db.execute<{ id: string }>(sql`
         update ${agents} set last_seen_at = v.at, latest_heartbeat = v.heartbeat::jsonb
-        from unnest(${textArray(beats.map((b) => b.id))}::uuid[], ${timeArray(beats.map((b) => b.at))}::timestamptz[], ${textArray(beats.map((b) => JSON.stringify(b.heartbeat)))}::text[]) as v(id, at, heartbeat)
+        from ${heartbeatRows(beats)}
         where ${agents.id} = v.id and ${agents.online}
         returning ${agents.id} as id`),
     );
@@ -121,7 +121,7 @@ export class PgAgentRepository implements AgentRepository {
         // online a group at a time, and a statement per agent kept each group's row locks for as many round trips.
         await tx.execute(sql`
           update ${agents} set last_seen_at = v.at, latest_heartbeat = v.heartbeat::jsonb, online = true, online_changed_at = v.at
-          from unnest(${textArray(present.map((b) => b.id))}::uuid[], ${timeArray(present.map((b) => b.at))}::timestamptz[], ${textArray(present.map((b) => JSON.stringify(b.heartbeat)))}::text[]) as v(id, at, heartbeat)
+          from ${heartbeatRows(present)}
           where ${agents.id} = v.id`);
         const effects: WriteEffects[] = [];
         for (const { id, comingOnline } of present) {
@@ -163,4 +163,9 @@ export class PgAgentRepository implements AgentRepository {
     if (tenantIds?.length === 0) return Promise.resolve([]);
     return this.w.pool.run((db) => db.select(presenceColumns(agents)).from(agents).where(activeAgentsOf(agents, tenantIds)).groupBy(agents.tenantId, agents.online));
   }
+}
+
+/** The heartbeats as rows `v(id, at, heartbeat)` for an `update … from`: three array parameters, whatever their number. */
+function heartbeatRows(beats: readonly HeartbeatWrite[]): SQL {
+  return sql`unnest(${textArray(beats.map((b) => b.id))}::uuid[], ${timeArray(beats.map((b) => b.at))}::timestamptz[], ${textArray(beats.map((b) => JSON.stringify(b.heartbeat)))}::text[]) as v(id, at, heartbeat)`;
 }
