@@ -50,11 +50,9 @@ export class PgAgentRepository implements AgentRepository {
     return this.w.pool.run(async (db) => toPage(await db.select().from(agents).where(q.where).orderBy(q.orderBy).limit(q.limit), page.limit));
   }
 
+  /** One statement with its audit row and events (one round trip, autocommit): enrolling a fleet is thousands of these. */
   insert(agent: AgentRecord, effects: WriteEffects): Promise<void> {
-    return this.w.transaction(async (tx, apply) => {
-      await tx.insert(agents).values(agent);
-      await apply(effects);
-    });
+    return this.w.insertRow(agents, 'agents', agent, effects);
   }
 
   update(tenantId: string, id: string, changes: AgentChanges, at: Date, effects: (before: AgentRecord, after: AgentRecord) => WriteEffects, expectedVersion?: number) {

@@ -9,6 +9,7 @@
 import type { Query, SQL, SQLWrapper } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
+import type { StatementTemplate } from '../shared/statement-template.ts';
 import type { PgTx } from './transaction.ts';
 
 const dialect = new PgDialect();
@@ -27,4 +28,10 @@ export function executePrepared<T extends Record<string, unknown>>(tx: PgTx, que
   // Drizzle types a transaction's session as the driver-neutral PgSession; on postgres-js it is this one.
   const { client } = tx._.session as unknown as Session;
   return client.unsafe<T[]>(q.sql, q.params as postgres.ParameterOrJSON<never>[], { prepare: true }).execute();
+}
+
+/** Runs a statement template (built once, shared/statement-template.ts) filled with `values` on the transaction's connection, prepared. */
+export function executeTemplate<T extends Record<string, unknown>>(tx: PgTx, template: StatementTemplate, values: object): Promise<T[]> {
+  const { client } = tx._.session as unknown as Session;
+  return client.unsafe<T[]>(template.sql, template.paramsFor(values) as postgres.ParameterOrJSON<never>[], { prepare: true }).execute();
 }

@@ -4,27 +4,36 @@
  * Drizzle cannot type a select or update on a table left generic, so each repository binds the two
  * statements to its own table (`selectAll` in the constructor, `updateSet` as a method), where their row types are known.
  */
-import { eq, isNull, type SQL } from 'drizzle-orm';
+import { eq, getTableName, isNull, type SQL, sql, type Table } from 'drizzle-orm';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND } from '../../domain/outcomes.ts';
 import type { Page, PageRequest } from '../../domain/paging.ts';
 import { allOf, tenantRow } from '../shared/conditions.ts';
 import { toPage } from '../shared/paging.ts';
 import { type RevocableChanges, type RevocableColumns, revocableList } from '../shared/revocable.ts';
+import { setValue } from '../shared/statement-template.ts';
 import type { PgDb } from './db.ts';
 import { firstRow } from './rows.ts';
 import type { PgTx, PgWriter } from './transaction.ts';
 
 export type Reader = PgDb | PgTx;
 /** `db.select().from(table)` of the repository's table. */
-type SelectAll<R> = (db: Reader) => { where(condition: SQL | undefined): { limit(n: number): PromiseLike<R[]>; orderBy(order: SQL): { limit(n: number): PromiseLike<R[]> } } };
+type SelectAll<R> = (db: Reader) => {
+  where(condition: SQL | undefined): { limit(n: number): PromiseLike<R[]> & { prepare(name: string): Prepared<R[]> }; orderBy(order: SQL): { limit(n: number): PromiseLike<R[]> } };
+};
 /** `db.update(table).set(changes)` of the repository's table, still open for its condition. */
-type OpenUpdate<R> = { where(condition: SQL): PromiseLike<unknown> & { returning(): PromiseLike<R[]> } };
+type OpenUpdate<R> = { where(condition: SQL): PromiseLike<unknown> & { returning(): PromiseLike<R[]>; prepare(name: string): Prepared<unknown> } };
+/** A Drizzle statement prepared once, run with its placeholders' values. */
+type Prepared<T> = { execute(values: Record<string, unknown>): Promise<T> };
 
 export abstract class PgRevocableSecrets<R extends { id: string }> {
   protected readonly w: PgWriter;
   private readonly t: RevocableColumns;
   private readonly selectAll: SelectAll<R>;
+
+  /** Every request with a secret looks it up, and touches it: built once, on first use (`updateSet` is the subclass's). */
+  private byHash: Prepared<R[]> | undefined;
+  private touch: Prepared<unknown> | undefined;
 
   constructor(writer: PgWriter, table: RevocableColumns, selectAll: SelectAll<R>) {
     this.w = writer;
@@ -32,11 +41,20 @@ export abstract class PgRevocableSecrets<R extends { id: string }> {
     this.selectAll = selectAll;
   }
 
+  private get tableName(): string {
+    return getTableName(this.t as unknown as Table);
+  }
+
   /** `db.update(table).set(changes)` of the repository's table. */
   protected abstract updateSet(db: Reader, changes: RevocableChanges): OpenUpdate<R>;
 
   findByHash(secretHash: string): Promise<R | null> {
-    return this.w.pool.run((db) => firstRow(this.selectAll(db), eq(this.t.secretHash, secretHash)));
+    this.byHash ??= this.selectAll(this.w.pool.db)
+      .where(eq(this.t.secretHash, sql.placeholder('hash')))
+      .limit(1)
+      .prepare(`${this.tableName}_by_hash`);
+    const query = this.byHash;
+    return this.w.pool.run(async () => (await query.execute({ hash: secretHash }))[0] ?? null);
   }
 
   findById(tenantId: string, id: string): Promise<R | null> {
@@ -63,8 +81,10 @@ export abstract class PgRevocableSecrets<R extends { id: string }> {
   }
 
   async touchLastUsed(id: string, at: Date): Promise<void> {
-    await this.w.pool.run(async (db) => {
-      await this.updateSet(db, { lastUsedAt: at }).where(eq(this.t.id, id));
-    });
+    this.touch ??= this.updateSet(this.w.pool.db, { lastUsedAt: setValue('at') })
+      .where(eq(this.t.id, sql.placeholder('id')))
+      .prepare(`${this.tableName}_touch`);
+    const query = this.touch;
+    await this.w.pool.run(() => query.execute({ id, at }));
   }
 }

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { AgentChanges, AgentFilter, AgentKeyMatch, AgentOrder, AgentRecord, PresenceCount } from '../../domain/agent.ts';
 import type { WriteEffects } from '../../domain/event.ts';
 import { done, NOT_FOUND, versionConflict } from '../../domain/outcomes.ts';
@@ -6,11 +6,13 @@ import type { Page, PageRequest } from '../../domain/paging.ts';
 import type { AgentRepository, HeartbeatWrite } from '../ports/agent.ts';
 import { activeAgentsOf, agentList, keyHashMatches, keyMatchColumns, presenceColumns, silentSince, withHardwareId } from '../shared/agent.ts';
 import { combinedEffects } from '../shared/combined-effects.ts';
+import { columnPlaceholders, setValue } from '../shared/statement-template.ts';
 import { toPage } from '../shared/paging.ts';
 import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
 import { hasTag } from './tags.ts';
 import { firstRow } from './rows.ts';
+import { PreparedTemplate } from './prepared-template.ts';
 import type { SqliteWriter } from './transaction.ts';
 
 /** Built once: the list filter's tag condition on this table. */
@@ -21,9 +23,29 @@ export class SqliteAgentRepository implements AgentRepository {
   /** Every agent request authenticates through this lookup: prepared once instead of built per call. */
   private readonly byKeyHash;
 
+  /** Enrolment and heartbeats write these for every agent: built once (see shared/statement-template.ts). */
+  private readonly insertRow: PreparedTemplate;
+  private readonly beatOnline: PreparedTemplate;
+  private readonly beatComingOnline: PreparedTemplate;
+  private readonly byId;
+
   constructor(writer: SqliteWriter) {
     this.w = writer;
-    this.byKeyHash = writer.db.select(keyMatchColumns(agents)).from(agents).where(keyHashMatches(agents)).prepare();
+    const { db } = writer;
+    this.byKeyHash = db.select(keyMatchColumns(agents)).from(agents).where(keyHashMatches(agents)).prepare();
+    this.insertRow = new PreparedTemplate(db.$client, db.insert(agents).values(columnPlaceholders(agents)).toSQL());
+    const id = sql.placeholder('id');
+    const [at, heartbeat] = [setValue('at'), setValue('heartbeat')];
+    this.beatOnline = new PreparedTemplate(
+      db.$client,
+      db
+        .update(agents)
+        .set({ lastSeenAt: at, latestHeartbeat: heartbeat })
+        .where(and(eq(agents.id, id), eq(agents.online, true)))
+        .toSQL(),
+    );
+    this.beatComingOnline = new PreparedTemplate(db.$client, db.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id)).toSQL());
+    this.byId = db.select().from(agents).where(eq(agents.id, id)).prepare();
   }
 
   async findById(tenantId: string, id: string): Promise<AgentRecord | null> {
@@ -44,8 +66,8 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async insert(agent: AgentRecord, effects: WriteEffects): Promise<void> {
-    this.w.transaction((tx, apply) => {
-      tx.insert(agents).values(agent).run();
+    this.w.transaction((_tx, apply) => {
+      this.insertRow.run(agent);
       apply(effects);
     }, 'deferred');
   }
@@ -81,24 +103,17 @@ export class SqliteAgentRepository implements AgentRepository {
   }
 
   async recordHeartbeats(beats: readonly HeartbeatWrite[]): Promise<('written' | 'online')[]> {
-    return this.w.transaction((tx, apply) => {
+    return this.w.transaction((_tx, apply) => {
       // The events of the agents coming back online are written together, after the loop (a reconnect storm
       // brings a group's worth at a time): one event-counter update and one insert instead of two per agent.
       const effects: WriteEffects[] = [];
-      const outcomes = beats.map(({ id, at, heartbeat, comingOnline }): 'written' | 'online' => {
-        if (
-          tx
-            .update(agents)
-            .set({ lastSeenAt: at, latestHeartbeat: heartbeat })
-            .where(and(eq(agents.id, id), eq(agents.online, true)))
-            .run().changes > 0
-        )
-          return 'written';
-        const before = tx.select().from(agents).where(eq(agents.id, id)).get();
+      const outcomes = beats.map((beat): 'written' | 'online' => {
+        if (this.beatOnline.run(beat).changes > 0) return 'written';
+        const before = this.byId.get({ id: beat.id });
         // Deleted meanwhile: nothing to write or announce.
         if (!before) return 'written';
-        tx.update(agents).set({ lastSeenAt: at, latestHeartbeat: heartbeat, online: true, onlineChangedAt: at }).where(eq(agents.id, id)).run();
-        effects.push(comingOnline(before));
+        this.beatComingOnline.run(beat);
+        effects.push(beat.comingOnline(before));
         return 'online';
       });
       for (const e of combinedEffects(effects)) apply(e);
