@@ -11,7 +11,7 @@ import type { IngestItem, ReachabilityRule } from '../../domain/ingest.ts';
 import type { NewEvent } from '../../domain/event.ts';
 import { chunks } from '../shared/ingest.ts';
 import { localEndpointName, minuteRollups, nextState, resultsOf, SeriesCache, seriesKey, storedPerItem, type MinuteRollup } from '../shared/check-results.ts';
-import { newestStates, reportedEndpoints, seriesGroups } from '../shared/series-groups.ts';
+import { newestStates, reportedEndpoints, type SeriesGroup, seriesGroups } from '../shared/series-groups.ts';
 import { plainArray, textArray, timeArray } from './arrays.ts';
 import { executePrepared } from './prepared.ts';
 import type { PgTx } from './transaction.ts';
@@ -25,7 +25,8 @@ export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], 
   const results = resultsOf(items);
   if (results.length === 0) return { written: 0, perItem: [], events: [] };
   const byId = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const series = await seriesIds(tx, results);
+  const groups = seriesGroups(items);
+  const series = await seriesIds(tx, groups);
   const storedIds = new Set<string>();
   for (const rows of chunks(byId, UNNEST_CHUNK)) for (const id of await insertResults(tx, rows, series)) storedIds.add(id);
   const written = storedIds.size;
@@ -33,7 +34,6 @@ export async function writeCheckResults(tx: PgTx, items: readonly IngestItem[], 
   // occurrence: it is rolled up once too.
   const unclaimed = new Set(storedIds);
   const rollups = minuteRollups(results.filter((r) => unclaimed.delete(r.id)));
-  const groups = seriesGroups(items);
   const reported = reportedEndpoints(groups);
   const candidates = newestStates(groups);
   // Issued together (pipelined: one round trip); the server runs them in this order, so row locks are still
@@ -129,25 +129,34 @@ async function linksOf(tx: PgTx, states: readonly EndpointState[]): Promise<Map<
 }
 
 /**
- * The series id of every result's series (by `seriesKey`): from the cache, else read or created in one
- * statement each. Ids read back committed are cached; ids this transaction created are not (it may roll back).
+ * The series id of every result, by series group: from the cache, else read or created in one statement
+ * each. Ids read back committed are cached; ids this transaction created are not (it may roll back). Keyed
+ * by the result itself: a string key per result (three UUIDs, built and hashed twice for each of ~4,500
+ * results per batch) cost more than the lookups.
  */
-async function seriesIds(tx: PgTx, results: readonly CheckResultRow[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  const missing = new Map<string, CheckResultRow>();
-  for (const r of results) {
-    const key = seriesKey(r);
-    const id = seriesCache.of(r);
-    if (id !== undefined) ids.set(key, id);
-    else missing.set(key, r);
+async function seriesIds(tx: PgTx, groups: readonly SeriesGroup[]): Promise<Map<CheckResultRow, number>> {
+  const ids = new Map<CheckResultRow, number>();
+  const assign = (g: SeriesGroup, id: number) => {
+    for (const r of g.results) ids.set(r, id);
+  };
+  const missing = new Map<string, SeriesGroup>();
+  for (const g of groups) {
+    const id = seriesCache.of(g);
+    if (id !== undefined) assign(g, id);
+    else missing.set(seriesKey(g), g);
   }
   if (missing.size === 0) return ids;
-  const keysOf = (rows: CheckResultRow[]) =>
+  const keysOf = (rows: readonly SeriesGroup[]) =>
     sql`unnest(${textArray(rows.map((r) => r.tenantId))}::uuid[], ${textArray(rows.map((r) => r.endpointId))}::uuid[], ${textArray(rows.map((r) => r.agentId))}::uuid[]) as k(t, e, a)`;
+  const found = new Set<SeriesGroup>();
   const note = (rows: SeriesRow[]) => {
     for (const r of rows) {
       const series = { tenantId: r.t, endpointId: r.e, agentId: r.a };
-      ids.set(seriesKey(series), r.id);
+      const g = missing.get(seriesKey(series));
+      if (g && !found.has(g)) {
+        found.add(g);
+        assign(g, r.id);
+      }
       if (!r.created) seriesCache.committed(series, r.id);
     }
   };
@@ -166,10 +175,10 @@ async function seriesIds(tx: PgTx, results: readonly CheckResultRow[]): Promise<
     ),
   );
   // A series a concurrent batch committed after that snapshot (the insert waited for it, then did nothing): read it now.
-  const lost = [...missing].filter(([k]) => !ids.has(k)).map(([, r]) => r);
+  const lost = [...missing.values()].filter((g) => !found.has(g));
   if (lost.length === 0) return ids;
   note(await executePrepared<SeriesRow>(tx, sql`select s.id, k.t, k.e, k.a, false as created from ${keysOf(lost)} join check_result_series s on s.tenant_id = k.t and s.endpoint_id = k.e and s.agent_id = k.a`));
-  const missed = lost.map(seriesKey).filter((k) => !ids.has(k));
+  const missed = lost.filter((g) => !found.has(g)).map(seriesKey);
   if (missed.length > 0) throw new Error(`check result series not found after insert: ${missed.join(', ')}`);
   return ids;
 }
@@ -188,7 +197,7 @@ interface SeriesRow extends Record<string, unknown> {
  * columns by `rows from`: quoting and escaping ~4,400 JSON texts and ISO times cost ~3 µs per row on the
  * event loop (`bench/results-write.ts --db postgres`, README).
  */
-async function insertResults(tx: PgTx, rows: CheckResultRow[], series: ReadonlyMap<string, number>): Promise<string[]> {
+async function insertResults(tx: PgTx, rows: CheckResultRow[], series: ReadonlyMap<CheckResultRow, number>): Promise<string[]> {
   const n = rows.length;
   const seriesIds = new Array<number>(n);
   const ids = new Array<string>(n);
@@ -200,7 +209,7 @@ async function insertResults(tx: PgTx, rows: CheckResultRow[], series: ReadonlyM
   const received = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
-    seriesIds[i] = series.get(seriesKey(r))!;
+    seriesIds[i] = series.get(r)!;
     ids[i] = r.id;
     types[i] = r.checkType;
     times[i] = r.ts.getTime();

@@ -189,8 +189,11 @@ export class SqliteCheckResultWriter {
 
   /** The series id of the group: cached, committed in the database, or created now (`created`: by this write, not cached yet). */
   private seriesId(g: SeriesGroup, created: Map<string, number>): number {
+    const cached = this.series.of(g);
+    if (cached !== undefined) return cached;
+    // Only on a miss: the key is a new 110-character string to build and hash.
     const key = seriesKey(g);
-    const known = this.series.of(g) ?? created.get(key);
+    const known = created.get(key);
     if (known !== undefined) return known;
     const row = this.selectSeries.get(g.tenantId, g.endpointId, g.agentId);
     if (row) {
