@@ -12,6 +12,7 @@ import { tenantRow } from '../shared/conditions.ts';
 import { agents } from './schema.ts';
 import { hasTag } from './tags.ts';
 import { firstRow } from './rows.ts';
+import { RowsTemplate } from './rows-template.ts';
 import type { PgWriter } from './transaction.ts';
 
 /** Built once: the list filter's tag condition on this table. */
@@ -20,8 +21,20 @@ const agentHasTag = (tag: string) => hasTag(agents.tags, tag);
 export class PgAgentRepository implements AgentRepository {
   private readonly w: PgWriter;
 
+  /** The "coming online" path reads its agents' rows for update, every group of heartbeats that brings some back: built once. */
+  private readonly lockRows: RowsTemplate<typeof agents>;
+
   constructor(writer: PgWriter) {
     this.w = writer;
+    this.lockRows = new RowsTemplate(
+      agents,
+      writer.pool.db
+        .select()
+        .from(agents)
+        .where(sql`${agents.id} = any(${sql.placeholder('ids')}::uuid[])`)
+        .orderBy(asc(agents.id))
+        .for('update'),
+    );
   }
 
   findById(tenantId: string, id: string): Promise<AgentRecord | null> {
@@ -99,17 +112,7 @@ export class PgAgentRepository implements AgentRepository {
       await this.w.transaction(async (tx, apply) => {
         // Every row first, in id order, and only then the events (the tenant's event counter): the order the
         // ingestion writer keeps too (its agents in id order, then the counter), so the two cannot deadlock.
-        const locked = await tx
-          .select()
-          .from(agents)
-          .where(
-            inArray(
-              agents.id,
-              offline.map((b) => b.id),
-            ),
-          )
-          .orderBy(asc(agents.id))
-          .for('update');
+        const locked = await this.lockRows.rows(tx, { ids: textArray(offline.map((b) => b.id)) });
         const rows = new Map(locked.map((r) => [r.id, r]));
         // Deleted meanwhile: nothing to write or announce. Brought online by another request: written, not announced.
         // One entry per agent (the last of its heartbeats in the group), as the update can set a row only once.
