@@ -50,7 +50,7 @@ const EVENT_PLACEHOLDERS: EventParams = {
  * The body of the events statement after its `with`: the offset counter's CTE (`o`), then the insert of the
  * events numbered from it, `returning seq`. Other CTEs may go before it (`cteStatement`).
  */
-export function eventsWith(p: EventParams): SQL {
+function eventsWith(p: EventParams): SQL {
   return sql`
     o as (
       insert into ${eventOffsets} (tenant_id, last_seq) values (${p.tenant}::uuid, ${p.n}::int)
@@ -62,11 +62,6 @@ export function eventsWith(p: EventParams): SQL {
     from o, unnest(${p.types}::text[], ${p.resourceTypes}::text[], ${p.resourceIds}::text[], ${p.data}::text[], ${p.createdAts}::timestamptz[])
       with ordinality as v(type, resource_type, resource_id, data, created_at, ord)
     returning seq`;
-}
-
-/** A tenant's events and its offset counter in one statement: the counter row is locked from here to the commit. */
-export function eventsStatement(tenantId: string, batch: NewEvent[]): SQL {
-  return sql`with ${eventsWith(eventParams(tenantId, batch))}`;
 }
 
 /**
@@ -86,6 +81,7 @@ export function cteStatement(parts: readonly SQLWrapper[], events: EventParams |
 export class EffectTemplates {
   private readonly db: PgDb;
   readonly audit: StatementTemplate;
+  /** A tenant's events and its offset counter in one statement: the counter row is locked from there to the commit. */
   readonly events: StatementTemplate;
   private readonly inserts = new Map<string, StatementTemplate>();
 

@@ -30,8 +30,8 @@ export function executePrepared<T extends Record<string, unknown>>(tx: PgTx, que
   return client.unsafe<T[]>(q.sql, q.params as postgres.ParameterOrJSON<never>[], { prepare: true }).execute();
 }
 
-/** Runs a statement template (built once, shared/statement-template.ts) filled with `values` on the transaction's connection, prepared. */
-export function executeTemplate<T extends Record<string, unknown>>(tx: PgTx, template: StatementTemplate, values: object): Promise<T[]> {
-  const { client } = tx._.session as unknown as Session;
+/** Runs a statement template (built once, shared/statement-template.ts) filled with `values`, prepared: on the transaction's connection, or on `client` (autocommit). */
+export function executeTemplate<T extends Record<string, unknown>>(on: PgTx | postgres.Sql, template: StatementTemplate, values: object): Promise<T[]> {
+  const client = 'unsafe' in on ? on : (on._.session as unknown as Session).client;
   return client.unsafe<T[]>(template.sql, template.paramsFor(values) as postgres.ParameterOrJSON<never>[], { prepare: true }).execute();
 }

@@ -9,7 +9,7 @@ import type { CommittedEvents, NewEvent, WriteEffects } from '../../domain/event
 import { byTenant, committedEvents, type CommitListeners } from '../shared/commit-listeners.ts';
 import type { StatementTemplate } from '../shared/statement-template.ts';
 import type { PgDb, PgPool } from './db.ts';
-import { cteStatement, EffectTemplates, eventParams, eventsStatement } from './effect-statements.ts';
+import { cteStatement, EffectTemplates, eventParams } from './effect-statements.ts';
 import { executeTemplate, renderQuery } from './prepared.ts';
 import { auditLog } from './schema.ts';
 import { PgWriteGroups } from './write-groups.ts';
@@ -26,8 +26,9 @@ export class PgWriter {
   constructor(pool: PgPool, listeners: CommitListeners) {
     this.pool = pool;
     this.listeners = listeners;
-    this.groups = new PgWriteGroups(pool, listeners, eventsStatement, committedOf);
     this.templates = new EffectTemplates(pool.db);
+    // Every operator write group sends its tenants' events: the template, filled per group.
+    this.groups = new PgWriteGroups(pool, listeners, (tenantId, batch) => fill(this.templates.events, { ev: eventParams(tenantId, batch) }), committedOf);
   }
 
   /**
@@ -64,8 +65,8 @@ export class PgWriter {
   async insertRow(table: Parameters<PgDb['insert']>[0], name: string, row: object, effects: WriteEffects): Promise<void> {
     const tenant = oneTenant(effects);
     const template = this.templates.rowInsert(table, name, effects.audit !== undefined, tenant !== undefined);
-    const q = fill(template, { row, audit: effects.audit, ev: tenant ? eventParams(...tenant) : undefined });
-    const rows = await this.pool.run((db) => db.$client.unsafe<{ seq: string | number }[]>(q.sql, q.params as never[], { prepare: true }));
+    const values = { row, audit: effects.audit, ev: tenant ? eventParams(...tenant) : undefined };
+    const rows = await this.pool.run((db) => executeTemplate<{ seq: string | number }>(db.$client, template, values));
     if (tenant) this.listeners.notify([committedOf(...tenant, rows)]);
   }
 

@@ -14,12 +14,11 @@
  * events statement) has each write sent alone; a transient fault (the database went away) fails them all,
  * each unanswered write is then rolled back or of unknown outcome, never answered as committed.
  */
-import type { Query, SQL } from 'drizzle-orm';
+import type { Query } from 'drizzle-orm';
 import type { CommittedEvents, NewEvent } from '../../domain/event.ts';
 import { byTenant, type CommitListeners } from '../shared/commit-listeners.ts';
 import { transientDatabaseFault } from '../shared/transient-errors.ts';
 import type { PgPool } from './db.ts';
-import { renderQuery } from './prepared.ts';
 import { GroupCommit } from '../../lib/group-commit.ts';
 
 export interface GroupedWrite {
@@ -33,7 +32,8 @@ interface Pending extends GroupedWrite {
   reject(err: unknown): void;
 }
 
-export type EventsStatement = (tenantId: string, batch: NewEvent[]) => SQL;
+/** A tenant's events statement, ready to send (text and parameters). */
+export type EventsStatement = (tenantId: string, batch: NewEvent[]) => Query;
 export type CommittedOf = (tenantId: string, batch: NewEvent[], rows: readonly { seq: string | number }[]) => CommittedEvents;
 
 /** Writes per group at most: a bound on one transaction's size, far above what a busy instance queues. */
@@ -116,7 +116,7 @@ export class PgWriteGroups {
     });
     // Tenants in a fixed order, so that two transactions locking several counter rows cannot deadlock.
     const batches = [...byTenant(group.flatMap((w) => w.events))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [tenantId, batch] of batches) queries.push(renderQuery(this.eventsStatement(tenantId, batch)));
+    for (const [tenantId, batch] of batches) queries.push(this.eventsStatement(tenantId, batch));
     try {
       const rows = await this.pool.run((db) =>
         // A transaction of the driver's own (not a reserved connection with BEGIN and COMMIT pipelined): when
