@@ -31,15 +31,6 @@ export function setValue(name: string): never {
   return sql.placeholder(name) as never;
 }
 
-/**
- * `params` of a rendered template with each placeholder replaced by its value in `values` (encoded by its
- * column when it has one). A placeholder named `source.key` takes `values[source][key]`: one statement may
- * write several records (a row, its audit entry) without copying them into one object.
- */
-export function fillParams(params: readonly unknown[], values: object): unknown[] {
-  return new StatementTemplate({ sql: '', params: [...params] }).paramsFor(values);
-}
-
 /** Where a parameter's value comes from: fixed when the statement was built, or a placeholder's value. */
 type Slot = { fixed: unknown } | { name: string; source: string | null; key: string; encoder: Param['encoder'] | null };
 
@@ -63,7 +54,12 @@ export class StatementTemplate {
     });
   }
 
-  /** The parameters for `values` (keyed by placeholder name, or by source then key; a record whose columns are the placeholders' names will do). */
+  /**
+   * The parameters for `values`, each placeholder's value encoded by its column when it has one. Keyed by
+   * placeholder name (a record whose columns are the placeholders' names will do); a placeholder named
+   * `source.key` takes `values[source][key]`, so one statement may write several records (a row, its audit
+   * entry) without copying them into one object.
+   */
   paramsFor(values: object): unknown[] {
     const out = new Array<unknown>(this.slots.length);
     for (let i = 0; i < this.slots.length; i++) {

@@ -105,7 +105,7 @@ export class SqliteAgentRepository implements AgentRepository {
   async recordHeartbeats(beats: readonly HeartbeatWrite[]): Promise<('written' | 'online')[]> {
     return this.w.transaction((_tx, apply) => {
       // The events of the agents coming back online are written together, after the loop (a reconnect storm
-      // brings a group's worth at a time): one event-counter update and one insert instead of two per agent.
+      // brings a group's worth at a time): one event-counter update for the group, then a prepared insert run per event.
       const effects: WriteEffects[] = [];
       const outcomes = beats.map((beat): 'written' | 'online' => {
         if (this.beatOnline.run(beat).changes > 0) return 'written';

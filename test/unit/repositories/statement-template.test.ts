@@ -9,7 +9,9 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PreparedTemplate } from '../../../src/repositories/sqlite/prepared-template.ts';
-import { columnPlaceholders, fillParams, setValue } from '../../../src/repositories/shared/statement-template.ts';
+import { columnPlaceholders, setValue, StatementTemplate } from '../../../src/repositories/shared/statement-template.ts';
+
+const fillParams = (q: { sql: string; params: unknown[] }, values: object) => new StatementTemplate(q).paramsFor(values);
 
 const items = sqliteTable('items', {
   id: text('id').primaryKey(),
@@ -64,9 +66,9 @@ describe('statement templates', () => {
 
   it('refuses values that lack a placeholder, so that a template never writes NULL by mistake', () => {
     const q = db.insert(items).values(columnPlaceholders(items)).toSQL();
-    expect(() => fillParams(q.params, { id: 'y', doc: null, on: true })).toThrow(/no value for placeholder "at"/);
+    expect(() => fillParams(q, { id: 'y', doc: null, on: true })).toThrow(/no value for placeholder "at"/);
     // Present but undefined is written as NULL: a template has no DEFAULT to fall back on (its columns have none).
-    expect(fillParams(q.params, { id: 'y', doc: null, at: undefined, on: true })).toEqual(['y', null, null, 1]);
+    expect(fillParams(q, { id: 'y', doc: null, at: undefined, on: true })).toEqual(['y', null, null, 1]);
   });
 
   it('takes `source.key` placeholders from the records given under each source', () => {
@@ -76,7 +78,7 @@ describe('statement templates', () => {
       .toSQL();
     const first = { id: 'p', doc: { a: 1 }, at: null, on: true };
     const second = { id: 'q', doc: null, at: new Date(9), on: false };
-    expect(fillParams(both.params, { first, second })).toEqual(['p', '{"a":1}', null, 1, 'q', null, 9, 0]);
-    expect(() => fillParams(both.params, { first })).toThrow(/no value for placeholder "second.id"/);
+    expect(fillParams(both, { first, second })).toEqual(['p', '{"a":1}', null, 1, 'q', null, 9, 0]);
+    expect(() => fillParams(both, { first })).toThrow(/no value for placeholder "second.id"/);
   });
 });
